@@ -1,0 +1,49 @@
+/**
+ * `npm start`: builds the PWA when its sources are newer than the build, then serves the app and
+ * the Registration Center API on one port.
+ */
+import { existsSync, statSync, readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadConfig, ConfigError } from './config.ts'
+import { buildApp } from './app.ts'
+
+function newestMtime(path: string): number {
+  if (!existsSync(path)) return 0
+  const st = statSync(path)
+  if (!st.isDirectory()) return st.mtimeMs
+  return readdirSync(path).reduce((m, name) => Math.max(m, newestMtime(join(path, name))), st.mtimeMs)
+}
+
+async function buildIfNeeded(distDir: string): Promise<void> {
+  const built = newestMtime(join(distDir, 'index.html'))
+  const sources = Math.max(...['src', 'public', 'index.html', 'vite.config.ts', 'package.json'].map(newestMtime))
+  if (built >= sources) return
+  console.info('Building the app (sources changed since the last build)…')
+  const { build } = await import('vite')
+  await build({ logLevel: 'warn' })
+}
+
+async function main(): Promise<void> {
+  let config
+  try {
+    config = loadConfig()
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message)
+      process.exit(2)
+    }
+    throw e
+  }
+  if (process.argv.includes('--build-if-needed')) await buildIfNeeded(config.distDir)
+  const app = await buildApp(config)
+  const close = async () => {
+    await app.close()
+    process.exit(0)
+  }
+  process.on('SIGINT', close)
+  process.on('SIGTERM', close)
+  await app.listen({ port: config.port, host: config.host })
+  console.info(`Qoltanba is running at ${config.publicUrl}`)
+}
+
+await main()
