@@ -1,8 +1,38 @@
 /**
  * Configuration from the environment, validated once at start. Every problem is reported with
  * its own line so a misconfigured deployment fails loudly and completely, not one error at a time.
+ *
+ * Secrets (CA key passphrase, PKCS#11 PIN) may come from the variable itself or from a file named
+ * by `<NAME>_FILE` (Docker/Kubernetes secrets); setting both is an error, because silently
+ * preferring one would hide a deployment mistake.
  */
-import { resolve } from 'node:path'
+import { existsSync, readFileSync, statSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** Per-route rate limits (requests per window per client IP). */
+export interface RateLimitConfig {
+  /** POST /api/v1/persons/lookup. */
+  readonly lookupMax: number
+  /** GET /api/v1/applications/:number (and its certificates): guessing access codes. */
+  readonly statusMax: number
+  /** POST /api/v1/applications. */
+  readonly submitMax: number
+  /** Window length in milliseconds. */
+  readonly windowMs: number
+}
+
+/** PKCS#11 settings; present only when PKCS11_MODULE is set. */
+export interface Pkcs11Config {
+  /** Path of the PKCS#11 module (.so), e.g. /usr/lib/softhsm/libsofthsm2.so. */
+  readonly module: string
+  /** User PIN of the token. */
+  readonly pin: string
+  /** Slot index or id; undefined when the token is chosen by label. */
+  readonly slot: number | undefined
+  /** Token label; undefined when the token is chosen by slot. */
+  readonly tokenLabel: string | undefined
+}
 
 export interface ServerConfig {
   /** TCP port of the app + API. */
@@ -19,12 +49,59 @@ export interface ServerConfig {
   readonly databaseUrl: string | undefined
   /** Log level for the structured logger. */
   readonly logLevel: string
+  /** Passphrase of the CA's encrypted PKCS#8 key files (undefined: the CA layer decides, e.g. dev default). */
+  readonly caKeyPassphrase: string | undefined
+  /** CA keys inside a PKCS#11 token instead of files. */
+  readonly pkcs11: Pkcs11Config | undefined
+  /** JSON file of the person registry; defaults to the shipped demo persons. */
+  readonly registryFile: string
+  /** File holding the server secret (HMAC keys for operator tokens, access-code pepper). */
+  readonly secretFile: string
+  /** Maximum request body in bytes. */
+  readonly bodyLimit: number
+  readonly rateLimit: RateLimitConfig
 }
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
   }
+}
+
+/** The demo person registry shipped with the project. */
+export const DEMO_REGISTRY_FILE = fileURLToPath(new URL('./registry/demo-persons.json', import.meta.url))
+
+function readSecret(env: NodeJS.ProcessEnv, name: string, cwd: string, problems: string[]): string | undefined {
+  const direct = env[name]
+  const file = env[`${name}_FILE`]
+  if (direct !== undefined && direct !== '' && file) {
+    problems.push(`set either ${name} or ${name}_FILE, not both`)
+    return undefined
+  }
+  if (file) {
+    const path = resolve(cwd, file)
+    try {
+      // Files written by `echo` end with a newline that is not part of the secret.
+      const value = readFileSync(path, 'utf8').replace(/\r?\n$/, '')
+      if (!value) problems.push(`${name}_FILE points to an empty file: ${path}`)
+      return value || undefined
+    } catch {
+      problems.push(`${name}_FILE cannot be read: ${path}`)
+      return undefined
+    }
+  }
+  return direct === '' ? undefined : direct
+}
+
+function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name]
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n <= 0) {
+    problems.push(`${name} must be a positive integer, got "${raw}"`)
+    return fallback
+  }
+  return n
 }
 
 /** Reads and validates the configuration; throws ConfigError listing every problem. */
@@ -36,19 +113,69 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   try {
     const u = new URL(publicUrl)
     if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push(`PUBLIC_URL must be http(s), got "${publicUrl}"`)
+    else if (u.search || u.hash) problems.push(`PUBLIC_URL must not contain a query or fragment, got "${publicUrl}"`)
   } catch {
     problems.push(`PUBLIC_URL must be an absolute URL, got "${publicUrl}"`)
   }
   const databaseUrl = env.DATABASE_URL || undefined
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must start with postgres:// or postgresql://')
+
+  const dataDir = resolve(cwd, env.DATA_DIR || 'data')
+  if (existsSync(dataDir) && !statSync(dataDir).isDirectory()) problems.push(`DATA_DIR is not a directory: ${dataDir}`)
+
+  const logLevel = env.LOG_LEVEL || 'info'
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
+    problems.push(`LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent; got "${logLevel}"`)
+  }
+
+  const caKeyPassphrase = readSecret(env, 'CA_KEY_PASSPHRASE', cwd, problems)
+  if (caKeyPassphrase !== undefined && caKeyPassphrase.length < 8) problems.push('CA_KEY_PASSPHRASE must be at least 8 characters')
+
+  let pkcs11: Pkcs11Config | undefined
+  const pin = readSecret(env, 'PKCS11_PIN', cwd, problems)
+  if (env.PKCS11_MODULE) {
+    const module = resolve(cwd, env.PKCS11_MODULE)
+    if (!existsSync(module)) problems.push(`PKCS11_MODULE does not exist: ${module}`)
+    if (!pin) problems.push('PKCS11_MODULE is set but PKCS11_PIN (or PKCS11_PIN_FILE) is missing')
+    const slotRaw = env.PKCS11_SLOT || undefined
+    const tokenLabel = env.PKCS11_TOKEN_LABEL || undefined
+    let slot: number | undefined
+    if (slotRaw !== undefined) {
+      slot = Number(slotRaw)
+      if (!Number.isInteger(slot) || slot < 0) problems.push(`PKCS11_SLOT must be a non-negative integer, got "${slotRaw}"`)
+    }
+    if (slotRaw !== undefined && tokenLabel !== undefined) problems.push('set either PKCS11_SLOT or PKCS11_TOKEN_LABEL, not both')
+    if (slotRaw === undefined && tokenLabel === undefined) problems.push('PKCS11_MODULE is set but neither PKCS11_SLOT nor PKCS11_TOKEN_LABEL is')
+    pkcs11 = { module, pin: pin ?? '', slot, tokenLabel }
+  } else if (pin || env.PKCS11_SLOT || env.PKCS11_TOKEN_LABEL) {
+    problems.push('PKCS11_PIN/PKCS11_SLOT/PKCS11_TOKEN_LABEL are set but PKCS11_MODULE is not')
+  }
+
+  const registryFile = env.REGISTRY_FILE ? resolve(cwd, env.REGISTRY_FILE) : DEMO_REGISTRY_FILE
+  if (!existsSync(registryFile)) problems.push(`REGISTRY_FILE does not exist: ${registryFile}`)
+
+  const bodyLimit = positiveInt(env, 'BODY_LIMIT', 256 * 1024, problems)
+  const rateLimit: RateLimitConfig = {
+    lookupMax: positiveInt(env, 'RATE_LIMIT_LOOKUP', 30, problems),
+    statusMax: positiveInt(env, 'RATE_LIMIT_STATUS', 60, problems),
+    submitMax: positiveInt(env, 'RATE_LIMIT_SUBMIT', 30, problems),
+    windowMs: positiveInt(env, 'RATE_LIMIT_WINDOW_MS', 60_000, problems),
+  }
+
   if (problems.length) throw new ConfigError(problems)
   return {
     port,
     host: env.HOST ?? '0.0.0.0',
-    dataDir: resolve(cwd, env.DATA_DIR ?? 'data'),
+    dataDir,
     distDir: resolve(cwd, env.DIST_DIR ?? 'dist'),
     publicUrl,
     databaseUrl,
-    logLevel: env.LOG_LEVEL ?? 'info',
+    logLevel,
+    caKeyPassphrase,
+    pkcs11,
+    registryFile,
+    secretFile: env.SERVER_SECRET_FILE ? resolve(cwd, env.SERVER_SECRET_FILE) : join(dataDir, 'server.secret'),
+    bodyLimit,
+    rateLimit,
   }
 }
