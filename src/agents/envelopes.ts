@@ -1,0 +1,123 @@
+/**
+ * The three NCALayer response envelopes, turned into a value or a typed error
+ * (reference agents-ncalayer-webeid.md §1.3, precedence from §1.9 rule 4):
+ * 1. `status` present → `kz.gov.pki.knca.basics` (CommonInvoker): `{status, body:{result}, code, message, details}`;
+ *    `status:true` without `body.result` is the user cancelling (§0 point 5).
+ * 2. `code` present → `kz.gov.pki.knca.commonUtils`: `{code:"200"|"500", message, responseObject}`;
+ *    `message:"action.canceled"` is the user cancelling.
+ * 3. `success` present → generic bundle: `{success, body:{result}}` / `{success:false, errorCode}`
+ *    (`MODULE_NOT_FOUND` when the module is not installed).
+ * Our agent uses envelope 1 and puts an `ERR_*` code and `data` (e.g. `attemptsLeft`) in failures.
+ */
+import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { fromBase64Text } from './bytes.ts'
+
+/** Module names on NCALayer's socket. */
+export const NcaModule = {
+  basics: 'kz.gov.pki.knca.basics',
+  commonUtils: 'kz.gov.pki.knca.commonUtils',
+} as const
+
+/** commonUtils messages that mean something specific (§1.4). */
+const commonUtilsMessages: Record<string, string> = {
+  'action.canceled': ErrorCode.UserCancelled,
+  'storage.empty': ErrorCode.TokenMissing,
+  'storage.unknown': ErrorCode.TokenMissing,
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v)
+}
+
+function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined
+}
+
+/** Safe facts from `data` (numbers, booleans, short strings) for QoltanbaError details. */
+function safeDetails(data: unknown): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {}
+  if (!isRecord(data)) return out
+  for (const [k, v] of Object.entries(data)) {
+    if (typeof v === 'number' || typeof v === 'boolean') out[k] = v
+    else if (typeof v === 'string' && v.length <= 200) out[k] = v
+  }
+  return out
+}
+
+function cancelled(): QoltanbaError {
+  return new QoltanbaError(ErrorCode.UserCancelled, 'The user cancelled in the agent')
+}
+
+/**
+ * Returns the result carried by `reply`, or throws: ERR_USER_CANCELLED for a cancel, the agent's
+ * own `ERR_*` code when it sends one (our agent), ERR_NOT_SUPPORTED for `MODULE_NOT_FOUND`,
+ * ERR_AGENT_PROTOCOL (with `details.agentCode`) for other failures and unknown shapes.
+ */
+export function unwrapReply(reply: Record<string, unknown>): unknown {
+  if ('status' in reply) {
+    if (reply.status === true) {
+      const body = reply.body
+      if (!isRecord(body) || body.result === undefined || body.result === null) throw cancelled()
+      return body.result
+    }
+    throw failure(str(reply.code), str(reply.message), reply.data, str(reply.details))
+  }
+  if ('code' in reply) {
+    const code = String(reply.code)
+    if (code === '200') return reply.responseObject
+    const message = str(reply.message)
+    const mapped = message !== undefined ? commonUtilsMessages[message] : undefined
+    if (mapped === ErrorCode.UserCancelled) throw cancelled()
+    if (mapped) throw new QoltanbaError(mapped, `NCALayer: ${message}`, { agentCode: code, agentMessage: message ?? '' })
+    throw failure(`HTTP_${code}`, message)
+  }
+  if ('success' in reply) {
+    if (reply.success === true) {
+      const body = reply.body
+      return isRecord(body) ? body.result : undefined
+    }
+    const errorCode = str(reply.errorCode) ?? str(reply.code)
+    if (errorCode === 'MODULE_NOT_FOUND') {
+      throw new QoltanbaError(ErrorCode.NotSupported, 'The agent has no such module', { agentCode: errorCode })
+    }
+    throw failure(errorCode, str(reply.message))
+  }
+  throw new QoltanbaError(ErrorCode.AgentProtocol, 'The agent sent a reply of unknown shape')
+}
+
+function failure(code: string | undefined, message: string | undefined, data?: unknown, details?: string): QoltanbaError {
+  const text = message ?? 'The agent reported a failure'
+  if (code?.startsWith('ERR_')) return new QoltanbaError(code, text, safeDetails(data))
+  const facts: Record<string, string | number | boolean> = { agentCode: code ?? '', agentMessage: text }
+  if (details) facts.agentDetails = details.slice(0, 200)
+  return new QoltanbaError(ErrorCode.AgentProtocol, `Agent failure ${code ?? ''}: ${text}`, facts)
+}
+
+/** Signatures from `basics.sign`, whatever the NCALayer version sent (§1.5 "Responses"). */
+export interface NormalisedSignatures {
+  readonly signatures: Uint8Array[]
+  readonly certificate?: Uint8Array
+}
+
+/**
+ * Normalises `body.result` of `basics.sign`: an array of strings (current), a bare string
+ * (older versions), or `{signatures, certificate}` (`raw` with `outputCert`). Base64 may be
+ * PEM-armoured.
+ */
+export function normaliseSignatures(result: unknown): NormalisedSignatures {
+  if (typeof result === 'string') return { signatures: [fromBase64Text(result, 'signature')] }
+  if (Array.isArray(result)) {
+    return { signatures: result.map((s) => decodeString(s)) }
+  }
+  if (isRecord(result) && 'signatures' in result) {
+    const inner = normaliseSignatures(result.signatures)
+    const cert = str(result.certificate)
+    return cert ? { signatures: inner.signatures, certificate: fromBase64Text(cert, 'certificate') } : inner
+  }
+  throw new QoltanbaError(ErrorCode.AgentProtocol, 'The agent returned no signature')
+}
+
+function decodeString(v: unknown): Uint8Array {
+  if (typeof v !== 'string') throw new QoltanbaError(ErrorCode.AgentProtocol, 'A signature is not a string')
+  return fromBase64Text(v, 'signature')
+}
