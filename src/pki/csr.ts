@@ -1,0 +1,114 @@
+/**
+ * PKCS#10 certification requests: create (RSA PKCS#1 v1.5 or ECDSA, never SHA-1, one RDN per
+ * attribute, extensionRequest), verify the self-signature, and describe any request.
+ */
+import * as pkijs from 'pkijs'
+import { parsePki } from './asn1.ts'
+import { getCrypto, getEngine } from './engine.ts'
+import { ErrorCode, QoltanbaError } from './errors.ts'
+import { readExtensions, requestedExtensions, type ExtensionsInfo, type KeyUsageName } from './extensions.ts'
+import { buildName, describeName, type NameInfo, type SubjectFields } from './names.ts'
+import { CmsOid, isGostOid } from './oids.ts'
+import { describePublicKey, isWebCryptoSignature, signatureAlgorithmName, type PublicKeyDescription } from './public-key.ts'
+import { signPkiObject, type SignHash } from './x509-helpers.ts'
+
+/** Options of {@link createCsr}. */
+export interface CreateCsrOptions {
+  readonly subject: SubjectFields
+  /** RSA (RSASSA-PKCS1-v1_5 with its own hash) or ECDSA P-256/P-384 key pair. */
+  readonly keys: CryptoKeyPair
+  /** ECDSA hash; default SHA-256 for P-256 and SHA-384 for P-384. RSA keys use the hash bound to the key. */
+  readonly hash?: SignHash
+  readonly keyUsage?: readonly KeyUsageName[]
+  /** EKU OIDs, e.g. [EkuOid.clientAuth, EkuOid.ncaIndividual]. */
+  readonly extKeyUsage?: readonly string[]
+  /** Requested as subjectAltName rfc822Name. */
+  readonly email?: string
+}
+
+/** A readable view of a CSR. */
+export interface CsrInfo {
+  readonly subject: NameInfo
+  readonly publicKey: PublicKeyDescription
+  readonly signatureAlgorithm: { readonly oid: string; readonly name: string }
+  /** The requested extensions (extensionRequest); empty lists when none. */
+  readonly extensions: ExtensionsInfo
+}
+
+/**
+ * Creates a DER PKCS#10 request signed by `keys.privateKey`.
+ * @throws QoltanbaError ERR_WEAK_ALGORITHM for an RSA key bound to SHA-1; ERR_UNSUPPORTED_ALGORITHM
+ *   for other key types; ERR_MALFORMED for subject values their type cannot hold.
+ * @example
+ * const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])
+ * const der = await createCsr({ subject: { commonName: 'ТЕСТОВ ТЕСТ', country: 'KZ' }, keys, keyUsage: ['digitalSignature'] })
+ */
+export async function createCsr(opts: CreateCsrOptions, crypto: Crypto = getCrypto()): Promise<Uint8Array> {
+  const csr = new pkijs.CertificationRequest()
+  csr.version = 0
+  csr.subject = buildName(opts.subject)
+  await csr.subjectPublicKeyInfo.importKey(opts.keys.publicKey, getEngine(crypto))
+  const extensions = requestedExtensions(opts)
+  // RFC 2986 makes [0] attributes mandatory; pkijs omits it when unset.
+  csr.attributes = extensions.length
+    ? [
+        new pkijs.Attribute({
+          type: CmsOid.extensionRequest,
+          values: [new pkijs.Extensions({ extensions }).toSchema()],
+        }),
+      ]
+    : []
+  await signPkiObject(csr, opts.keys.privateKey, opts.hash, crypto)
+  return new Uint8Array(csr.toSchema(false).toBER(false))
+}
+
+function loadCsr(der: Uint8Array): pkijs.CertificationRequest {
+  return parsePki(pkijs.CertificationRequest, der, 'certification request')
+}
+
+/**
+ * Describes a DER CSR (it does not verify it; see {@link verifyCsr}).
+ * @throws QoltanbaError ERR_MALFORMED / ERR_TOO_LARGE.
+ */
+export function parseCsr(der: Uint8Array): CsrInfo {
+  const csr = loadCsr(der)
+  const attr = csr.attributes?.find((a) => a.type === CmsOid.extensionRequest)
+  let extensions: pkijs.Extension[] = []
+  if (attr?.values[0]) {
+    try {
+      extensions = new pkijs.Extensions({ schema: attr.values[0] }).extensions
+    } catch (e) {
+      throw new QoltanbaError(ErrorCode.Malformed, 'extensionRequest is malformed', {}, { cause: e })
+    }
+  }
+  const sigOid = csr.signatureAlgorithm.algorithmId
+  return {
+    subject: describeName(csr.subject),
+    publicKey: describePublicKey(csr.subjectPublicKeyInfo),
+    signatureAlgorithm: { oid: sigOid, name: signatureAlgorithmName(sigOid) },
+    extensions: readExtensions(extensions),
+  }
+}
+
+/**
+ * Verifies a CSR's self-signature (proof of possession).
+ * @returns false when the signature does not match.
+ * @throws QoltanbaError ERR_MALFORMED for garbage; ERR_UNSUPPORTED_ALGORITHM for signature
+ *   algorithms WebCrypto lacks (GOST, Ed25519).
+ */
+export async function verifyCsr(der: Uint8Array, crypto: Crypto = getCrypto()): Promise<boolean> {
+  const csr = loadCsr(der)
+  const oid = csr.signatureAlgorithm.algorithmId
+  if (!isWebCryptoSignature(oid)) {
+    throw new QoltanbaError(ErrorCode.UnsupportedAlgorithm, `cannot verify ${signatureAlgorithmName(oid)}`, {
+      oid,
+      gost: isGostOid(oid),
+    })
+  }
+  try {
+    return await csr.verify(getEngine(crypto))
+  } catch {
+    // A signature value that does not even decode (or a key that does not import) is a failed proof.
+    return false
+  }
+}

@@ -1,0 +1,156 @@
+/**
+ * Object identifiers `pki` reads and writes, named once so no file spells a dotted string twice.
+ * NCA RK arcs (1.2.398.*) are from reference/kazakhstan-data.md §2.4.
+ */
+
+/** Distinguished-name attribute types. */
+export const NameOid = {
+  commonName: '2.5.4.3',
+  surname: '2.5.4.4',
+  serialNumber: '2.5.4.5',
+  country: '2.5.4.6',
+  locality: '2.5.4.7',
+  state: '2.5.4.8',
+  street: '2.5.4.9',
+  organization: '2.5.4.10',
+  organizationalUnit: '2.5.4.11',
+  title: '2.5.4.12',
+  businessCategory: '2.5.4.15',
+  givenName: '2.5.4.42',
+  email: '1.2.840.113549.1.9.1',
+  domainComponent: '0.9.2342.19200300.100.1.25',
+} as const
+
+/** RFC 4514-style short names for DN attributes (Kalkan's spelling where it differs). */
+export const NameShortName: Readonly<Record<string, string>> = {
+  [NameOid.commonName]: 'CN',
+  [NameOid.surname]: 'SURNAME',
+  [NameOid.serialNumber]: 'SERIALNUMBER',
+  [NameOid.country]: 'C',
+  [NameOid.locality]: 'L',
+  [NameOid.state]: 'ST',
+  [NameOid.street]: 'STREET',
+  [NameOid.organization]: 'O',
+  [NameOid.organizationalUnit]: 'OU',
+  [NameOid.title]: 'T',
+  [NameOid.businessCategory]: 'BC',
+  [NameOid.givenName]: 'G',
+  [NameOid.email]: 'E',
+  [NameOid.domainComponent]: 'DC',
+}
+
+/** X.509 extensions. */
+export const ExtensionOid = {
+  subjectKeyIdentifier: '2.5.29.14',
+  keyUsage: '2.5.29.15',
+  subjectAltName: '2.5.29.17',
+  basicConstraints: '2.5.29.19',
+  crlDistributionPoints: '2.5.29.31',
+  certificatePolicies: '2.5.29.32',
+  authorityKeyIdentifier: '2.5.29.35',
+  extKeyUsage: '2.5.29.37',
+  freshestCrl: '2.5.29.46',
+  authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+} as const
+
+/** Access methods inside AuthorityInfoAccess. */
+export const AccessMethodOid = {
+  ocsp: '1.3.6.1.5.5.7.48.1',
+  caIssuers: '1.3.6.1.5.5.7.48.2',
+} as const
+
+/** Extended key usages: the generic ones and NCA RK's "key user" roles (arc 1.2.398.3.3.4). */
+export const EkuOid = {
+  serverAuth: '1.3.6.1.5.5.7.3.1',
+  clientAuth: '1.3.6.1.5.5.7.3.2',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+  emailProtection: '1.3.6.1.5.5.7.3.4',
+  timeStamping: '1.3.6.1.5.5.7.3.8',
+  ocspSigning: '1.3.6.1.5.5.7.3.9',
+  ncaIndividual: '1.2.398.3.3.4.1.1',
+  ncaIndividualInformationSystem: '1.2.398.3.3.4.1.1.1',
+  ncaLegalEntity: '1.2.398.3.3.4.1.2',
+  ncaChiefExecutive: '1.2.398.3.3.4.1.2.1',
+  ncaSigningAuthority: '1.2.398.3.3.4.1.2.2',
+  ncaFinancialSigningAuthority: '1.2.398.3.3.4.1.2.3',
+  ncaHrEmployee: '1.2.398.3.3.4.1.2.4',
+  ncaEmployee: '1.2.398.3.3.4.1.2.5',
+  ncaLegalEntityInformationSystem: '1.2.398.3.3.4.1.2.6',
+} as const
+
+/**
+ * Stable role names for EKU OIDs; the UI translates `eku.<role>`. An OID without a role is shown as is.
+ */
+export const EkuRole: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(EkuOid).map(([role, oid]) => [oid, role]),
+)
+
+/** NCA RK certificate policies (arc 1.2.398.3.3.2). */
+export const PolicyOid = {
+  ncaRegulations: '1.2.398.3.3.1.1',
+  ncaPolicy: '1.2.398.3.3.2',
+  legalEntitySigning: '1.2.398.3.3.2.1',
+  legalEntityAuth: '1.2.398.3.3.2.2',
+  individualSigning: '1.2.398.3.3.2.3',
+  individualAuth: '1.2.398.3.3.2.4',
+} as const
+
+/** Stable names for policy OIDs (`policy.<name>` in the UI). */
+export const PolicyName: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(PolicyOid).map(([name, oid]) => [oid, name]),
+)
+
+/** Key and signature algorithms. */
+export const AlgorithmOid = {
+  rsaEncryption: '1.2.840.113549.1.1.1',
+  rsassaPss: '1.2.840.113549.1.1.10',
+  sha1WithRsa: '1.2.840.113549.1.1.5',
+  sha256WithRsa: '1.2.840.113549.1.1.11',
+  sha384WithRsa: '1.2.840.113549.1.1.12',
+  sha512WithRsa: '1.2.840.113549.1.1.13',
+  ecPublicKey: '1.2.840.10045.2.1',
+  ecdsaWithSha1: '1.2.840.10045.4.1',
+  ecdsaWithSha256: '1.2.840.10045.4.3.2',
+  ecdsaWithSha384: '1.2.840.10045.4.3.3',
+  ecdsaWithSha512: '1.2.840.10045.4.3.4',
+  p256: '1.2.840.10045.3.1.7',
+  p384: '1.3.132.0.34',
+  p521: '1.3.132.0.35',
+  ed25519: '1.3.101.112',
+  sha1: '1.3.14.3.2.26',
+  sha256: '2.16.840.1.101.3.4.2.1',
+  sha384: '2.16.840.1.101.3.4.2.2',
+  sha512: '2.16.840.1.101.3.4.2.3',
+} as const
+
+/** NCA RK GOST algorithms: every key or signature OID under this arc is GOST (unusable in WebCrypto). */
+export const GOST_ARC = '1.2.398.3.10'
+
+/** True for OIDs under NCA's GOST arc 1.2.398.3.10.*. */
+export function isGostOid(oid: string): boolean {
+  return oid === GOST_ARC || oid.startsWith(`${GOST_ARC}.`)
+}
+
+/** Password-based encryption (PKCS#5 v2.1). */
+export const PbeOid = {
+  pbes2: '1.2.840.113549.1.5.13',
+  pbkdf2: '1.2.840.113549.1.5.12',
+  hmacWithSha1: '1.2.840.113549.2.7',
+  hmacWithSha256: '1.2.840.113549.2.9',
+  hmacWithSha384: '1.2.840.113549.2.10',
+  hmacWithSha512: '1.2.840.113549.2.11',
+  aes128Cbc: '2.16.840.1.101.3.4.1.2',
+  aes192Cbc: '2.16.840.1.101.3.4.1.22',
+  aes256Cbc: '2.16.840.1.101.3.4.1.42',
+} as const
+
+/** CMS content types and attributes. */
+export const CmsOid = {
+  data: '1.2.840.113549.1.7.1',
+  signedData: '1.2.840.113549.1.7.2',
+  contentType: '1.2.840.113549.1.9.3',
+  messageDigest: '1.2.840.113549.1.9.4',
+  signingTime: '1.2.840.113549.1.9.5',
+  signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
+  extensionRequest: '1.2.840.113549.1.9.14',
+} as const
