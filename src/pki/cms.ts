@@ -1,0 +1,191 @@
+/**
+ * CMS SignedData (RFC 5652): sign data attached or detached with the four signed attributes,
+ * and verify a signature, reporting who signed. Trust (chain, revocation) is the caller's
+ * decision: verifyCms checks the signature, the digest and the ESS certificate binding only.
+ */
+import * as asn1js from 'asn1js'
+import * as pkijs from 'pkijs'
+import { parsePki, toArrayBuffer } from './asn1.ts'
+import { parseCertificate, describeCertificate, type CertificateInfo } from './certificate-info.ts'
+import { essCertHash, signedAttributes, signingTimeOf } from './cms-attributes.ts'
+import { getCrypto, getEngine } from './engine.ts'
+import { ErrorCode, QoltanbaError } from './errors.ts'
+import { AlgorithmOid, CmsOid, isGostOid } from './oids.ts'
+import { isWebCryptoSignature, signatureAlgorithmName } from './public-key.ts'
+import { bytesEqual, signingHash, type SignHash } from './x509-helpers.ts'
+
+/** Options of {@link signCms}. */
+export interface SignCmsOptions {
+  readonly data: Uint8Array
+  readonly privateKey: CryptoKey
+  /** The signer's certificate (DER); it must certify `privateKey`'s public key. */
+  readonly certificate: Uint8Array
+  /** Intermediate certificates to embed (DER). */
+  readonly chain?: readonly Uint8Array[]
+  /** Leave the content out (a .p7s next to the document). Default false. */
+  readonly detached?: boolean
+  /** ECDSA hash (default by curve); RSA keys use their bound hash. */
+  readonly hash?: SignHash
+  /** Defaults to now. */
+  readonly signingTime?: Date
+}
+
+/**
+ * Signs `data` into a DER ContentInfo(SignedData).
+ * @throws QoltanbaError ERR_WEAK_ALGORITHM (RSA key bound to SHA-1), ERR_MALFORMED (certificate).
+ * @example const p7s = await signCms({ data, privateKey, certificate, detached: true })
+ */
+export async function signCms(opts: SignCmsOptions, crypto: Crypto = getCrypto()): Promise<Uint8Array> {
+  const cert = parseCertificate(opts.certificate)
+  const chain = (opts.chain ?? []).map(parseCertificate)
+  const hash = signingHash(opts.privateKey, opts.hash)
+  const digest = new Uint8Array(await crypto.subtle.digest(hash, toArrayBuffer(opts.data)))
+  const certSha256 = new Uint8Array(await crypto.subtle.digest('SHA-256', toArrayBuffer(opts.certificate)))
+  const signerInfo = new pkijs.SignerInfo({
+    version: 1,
+    sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
+    signedAttrs: new pkijs.SignedAndUnsignedAttributes({
+      type: 0,
+      attributes: signedAttributes({
+        contentType: CmsOid.data,
+        messageDigest: digest,
+        signingTime: opts.signingTime ?? new Date(),
+        certificate: cert,
+        certificateSha256: certSha256,
+      }),
+    }),
+  })
+  const sd = new pkijs.SignedData({
+    version: 1,
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: CmsOid.data }),
+    signerInfos: [signerInfo],
+    certificates: [cert, ...chain],
+  })
+  // Set after construction: the constructor would re-chunk it into a BER constructed string.
+  if (!opts.detached) sd.encapContentInfo.eContent = new asn1js.OctetString({ valueHex: toArrayBuffer(opts.data) })
+  await sd.sign(opts.privateKey, 0, hash, undefined, getEngine(crypto))
+  const ci = new pkijs.ContentInfo({ contentType: CmsOid.signedData, content: sd.toSchema(true) })
+  return new Uint8Array(ci.toSchema().toBER(false))
+}
+
+/** Result of {@link verifyCms}. */
+export interface CmsVerification {
+  /** Signature, message digest and (when present) the ESS certificate hash all check out. */
+  readonly valid: boolean
+  /** DER of the signer's certificate. */
+  readonly signerCertificate: Uint8Array
+  /** Who signed. */
+  readonly signer: CertificateInfo
+  /** The signed content (embedded, or the detached data passed in). */
+  readonly content: Uint8Array
+  readonly signingTime?: Date
+  /** Digest algorithm name, e.g. "SHA-256". */
+  readonly digestAlgorithm: string
+  /** Signature algorithm name, e.g. "ecdsa-with-SHA256". */
+  readonly signatureAlgorithm: string
+  /** Why `valid` is false: 'signature' | 'digest' | 'signing-certificate'. */
+  readonly failure?: 'signature' | 'digest' | 'signing-certificate'
+}
+
+/** Options of {@link verifyCms}. */
+export interface VerifyCmsOptions {
+  /** The content of a detached signature. */
+  readonly data?: Uint8Array
+  /** Candidate signer certificates (DER) when the CMS does not embed them. */
+  readonly certificates?: readonly Uint8Array[]
+}
+
+const DIGESTS: Readonly<Record<string, string>> = {
+  [AlgorithmOid.sha1]: 'SHA-1',
+  [AlgorithmOid.sha256]: 'SHA-256',
+  [AlgorithmOid.sha384]: 'SHA-384',
+  [AlgorithmOid.sha512]: 'SHA-512',
+}
+
+function loadSignedData(cms: Uint8Array): pkijs.SignedData {
+  const ci = parsePki(pkijs.ContentInfo, cms, 'CMS')
+  if (ci.contentType !== CmsOid.signedData) {
+    throw new QoltanbaError(ErrorCode.Malformed, 'CMS is not SignedData', { contentType: ci.contentType })
+  }
+  try {
+    return new pkijs.SignedData({ schema: ci.content })
+  } catch (e) {
+    throw new QoltanbaError(ErrorCode.Malformed, 'SignedData is malformed', {}, { cause: e })
+  }
+}
+
+/**
+ * Verifies the first signer of a CMS SignedData (DER or BER).
+ * @returns `valid: false` with `failure` when the signature or digest does not match.
+ * @throws QoltanbaError ERR_MALFORMED (not CMS, detached without data), ERR_NOT_FOUND (no signer
+ *   certificate), ERR_UNSUPPORTED_ALGORITHM (GOST and other algorithms WebCrypto lacks).
+ */
+export async function verifyCms(
+  cms: Uint8Array,
+  opts: VerifyCmsOptions = {},
+  crypto: Crypto = getCrypto(),
+): Promise<CmsVerification> {
+  const sd = loadSignedData(cms)
+  const signerInfo = sd.signerInfos[0]
+  if (!signerInfo) throw new QoltanbaError(ErrorCode.Malformed, 'SignedData has no signer')
+  const digestOid = signerInfo.digestAlgorithm.algorithmId
+  const sigOid = signerInfo.signatureAlgorithm.algorithmId
+  const digestAlgorithm = DIGESTS[digestOid]
+  // RSA SignerInfos often carry plain rsaEncryption as the signature algorithm.
+  const sigSupported = isWebCryptoSignature(sigOid) || sigOid === AlgorithmOid.rsaEncryption || sigOid === AlgorithmOid.ecPublicKey
+  if (!digestAlgorithm || !sigSupported) {
+    const oid = digestAlgorithm ? sigOid : digestOid
+    throw new QoltanbaError(ErrorCode.UnsupportedAlgorithm, `cannot verify ${signatureAlgorithmName(oid)}`, {
+      oid,
+      gost: isGostOid(oid),
+    })
+  }
+  const extra = (opts.certificates ?? []).map(parseCertificate)
+  sd.certificates = [...(sd.certificates ?? []), ...extra]
+
+  const embedded = sd.encapContentInfo.eContent
+  const content = embedded ? new Uint8Array(embedded.getValue()) : opts.data
+  if (!content) throw new QoltanbaError(ErrorCode.Malformed, 'detached CMS needs the signed data', { detached: true })
+
+  let result: pkijs.SignedDataVerifyResult
+  try {
+    result = await sd.verify(
+      { signer: 0, data: toArrayBuffer(content), extendedMode: true, checkChain: false },
+      getEngine(crypto),
+    )
+  } catch (e) {
+    result = e as pkijs.SignedDataVerifyResult
+    if (!(e instanceof pkijs.SignedDataVerifyError)) throw new QoltanbaError(ErrorCode.Malformed, 'CMS could not be verified', {}, { cause: e })
+  }
+  const signerCert = result.signerCertificate
+  if (!signerCert) throw new QoltanbaError(ErrorCode.NotFound, 'the signer certificate is not in the CMS', { code: result.code ?? 0 })
+  const signerDer = new Uint8Array(signerCert.toSchema().toBER(false))
+
+  const attrs = signerInfo.signedAttrs?.attributes ?? []
+  let failure: CmsVerification['failure']
+  // pkijs reports a digest mismatch only as a message, so compare the digest ourselves.
+  const md = attrs.find((a) => a.type === CmsOid.messageDigest)?.values[0]
+  if (md) {
+    const actual = new Uint8Array(await crypto.subtle.digest(digestAlgorithm, toArrayBuffer(content)))
+    const claimed = md instanceof asn1js.OctetString ? md.valueBlock.valueHexView : new Uint8Array()
+    if (!bytesEqual(actual, claimed)) failure = 'digest'
+  }
+  if (!failure && !result.signatureVerified) failure = 'signature'
+  const ess = essCertHash(attrs.find((a) => a.type === CmsOid.signingCertificateV2))
+  if (!failure && ess) {
+    const name = DIGESTS[ess.hashOid]
+    const actual = name ? new Uint8Array(await crypto.subtle.digest(name, toArrayBuffer(signerDer))) : undefined
+    if (!actual || !bytesEqual(actual, ess.hash)) failure = 'signing-certificate'
+  }
+  const signingTime = signingTimeOf(attrs.find((a) => a.type === CmsOid.signingTime))
+  return {
+    valid: failure === undefined,
+    ...(failure ? { failure } : {}),
+    signerCertificate: signerDer,
+    signer: await describeCertificate(signerDer, crypto),
+    content,
+    ...(signingTime ? { signingTime } : {}),
+    digestAlgorithm,
+    signatureAlgorithm: signatureAlgorithmName(sigOid),
+  }
+}
