@@ -75,13 +75,11 @@ export function essCertHash(attr: pkijs.Attribute | undefined): { hashOid: strin
   const certs = seq?.valueBlock.value[0] as asn1js.Sequence | undefined
   const first = certs?.valueBlock.value[0] as asn1js.Sequence | undefined
   if (!first) return undefined
-  let [alg, hash] = first.valueBlock.value
-  let hashOid = '2.16.840.1.101.3.4.2.1'
-  if (alg instanceof asn1js.Sequence) {
-    hashOid = new pkijs.AlgorithmIdentifier({ schema: alg }).algorithmId
-  } else {
-    hash = alg
-  }
+  const [alg, next] = first.valueBlock.value
+  // hashAlgorithm is OPTIONAL with DEFAULT SHA-256: the first element is either it or certHash.
+  const explicit = alg instanceof asn1js.Sequence
+  const hashOid = explicit ? new pkijs.AlgorithmIdentifier({ schema: alg }).algorithmId : '2.16.840.1.101.3.4.2.1'
+  const hash = explicit ? next : alg
   return hash instanceof asn1js.OctetString ? { hashOid, hash: hash.valueBlock.valueHexView } : undefined
 }
 

@@ -35,7 +35,7 @@ export interface SignCmsOptions {
  * @throws QoltanbaError ERR_WEAK_ALGORITHM (RSA key bound to SHA-1), ERR_MALFORMED (certificate).
  * @example const p7s = await signCms({ data, privateKey, certificate, detached: true })
  */
-export async function signCms(opts: SignCmsOptions, crypto: Crypto = getCrypto()): Promise<Uint8Array> {
+export async function signCms(opts: SignCmsOptions, crypto: Crypto = getCrypto()): Promise<Uint8Array<ArrayBuffer>> {
   const cert = parseCertificate(opts.certificate)
   const chain = (opts.chain ?? []).map(parseCertificate)
   const hash = signingHash(opts.privateKey, opts.hash)

@@ -43,7 +43,7 @@ export interface CsrInfo {
  * const keys = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])
  * const der = await createCsr({ subject: { commonName: 'ТЕСТОВ ТЕСТ', country: 'KZ' }, keys, keyUsage: ['digitalSignature'] })
  */
-export async function createCsr(opts: CreateCsrOptions, crypto: Crypto = getCrypto()): Promise<Uint8Array> {
+export async function createCsr(opts: CreateCsrOptions, crypto: Crypto = getCrypto()): Promise<Uint8Array<ArrayBuffer>> {
   const csr = new pkijs.CertificationRequest()
   csr.version = 0
   csr.subject = buildName(opts.subject)

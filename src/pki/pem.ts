@@ -26,7 +26,7 @@ export function toBase64(bytes: Uint8Array): string {
  * Decodes base64 (whitespace ignored, padding optional).
  * @throws QoltanbaError ERR_MALFORMED on characters outside the alphabet.
  */
-export function fromBase64(text: string): Uint8Array {
+export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
   const clean = text.replace(/[\s=]/g, '')
   if (clean.length % 4 === 1) throw new QoltanbaError(ErrorCode.Malformed, 'base64 has a bad length')
   const out = new Uint8Array(Math.floor((clean.length * 3) / 4))
@@ -58,7 +58,7 @@ export function toPem(der: Uint8Array, label: string): string {
 /** One PEM block: its label and the DER it armours. */
 export interface PemBlock {
   readonly label: string
-  readonly der: Uint8Array
+  readonly der: Uint8Array<ArrayBuffer>
 }
 
 /**
