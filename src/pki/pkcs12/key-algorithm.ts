@@ -1,0 +1,18 @@
+/** Tells RSA, EC and GOST private keys apart by their PKCS#8 algorithm OID. */
+import * as pkijs from 'pkijs'
+import { AlgorithmOid, isGostOid } from '../oids.ts'
+import { RUSSIAN_GOST_ARC } from './oids.ts'
+import type { Pkcs12KeyAlgorithm } from './types.ts'
+
+/** The algorithm family of a key OID (PrivateKeyInfo.privateKeyAlgorithm). */
+export function keyAlgorithmOf(oid: string): Pkcs12KeyAlgorithm {
+  if (oid === AlgorithmOid.rsaEncryption || oid === AlgorithmOid.rsassaPss) return 'RSA'
+  if (oid === AlgorithmOid.ecPublicKey) return 'EC'
+  if (isGostOid(oid) || oid === RUSSIAN_GOST_ARC || oid.startsWith(`${RUSSIAN_GOST_ARC}.`)) return 'GOST'
+  return 'unknown'
+}
+
+/** The algorithm family of a parsed PrivateKeyInfo. */
+export function keyAlgorithm(info: pkijs.PrivateKeyInfo): Pkcs12KeyAlgorithm {
+  return keyAlgorithmOf(info.privateKeyAlgorithm.algorithmId)
+}
