@@ -1,24 +1,75 @@
+import { readFileSync } from 'node:fs'
+import { fileURLToPath, URL } from 'node:url'
 import { defineConfig } from 'vite'
 import vue from '@vitejs/plugin-vue'
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import { VitePWA } from 'vite-plugin-pwa'
-import { fileURLToPath, URL } from 'node:url'
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
+// A label that differs between deploys (the e2e update test builds two labelled versions).
+const buildLabel = process.env.QOLTANBA_BUILD_LABEL || pkg.version
+// `npm run dev` points the proxy at the API server it starts; default is `npm start`'s port.
+const apiTarget = process.env.QOLTANBA_API_URL || 'http://localhost:8080'
+
+/** Paths served by the Registration Center, never by the SPA (nor its offline fallback). */
+const SERVER_PATHS = /^\/(api|ca|crl|ocsp)(\/|$)/
 
 export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
+  define: {
+    __APP_VERSION__: JSON.stringify(pkg.version),
+    __APP_BUILD__: JSON.stringify(buildLabel),
+    // Composition API only: drops the Options API from Vue's runtime (first-paint budget).
+    __VUE_OPTIONS_API__: 'false',
+    __VUE_PROD_DEVTOOLS__: 'false',
+    __VUE_PROD_HYDRATION_MISMATCH_DETAILS__: 'false',
+  },
   plugins: [
     vue(),
     VueI18nPlugin({
       include: [fileURLToPath(new URL('./src/i18n/locales/**', import.meta.url))],
+      // Precompiled messages + the runtime-only build: no message compiler, no eval (strict CSP).
       runtimeOnly: true,
+      dropMessageCompiler: true,
       compositionOnly: true,
       fullInstall: false,
     }),
     VitePWA({
       registerType: 'prompt',
       injectRegister: false,
-      manifest: { name: 'Qoltanba', short_name: 'Qoltanba', lang: 'kk' },
+      includeAssets: ['favicon.svg', 'favicon.ico', 'apple-touch-icon-180x180.png'],
+      manifest: {
+        id: '/',
+        name: 'Qoltanba — Қолтаңба',
+        short_name: 'Qoltanba',
+        description: 'Электрондық цифрлық қолтаңба сертификаттары — сертификаты ЭЦП',
+        lang: 'kk',
+        dir: 'ltr',
+        start_url: '/?source=pwa',
+        scope: '/',
+        display: 'standalone',
+        theme_color: '#004c5e',
+        background_color: '#f6f8f9',
+        categories: ['government', 'utilities'],
+        icons: [
+          { src: '/pwa-64x64.png', sizes: '64x64', type: 'image/png' },
+          { src: '/pwa-192x192.png', sizes: '192x192', type: 'image/png', purpose: 'any' },
+          { src: '/pwa-512x512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
+          { src: '/maskable-icon-512x512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
+        ],
+      },
+      workbox: {
+        // Every route chunk and locale chunk is a .js file in dist/assets: all precached.
+        globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest}'],
+        navigateFallback: 'index.html',
+        navigateFallbackDenylist: [SERVER_PATHS],
+        cleanupOutdatedCaches: true,
+      },
+      devOptions: { enabled: process.env.SW_DEV === 'true', navigateFallback: 'index.html', type: 'module' },
     }),
   ],
-  server: { proxy: { '/api': 'http://localhost:8080', '/ca': 'http://localhost:8080', '/crl': 'http://localhost:8080', '/ocsp': 'http://localhost:8080' } },
+  build: { sourcemap: false, chunkSizeWarningLimit: 600 },
+  server: {
+    proxy: Object.fromEntries(['/api', '/ca', '/crl', '/ocsp'].map((path) => [path, { target: apiTarget, changeOrigin: false }])),
+  },
 })

@@ -4,3 +4,12 @@ declare module '*.vue' {
   const component: DefineComponent<object, object, unknown>
   export default component
 }
+
+/** package.json version, defined at build time (vite.config.ts). */
+declare const __APP_VERSION__: string
+/** Build label (QOLTANBA_BUILD_LABEL or the version), defined at build time. */
+declare const __APP_BUILD__: string
+
+interface WindowEventMap {
+  'vite:preloadError': Event & { payload: unknown }
+}

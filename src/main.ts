@@ -1,6 +1,24 @@
+/**
+ * Entry point: the smallest possible first paint. Views, locales and (later) pkijs are lazy
+ * chunks; only the chosen language's messages are awaited before mounting.
+ */
 import { createApp } from 'vue'
-import { createI18n } from 'vue-i18n'
-import kk from './i18n/locales/kk.json'
 import App from './App.vue'
+import { createAppPinia } from './stores/index.ts'
+import { createAppRouter } from './router/index.ts'
+import { installI18n } from './i18n/index.ts'
+import { captureInstallPrompt } from './composables/pwa-registration.ts'
+import { reloadOnStaleChunk } from './composables/stale-chunk.ts'
+import './styles/main.css'
 
-createApp(App).use(createI18n({ legacy: false, locale: 'kk', messages: { kk } })).mount('#app')
+reloadOnStaleChunk()
+
+const app = createApp(App)
+const pinia = createAppPinia()
+const router = createAppRouter()
+app.use(pinia)
+captureInstallPrompt()
+await installI18n(app)
+app.use(router)
+await router.isReady()
+app.mount('#app')
