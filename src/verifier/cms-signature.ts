@@ -1,0 +1,143 @@
+/**
+ * Reads a CMS SignedData sign-in token and verifies its one signature with the certificate it
+ * carries. Accepts what every client produces: DER, base64 or PEM text (NCALayer's bare base64,
+ * `-----BEGIN CMS-----` / `PKCS7` armour), attached (encapsulated) content as produced by NCALayer
+ * `basics.sign` with encapsulate:true and `openssl cms -sign -nodetach`, or detached with the
+ * content supplied. The chain is not examined here (see path-validation.ts).
+ */
+import * as asn1js from 'asn1js'
+import * as pkijs from 'pkijs'
+import { getCrypto, getEngine } from '../pki/engine.ts'
+import { checkDigestAlgorithm, checkKeyStrength, checkSignatureAlgorithm } from './algorithm-policy.ts'
+import { parseCertificate, toHex, type ParsedCertificate } from './certificate.ts'
+import { refuse, LoginErrorCode } from './errors.ts'
+
+/** Largest CMS accepted; a sign-in token with a chain is a few kilobytes. */
+export const MAX_CMS_BYTES = 256 * 1024
+
+/** A parsed, not yet verified, SignedData. */
+export interface ParsedSignedData {
+  readonly signedData: pkijs.SignedData
+  /** The encapsulated content, or undefined for a detached signature. */
+  readonly content: Uint8Array | undefined
+  readonly signer: ParsedCertificate
+  /** Every certificate in the CMS, the signer's included. */
+  readonly certificates: readonly ParsedCertificate[]
+  readonly digestAlgorithm: string
+  readonly signatureAlgorithm: string
+  readonly signingTime?: Date
+}
+
+const textDecoder = new TextDecoder('latin1')
+
+function base64ToBytes(b64: string): Uint8Array {
+  const clean = b64.replace(/[\s\r\n]+/g, '').replace(/-/g, '+').replace(/_/g, '/')
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length === 0) refuse(LoginErrorCode.Malformed, 'The CMS is neither DER nor base64')
+  const bin = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='))
+  const out = new Uint8Array(bin.length)
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
+  return out
+}
+
+/** Turns DER bytes, base64 text or PEM text (as bytes or string) into DER. */
+export function decodeCmsInput(input: Uint8Array | string): Uint8Array {
+  if (typeof input !== 'string') {
+    if (input[0] === 0x30) return input
+    input = textDecoder.decode(input)
+  }
+  const pem = /-----BEGIN [A-Z0-9 ]+-----([\s\S]*?)-----END [A-Z0-9 ]+-----/.exec(input)
+  return base64ToBytes(pem ? (pem[1] as string) : input.trim())
+}
+
+function octetStringBytes(s: asn1js.OctetString): Uint8Array {
+  if (!s.idBlock.isConstructed) return s.valueBlock.valueHexView
+  // BER constructed OCTET STRING (NCALayer writes indefinite-length CMS): concatenate the chunks.
+  const parts = (s.valueBlock.value as asn1js.OctetString[]).map(octetStringBytes)
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
+  let o = 0
+  for (const p of parts) {
+    out.set(p, o)
+    o += p.length
+  }
+  return out
+}
+
+function findSigner(signerInfo: pkijs.SignerInfo, certs: ParsedCertificate[]): ParsedCertificate {
+  const sid = signerInfo.sid
+  const matches = certs.filter((c) => {
+    if (sid instanceof pkijs.IssuerAndSerialNumber) {
+      return c.cert.issuer.isEqual(sid.issuer) && c.cert.serialNumber.isEqual(sid.serialNumber)
+    }
+    const ski = (sid as unknown as asn1js.Primitive).valueBlock?.valueHexView
+    return ski !== undefined && c.subjectKeyId !== undefined && c.subjectKeyId === toHex(ski)
+  })
+  if (matches.length === 0) refuse(LoginErrorCode.Malformed, 'The CMS does not include the signer certificate')
+  if (matches.length > 1) refuse(LoginErrorCode.Malformed, 'The CMS includes several certificates matching the signer')
+  return matches[0] as ParsedCertificate
+}
+
+function signingTimeOf(signerInfo: pkijs.SignerInfo): Date | undefined {
+  const attr = signerInfo.signedAttrs?.attributes.find((a) => a.type === '1.2.840.113549.1.9.5')
+  const v = attr?.values[0]
+  if (v instanceof asn1js.UTCTime || v instanceof asn1js.GeneralizedTime) return v.toDate()
+  return undefined
+}
+
+/** Parses the CMS structure (no cryptography). Throws ERR_MALFORMED, ERR_TOO_LARGE-free by size cap. */
+export function parseSignedData(input: Uint8Array | string): ParsedSignedData {
+  const der = decodeCmsInput(input)
+  if (der.length > MAX_CMS_BYTES) refuse(LoginErrorCode.Malformed, `The CMS is larger than ${MAX_CMS_BYTES} bytes`)
+  let signedData: pkijs.SignedData
+  try {
+    const asn = asn1js.fromBER(der as Uint8Array<ArrayBuffer>)
+    if (asn.offset === -1) throw new Error(asn.result.error)
+    const info = new pkijs.ContentInfo({ schema: asn.result })
+    if (info.contentType !== pkijs.ContentInfo.SIGNED_DATA) throw new Error(`content type ${info.contentType}`)
+    signedData = new pkijs.SignedData({ schema: info.content })
+  } catch (e) {
+    return refuse(LoginErrorCode.Malformed, 'The CMS is not a SignedData structure', {}, e)
+  }
+  if (signedData.signerInfos.length !== 1) refuse(LoginErrorCode.Malformed, `The CMS has ${signedData.signerInfos.length} signers, expected 1`)
+  const signerInfo = signedData.signerInfos[0] as pkijs.SignerInfo
+  const certificates = (signedData.certificates ?? [])
+    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
+    .map((c) => parseCertificate(new Uint8Array(c.toSchema().toBER(false))))
+  const signer = findSigner(signerInfo, certificates)
+  const eContent = signedData.encapContentInfo.eContent
+  const signingTime = signingTimeOf(signerInfo)
+  return {
+    signedData,
+    content: eContent ? octetStringBytes(eContent) : undefined,
+    signer,
+    certificates,
+    digestAlgorithm: signerInfo.digestAlgorithm.algorithmId,
+    signatureAlgorithm: signerInfo.signatureAlgorithm.algorithmId,
+    ...(signingTime ? { signingTime } : {}),
+  }
+}
+
+/**
+ * Checks the algorithms and the signer key against the policy, then verifies the signature over
+ * `content` (the encapsulated content, or the detached content the caller supplies).
+ * Throws ERR_WEAK_ALGORITHM / ERR_WEAK_KEY / ERR_UNSUPPORTED_ALGORITHM / ERR_SIGNATURE_INVALID.
+ */
+export async function verifySignedData(parsed: ParsedSignedData, content: Uint8Array, crypto: Crypto = getCrypto()): Promise<void> {
+  const signerInfo = parsed.signedData.signerInfos[0] as pkijs.SignerInfo
+  checkDigestAlgorithm(parsed.digestAlgorithm)
+  checkSignatureAlgorithm(signerInfo.signatureAlgorithm, 'the CMS signature')
+  checkKeyStrength(parsed.signer.publicKey, parsed.signer.subjectDn)
+  let ok = false
+  try {
+    ok = await parsed.signedData.verify(
+      {
+        signer: 0,
+        ...(parsed.content ? {} : { data: content.slice().buffer as ArrayBuffer }),
+        checkChain: false,
+      },
+      getEngine(crypto),
+    )
+  } catch (e) {
+    refuse(LoginErrorCode.SignatureInvalid, 'The CMS signature does not verify with the included certificate', {}, e)
+  }
+  if (!ok) refuse(LoginErrorCode.SignatureInvalid, 'The CMS signature does not verify with the included certificate')
+}

@@ -1,0 +1,35 @@
+/**
+ * Relying-party sign-in verification: everything a portal needs to accept a certificate sign-in
+ * made with Qoltanba, NCALayer or OpenSSL. Pure TypeScript over pkijs and WebCrypto; runs in Node
+ * and browsers. See README.md in this folder and the project README.
+ */
+export { verifyLoginCms, type VerifyLoginOptions, type LoginVerification, type SignerCertificateInfo } from './verify-login.ts'
+export { LoginErrorCode, refuse } from './errors.ts'
+export {
+  buildLoginPayload,
+  parseLoginPayload,
+  createNonce,
+  normalizeOrigin,
+  bytesEqual,
+  LOGIN_PAYLOAD_TYPE,
+  LOGIN_CHALLENGE_TTL_MS,
+  type LoginPayload,
+} from './login-payload.ts'
+export { createTrustStore, isInStore, type TrustStore } from './trust-store.ts'
+export { parseCertificate, type ParsedCertificate, type PublicKeyFacts, type KeyUsageBit } from './certificate.ts'
+export { subjectIdentity, type SubjectIdentity } from './name.ts'
+export { validatePath, DEFAULT_SKEW_MS, UNDERSTOOD_CRITICAL_EXTENSIONS, type PathValidationInput } from './path-validation.ts'
+export { parseSignedData, verifySignedData, decodeCmsInput, type ParsedSignedData } from './cms-signature.ts'
+export {
+  firstAnswer,
+  routeByIssuer,
+  acceptWithoutRevocationCheck,
+  REASON_CERTIFICATE_HOLD,
+  type RevocationChecker,
+  type RevocationResult,
+  type RevocationState,
+} from './revocation.ts'
+export { ocspChecker, type OcspCheckerOptions } from './ocsp.ts'
+export { crlChecker, type CrlCheckerOptions } from './crl.ts'
+export { LinkCache } from './link-cache.ts'
+export type { FetchLike } from './fetch-bytes.ts'

@@ -1,0 +1,187 @@
+/**
+ * Verifies a certificate sign-in: a CMS SignedData over the challenge payload the relying party
+ * issued. Follows Web eID's token validation (reference/agents-ncalayer-webeid.md §2.7, §2.9):
+ * content bound to origin and nonce, signature by the included certificate, a validated path to
+ * a configured anchor, an authentication-purpose leaf, and revocation status. It does not care
+ * who made the CMS (browser keystore, our agent, NCALayer `basics.sign` cms, `openssl cms -sign`).
+ *
+ * Nonce bookkeeping (single use, session binding) belongs to the caller: look the nonce up and
+ * delete it before calling, then pass the issued bytes as `expectedPayload`.
+ *
+ * @example
+ * const result = await verifyLoginCms({
+ *   cms: body.cms, expectedPayload: issued.bytes, expectedOrigin: 'https://portal.example.kz',
+ *   trustAnchors: store, revocation: firstAnswer(ocspChecker(), crlChecker()),
+ * })
+ * result.iin // '871203350924'
+ */
+import { getCrypto } from '../pki/engine.ts'
+import { EkuOid } from '../pki/oids.ts'
+import type { ParsedCertificate } from './certificate.ts'
+import { parseSignedData, verifySignedData } from './cms-signature.ts'
+import { refuse, LoginErrorCode } from './errors.ts'
+import { bytesEqual, normalizeOrigin, parseLoginPayload, type LoginPayload } from './login-payload.ts'
+import { subjectIdentity, type SubjectIdentity } from './name.ts'
+import { DEFAULT_SKEW_MS, validatePath } from './path-validation.ts'
+import type { RevocationChecker, RevocationResult } from './revocation.ts'
+import { createTrustStore, type TrustStore } from './trust-store.ts'
+
+/** Inputs of {@link verifyLoginCms}. */
+export interface VerifyLoginOptions {
+  /** The CMS as DER bytes, base64 or PEM. */
+  readonly cms: Uint8Array | string
+  /**
+   * The exact bytes issued for this sign-in. The signed content must equal them byte for byte.
+   * With our payload format, origin/nonce/expiry are also checked to give precise codes.
+   */
+  readonly expectedPayload?: Uint8Array
+  /** The relying party's own origin (`https://host[:port]`); required unless `expectedPayload` is not ours. */
+  readonly expectedOrigin?: string
+  /** The nonce issued to this browser session, when `expectedPayload` is not kept. */
+  readonly expectedNonce?: string
+  /** Content of a detached CMS (defaults to `expectedPayload`). */
+  readonly detachedContent?: Uint8Array
+  /** Trust anchors: a prepared store, or DER certificates. */
+  readonly trustAnchors: TrustStore | readonly Uint8Array[]
+  readonly revocation: RevocationChecker
+  readonly now?: Date
+  /** Allowed clock difference for validity periods and expiry (default 5 minutes). */
+  readonly skewMs?: number
+  readonly crypto?: Crypto
+}
+
+/** Public facts about the signer certificate. */
+export interface SignerCertificateInfo {
+  readonly der: Uint8Array
+  readonly serialNumber: string
+  readonly subject: string
+  readonly issuer: string
+  readonly notBefore: Date
+  readonly notAfter: Date
+  readonly keyAlgorithm: string
+  readonly extKeyUsage: readonly string[]
+}
+
+/** A successful verification. */
+export interface LoginVerification {
+  readonly certificate: SignerCertificateInfo
+  readonly identity: SubjectIdentity
+  /** IIN from SERIALNUMBER, when present. */
+  readonly iin?: string
+  /** BIN from OU, when present (an employee of a legal entity). */
+  readonly bin?: string
+  /** The decoded payload when it is in our format. */
+  readonly payload?: LoginPayload
+  /** Validated path, leaf first, anchor last. */
+  readonly chain: readonly ParsedCertificate[]
+  readonly revocation: RevocationResult
+  readonly signingTime?: Date
+}
+
+function checkPayload(content: Uint8Array, opts: VerifyLoginOptions, now: Date): LoginPayload | undefined {
+  const ours = (() => {
+    try {
+      return parseLoginPayload(content)
+    } catch (e) {
+      if (opts.expectedPayload) return undefined // a foreign format: byte equality decides
+      throw e
+    }
+  })()
+  if (ours) {
+    if (opts.expectedOrigin !== undefined && ours.origin !== normalizeOrigin(opts.expectedOrigin)) {
+      refuse(LoginErrorCode.OriginMismatch, `The payload was issued for ${ours.origin}, not ${normalizeOrigin(opts.expectedOrigin)}`, {
+        origin: ours.origin,
+      })
+    }
+    if (opts.expectedNonce !== undefined && !bytesEqual(new TextEncoder().encode(ours.nonce), new TextEncoder().encode(opts.expectedNonce))) {
+      refuse(LoginErrorCode.NonceUnknown, 'The payload carries another nonce')
+    }
+    if (Date.parse(ours.expiresAt) < now.getTime()) refuse(LoginErrorCode.NonceExpired, `The challenge expired at ${ours.expiresAt}`)
+  }
+  if (opts.expectedPayload && !bytesEqual(content, opts.expectedPayload)) {
+    refuse(LoginErrorCode.PayloadMismatch, 'The signed content differs from the issued payload')
+  }
+  if (!opts.expectedPayload && (opts.expectedOrigin === undefined || opts.expectedNonce === undefined)) {
+    throw new TypeError('verifyLoginCms needs expectedPayload, or expectedOrigin and expectedNonce')
+  }
+  return ours
+}
+
+function checkLeafPurpose(leaf: ParsedCertificate): void {
+  if (!leaf.keyUsage?.has('digitalSignature')) {
+    refuse(LoginErrorCode.WrongKeyUsage, 'The certificate is not allowed to make digital signatures (keyUsage)', { keyUsage: [...(leaf.keyUsage ?? [])].join(',') })
+  }
+  if (leaf.extKeyUsage && !leaf.extKeyUsage.includes(EkuOid.clientAuth)) {
+    refuse(LoginErrorCode.WrongKeyUsage, 'The certificate is not an authentication certificate (extKeyUsage lacks clientAuth)', {
+      extKeyUsage: leaf.extKeyUsage.join(','),
+    })
+  }
+}
+
+/**
+ * Verifies a sign-in CMS. Resolves with the signer's identity or rejects with a QoltanbaError
+ * whose `code` is one of {@link LoginErrorCode}: payload (ERR_PAYLOAD_MISMATCH, ERR_ORIGIN_MISMATCH,
+ * ERR_NONCE_EXPIRED, ERR_NONCE_UNKNOWN), signature (ERR_SIGNATURE_INVALID, ERR_WEAK_ALGORITHM,
+ * ERR_WEAK_KEY), path (ERR_UNTRUSTED_CHAIN, ERR_CERT_EXPIRED, ERR_CERT_NOT_YET_VALID, ERR_PATH_LEN,
+ * ERR_NOT_A_CA, ERR_UNKNOWN_CRITICAL_EXTENSION), purpose (ERR_WRONG_KEY_USAGE), status
+ * (ERR_CERT_REVOKED, ERR_CERT_ON_HOLD, ERR_REVOCATION_UNKNOWN) or ERR_MALFORMED.
+ */
+export async function verifyLoginCms(opts: VerifyLoginOptions): Promise<LoginVerification> {
+  const crypto = opts.crypto ?? getCrypto()
+  const now = opts.now ?? new Date()
+  const skewMs = opts.skewMs ?? DEFAULT_SKEW_MS
+  const store = 'anchors' in opts.trustAnchors ? opts.trustAnchors : createTrustStore(opts.trustAnchors)
+
+  const parsed = parseSignedData(opts.cms)
+  const content = parsed.content ?? opts.detachedContent ?? opts.expectedPayload
+  if (!content) refuse(LoginErrorCode.Malformed, 'The CMS is detached and no content was given')
+  const payload = checkPayload(content, opts, now)
+  await verifySignedData(parsed, content, crypto)
+
+  const leaf = parsed.signer
+  const chain = await validatePath({
+    leaf,
+    intermediates: [...parsed.certificates.filter((c) => c !== leaf), ...store.intermediates],
+    anchors: store.anchors,
+    now,
+    skewMs,
+    linkCache: store.linkCache,
+    crypto,
+  })
+  checkLeafPurpose(leaf)
+
+  const revocation = await opts.revocation.check(leaf, chain[1] as ParsedCertificate, now)
+  if (revocation.status === 'revoked') {
+    refuse(LoginErrorCode.CertRevoked, `The certificate was revoked${revocation.revokedAt ? ` on ${revocation.revokedAt.toISOString()}` : ''}`, {
+      source: revocation.source,
+      reason: revocation.reason ?? -1,
+    })
+  }
+  if (revocation.status === 'hold') refuse(LoginErrorCode.CertOnHold, 'The certificate is suspended (on hold)', { source: revocation.source })
+  if (revocation.status !== 'good') {
+    refuse(LoginErrorCode.RevocationUnknown, `The certificate status could not be established: ${revocation.detail ?? 'unknown'}`, {
+      source: revocation.source,
+    })
+  }
+
+  const identity = subjectIdentity(leaf.cert.subject)
+  return {
+    certificate: {
+      der: leaf.der,
+      serialNumber: leaf.serialHex,
+      subject: leaf.subjectDn,
+      issuer: leaf.issuerDn,
+      notBefore: leaf.notBefore,
+      notAfter: leaf.notAfter,
+      keyAlgorithm: leaf.publicKey.algorithm === 'RSA' ? `RSA-${leaf.publicKey.bits}` : leaf.publicKey.algorithm === 'EC' ? `EC ${leaf.publicKey.curve}` : leaf.publicKey.oid,
+      extKeyUsage: leaf.extKeyUsage ?? [],
+    },
+    identity,
+    ...(identity.iin ? { iin: identity.iin } : {}),
+    ...(identity.bin ? { bin: identity.bin } : {}),
+    ...(payload ? { payload } : {}),
+    chain,
+    revocation,
+    ...(parsed.signingTime ? { signingTime: parsed.signingTime } : {}),
+  }
+}
