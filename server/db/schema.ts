@@ -98,6 +98,31 @@ export interface CertificatesTable {
   /** RFC 5280 CRLReason code. */
   revocation_reason: number | null
   created_at: CreatedAt
+  /** Who revoked/held/released it last (migration 002). */
+  revoked_by: ColumnType<string | null, string | null | undefined, string | null>
+  /** When `status` last changed (migration 002); null while never changed. */
+  status_changed_at: NullableTimestamp
+}
+
+/** The CA hierarchy as recorded in the database (migration 002). */
+export interface CaAuthoritiesTable {
+  /** 'root', 'issuing', 'ocsp' (as in /ca/<name>.crt). */
+  name: string
+  role: 'root' | 'issuing' | 'ocsp'
+  subject_dn: string
+  certificate: Uint8Array
+  key_store: 'file' | 'pkcs11'
+  development: boolean
+  created_at: CreatedAt
+}
+
+/** CRL state per issuing CA (migration 002): CRL numbers only ever grow. */
+export interface CaCrlStateTable {
+  issuer: string
+  crl_number: number
+  this_update: Timestamp
+  next_update: Timestamp
+  entries: number
 }
 
 export interface OperatorsTable {
@@ -132,6 +157,8 @@ export interface Database {
   certificates: CertificatesTable
   operators: OperatorsTable
   audit_log: AuditLogTable
+  ca_authorities: CaAuthoritiesTable
+  ca_crl_state: CaCrlStateTable
 }
 
 /** The database handle used everywhere (a transaction is one too). */

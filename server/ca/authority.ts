@@ -1,0 +1,126 @@
+/**
+ * The loaded certificate authority: hierarchy + CRL publisher + OCSP responder, recorded in the
+ * database (ca_authorities) so a database can never silently be served by another CA.
+ */
+import type { ServerConfig } from '../config.ts'
+import type { Db } from '../db/schema.ts'
+import { CrlPublisher, type CrlOptions } from './crl.ts'
+import { caDir, hierarchyExists, initCertificateAuthority, loadHierarchy, type CaConfig, type CaHierarchy, type InitOptions } from './hierarchy.ts'
+import type { IssuingCa } from './issue.ts'
+import { OcspResponder, type OcspOptions } from './ocsp.ts'
+import type { StatusListener } from './revocation.ts'
+import { certificateParts } from './x509-build.ts'
+import * as pkijs from 'pkijs'
+import { describeName } from '../../src/pki/names.ts'
+
+/** A loaded CA: what issuance, revocation and the PKI routes use. */
+export interface CertificateAuthority extends IssuingCa, StatusListener {
+  readonly hierarchy: CaHierarchy
+  readonly publicUrl: string
+  /** True for the automatic development hierarchy. */
+  readonly development: boolean
+  readonly crl: CrlPublisher
+  readonly ocsp: OcspResponder
+  /** Call after a status change committed: OCSP forgets the serial, a new CRL follows soon. */
+  statusChanged(serial: string): void
+  /** Stops timers and closes token sessions. */
+  close(): void
+}
+
+export interface LoadOptions {
+  readonly crl?: CrlOptions
+  readonly ocsp?: OcspOptions
+}
+
+function dnOf(nameDer: Buffer): string {
+  // Reuse pki's readable DN (the same text the platform stores in certificates.subject_dn).
+  return describeName(pkijs.RelativeDistinguishedNames.fromBER(new Uint8Array(nameDer))).dn
+}
+
+/** Records the hierarchy in ca_authorities, or checks the recorded one is the same. */
+async function recordHierarchy(db: Db, h: CaHierarchy): Promise<void> {
+  for (const m of [h.root, h.issuing, h.ocsp]) {
+    await db
+      .insertInto('ca_authorities')
+      .values({
+        name: m.name,
+        role: m.name,
+        subject_dn: dnOf(m.subject),
+        certificate: m.der,
+        key_store: h.manifest.keyStore,
+        development: h.manifest.development,
+      })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .execute()
+    const row = await db.selectFrom('ca_authorities').select('certificate').where('name', '=', m.name).executeTakeFirstOrThrow()
+    const recorded = certificateParts(row.certificate)
+    if (!recorded.spki.equals(m.spki)) {
+      throw new Error(`the database belongs to another CA: its ${m.name} certificate has a different key than DATA_DIR/ca/${m.name}.pem`)
+    }
+    if (!Buffer.from(row.certificate).equals(m.der)) {
+      // Same key, new certificate (e.g. a renewed OCSP responder): keep the record current.
+      await db.updateTable('ca_authorities').set({ certificate: m.der, subject_dn: dnOf(m.subject) }).where('name', '=', m.name).execute()
+    }
+  }
+}
+
+/** Loads the hierarchy from DATA_DIR/ca (throws when there is none; see ensureCertificateAuthority). */
+export async function loadCertificateAuthority(config: CaConfig, db: Db, options: LoadOptions = {}): Promise<CertificateAuthority> {
+  const hierarchy = loadHierarchy(config)
+  try {
+    await recordHierarchy(db, hierarchy)
+  } catch (e) {
+    hierarchy.close()
+    throw e
+  }
+  const crl = new CrlPublisher(db, hierarchy.issuing, options.crl)
+  const ocsp = new OcspResponder(db, hierarchy.issuing, hierarchy.ocsp, options.ocsp)
+  return {
+    hierarchy,
+    publicUrl: config.publicUrl,
+    development: hierarchy.manifest.development,
+    crl,
+    ocsp,
+    statusChanged(serial: string) {
+      ocsp.invalidate(serial)
+      crl.changed()
+    },
+    close() {
+      crl.close()
+      hierarchy.close()
+    },
+  }
+}
+
+const BANNER = (dir: string, passphraseFile: boolean) => [
+  '',
+  '*************************************************************************************',
+  '*  DEVELOPMENT CA: a new root CA, issuing CA and OCSP responder were just created   *',
+  '*  for this DATA_DIR. Certificates it issues are for testing only; nobody outside   *',
+  '*  this machine trusts them. For production run `qoltanba ca init` with a real      *',
+  '*  CA_KEY_PASSPHRASE (or PKCS11_MODULE) before the first start.                    *',
+  '*************************************************************************************',
+  `   CA files: ${dir}`,
+  ...(passphraseFile ? [`   Key passphrase (development only): ${dir}/passphrase (mode 0600)`] : []),
+  '',
+]
+
+/**
+ * For start-up: loads the CA, creating a development hierarchy first when DATA_DIR has none (and
+ * saying so loudly). Every start of a development CA repeats a one-line warning.
+ */
+export async function ensureCertificateAuthority(
+  config: CaConfig & Partial<Pick<ServerConfig, 'databaseUrl'>>,
+  db: Db,
+  options: LoadOptions & Pick<InitOptions, 'keyIterations' | 'log'> = {},
+): Promise<CertificateAuthority> {
+  const log = options.log ?? ((line: string) => console.warn(line))
+  if (!hierarchyExists(config)) {
+    initCertificateAuthority(config, { development: true, ...(options.keyIterations ? { keyIterations: options.keyIterations } : {}), log })
+    for (const line of BANNER(caDir(config), !config.caKeyPassphrase && !config.pkcs11)) log(line)
+  }
+  const ca = await loadCertificateAuthority(config, db, options)
+  if (ca.development) log(`WARNING: this server runs a DEVELOPMENT CA (${caDir(config)}); do not use its certificates in production.`)
+  return ca
+}
+

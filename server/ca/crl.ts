@@ -1,0 +1,152 @@
+/**
+ * The CRL of the issuing CA, kept ready in memory and served as is: regenerated shortly after
+ * every revocation, hold or release (debounced, so a burst of revocations makes one CRL), and
+ * before half its validity has passed. CRL numbers come from ca_crl_state and only grow, across
+ * restarts and across server processes sharing a PostgreSQL database.
+ */
+import { sql } from 'kysely'
+import type { Db } from '../db/schema.ts'
+import { crlEntry, signCrl } from './crl-build.ts'
+import type { CaMember } from './hierarchy.ts'
+
+export interface CrlOptions {
+  /** nextUpdate − thisUpdate (default 24 h). */
+  readonly validityMs?: number
+  /** Wait after a change before regenerating, to batch bursts (default 200 ms). */
+  readonly debounceMs?: number
+}
+
+/** A published CRL. */
+export interface PublishedCrl {
+  readonly der: Buffer
+  readonly crlNumber: number
+  readonly thisUpdate: Date
+  readonly nextUpdate: Date
+  readonly entries: number
+}
+
+interface CachedEntry {
+  readonly at: number
+  readonly reason: number
+  readonly der: Buffer
+}
+
+/** Generates, caches and refreshes one issuing CA's CRL. */
+export class CrlPublisher {
+  private published: PublishedCrl | undefined
+  private cache = new Map<string, CachedEntry>()
+  private running: Promise<PublishedCrl> | undefined
+  private again = false
+  private debounce: NodeJS.Timeout | undefined
+  private refresh: NodeJS.Timeout | undefined
+  private closed = false
+  private readonly validityMs: number
+  private readonly debounceMs: number
+
+  constructor(
+    private readonly db: Db,
+    private readonly issuer: CaMember,
+    options: CrlOptions = {},
+  ) {
+    this.validityMs = options.validityMs ?? 24 * 3600_000
+    this.debounceMs = options.debounceMs ?? 200
+  }
+
+  /** The current CRL, generating one first if there is none or it is past nextUpdate. */
+  async current(): Promise<PublishedCrl> {
+    const p = this.published
+    if (p && p.nextUpdate.getTime() > Date.now()) return p
+    return this.regenerate()
+  }
+
+  /** Asks for a new CRL soon (after a revocation, hold or release). */
+  changed(): void {
+    if (this.closed) return
+    if (this.debounce) clearTimeout(this.debounce)
+    this.debounce = setTimeout(() => {
+      this.debounce = undefined
+      this.regenerate().catch((e: unknown) => console.error('CRL regeneration failed', e))
+    }, this.debounceMs)
+    this.debounce.unref()
+  }
+
+  /** Waits until a pending (debounced) regeneration has happened. */
+  async flush(): Promise<PublishedCrl> {
+    if (this.debounce) {
+      clearTimeout(this.debounce)
+      this.debounce = undefined
+      return this.regenerate()
+    }
+    return this.running ?? this.current()
+  }
+
+  /** Regenerates now; concurrent calls share one run, and a call during a run schedules one more. */
+  regenerate(): Promise<PublishedCrl> {
+    if (this.running) {
+      this.again = true
+      return this.running
+    }
+    const run = this.build().finally(() => {
+      this.running = undefined
+      if (this.again && !this.closed) {
+        this.again = false
+        void this.regenerate().catch((e: unknown) => console.error('CRL regeneration failed', e))
+      }
+    })
+    this.running = run
+    return run
+  }
+
+  /** Stops timers; an in-flight generation finishes on its own. */
+  close(): void {
+    this.closed = true
+    if (this.debounce) clearTimeout(this.debounce)
+    if (this.refresh) clearTimeout(this.refresh)
+  }
+
+  private async build(): Promise<PublishedCrl> {
+    const thisUpdate = new Date(Math.floor(Date.now() / 1000) * 1000)
+    const nextUpdate = new Date(thisUpdate.getTime() + this.validityMs)
+    // Epoch seconds instead of timestamptz: parsing a million Dates is the slow part of the read.
+    const rows = await sql<{ serial: string; t: number; reason: number }>`
+      select serial, extract(epoch from revoked_at)::float8 as t, revocation_reason as reason
+      from certificates
+      where issuer = ${this.issuer.name} and status <> 'good' and not_after > ${thisUpdate}`.execute(this.db)
+    const next = new Map<string, CachedEntry>()
+    const entries: Buffer[] = new Array(rows.rows.length)
+    let i = 0
+    for (const r of rows.rows) {
+      const at = Math.floor(Number(r.t)) * 1000
+      const reason = Number(r.reason)
+      let e = this.cache.get(r.serial)
+      if (!e || e.at !== at || e.reason !== reason) e = { at, reason, der: crlEntry(Buffer.from(r.serial, 'hex'), new Date(at), reason) }
+      next.set(r.serial, e)
+      entries[i++] = e.der
+    }
+    this.cache = next
+    const state = await sql<{ crl_number: number }>`
+      insert into ca_crl_state (issuer, crl_number, this_update, next_update, entries)
+      values (${this.issuer.name}, 1, ${thisUpdate}, ${nextUpdate}, ${entries.length})
+      on conflict (issuer) do update set crl_number = ca_crl_state.crl_number + 1,
+        this_update = excluded.this_update, next_update = excluded.next_update, entries = excluded.entries
+      returning crl_number`.execute(this.db)
+    const crlNumber = Number(state.rows[0]?.crl_number)
+    const der = signCrl(
+      { issuer: this.issuer.subject, issuerKeyId: this.issuer.keyId, thisUpdate, nextUpdate, crlNumber, entries },
+      this.issuer.signer,
+    )
+    const published = { der, crlNumber, thisUpdate, nextUpdate, entries: entries.length }
+    this.published = published
+    this.scheduleRefresh()
+    return published
+  }
+
+  private scheduleRefresh(): void {
+    if (this.closed) return
+    if (this.refresh) clearTimeout(this.refresh)
+    this.refresh = setTimeout(() => {
+      this.regenerate().catch((e: unknown) => console.error('CRL refresh failed', e))
+    }, this.validityMs / 2)
+    this.refresh.unref()
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * A minimal DER writer and reader for the CA's hot paths (certificates, CRLs, OCSP).
+ *
+ * Why by hand and not pkijs/asn1js: the CA signs thousands of OCSP responses and CRLs with up to
+ * a million entries. pkijs needs ~14 s to build a 100k-entry CRL and its parser gives up past
+ * ~1,250 entries (reference/pkijs-notes.md §2), and every OCSP response would allocate a tree of
+ * asn1js objects. Here a DER value is just a Buffer: encoders concatenate Buffers once, so a CRL
+ * is one `Buffer.concat` of precomputed entries plus one signature.
+ */
+
+/** Encodes a DER length. */
+export function derLength(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n])
+  const bytes: number[] = []
+  for (let v = n; v > 0; v = Math.floor(v / 256)) bytes.unshift(v & 0xff)
+  return Buffer.from([0x80 | bytes.length, ...bytes])
+}
+
+/** A TLV with the given tag byte around the concatenated contents. */
+export function tlv(tag: number, ...contents: Buffer[]): Buffer {
+  const body = contents.length === 1 ? (contents[0] as Buffer) : Buffer.concat(contents)
+  return Buffer.concat([Buffer.from([tag]), derLength(body.length), body])
+}
+
+export const seq = (...c: Buffer[]): Buffer => tlv(0x30, ...c)
+export const set = (...c: Buffer[]): Buffer => tlv(0x31, ...c)
+export const octetString = (b: Uint8Array): Buffer => tlv(0x04, Buffer.from(b))
+export const utf8 = (s: string): Buffer => tlv(0x0c, Buffer.from(s, 'utf8'))
+export const printable = (s: string): Buffer => tlv(0x13, Buffer.from(s, 'latin1'))
+export const ia5 = (s: string): Buffer => tlv(0x16, Buffer.from(s, 'latin1'))
+export const NULL = Buffer.from([0x05, 0x00])
+export const bool = (v: boolean): Buffer => Buffer.from([0x01, 0x01, v ? 0xff : 0x00])
+/** [n] EXPLICIT (constructed context tag). */
+export const explicit = (n: number, ...c: Buffer[]): Buffer => tlv(0xa0 | n, ...c)
+/** [n] IMPLICIT primitive. */
+export const implicitPrim = (n: number, content: Uint8Array): Buffer => tlv(0x80 | n, Buffer.from(content))
+
+/** BIT STRING with no unused bits. */
+export function bitString(b: Uint8Array): Buffer {
+  return tlv(0x03, Buffer.from([0]), Buffer.from(b))
+}
+
+/** A non-negative INTEGER from big-endian magnitude bytes (adds the sign byte when needed). */
+export function uintBytes(magnitude: Uint8Array): Buffer {
+  let i = 0
+  while (i < magnitude.length - 1 && magnitude[i] === 0) i++
+  let m = Buffer.from(magnitude.subarray(i))
+  if (m.length === 0) m = Buffer.from([0])
+  if ((m[0] as number) & 0x80) m = Buffer.concat([Buffer.from([0]), m])
+  return tlv(0x02, m)
+}
+
+/** INTEGER from a small non-negative number or bigint. */
+export function int(n: number | bigint): Buffer {
+  let v = BigInt(n)
+  if (v < 0n) throw new RangeError('negative INTEGER not supported')
+  const bytes: number[] = []
+  do {
+    bytes.unshift(Number(v & 0xffn))
+    v >>= 8n
+  } while (v > 0n)
+  return uintBytes(Uint8Array.from(bytes))
+}
+
+/** ENUMERATED from a small number. */
+export const enumerated = (n: number): Buffer => Buffer.from([0x0a, 0x01, n])
+
+/** OBJECT IDENTIFIER from dotted notation. Results are memoized: OIDs repeat a lot. */
+const oidCache = new Map<string, Buffer>()
+export function oid(dotted: string): Buffer {
+  const hit = oidCache.get(dotted)
+  if (hit) return hit
+  const parts = dotted.split('.').map((p) => BigInt(p))
+  const [a, b, ...rest] = parts
+  if (a === undefined || b === undefined) throw new RangeError(`bad OID ${dotted}`)
+  const out: number[] = []
+  for (const arc of [a * 40n + b, ...rest]) {
+    const chunk: number[] = []
+    let v = arc
+    do {
+      chunk.unshift(Number(v & 0x7fn))
+      v >>= 7n
+    } while (v > 0n)
+    for (let i = 0; i < chunk.length - 1; i++) chunk[i] = (chunk[i] as number) | 0x80
+    out.push(...chunk)
+  }
+  const der = tlv(0x06, Buffer.from(out))
+  oidCache.set(dotted, der)
+  return der
+}
+
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0')
+
+/** UTCTime (years 1950–2049) or GeneralizedTime, as RFC 5280 §4.1.2.5 requires; whole seconds. */
+export function x509Time(d: Date): Buffer {
+  const y = d.getUTCFullYear()
+  const rest = `${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`
+  if (y >= 1950 && y < 2050) return tlv(0x17, Buffer.from(`${pad(y % 100)}${rest}`, 'latin1'))
+  return generalizedTime(d)
+}
+
+/** GeneralizedTime with whole seconds (OCSP uses it everywhere). */
+export function generalizedTime(d: Date): Buffer {
+  const s = `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`
+  return tlv(0x18, Buffer.from(s, 'latin1'))
+}
+
+/** One parsed TLV: tag byte, where its contents are, and where it ends. */
+export interface Tlv {
+  readonly tag: number
+  /** Offset of the first content byte. */
+  readonly start: number
+  /** Offset just past the contents. */
+  readonly end: number
+  /** Offset of the tag byte (to slice the whole encoding). */
+  readonly offset: number
+}
+
+/** Thrown by the reader on anything that is not well-formed DER (callers map it to their status). */
+export class DerError extends Error {}
+
+/**
+ * Reads the TLV at `pos` of `buf`, bounded by `limit`. Only single-byte tags and definite
+ * lengths up to 4 bytes, which is all DER in our protocols needs; anything else is rejected.
+ */
+export function readTlv(buf: Uint8Array, pos: number, limit = buf.length): Tlv {
+  if (pos + 2 > limit) throw new DerError('truncated')
+  const tag = buf[pos] as number
+  if ((tag & 0x1f) === 0x1f) throw new DerError('multi-byte tag')
+  let len = buf[pos + 1] as number
+  let p = pos + 2
+  if (len & 0x80) {
+    const n = len & 0x7f
+    if (n === 0 || n > 4) throw new DerError('unsupported length')
+    if (p + n > limit) throw new DerError('truncated length')
+    len = 0
+    for (let i = 0; i < n; i++) len = len * 256 + (buf[p + i] as number)
+    p += n
+  }
+  if (p + len > limit) throw new DerError('truncated contents')
+  return { tag, start: p, end: p + len, offset: pos }
+}
+
+/** The children of a constructed TLV. */
+export function children(buf: Uint8Array, t: Tlv): Tlv[] {
+  const out: Tlv[] = []
+  for (let p = t.start; p < t.end; ) {
+    const c = readTlv(buf, p, t.end)
+    out.push(c)
+    p = c.end
+    if (out.length > 10_000) throw new DerError('too many elements')
+  }
+  return out
+}
+
+/** Expects `t` to carry `tag`. */
+export function expectTag(t: Tlv | undefined, tag: number, what: string): Tlv {
+  if (!t || t.tag !== tag) throw new DerError(`expected ${what}`)
+  return t
+}
+
+/** Decodes the dotted form of an OBJECT IDENTIFIER's contents. */
+export function decodeOid(buf: Uint8Array, t: Tlv): string {
+  const arcs: bigint[] = []
+  let v = 0n
+  for (let i = t.start; i < t.end; i++) {
+    const b = buf[i] as number
+    v = (v << 7n) | BigInt(b & 0x7f)
+    if (!(b & 0x80)) {
+      arcs.push(v)
+      v = 0n
+    }
+  }
+  if (arcs.length === 0) throw new DerError('empty OID')
+  const first = arcs[0] as bigint
+  const a = first < 80n ? first / 40n : 2n
+  return [a, first - a * 40n, ...arcs.slice(1)].join('.')
+}
