@@ -3,22 +3,110 @@
  * process concerns (ports, signals) so tests build it in-process with `app.inject()`.
  */
 import Fastify, { type FastifyInstance } from 'fastify'
+import rateLimit from '@fastify/rate-limit'
 import type { ServerConfig } from './config.ts'
+import type { AppContext, CaProvider } from './context.ts'
+import type { CertificateAuthority } from './ca/authority.ts'
+import { openDatabase } from './db/database.ts'
+import type { Db } from './db/schema.ts'
+import { ApiError, ApiErrorCode, installErrorHandler } from './errors.ts'
 import { registerStatic } from './http/static.ts'
+import { securityHeaders } from './http/security-headers.ts'
+import { openApiRoutes } from './http/openapi.ts'
 import { healthRoutes } from './routes/health.ts'
+import { profileRoutes } from './profiles/routes.ts'
+import { JsonFileRegistry, type PersonRegistry } from './registry/registry.ts'
+import { personRoutes } from './registry/routes.ts'
+import { applicationRoutes } from './applications/routes.ts'
+import { operatorRoutes } from './operators/routes.ts'
+import { deriveKey, loadServerSecret } from './security/secret.ts'
 
-export async function buildApp(config: ServerConfig, options: { logger?: boolean } = {}): Promise<FastifyInstance> {
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Shared services (config, db, registry, keys, CA). */
+    qoltanba: AppContext
+  }
+}
+
+export interface BuildAppOptions {
+  readonly logger?: boolean
+  /** An open database (tests); otherwise one is opened from the config and closed with the app. */
+  readonly db?: Db
+  /** The person registry; default: JsonFileRegistry(config.registryFile). */
+  readonly registry?: PersonRegistry
+  /** The CA, or a provider of it; without one, issuing endpoints answer 503 ERR_CA_UNAVAILABLE. */
+  readonly ca?: CertificateAuthority | CaProvider
+}
+
+/** Request headers and fields that must never reach a log line. */
+export const LOG_REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-access-code"]',
+  'req.headers["idempotency-key"]',
+  'res.headers["set-cookie"]',
+  '*.accessCode',
+  '*.password',
+  '*.passphrase',
+  '*.pin',
+  '*.token',
+]
+
+export async function buildApp(config: ServerConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    bodyLimit: 1024 * 1024,
+    logger: options.logger === false ? false : { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+    bodyLimit: config.bodyLimit,
     trustProxy: false,
+    // Validation errors carry ajv's text; the error handler turns them into ERR_VALIDATION.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
   })
-  app.addHook('onSend', async (_req, reply) => {
-    reply.header('X-Content-Type-Options', 'nosniff')
-    reply.header('Referrer-Policy', 'no-referrer')
-    reply.header('X-Frame-Options', 'DENY')
+
+  const db = options.db ?? (await openDatabase(config))
+  if (!options.db) app.addHook('onClose', async () => db.destroy())
+  const secret = loadServerSecret(config.secretFile)
+  const ca = options.ca
+  const getCa: CaProvider =
+    typeof ca === 'function'
+      ? ca
+      : async () => {
+          if (!ca) throw new ApiError(503, ApiErrorCode.CaUnavailable, 'the certificate authority is not available')
+          return ca
+        }
+  const ctx: AppContext = {
+    config,
+    db,
+    registry: options.registry ?? new JsonFileRegistry(config.registryFile),
+    keys: {
+      operatorToken: deriveKey(secret, 'operator-token'),
+      accessCode: deriveKey(secret, 'access-code'),
+      accessCodePepper: deriveKey(secret, 'access-code-pepper'),
+    },
+    getCa,
+  }
+  app.decorate('qoltanba', ctx)
+
+  installErrorHandler(app)
+  securityHeaders(app, config)
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) => ({
+      statusCode: context.statusCode,
+      code: ApiErrorCode.RateLimited,
+      message: `Too many requests, retry in ${Math.ceil(context.ttl / 1000)} s`,
+    }),
   })
+  const window = config.rateLimit.windowMs
   await app.register(healthRoutes)
+  await app.register(openApiRoutes)
+  await app.register(profileRoutes)
+  await app.register(personRoutes, { registry: ctx.registry, rateLimit: { max: config.rateLimit.lookupMax, timeWindow: window } })
+  await app.register(applicationRoutes, {
+    ctx,
+    statusRateLimit: { max: config.rateLimit.statusMax, timeWindow: window },
+    submitRateLimit: { max: config.rateLimit.submitMax, timeWindow: window },
+  })
+  await app.register(operatorRoutes, { ctx })
+  // PKI endpoints (/ca, /crl, /ocsp) and revocation routes: registered here by the CA module.
   await registerStatic(app, config.distDir)
   return app
 }

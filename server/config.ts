@@ -51,6 +51,8 @@ export interface ServerConfig {
   readonly logLevel: string
   /** Passphrase of the CA's encrypted PKCS#8 key files (undefined: the CA layer decides, e.g. dev default). */
   readonly caKeyPassphrase: string | undefined
+  /** Key algorithm of a CA hierarchy created by this server (CA_KEY_ALGORITHM; default RSA-3072). */
+  readonly caKeyAlgorithm: 'RSA-3072' | 'P-256'
   /** CA keys inside a PKCS#11 token instead of files. */
   readonly pkcs11: Pkcs11Config | undefined
   /** JSON file of the person registry; defaults to the shipped demo persons. */
@@ -131,6 +133,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const caKeyPassphrase = readSecret(env, 'CA_KEY_PASSPHRASE', cwd, problems)
   if (caKeyPassphrase !== undefined && caKeyPassphrase.length < 8) problems.push('CA_KEY_PASSPHRASE must be at least 8 characters')
 
+  const caKeyAlgorithm = (env.CA_KEY_ALGORITHM || 'RSA-3072') as ServerConfig['caKeyAlgorithm']
+  if (caKeyAlgorithm !== 'RSA-3072' && caKeyAlgorithm !== 'P-256') problems.push(`CA_KEY_ALGORITHM must be RSA-3072 or P-256, got "${caKeyAlgorithm}"`)
+
   let pkcs11: Pkcs11Config | undefined
   const pin = readSecret(env, 'PKCS11_PIN', cwd, problems)
   if (env.PKCS11_MODULE) {
@@ -172,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     databaseUrl,
     logLevel,
     caKeyPassphrase,
+    caKeyAlgorithm,
     pkcs11,
     registryFile,
     secretFile: env.SERVER_SECRET_FILE ? resolve(cwd, env.SERVER_SECRET_FILE) : join(dataDir, 'server.secret'),

@@ -6,6 +6,12 @@ import { existsSync, statSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig, ConfigError } from './config.ts'
 import { buildApp } from './app.ts'
+import { openDatabase } from './db/database.ts'
+import { ensureCertificateAuthority } from './ca/authority.ts'
+import { expireOverdueApplications } from './applications/service.ts'
+
+/** How often overdue applications are moved to "expired" (they also expire lazily on access). */
+const EXPIRY_SWEEP_MS = 60 * 60 * 1000
 
 function newestMtime(path: string): number {
   if (!existsSync(path)) return 0
@@ -35,9 +41,26 @@ async function main(): Promise<void> {
     throw e
   }
   if (process.argv.includes('--build-if-needed')) await buildIfNeeded(config.distDir)
-  const app = await buildApp(config)
+  const db = await openDatabase(config)
+  // First start on an empty DATA_DIR creates a development CA and says so loudly.
+  const ca = await ensureCertificateAuthority(config, db)
+  const app = await buildApp(config, { db, ca })
+  const sweep = async () => {
+    try {
+      const n = await expireOverdueApplications(db)
+      if (n) app.log.info({ expired: n }, 'expired overdue applications')
+    } catch (err) {
+      app.log.error({ err }, 'expiry sweep failed')
+    }
+  }
+  await sweep()
+  const timer = setInterval(() => void sweep(), EXPIRY_SWEEP_MS)
+  timer.unref()
   const close = async () => {
+    clearInterval(timer)
     await app.close()
+    ca.close()
+    await db.destroy()
     process.exit(0)
   }
   process.on('SIGINT', close)

@@ -1,0 +1,82 @@
+/**
+ * Applicant endpoints: submit (POST /api/v1/applications), status, certificates, installed.
+ * Status endpoints need the access code in `X-Access-Code` and are rate limited per client.
+ */
+import type { FastifyInstance } from 'fastify'
+import { toPem } from '../../src/pki/pem.ts'
+import type { AppContext } from '../context.ts'
+import { ApiErrorCode, badRequest, conflict } from '../errors.ts'
+import { checkSubmission, submissionSchema, type SubmissionBody } from './submission.ts'
+import { findByAccessCode, markInstalled, submitApplication } from './service.ts'
+import { applicantView, certificateView } from './views.ts'
+
+const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,128}$/
+
+const numberParams = {
+  type: 'object',
+  required: ['number'],
+  properties: { number: { type: 'string', maxLength: 32 } },
+} as const
+
+export interface ApplicationRoutesOptions {
+  readonly ctx: AppContext
+  readonly statusRateLimit: { max: number; timeWindow: number }
+  readonly submitRateLimit: { max: number; timeWindow: number }
+}
+
+export async function applicationRoutes(app: FastifyInstance, opts: ApplicationRoutesOptions): Promise<void> {
+  const { ctx } = opts
+
+  app.post<{ Body: SubmissionBody }>(
+    '/api/v1/applications',
+    { schema: { body: submissionSchema }, config: { rateLimit: opts.submitRateLimit } },
+    async (req, reply) => {
+      const key = req.headers['idempotency-key']
+      if (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key)) {
+        throw badRequest(ApiErrorCode.IdempotencyKeyRequired, 'an Idempotency-Key header of 16–128 characters [A-Za-z0-9_-] is required')
+      }
+      const checked = await checkSubmission(req.body)
+      const result = await submitApplication(ctx, checked, key)
+      reply.header('Cache-Control', 'no-store')
+      reply.code(result.created ? 201 : 200)
+      return { number: result.number, accessCode: result.accessCode, status: result.status }
+    },
+  )
+
+  const statusConfig = { config: { rateLimit: opts.statusRateLimit }, schema: { params: numberParams } }
+
+  app.get<{ Params: { number: string } }>('/api/v1/applications/:number', statusConfig, async (req, reply) => {
+    const a = await findByAccessCode(ctx, req.params.number, accessCodeHeader(req.headers['x-access-code']))
+    const requests = await ctx.db.selectFrom('application_requests').selectAll().where('application_number', '=', a.number).orderBy('purpose').execute()
+    reply.header('Cache-Control', 'no-store')
+    return applicantView(a, requests)
+  })
+
+  app.get<{ Params: { number: string } }>('/api/v1/applications/:number/certificates', statusConfig, async (req, reply) => {
+    const a = await findByAccessCode(ctx, req.params.number, accessCodeHeader(req.headers['x-access-code']))
+    if (a.status !== 'issued' && a.status !== 'installed') {
+      throw conflict(ApiErrorCode.InvalidState, `no certificates: the application is "${a.status}"`, { status: a.status })
+    }
+    const certs = await ctx.db.selectFrom('certificates').selectAll().where('application_number', '=', a.number).orderBy('purpose').execute()
+    const ca = await ctx.getCa()
+    reply.header('Cache-Control', 'no-store')
+    return {
+      number: a.number,
+      status: a.status,
+      certificates: certs.map(certificateView),
+      // Issuing CA first, then the root: the order PKCS#12 writers and TLS stacks expect.
+      chain: [ca.hierarchy.issuing.der, ca.hierarchy.root.der].map((d) => toPem(new Uint8Array(d), 'CERTIFICATE')),
+    }
+  })
+
+  app.post<{ Params: { number: string } }>('/api/v1/applications/:number/installed', statusConfig, async (req, reply) => {
+    const a = await findByAccessCode(ctx, req.params.number, accessCodeHeader(req.headers['x-access-code']))
+    const after = await markInstalled(ctx, a.number)
+    reply.header('Cache-Control', 'no-store')
+    return { number: after.number, status: after.status, installedAt: after.installed_at?.toISOString() ?? null }
+  })
+}
+
+function accessCodeHeader(v: string | string[] | undefined): string | undefined {
+  return typeof v === 'string' && v.length <= 64 ? v : undefined
+}

@@ -1,0 +1,162 @@
+/**
+ * Validation of a submitted application: the form fields and every PKCS#10 in it (signature,
+ * key policy, subject consistency). Pure apart from the crypto; database checks live in service.ts.
+ */
+import { createHash } from 'node:crypto'
+import { parseCsr, verifyCsr, type CsrInfo } from '../../src/pki/csr.ts'
+import { checkBin, checkIin } from '../../src/pki/iin.ts'
+import { decodeDerOrPem, fromBase64 } from '../../src/pki/pem.ts'
+import { QoltanbaError } from '../../src/pki/errors.ts'
+import type { CertificatePurpose, KeyStorage } from '../db/schema.ts'
+import { ApiErrorCode, badRequest } from '../errors.ts'
+import { enforceKeyPolicy } from '../profiles/key-policy.ts'
+import { getProfile } from '../profiles/profiles.ts'
+import type { CertificateProfile } from '../profiles/types.ts'
+import { REGION_CODES } from './regions.ts'
+
+/** The JSON body of POST /api/v1/applications. */
+export interface SubmissionBody {
+  profile: string
+  iin: string
+  bin?: string
+  organization?: string
+  email?: string
+  region: string
+  city?: string
+  storage: KeyStorage
+  requests: Array<{ purpose: CertificatePurpose; csr: string }>
+}
+
+/** Fastify JSON schema of the body: shapes only; meaning is checked in code for specific codes. */
+export const submissionSchema = {
+  type: 'object',
+  required: ['profile', 'iin', 'region', 'storage', 'requests'],
+  additionalProperties: false,
+  properties: {
+    profile: { type: 'string', maxLength: 64 },
+    iin: { type: 'string', maxLength: 32 },
+    bin: { type: 'string', maxLength: 32 },
+    organization: { type: 'string', minLength: 1, maxLength: 256 },
+    email: { type: 'string', maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' },
+    region: { type: 'string', enum: REGION_CODES },
+    city: { type: 'string', maxLength: 128 },
+    storage: { type: 'string', enum: ['browser', 'file', 'token'] },
+    requests: {
+      type: 'array',
+      minItems: 2,
+      maxItems: 2,
+      items: {
+        type: 'object',
+        required: ['purpose', 'csr'],
+        additionalProperties: false,
+        properties: {
+          purpose: { type: 'string', enum: ['auth', 'sign'] },
+          // base64 DER or PEM; 16 KiB holds an RSA-4096 request many times over.
+          csr: { type: 'string', minLength: 1, maxLength: 16384 },
+        },
+      },
+    },
+  },
+} as const
+
+/** A request that passed every check. */
+export interface CheckedRequest {
+  readonly purpose: CertificatePurpose
+  readonly der: Uint8Array
+  readonly info: CsrInfo
+  readonly keyAlgorithm: 'RSA' | 'EC'
+  readonly spkiSha256: string
+}
+
+export interface CheckedSubmission {
+  readonly profile: CertificateProfile
+  readonly iin: string
+  readonly bin: string | null
+  readonly organization: string | null
+  readonly email: string | null
+  readonly region: string
+  readonly city: string | null
+  readonly storage: KeyStorage
+  readonly requests: readonly CheckedRequest[]
+  /** SHA-256 of the canonical body: a retry under the same Idempotency-Key must match it. */
+  readonly requestHash: string
+}
+
+function decodeCsr(text: string, purpose: string): Uint8Array {
+  try {
+    const t = text.trim()
+    return t.startsWith('-----BEGIN') ? decodeDerOrPem(new TextEncoder().encode(t)) : fromBase64(t)
+  } catch (e) {
+    if (e instanceof QoltanbaError) throw badRequest('ERR_MALFORMED', `the ${purpose} CSR is neither PEM nor base64 DER`)
+    throw e
+  }
+}
+
+async function checkRequest(profile: CertificateProfile, iin: string, r: { purpose: CertificatePurpose; csr: string }): Promise<CheckedRequest> {
+  const der = decodeCsr(r.csr, r.purpose)
+  let info: CsrInfo
+  try {
+    info = parseCsr(der)
+  } catch (e) {
+    if (e instanceof QoltanbaError) throw badRequest(e.code === 'ERR_TOO_LARGE' ? 'ERR_TOO_LARGE' : 'ERR_MALFORMED', `the ${r.purpose} CSR is malformed`)
+    throw e
+  }
+  const keyAlgorithm = enforceKeyPolicy(profile, info.publicKey)
+  let valid: boolean
+  try {
+    valid = await verifyCsr(der)
+  } catch (e) {
+    if (e instanceof QoltanbaError) throw badRequest(e.code, `the ${r.purpose} CSR cannot be verified: ${e.message}`)
+    throw e
+  }
+  if (!valid) throw badRequest('ERR_SIGNATURE_INVALID', `the ${r.purpose} CSR signature does not verify (no proof of possession)`)
+  // The certificate subject comes from the registry, not from the request; a request that names
+  // somebody else is refused rather than silently rewritten.
+  if (info.subject.iin !== undefined && info.subject.iin !== iin) {
+    throw badRequest(ApiErrorCode.CsrMismatch, `the ${r.purpose} CSR names another IIN`)
+  }
+  return { purpose: r.purpose, der, info, keyAlgorithm, spkiSha256: createHash('sha256').update(info.publicKey.spki).digest('hex') }
+}
+
+/** Checks a body; throws ApiError with a specific code on the first problem. */
+export async function checkSubmission(body: SubmissionBody): Promise<CheckedSubmission> {
+  const profile = getProfile(body.profile)
+  if (!profile) throw badRequest(ApiErrorCode.UnknownProfile, `unknown profile "${body.profile}"`)
+  const iin = body.iin.trim()
+  if (!checkIin(iin).valid) throw badRequest('ERR_INVALID_IIN', 'IIN is not valid')
+  let bin: string | null = null
+  let organization: string | null = null
+  if (profile.requiresOrganization) {
+    bin = body.bin?.trim() ?? ''
+    if (!checkBin(bin).valid) throw badRequest('ERR_INVALID_BIN', 'BIN is missing or not valid')
+    organization = body.organization?.trim() ?? ''
+    if (!organization) throw badRequest(ApiErrorCode.Validation, 'organization is required for this profile')
+  } else if (body.bin || body.organization) {
+    throw badRequest(ApiErrorCode.Validation, 'bin and organization apply to legal-entity profiles only')
+  }
+  const purposes = body.requests.map((r) => r.purpose).sort()
+  if (purposes.join() !== 'auth,sign') throw badRequest(ApiErrorCode.Validation, 'one auth and one sign request are required')
+
+  const requests: CheckedRequest[] = []
+  for (const r of body.requests) requests.push(await checkRequest(profile, iin, r))
+  if (requests[0]!.spkiSha256 === requests[1]!.spkiSha256) {
+    throw badRequest(ApiErrorCode.DuplicateKey, 'the auth and sign requests must use different keys')
+  }
+  const sorted = [...requests].sort((a, b) => a.purpose.localeCompare(b.purpose))
+  const canonical = JSON.stringify([
+    profile.id, iin, bin, organization, body.email?.trim() || null, body.region, body.city?.trim() || null, body.storage,
+    sorted.map((r) => [r.purpose, createHash('sha256').update(r.der).digest('hex')]),
+  ])
+  return {
+    profile,
+    iin,
+    bin,
+    organization,
+    email: body.email?.trim() || null,
+    region: body.region,
+    city: body.city?.trim() || null,
+    storage: body.storage,
+    requests: sorted,
+    requestHash: createHash('sha256').update(canonical).digest('hex'),
+  }
+}

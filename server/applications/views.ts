@@ -1,0 +1,88 @@
+/** JSON shapes of applications in API responses (no hashes, no secrets). */
+import type { Application, ApplicationRequest, AuditEntry, Certificate } from '../db/schema.ts'
+import { toPem } from '../../src/pki/pem.ts'
+
+const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null)
+
+/** What the applicant sees with the access code. */
+export function applicantView(a: Application, requests: ApplicationRequest[]) {
+  return {
+    number: a.number,
+    status: a.status,
+    profile: a.profile,
+    storage: a.storage,
+    region: a.region,
+    city: a.city,
+    createdAt: iso(a.created_at),
+    expiresAt: iso(a.expires_at),
+    statusChangedAt: iso(a.status_changed_at),
+    issuedAt: iso(a.issued_at),
+    installedAt: iso(a.installed_at),
+    rejectedAt: iso(a.rejected_at),
+    rejectionReason: a.rejection_reason,
+    expiredAt: iso(a.expired_at),
+    requests: requests.map((r) => ({
+      purpose: r.purpose,
+      keyAlgorithm: r.key_algorithm,
+      keyBits: r.key_bits,
+      keyCurve: r.key_curve,
+      spkiSha256: r.spki_sha256,
+      certificateSerial: r.certificate_serial,
+    })),
+  }
+}
+
+/** What the operator sees: everything about the applicant plus the history. */
+export function operatorView(a: Application, requests: ApplicationRequest[], certificates: Certificate[], audit: AuditEntry[]) {
+  return {
+    ...applicantView(a, requests),
+    iin: a.iin,
+    bin: a.bin,
+    organization: a.organization,
+    email: a.email,
+    surname: a.surname,
+    name: a.name,
+    patronymic: a.patronymic,
+    submittedBy: a.submitted_by,
+    statusChangedBy: a.status_changed_by,
+    issuedBy: a.issued_by,
+    installedBy: a.installed_by,
+    rejectedBy: a.rejected_by,
+    certificates: certificates.map(certificateView),
+    history: audit.map((e) => ({ at: iso(e.at), actor: e.actor, action: e.action, before: e.before, after: e.after })),
+  }
+}
+
+/** A summary row for the operator's list. */
+export function listItem(a: Application) {
+  return {
+    number: a.number,
+    status: a.status,
+    profile: a.profile,
+    iin: a.iin,
+    bin: a.bin,
+    surname: a.surname,
+    name: a.name,
+    patronymic: a.patronymic,
+    region: a.region,
+    createdAt: iso(a.created_at),
+    expiresAt: iso(a.expires_at),
+    statusChangedAt: iso(a.status_changed_at),
+  }
+}
+
+export function certificateView(c: Certificate) {
+  return {
+    serial: c.serial,
+    purpose: c.purpose,
+    profile: c.profile,
+    issuer: c.issuer,
+    subjectDn: c.subject_dn,
+    notBefore: iso(c.not_before),
+    notAfter: iso(c.not_after),
+    status: c.status,
+    revokedAt: iso(c.revoked_at),
+    revocationReason: c.revocation_reason,
+    pem: toPem(new Uint8Array(c.der), 'CERTIFICATE'),
+  }
+}

@@ -1,0 +1,26 @@
+/**
+ * What route plugins and services share: the configuration, the database, the person registry,
+ * derived secret keys and (lazily) the certificate authority. Built once by buildApp.
+ */
+import type { ServerConfig } from './config.ts'
+import type { Db } from './db/schema.ts'
+import type { PersonRegistry } from './registry/registry.ts'
+import type { CertificateAuthority } from './ca/authority.ts'
+
+/** Keys derived from the server secret (see security/secret.ts). */
+export interface ServerKeys {
+  readonly operatorToken: Buffer
+  readonly accessCode: Buffer
+  readonly accessCodePepper: Buffer
+}
+
+/** Returns the loaded CA; throws ApiError ERR_CA_UNAVAILABLE (503) when there is none. */
+export type CaProvider = () => Promise<CertificateAuthority>
+
+export interface AppContext {
+  readonly config: ServerConfig
+  readonly db: Db
+  readonly registry: PersonRegistry
+  readonly keys: ServerKeys
+  readonly getCa: CaProvider
+}

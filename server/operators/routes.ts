@@ -1,0 +1,78 @@
+/**
+ * Operator console API under /api/v1/operator/…, every route behind requireOperator.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { AppContext } from '../context.ts'
+import type { ApplicationStatus } from '../db/schema.ts'
+import { notFound } from '../errors.ts'
+import { approveApplication, rejectApplication, searchApplications } from '../applications/review.ts'
+import { expireIfDue } from '../applications/service.ts'
+import { certificateView, listItem, operatorView } from '../applications/views.ts'
+import { requireOperator } from './auth.ts'
+
+const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^[0-9]{12}$' } } } as const
+
+export async function operatorRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
+  const { ctx } = opts
+  app.addHook('preHandler', requireOperator(ctx))
+
+  app.get('/api/v1/operator/me', async (req) => {
+    const op = req.operator!
+    return { iin: op.iin, surname: op.surname, name: op.name, patronymic: op.patronymic, role: op.role }
+  })
+
+  app.get<{ Querystring: { number?: string; iin?: string; status?: ApplicationStatus; limit?: number; offset?: number } }>(
+    '/api/v1/operator/applications',
+    {
+      schema: {
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            number: { type: 'string', maxLength: 32 },
+            iin: { type: 'string', pattern: '^[0-9]{12}$' },
+            status: { type: 'string', enum: ['submitted', 'issued', 'installed', 'rejected', 'expired'] },
+            limit: { type: 'integer', minimum: 1, maximum: 200 },
+            offset: { type: 'integer', minimum: 0, maximum: 100000 },
+          },
+        },
+      },
+    },
+    async (req) => {
+      const rows = await searchApplications(ctx, req.query)
+      return { applications: rows.map(listItem) }
+    },
+  )
+
+  app.get<{ Params: { number: string } }>('/api/v1/operator/applications/:number', { schema: { params: numberParams } }, async (req) => {
+    const number = req.params.number
+    await expireIfDue(ctx.db, number)
+    const a = await ctx.db.selectFrom('applications').selectAll().where('number', '=', number).executeTakeFirst()
+    if (!a) throw notFound('no such application')
+    const [requests, certificates, audit] = await Promise.all([
+      ctx.db.selectFrom('application_requests').selectAll().where('application_number', '=', number).orderBy('purpose').execute(),
+      ctx.db.selectFrom('certificates').selectAll().where('application_number', '=', number).orderBy('purpose').execute(),
+      ctx.db.selectFrom('audit_log').selectAll().where('entity_type', '=', 'application').where('entity_id', '=', number).orderBy('id').execute(),
+    ])
+    return operatorView(a, requests, certificates, audit)
+  })
+
+  app.post<{ Params: { number: string } }>('/api/v1/operator/applications/:number/approve', { schema: { params: numberParams } }, async (req) => {
+    const { application, certificates } = await approveApplication(ctx, req.params.number, req.operator!)
+    return { number: application.number, status: application.status, certificates: certificates.map(certificateView) }
+  })
+
+  app.post<{ Params: { number: string }; Body: { reason: string } }>(
+    '/api/v1/operator/applications/:number/reject',
+    {
+      schema: {
+        params: numberParams,
+        body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 1000 } } },
+      },
+    },
+    async (req) => {
+      const a = await rejectApplication(ctx, req.params.number, req.operator!, req.body.reason.trim())
+      return { number: a.number, status: a.status, rejectionReason: a.rejection_reason }
+    },
+  )
+}

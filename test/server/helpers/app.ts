@@ -1,0 +1,62 @@
+/**
+ * A whole Registration Center in-process: temporary DATA_DIR, a test database (PGlite or
+ * PostgreSQL), a fast P-256 development CA and the Fastify app, for `app.inject()` tests.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import { buildApp } from '../../../server/app.ts'
+import { ensureCertificateAuthority, type CertificateAuthority } from '../../../server/ca/authority.ts'
+import { loadConfig, type ServerConfig } from '../../../server/config.ts'
+import type { AppContext } from '../../../server/context.ts'
+import { upsertOperator } from '../../../server/operators/accounts.ts'
+import { createOperatorToken } from '../../../server/operators/token.ts'
+import { openTestDatabase, type Engine, type TestDatabase } from './database.ts'
+
+export interface TestServer {
+  readonly app: FastifyInstance
+  readonly ctx: AppContext
+  readonly config: ServerConfig
+  readonly ca: CertificateAuthority
+  readonly t: TestDatabase
+  /** A bearer token for a fresh operator account with this IIN. */
+  operatorToken(iin?: string, role?: 'operator' | 'admin'): Promise<string>
+  close(): Promise<void>
+}
+
+export async function startTestServer(engine: Engine, env: Record<string, string> = {}): Promise<TestServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'qt-server-'))
+  const config = loadConfig({
+    DATA_DIR: dataDir,
+    PUBLIC_URL: 'http://localhost:8080',
+    DIST_DIR: join(dataDir, 'no-dist'),
+    RATE_LIMIT_STATUS: '10000',
+    RATE_LIMIT_LOOKUP: '10000',
+    RATE_LIMIT_SUBMIT: '10000',
+    LOG_LEVEL: 'silent',
+    ...env,
+  })
+  const t = await openTestDatabase(engine)
+  const ca = await ensureCertificateAuthority({ ...config, caKeyAlgorithm: 'P-256' }, t.db, { keyIterations: 1000, log: () => {} })
+  const app = await buildApp(config, { db: t.db, ca, logger: false })
+  await app.ready()
+  const ctx = app.qoltanba
+  return {
+    app,
+    ctx,
+    config,
+    ca,
+    t,
+    async operatorToken(iin = '700611300018', role = 'operator') {
+      await upsertOperator(t.db, ctx.registry, { iin, role, actor: 'test' })
+      return createOperatorToken(ctx.keys.operatorToken, iin)
+    },
+    async close() {
+      await app.close()
+      ca.close()
+      await t.close()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
