@@ -110,7 +110,8 @@ function publicSpki(o: Opened, pub: pkcs11js.Handle): { spki: Buffer; keyType: '
     const [point, params] = o.p11.C_GetAttributeValue(o.session, pub, [{ type: pkcs11js.CKA_EC_POINT }, { type: pkcs11js.CKA_EC_PARAMS }])
     const raw = point?.value as Buffer
     // CKA_EC_POINT is a DER OCTET STRING around the point (some modules give the bare point).
-    const t = raw[0] === 0x04 && raw.length % 2 === 0 ? readTlv(raw, 0) : undefined
+    // A bare uncompressed point has odd length 2n+1; the wrapped one is 04 <len> <point>.
+    const t = raw[0] === 0x04 && raw.length === (raw[1] as number) + 2 && (raw[2] === 0x04 || raw[2] === 0x02 || raw[2] === 0x03) ? readTlv(raw, 0) : undefined
     const q = t ? raw.subarray(t.start, t.end) : raw
     const spki = seq(seq(oid('1.2.840.10045.2.1'), params?.value as Buffer), bitString(q))
     return { spki, keyType: 'EC' }
