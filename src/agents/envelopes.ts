@@ -5,7 +5,7 @@
  *    `status:true` without `body.result` is the user cancelling (§0 point 5).
  * 2. `code` present → `kz.gov.pki.knca.commonUtils`: `{code:"200"|"500", message, responseObject}`;
  *    `message:"action.canceled"` is the user cancelling.
- * 3. `success` present → generic bundle: `{success, body:{result}}` / `{success:false, errorCode}`
+ * 3. `success` present (also with `code`, as CommonInvoker's COMMON_JSON_WRAPPING_EXCEPTION) → generic bundle: `{success, body:{result}}` / `{success:false, errorCode}`
  *    (`MODULE_NOT_FOUND` when the module is not installed).
  * Our agent uses envelope 1 and puts an `ERR_*` code and `data` (e.g. `attemptsLeft`) in failures.
  */
@@ -62,14 +62,14 @@ export function unwrapReply(reply: Record<string, unknown>): unknown {
     }
     throw failure(str(reply.code), str(reply.message), reply.data, str(reply.details))
   }
-  if ('code' in reply) {
+  if ('code' in reply && !('success' in reply)) {
     const code = String(reply.code)
     if (code === '200') return reply.responseObject
     const message = str(reply.message)
     const mapped = message !== undefined ? commonUtilsMessages[message] : undefined
     if (mapped === ErrorCode.UserCancelled) throw cancelled()
     if (mapped) throw new QoltanbaError(mapped, `NCALayer: ${message}`, { agentCode: code, agentMessage: message ?? '' })
-    throw failure(`HTTP_${code}`, message)
+    throw failure(code, message)
   }
   if ('success' in reply) {
     if (reply.success === true) {

@@ -147,8 +147,8 @@ export class NcaLayerSigner implements Signer {
         serialNumber: filter.serialNumber ?? '',
         chain: this.chain,
       },
-      // basics knows kk and ru (§1.5); Russian is the closer choice for an English page.
-      locale: request.locale === 'kk' ? 'kk' : 'ru',
+      // basics knows kk (its default, and ours) and ru (§1.5); Russian is the closer choice for an English page.
+      locale: request.locale === 'en' || request.locale === 'ru' ? 'ru' : 'kk',
     }
     const reply = await this.connection.request(
       { module: NcaModule.basics, method: 'sign', args },
