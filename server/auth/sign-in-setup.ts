@@ -1,0 +1,49 @@
+/**
+ * What the login route verifies against: trust anchors (our CA's root plus TRUST_ANCHORS_DIR),
+ * our CA's issuing certificates as known intermediates, and revocation routed by issuer — our CA
+ * from the database, foreign CAs by OCSP (AIA) then CRL (CDP), fail closed.
+ */
+import {
+  createTrustStore,
+  crlChecker,
+  firstAnswer,
+  ocspChecker,
+  routeByIssuer,
+  type ParsedCertificate,
+  type RevocationChecker,
+  type TrustStore,
+} from '../../src/verifier/index.ts'
+import type { Db } from '../db/schema.ts'
+import { databaseRevocationChecker } from './db-revocation.ts'
+
+/** The verifier configuration of one server. */
+export interface SignInSetup {
+  readonly trust: TrustStore
+  readonly revocation: RevocationChecker
+}
+
+export interface SignInSetupInput {
+  readonly db: Db
+  /** Our CA: its root (an anchor) and issuing CA certificates (intermediates, answered from the database). */
+  readonly ownCa?: { readonly root: Uint8Array; readonly issuing: readonly Uint8Array[] }
+  /** Other trusted roots (DER). */
+  readonly extraAnchors?: readonly Uint8Array[]
+  /** Foreign revocation sources (default OCSP then CRL with `timeoutMs`). */
+  readonly foreignRevocation?: RevocationChecker
+  readonly timeoutMs?: number
+}
+
+function sameDer(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
+/** Builds the trust store and revocation routing. */
+export function createSignInSetup(input: SignInSetupInput): SignInSetup {
+  const ownIssuing = input.ownCa?.issuing ?? []
+  const anchors = [...(input.ownCa ? [input.ownCa.root] : []), ...(input.extraAnchors ?? [])]
+  const trust = createTrustStore(anchors, ownIssuing)
+  const foreign =
+    input.foreignRevocation ?? firstAnswer(ocspChecker({ timeoutMs: input.timeoutMs ?? 3000 }), crlChecker({ timeoutMs: input.timeoutMs ?? 3000 }))
+  const isOwn = (issuer: ParsedCertificate) => ownIssuing.some((d) => sameDer(d, issuer.der)) || (!!input.ownCa && sameDer(input.ownCa.root, issuer.der))
+  return { trust, revocation: routeByIssuer(isOwn, databaseRevocationChecker(input.db), foreign) }
+}
