@@ -78,7 +78,7 @@ describe('PKCS#12 import', () => {
   const tamperedMac = () => {
     const bytes = nca.auth()
     // The MAC value sits near the end (macData follows authSafe); flip a byte of it.
-    bytes[bytes.length - 40] ^= 0x01
+    bytes[bytes.length - 40] = (bytes[bytes.length - 40] ?? 0) ^ 0x01
     return bytes
   }
   it.each<[string, () => Uint8Array, string, string[]]>([
