@@ -62,9 +62,15 @@ export async function createCsr(opts: CreateCsrOptions, crypto: Crypto = getCryp
   return new Uint8Array(csr.toSchema(false).toBER(false))
 }
 
-function loadCsr(der: Uint8Array): pkijs.CertificationRequest {
+/**
+ * Parses DER into a pkijs CertificationRequest through the guarded parser (for code that issues
+ * certificates from it: `csr.subjectPublicKeyInfo`, `csr.subject`).
+ * @throws QoltanbaError ERR_MALFORMED / ERR_TOO_LARGE.
+ */
+export function parseCertificationRequest(der: Uint8Array): pkijs.CertificationRequest {
   return parsePki(pkijs.CertificationRequest, der, 'certification request')
 }
+const loadCsr = parseCertificationRequest
 
 /**
  * Describes a DER CSR (it does not verify it; see {@link verifyCsr}).

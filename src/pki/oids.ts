@@ -126,9 +126,12 @@ export const AlgorithmOid = {
 /** NCA RK GOST algorithms: every key or signature OID under this arc is GOST (unusable in WebCrypto). */
 export const GOST_ARC = '1.2.398.3.10'
 
-/** True for OIDs under NCA's GOST arc 1.2.398.3.10.*. */
+/** Russian GOST arcs (CryptoPro 1.2.643.2.2, TC 26 1.2.643.7.1): also GOST, also unusable in WebCrypto. */
+const RU_GOST_ARCS = ['1.2.643.2.2', '1.2.643.7.1']
+
+/** True for GOST algorithm OIDs: NCA's 1.2.398.3.10.* and the Russian 1.2.643.2.2.* / 1.2.643.7.1.*. */
 export function isGostOid(oid: string): boolean {
-  return oid === GOST_ARC || oid.startsWith(`${GOST_ARC}.`)
+  return [GOST_ARC, ...RU_GOST_ARCS].some((arc) => oid === arc || oid.startsWith(`${arc}.`))
 }
 
 /** Password-based encryption (PKCS#5 v2.1). */

@@ -1,3 +1,4 @@
+import * as asn1js from 'asn1js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decryptPrivateKey, encryptPrivateKey } from '../../src/pki/pkcs8.ts'
 import { describePrivateKey, importPrivateKey, publicKeyOf } from '../../src/pki/private-key.ts'
@@ -122,4 +123,26 @@ describe('importPrivateKey', () => {
     })
     await expect(importPrivateKey(new Uint8Array([0x30, 0x00]), 'sign')).rejects.toMatchObject({ code: 'ERR_MALFORMED' })
   })
+})
+
+describe('GOST keys', () => {
+  it.each(['1.2.398.3.10.1.1.1.1', '1.2.398.3.10.1.1.2.2', '1.2.643.7.1.1.1.1'])(
+    'a PKCS#8 key with algorithm %s is ERR_UNSUPPORTED_ALGORITHM with details.gost',
+    async (oid) => {
+      // The shape of the key inside NCA's GOSTKNCA_*.p12 (OpenSSL cannot export it: it does not know GOST).
+      const pkcs8 = new asn1js.Sequence({
+        value: [
+          new asn1js.Integer({ value: 0 }),
+          new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: oid }), new asn1js.Null()] }),
+          new asn1js.OctetString({ valueHex: crypto.getRandomValues(new Uint8Array(34)).buffer }),
+        ],
+      }).toBER(false)
+      const der = new Uint8Array(pkcs8)
+      expect(describePrivateKey(der)).toMatchObject({ algorithm: 'GOST', oid })
+      await expect(importPrivateKey(der, 'sign')).rejects.toMatchObject({
+        code: 'ERR_UNSUPPORTED_ALGORITHM',
+        details: { gost: true, oid },
+      })
+    },
+  )
 })
