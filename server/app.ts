@@ -20,6 +20,11 @@ import { personRoutes } from './registry/routes.ts'
 import { applicationRoutes } from './applications/routes.ts'
 import { operatorRoutes } from './operators/routes.ts'
 import { deriveKey, loadServerSecret } from './security/secret.ts'
+import { registerSignIn } from './auth/index.ts'
+import { asCertificateAuthority } from './ca/authority.ts'
+import { pkiEndpoints } from './pki-routes/pki-endpoints.ts'
+import { revocationRoutes } from './pki-routes/revocation-routes.ts'
+import { requireOperator } from './operators/auth.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -106,7 +111,17 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     submitRateLimit: { max: config.rateLimit.submitMax, timeWindow: window },
   })
   await app.register(operatorRoutes, { ctx })
-  // PKI endpoints (/ca, /crl, /ocsp) and revocation routes: registered here by the CA module.
+  // Certificate sign-in (/api/v1/auth/*) and the personal cabinet (/api/v1/me*).
+  await registerSignIn(app, ctx)
+  // PKI endpoints (/ca, /crl, /ocsp) and revocation routes (CA module). Before the SPA fallback.
+  const getAuthority = async () => asCertificateAuthority(await getCa())
+  await app.register(pkiEndpoints, { getCa: getAuthority })
+  await app.register(revocationRoutes, {
+    db,
+    getCa: getAuthority,
+    requireOperator: requireOperator(ctx),
+    actorOf: (req) => `operator:${req.operator?.iin ?? 'unknown'}`,
+  })
   await registerStatic(app, config.distDir)
   return app
 }

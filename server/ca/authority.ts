@@ -124,3 +124,10 @@ export async function ensureCertificateAuthority(
   return ca
 }
 
+
+/** Narrows the platform's CA provider result (typed IssuingCa) to the full CertificateAuthority. */
+export function asCertificateAuthority(ca: IssuingCa): CertificateAuthority {
+  const full = ca as Partial<CertificateAuthority>
+  if (!full.ocsp || !full.crl || typeof full.statusChanged !== 'function') throw new Error('the configured CA has no OCSP/CRL services')
+  return full as CertificateAuthority
+}
