@@ -9,6 +9,7 @@ import { ErrorCode, QoltanbaError } from '../src/pki/errors.ts'
 import { AgentModule, MAX_REQUEST_BYTES } from '../src/agents/qoltanba-protocol.ts'
 import type { PairingStore } from './pairing.ts'
 import type { ModuleConfig } from './pkcs11/session.ts'
+import { isPkcs12StorageId, listPkcs12Files, listPkcs12Objects, signWithPkcs12 } from './pkcs12-store.ts'
 import * as tokens from './tokens.ts'
 import { HEX_ID, OID, PIN, STORAGE_ID, base64, boolean, object, oneOf, string, strings, type Json } from './validate.ts'
 
@@ -17,6 +18,8 @@ export interface CallContext {
   readonly origin: string
   readonly modules: readonly ModuleConfig[]
   readonly pairing: PairingStore
+  /** Agent data dir (PKCS#12 files live in its `p12/`). */
+  readonly dataDir: string
 }
 
 /** Thrown for an unknown module: answered with NCALayer's `MODULE_NOT_FOUND` envelope. */
@@ -73,13 +76,24 @@ function pairing(method: string, rawArgs: unknown, ctx: CallContext): unknown {
 function tokenMethod(method: string, args: Json, ctx: CallContext): unknown {
   switch (method) {
     case 'listTokens':
-      return { tokens: tokens.listTokens(ctx.modules) }
-    case 'listObjects':
-      return tokens.listObjects(
-        ctx.modules,
-        string(args, 'storageId', { max: 120, pattern: STORAGE_ID }),
-        string(args, 'pin', { max: 64, pattern: PIN, optional: true }),
-      )
+      return { tokens: [...tokens.listTokens(ctx.modules), ...listPkcs12Files(ctx.dataDir)] }
+    case 'listObjects': {
+      const storageId = string(args, 'storageId', { max: 120, pattern: STORAGE_ID })
+      const pin = string(args, 'pin', { max: 64, pattern: PIN, optional: true })
+      return isPkcs12StorageId(storageId) ? listPkcs12Objects(ctx.dataDir, storageId, pin) : tokens.listObjects(ctx.modules, storageId, pin)
+    }
+    case 'generateKeyPair':
+    case 'importCertificate':
+    case 'deleteCertificate':
+      if (typeof args.storageId === 'string' && isPkcs12StorageId(args.storageId)) throw notSupported(`${method} on a PKCS#12 file`)
+      return tokenWrite(method, args, ctx)
+    default:
+      throw notSupported(`tokens.${method.slice(0, 40)}`)
+  }
+}
+
+function tokenWrite(method: string, args: Json, ctx: CallContext): unknown {
+  switch (method) {
     case 'generateKeyPair': {
       const subject = object(args.subject, 'subject')
       const field = (k: string): string | undefined => string(subject, k, { ...NAME, optional: true })
@@ -128,8 +142,9 @@ function tokenMethod(method: string, args: Json, ctx: CallContext): unknown {
  * NCALayer's `basics.sign` (reference §1.5) for `format: "cms"`: `data` a string or an array,
  * `signingParams.decode` (base64 input), `encapsulate` (default true), `signerParams` filters;
  * plus our `storageId`, `certificateId`, `pin`. Returns an array of base64 CMS, as NCALayer 1.4.
+ * Without `storageId` only tokens are searched (a PIN is not tried as every file's password).
  */
-function sign(args: Json, ctx: CallContext): string[] {
+async function sign(args: Json, ctx: CallContext): Promise<string[]> {
   const format = string(args, 'format', { max: 10 })
   if (format !== 'cms') throw notSupported(`format ${format.slice(0, 10)}`)
   const signingParams = args.signingParams === undefined || args.signingParams === null ? {} : object(args.signingParams, 'signingParams')
@@ -156,5 +171,16 @@ function sign(args: Json, ctx: CallContext): string[] {
       serialNumber: string(signerParams, 'serialNumber', { max: 64, pattern: /^[0-9a-fA-F]+$/, optional: true }),
     },
   }
-  return documents.map((data) => Buffer.from(tokens.signCms(ctx.modules, { ...request, data })).toString('base64'))
+  const out: string[] = []
+  for (const data of documents) {
+    let cms: Uint8Array | undefined
+    if (request.storageId && isPkcs12StorageId(request.storageId)) {
+      cms = await signWithPkcs12(ctx.dataDir, { ...request, storageId: request.storageId, data })
+      if (!cms) throw new QoltanbaError(ErrorCode.NotFound, 'No certificate in the file matches the signing request')
+    } else {
+      cms = tokens.signCms(ctx.modules, { ...request, data })
+    }
+    out.push(Buffer.from(cms).toString('base64'))
+  }
+  return out
 }

@@ -112,7 +112,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         if (busy) throw new QoltanbaError(ErrorCode.AgentBusy, 'One request at a time per connection')
         busy = true
         const label = `${module}.${method}`
-        const run = chain.then(() => handle(module, method, request.args, { origin, modules: options.modules, pairing }))
+        const run = chain.then(() => handle(module, method, request.args, { origin, modules: options.modules, pairing, dataDir: options.dataDir }))
         chain = run.catch(() => {})
         run.then(
           (result) => {
