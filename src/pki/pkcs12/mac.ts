@@ -4,14 +4,14 @@
  * early and nothing from an unauthenticated file is returned.
  */
 import * as asn1js from 'asn1js'
-import type * as pkijs from 'pkijs'
+import * as pkijs from 'pkijs'
 import { ErrorCode, QoltanbaError } from '../errors.ts'
 import { AlgorithmOid } from '../oids.ts'
 import { bufferSource } from './bytes.ts'
 import { KdfPurpose, pkcs12Kdf, type Pkcs12KdfHash } from './kdf.ts'
 import { MAX_PKCS12_KDF_ITERATIONS } from './limits.ts'
 import { Pkcs12Oid } from './oids.ts'
-import { checkIterations } from './pbe.ts'
+import { readIterations } from './pbe.ts'
 
 const MAC_HASHES: Readonly<Record<string, { readonly name: Pkcs12KdfHash; readonly length: number }>> = {
   [AlgorithmOid.sha1]: { name: 'SHA-1', length: 20 },
@@ -38,19 +38,27 @@ async function hmacKey(hash: Pkcs12KdfHash, keyBytes: Uint8Array, usage: 'sign' 
  *   iteration counts above the cap; ERR_MALFORMED for a broken MacData.
  */
 export async function verifyPkcs12Mac(
-  macData: pkijs.MacData,
+  macDataNode: asn1js.AsnType,
   content: Uint8Array,
   password: string,
   crypto: Crypto,
 ): Promise<boolean> {
+  let macData: pkijs.MacData
+  try {
+    macData = new pkijs.MacData({ schema: macDataNode })
+  } catch (e) {
+    throw new QoltanbaError(ErrorCode.Malformed, 'PKCS#12 MAC is malformed', {}, { cause: e })
+  }
   const oid = macData.mac.digestAlgorithm.algorithmId
   const hash = MAC_HASHES[oid]
   if (!hash) {
     const mac = oid === Pkcs12Oid.pbmac1 ? 'PBMAC1' : oid
     throw new QoltanbaError(ErrorCode.UnsupportedAlgorithm, `Unsupported PKCS#12 MAC: ${mac}`, { oid, mac })
   }
-  // RFC 7292: iterations DEFAULT 1.
-  const iterations = checkIterations(macData.iterations ?? 1, MAX_PKCS12_KDF_ITERATIONS)
+  // RFC 7292: iterations DEFAULT 1. Read the INTEGER itself: asn1js 4's valueDec (pkijs's
+  // `iterations`) is 0 for 4-byte values (≥ 2^23).
+  const iterationsNode = macDataNode instanceof asn1js.Sequence ? macDataNode.valueBlock.value[2] : undefined
+  const iterations = iterationsNode ? readIterations(iterationsNode, MAX_PKCS12_KDF_ITERATIONS) : 1
   const salt = new Uint8Array(macData.macSalt.valueBlock.valueHexView)
   const expected = new Uint8Array(macData.mac.digest.valueBlock.valueHexView)
   const keyBytes = pkcs12Kdf(hash.name, password, salt, KdfPurpose.mac, iterations, hash.length)

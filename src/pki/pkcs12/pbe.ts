@@ -73,7 +73,7 @@ export function readIterations(value: unknown, max: number): number {
 }
 
 /** Checks an iteration count already read as a number or bigint (see {@link readIterations}). */
-export function checkIterations(value: number | bigint, max: number): number {
+function checkIterations(value: number | bigint, max: number): number {
   if (typeof value === 'number' && !Number.isSafeInteger(value)) throw malformed('iteration count')
   const count = BigInt(value)
   if (count < 1n) throw malformed('iteration count')
@@ -148,7 +148,10 @@ async function decryptPbes2(params: unknown, data: Uint8Array, password: string,
   if (!cipher) throw unsupported('PBES2 cipher', pbes2.encryptionScheme.algorithmId)
   if (kdf.keyLength !== undefined && kdf.keyLength !== cipher.keyLength) throw malformed('PBKDF2 key length')
   const salt = octets(kdf.salt, 'PBKDF2 salt')
-  const iterations = checkIterations(kdf.iterationCount, MAX_PBKDF2_ITERATIONS)
+  // Read the INTEGER itself: asn1js 4's valueDec (pkijs's iterationCount) is 0 for 4-byte values (≥ 2^23).
+  const kdfParams: unknown = pbes2.keyDerivationFunc.algorithmParams
+  const iterationsNode = kdfParams instanceof asn1js.Sequence ? kdfParams.valueBlock.value[1] : undefined
+  const iterations = readIterations(iterationsNode, MAX_PBKDF2_ITERATIONS)
   const iv = octets(pbes2.encryptionScheme.algorithmParams, 'PBES2 IV')
   if (iv.length !== (cipher.kind === 'aes' ? 16 : 8)) throw malformed('PBES2 IV')
   const keyBytes = await pbkdf2(password, salt, iterations, hash, cipher.keyLength, crypto)

@@ -15,8 +15,9 @@
  *   reported as ERR_WRONG_PASSWORD.
  * Nothing is returned unless every piece was read.
  */
+import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
-import { parsePki } from '../asn1.ts'
+import { parseAsn1, parsePki } from '../asn1.ts'
 import { getCrypto } from '../engine.ts'
 import { ErrorCode, QoltanbaError, asMalformed, isQoltanbaError } from '../errors.ts'
 import { verifyPkcs12Mac } from './mac.ts'
@@ -27,8 +28,22 @@ import type { Pkcs12Contents } from './types.ts'
 /** How many pieces a failed MAC check tries to decrypt to tell tampering from a wrong password. */
 const MAC_FAILURE_TRIALS = 2
 
-function readAuthenticatedSafe(bytes: Uint8Array): { pfx: pkijs.PFX; content: Uint8Array; safes: pkijs.ContentInfo[] } {
-  const pfx = parsePki(pkijs.PFX, bytes, 'PKCS#12 file', PKCS12_LIMITS)
+interface ParsedPfx {
+  /** The MacData node as parsed (pkijs's MacData loses iteration counts ≥ 2^23), if any. */
+  readonly macData?: asn1js.AsnType
+  /** The authenticated-safe octets: what the MAC covers. */
+  readonly content: Uint8Array
+  readonly safes: pkijs.ContentInfo[]
+}
+
+function readAuthenticatedSafe(bytes: Uint8Array): ParsedPfx {
+  const tree = parseAsn1(bytes, PKCS12_LIMITS)
+  let pfx: pkijs.PFX
+  try {
+    pfx = new pkijs.PFX({ schema: tree })
+  } catch (e) {
+    throw new QoltanbaError(ErrorCode.Malformed, 'PKCS#12 file is malformed', {}, { cause: e })
+  }
   if (pfx.version !== 3) throw new QoltanbaError(ErrorCode.Malformed, `PKCS#12 version ${pfx.version} is not 3`)
   if (pfx.authSafe.contentType !== Pkcs12Oid.data) {
     // signedData = public-key integrity mode: no password MAC to check.
@@ -46,7 +61,8 @@ function readAuthenticatedSafe(bytes: Uint8Array): { pfx: pkijs.PFX; content: Ui
       })
     }
   }
-  return { pfx, content, safes }
+  const macData = pfx.macData && tree instanceof asn1js.Sequence ? tree.valueBlock.value[2] : undefined
+  return { macData, content, safes }
 }
 
 /** Pieces whose decryption proves the password right: encrypted safes and shrouded key bags. */
@@ -108,9 +124,9 @@ export async function readPkcs12(bytes: Uint8Array, password: string, crypto: Cr
 }
 
 async function read(bytes: Uint8Array, password: string, crypto: Crypto): Promise<Pkcs12Contents> {
-  const { pfx, content, safes } = readAuthenticatedSafe(bytes)
-  const macChecked = pfx.macData !== undefined
-  if (pfx.macData && !(await verifyPkcs12Mac(pfx.macData, content, password, crypto))) {
+  const { macData, content, safes } = readAuthenticatedSafe(bytes)
+  const macChecked = macData !== undefined
+  if (macData && !(await verifyPkcs12Mac(macData, content, password, crypto))) {
     throw await explainMacFailure(safes, password, crypto)
   }
   const contents: Pkcs12Contents = { keys: [], certificates: [] }
