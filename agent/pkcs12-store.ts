@@ -79,7 +79,10 @@ async function pairs(contents: Pkcs12Contents): Promise<Array<{ keyId: string; p
 
 /** Keys and certificates of a file; without the password nothing can be read (certificates are encrypted too). */
 export async function listPkcs12Objects(dataDir: string, storageId: string, password?: string): Promise<ListObjectsResult> {
-  if (!password) return { keys: [], certificates: [] }
+  if (!password) {
+    if (!listPkcs12Files(dataDir).some((f) => f.id === storageId)) throw new QoltanbaError(ErrorCode.TokenMissing, 'No such PKCS#12 file')
+    return { keys: [], certificates: [] }
+  }
   const contents = await open(dataDir, storageId, password)
   const paired = await pairs(contents)
   const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64')
