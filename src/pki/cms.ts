@@ -93,6 +93,8 @@ export interface VerifyCmsOptions {
   readonly data?: Uint8Array
   /** Candidate signer certificates (DER) when the CMS does not embed them. */
   readonly certificates?: readonly Uint8Array[]
+  /** Largest CMS accepted (default DEFAULT_MAX_BYTES, 10 MiB); raise it for big attached documents. */
+  readonly maxBytes?: number
 }
 
 const DIGESTS: Readonly<Record<string, string>> = {
@@ -102,8 +104,8 @@ const DIGESTS: Readonly<Record<string, string>> = {
   [AlgorithmOid.sha512]: 'SHA-512',
 }
 
-function loadSignedData(cms: Uint8Array): pkijs.SignedData {
-  const ci = parsePki(pkijs.ContentInfo, cms, 'CMS')
+function loadSignedData(cms: Uint8Array, maxBytes?: number): pkijs.SignedData {
+  const ci = parsePki(pkijs.ContentInfo, cms, 'CMS', maxBytes === undefined ? {} : { maxBytes })
   if (ci.contentType !== CmsOid.signedData) {
     throw new QoltanbaError(ErrorCode.Malformed, 'CMS is not SignedData', { contentType: ci.contentType })
   }
@@ -125,7 +127,7 @@ export async function verifyCms(
   opts: VerifyCmsOptions = {},
   crypto: Crypto = getCrypto(),
 ): Promise<CmsVerification> {
-  const sd = loadSignedData(cms)
+  const sd = loadSignedData(cms, opts.maxBytes)
   const signerInfo = sd.signerInfos[0]
   if (!signerInfo) throw new QoltanbaError(ErrorCode.Malformed, 'SignedData has no signer')
   const digestOid = signerInfo.digestAlgorithm.algorithmId

@@ -118,6 +118,21 @@ describe('openssl cms -sign → verifyCms', () => {
     expect(await verifyCms(ossl.read('nocerts.p7s'), { data, certificates: [pemDer('p256.pem')] })).toMatchObject({ valid: true })
   })
 
+  it('a size cap applies and can be raised', async () => {
+    const big = new Uint8Array(11 * 1024 * 1024).fill(0x61)
+    const cms = await signCms({ data: big, privateKey: await keyOf('p256'), certificate: pemDer('p256.pem') })
+    await expect(verifyCms(cms)).rejects.toMatchObject({ code: 'ERR_TOO_LARGE' })
+    expect(await verifyCms(cms, { maxBytes: 12 * 1024 * 1024 })).toMatchObject({ valid: true })
+  })
+
+  it('a GOST signer is ERR_UNSUPPORTED_ALGORITHM with details.gost', async () => {
+    const cms = await signCms({ data, privateKey: await keyOf('p256'), certificate: pemDer('p256.pem') })
+    const sd = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(cms).content })
+    sd.signerInfos[0]!.signatureAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.398.3.10.1.1.1.2' })
+    const gost = new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: sd.toSchema(true) }).toSchema().toBER(false)
+    await expect(verifyCms(new Uint8Array(gost))).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_ALGORITHM', details: { gost: true } })
+  })
+
   it('garbage and non-SignedData are ERR_MALFORMED', async () => {
     await expect(verifyCms(new Uint8Array([0x30, 0x03, 0x02, 0x01]))).rejects.toMatchObject({ code: 'ERR_MALFORMED' })
     await expect(verifyCms(pemDer('ca.pem'))).rejects.toMatchObject({ code: 'ERR_MALFORMED' })

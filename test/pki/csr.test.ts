@@ -20,6 +20,11 @@ const cases: KeyCase[] = [
     alg: { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
     sigName: 'sha256WithRSAEncryption',
   },
+  {
+    name: 'RSA-3072',
+    alg: { name: 'RSASSA-PKCS1-v1_5', modulusLength: 3072, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+    sigName: 'sha256WithRSAEncryption',
+  },
   { name: 'P-256', alg: { name: 'ECDSA', namedCurve: 'P-256' }, sigName: 'ecdsa-with-SHA256' },
   { name: 'P-384', alg: { name: 'ECDSA', namedCurve: 'P-384' }, sigName: 'ecdsa-with-SHA384' },
 ]
