@@ -23,7 +23,7 @@ describe.each(DB_KINDS)('CA with OpenSSL as checker (%s)', (kind) => {
   })
 
   const operator = (path: string, body?: unknown) =>
-    f.app.inject({ method: 'POST', url: path, headers: { [TEST_OPERATOR_HEADER]: '900101300012' }, ...(body ? { payload: body as object } : {}) })
+    f.app.inject({ method: 'POST', url: path, headers: { [TEST_OPERATOR_HEADER]: '900101300017' }, ...(body ? { payload: body as object } : {}) })
 
   it('issues certificates that openssl verifies up to the root, with NCA-style extensions', async () => {
     const sign = await issueTestCertificate(f, { purpose: 'sign', keyType: 'ec' })
@@ -38,7 +38,7 @@ describe.each(DB_KINDS)('CA with OpenSSL as checker (%s)', (kind) => {
     // Serial: ≥ 16 bytes, positive, what the table holds.
     expect(sign.serialHex).toMatch(/^[4-7][0-9a-f]{31}$/)
     const text = openssl(['x509', '-in', signPem, '-noout', '-text', '-nameopt', 'utf8,sep_comma_plus_space']).out
-    expect(text).toContain('Subject: CN=ТЕСТОВ ТЕСТ, SN=ТЕСТОВ, serialNumber=IIN900101300012, C=KZ, GN=ТЕСТОВИЧ')
+    expect(text).toContain('Subject: CN=ТЕСТОВ ТЕСТ, SN=ТЕСТОВ, serialNumber=IIN900101300017, C=KZ, GN=ТЕСТОВИЧ')
     expect(text).toMatch(/X509v3 Basic Constraints: critical\s+CA:FALSE/)
     expect(text).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Non Repudiation\n/)
     expect(text).toMatch(/X509v3 Extended Key Usage: \s*\n\s+E-mail Protection, 1\.2\.398\.3\.3\.4\.1\.1\n/)
@@ -58,7 +58,7 @@ describe.each(DB_KINDS)('CA with OpenSSL as checker (%s)', (kind) => {
     const info = await describeCertificate(sign.der)
     const issuing = await describeCertificate(f.ca.hierarchy.issuing.der)
     expect(info.serialNumber.toLowerCase()).toBe(sign.serialHex)
-    expect(info.subject.iin).toBe('900101300012')
+    expect(info.subject.iin).toBe('900101300017')
     expect(info.subjectKeyIdentifier).toBeTruthy()
     expect(info.authorityKeyIdentifier).toBe(issuing.subjectKeyIdentifier)
     // 1 year for file keys, 3 years for token keys (365-day years, as NCA).
@@ -135,7 +135,7 @@ describe.each(DB_KINDS)('CA with OpenSSL as checker (%s)', (kind) => {
     // Audit rows were written with each change.
     const audit = await f.db.selectFrom('audit_log').select(['action', 'actor']).where('entity_id', '=', held.serialHex).orderBy('id').execute()
     expect(audit.map((a) => a.action)).toEqual(['certificate.issue', 'certificate.hold', 'certificate.release'])
-    expect(audit[1]?.actor).toBe('operator:900101300012')
+    expect(audit[1]?.actor).toBe('operator:900101300017')
   })
 
   it('refuses bad status changes with specific codes', async () => {

@@ -94,7 +94,7 @@ export async function setupCa(kind: DbKind, extra: Partial<CaConfig> = {}): Prom
 export const SUBJECT = {
   commonName: 'ТЕСТОВ ТЕСТ',
   surname: 'ТЕСТОВ',
-  serialNumber: 'IIN900101300012',
+  serialNumber: 'IIN900101300017',
   country: 'KZ',
   givenName: 'ТЕСТОВИЧ',
 } as const

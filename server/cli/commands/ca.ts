@@ -1,0 +1,85 @@
+/**
+ * CA commands: `qoltanba ca init` (root CA, issuing CA, OCSP responder) and
+ * `qoltanba operator create` (operator account + certificate in a PKCS#12).
+ */
+import { resolve } from 'node:path'
+import { checkIin } from '../../../src/pki/iin.ts'
+import { loadCertificateAuthority } from '../../ca/authority.ts'
+import { caDir, hierarchyExists, initCertificateAuthority } from '../../ca/hierarchy.ts'
+import { createOperatorCredential } from '../../ca/operator-credential.ts'
+import type { CaKeyAlgorithm } from '../../ca/signer.ts'
+import { CliUsageError, requireString, type CliCommand } from '../types.ts'
+
+const CLI_ACTOR = `cli:${process.env.USER ?? 'unknown'}`
+
+export const commands: CliCommand[] = [
+  {
+    name: ['ca', 'init'],
+    summary: 'Create the CA hierarchy (root CA, issuing CA, OCSP responder) in DATA_DIR or the PKCS#11 token',
+    usage: '[--algorithm RSA-3072|P-256] [--development]',
+    options: { algorithm: { type: 'string', default: 'RSA-3072' }, development: { type: 'boolean', default: false } },
+    async run(ctx) {
+      const algorithm = ctx.values.algorithm
+      if (algorithm !== 'RSA-3072' && algorithm !== 'P-256') throw new CliUsageError('--algorithm must be RSA-3072 or P-256')
+      const config = ctx.config()
+      const development = ctx.values.development === true
+      if (hierarchyExists(config)) {
+        ctx.err(`A CA hierarchy already exists in ${caDir(config)}; refusing to overwrite it.`)
+        return 1
+      }
+      if (!config.pkcs11 && !config.caKeyPassphrase && !development) {
+        throw new CliUsageError('set CA_KEY_PASSPHRASE (or CA_KEY_PASSPHRASE_FILE), or PKCS11_MODULE, or pass --development')
+      }
+      initCertificateAuthority({ ...config, caKeyAlgorithm: algorithm as CaKeyAlgorithm }, { development, log: (l) => ctx.out(l) })
+      // Record it in the database now, so a mismatch (another CA's database) shows here, not at start.
+      await ctx.withDatabase(async (db) => {
+        const ca = await loadCertificateAuthority(config, db)
+        ctx.out(`root CA:    ${config.publicUrl}/ca/root.crt`)
+        ctx.out(`issuing CA: ${config.publicUrl}/ca/issuing.crt  CRL: ${config.publicUrl}/crl/issuing.crl  OCSP: ${config.publicUrl}/ocsp`)
+        ca.close()
+      })
+      if (development) ctx.out('This is a DEVELOPMENT hierarchy: do not use it in production.')
+    },
+  },
+  {
+    name: ['operator', 'create'],
+    summary: 'Create an operator bound to an IIN and write its certificate and key to a PKCS#12 file',
+    usage: '--iin <IIN> --out <file.p12> [--role operator|admin] [--password-env <VAR>] [--surname <s> --name <n> [--patronymic <p>]]',
+    options: {
+      iin: { type: 'string' }, out: { type: 'string' }, role: { type: 'string', default: 'operator' }, 'password-env': { type: 'string' },
+      surname: { type: 'string' }, name: { type: 'string' }, patronymic: { type: 'string' },
+    },
+    async run(ctx) {
+      const iin = requireString(ctx, 'iin')
+      if (!checkIin(iin).valid) throw new CliUsageError(`--iin ${iin} is not a valid IIN`)
+      const out = resolve(requireString(ctx, 'out'))
+      const role = ctx.values.role
+      if (role !== 'operator' && role !== 'admin') throw new CliUsageError('--role must be operator or admin')
+      // The password comes from an environment variable, never from argv (visible in `ps`).
+      const passwordEnv = ctx.values['password-env']
+      const password = typeof passwordEnv === 'string' ? process.env[passwordEnv] : undefined
+      if (typeof passwordEnv === 'string' && !password) throw new CliUsageError(`environment variable ${passwordEnv} is empty`)
+      const config = ctx.config()
+      if (!hierarchyExists(config)) {
+        ctx.err('No CA hierarchy in DATA_DIR: run `qoltanba ca init` first.')
+        return 1
+      }
+      const cred = await ctx.withDatabase(async (db) => {
+        const ca = await loadCertificateAuthority(config, db)
+        try {
+          return await createOperatorCredential(db, ca, ctx.registry(), {
+            iin, role, out, actor: CLI_ACTOR,
+            ...(password ? { password } : {}),
+            ...(typeof ctx.values.surname === 'string' ? { surname: ctx.values.surname } : {}),
+            ...(typeof ctx.values.name === 'string' ? { name: ctx.values.name } : {}),
+            ...(typeof ctx.values.patronymic === 'string' ? { patronymic: ctx.values.patronymic } : {}),
+          })
+        } finally {
+          ca.close()
+        }
+      })
+      ctx.out(`operator ${cred.iin}: certificate ${cred.serialHex} written to ${cred.p12Path}`)
+      if (cred.passwordPath) ctx.out(`PKCS#12 password: in ${cred.passwordPath} (mode 0600)`)
+    },
+  },
+]
