@@ -16,13 +16,13 @@
  * result.iin // '871203350924'
  */
 import { getCrypto } from '../pki/engine.ts'
-import { EkuOid } from '../pki/oids.ts'
 import type { ParsedCertificate } from './certificate.ts'
-import { parseSignedData, verifySignedData } from './cms-signature.ts'
+import { parseSignedData } from './cms-signature.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { bytesEqual, normalizeOrigin, parseLoginPayload, type LoginPayload } from './login-payload.ts'
 import { subjectIdentity, type SubjectIdentity } from './name.ts'
-import { DEFAULT_SKEW_MS, validatePath } from './path-validation.ts'
+import { DEFAULT_SKEW_MS } from './path-validation.ts'
+import { verifySignerAndPath } from './signer-checks.ts'
 import type { RevocationChecker, RevocationResult } from './revocation.ts'
 import { createTrustStore, type TrustStore } from './trust-store.ts'
 
@@ -107,17 +107,6 @@ function checkPayload(content: Uint8Array, opts: VerifyLoginOptions, now: Date):
   return ours
 }
 
-function checkLeafPurpose(leaf: ParsedCertificate): void {
-  if (!leaf.keyUsage?.has('digitalSignature')) {
-    refuse(LoginErrorCode.WrongKeyUsage, 'The certificate is not allowed to make digital signatures (keyUsage)', { keyUsage: [...(leaf.keyUsage ?? [])].join(',') })
-  }
-  if (leaf.extKeyUsage && !leaf.extKeyUsage.includes(EkuOid.clientAuth)) {
-    refuse(LoginErrorCode.WrongKeyUsage, 'The certificate is not an authentication certificate (extKeyUsage lacks clientAuth)', {
-      extKeyUsage: leaf.extKeyUsage.join(','),
-    })
-  }
-}
-
 /**
  * Verifies a sign-in CMS. Resolves with the signer's identity or rejects with a QoltanbaError
  * whose `code` is one of {@link LoginErrorCode}: payload (ERR_PAYLOAD_MISMATCH, ERR_ORIGIN_MISMATCH,
@@ -136,33 +125,8 @@ export async function verifyLoginCms(opts: VerifyLoginOptions): Promise<LoginVer
   const content = parsed.content ?? opts.detachedContent ?? opts.expectedPayload
   if (!content) refuse(LoginErrorCode.Malformed, 'The CMS is detached and no content was given')
   const payload = checkPayload(content, opts, now)
-  await verifySignedData(parsed, content, crypto)
-
+  const { chain, revocation } = await verifySignerAndPath({ parsed, content, store, now, skewMs, revocation: opts.revocation, crypto, purpose: 'authentication' })
   const leaf = parsed.signer
-  const chain = await validatePath({
-    leaf,
-    intermediates: [...parsed.certificates.filter((c) => c !== leaf), ...store.intermediates],
-    anchors: store.anchors,
-    now,
-    skewMs,
-    linkCache: store.linkCache,
-    crypto,
-  })
-  checkLeafPurpose(leaf)
-
-  const revocation = await opts.revocation.check(leaf, chain[1] as ParsedCertificate, now)
-  if (revocation.status === 'revoked') {
-    refuse(LoginErrorCode.CertRevoked, `The certificate was revoked${revocation.revokedAt ? ` on ${revocation.revokedAt.toISOString()}` : ''}`, {
-      source: revocation.source,
-      reason: revocation.reason ?? -1,
-    })
-  }
-  if (revocation.status === 'hold') refuse(LoginErrorCode.CertOnHold, 'The certificate is suspended (on hold)', { source: revocation.source })
-  if (revocation.status !== 'good') {
-    refuse(LoginErrorCode.RevocationUnknown, `The certificate status could not be established: ${revocation.detail ?? 'unknown'}`, {
-      source: revocation.source,
-    })
-  }
 
   const identity = subjectIdentity(leaf.cert.subject)
   return {

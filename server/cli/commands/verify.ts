@@ -1,0 +1,132 @@
+/**
+ * Relying-party verification from the command line, no database needed:
+ * - `qoltanba verify-login` checks a sign-in CMS against an origin and nonce (or the issued payload);
+ * - `qoltanba verify-cms` checks any CMS signature with the same trust rules.
+ * Exit 0 and a JSON report when accepted; exit 1 and `REFUSED <code>: <reason>` when refused.
+ */
+import { readFileSync } from 'node:fs'
+import { isQoltanbaError } from '../../../src/pki/errors.ts'
+import {
+  acceptWithoutRevocationCheck,
+  createTrustStore,
+  crlChecker,
+  firstAnswer,
+  ocspChecker,
+  verifyLoginCms,
+  verifySignedCms,
+  type ParsedCertificate,
+  type RevocationChecker,
+  type SignerPurpose,
+} from '../../../src/verifier/index.ts'
+import { certificatesFromFile } from '../../auth/auth-config.ts'
+import { CliUsageError, requireString, type CliCommand, type CliOptions, type CliRunContext } from '../types.ts'
+
+const trustOptions: CliOptions = {
+  cms: { type: 'string' },
+  anchor: { type: 'string', multiple: true },
+  intermediate: { type: 'string', multiple: true },
+  'no-revocation': { type: 'boolean' },
+  'timeout-ms': { type: 'string' },
+  now: { type: 'string' },
+}
+
+function readInput(path: string): Uint8Array {
+  return new Uint8Array(readFileSync(path === '-' ? 0 : path))
+}
+
+function certsFrom(ctx: CliRunContext, name: string): Uint8Array[] {
+  const paths = (ctx.values[name] as string[] | undefined) ?? []
+  return paths.flatMap((p) => {
+    const certs = certificatesFromFile(readInput(p))
+    if (certs.length === 0) throw new CliUsageError(`${p} holds no certificate`)
+    return certs
+  })
+}
+
+function common(ctx: CliRunContext) {
+  const anchors = certsFrom(ctx, 'anchor')
+  if (anchors.length === 0) throw new CliUsageError('--anchor <root.pem> is required (repeat for several roots)')
+  const timeoutMs = Number(ctx.values['timeout-ms'] ?? 3000)
+  const revocation: RevocationChecker = ctx.values['no-revocation']
+    ? acceptWithoutRevocationCheck
+    : firstAnswer(ocspChecker({ timeoutMs }), crlChecker({ timeoutMs }))
+  const nowRaw = ctx.values.now as string | undefined
+  const now = nowRaw ? new Date(nowRaw) : new Date()
+  if (Number.isNaN(now.getTime())) throw new CliUsageError('--now must be an ISO date')
+  return { cms: readInput(requireString(ctx, 'cms')), trustAnchors: createTrustStore(anchors, certsFrom(ctx, 'intermediate')), revocation, now }
+}
+
+function chainReport(chain: readonly ParsedCertificate[]) {
+  return chain.map((c) => ({ subject: c.subjectDn, serial: c.serialHex, notAfter: c.notAfter.toISOString() }))
+}
+
+async function report(ctx: CliRunContext, work: () => Promise<unknown>): Promise<number> {
+  try {
+    ctx.out(JSON.stringify(await work(), null, 2))
+    return 0
+  } catch (e) {
+    if (isQoltanbaError(e)) {
+      ctx.err(`REFUSED ${e.code}: ${e.message}`)
+      return 1
+    }
+    throw e
+  }
+}
+
+export const commands: CliCommand[] = [
+  {
+    name: ['verify-login'],
+    summary: 'Verify a certificate sign-in CMS against your origin and nonce (relying parties)',
+    usage:
+      '--cms <file|-> --origin <https://your.portal> (--nonce=<nonce> | --payload <issued-bytes-file>) --anchor <root.pem> [--anchor …] [--intermediate <ca.pem>] [--no-revocation] [--timeout-ms 3000] [--now <ISO>]',
+    options: { ...trustOptions, origin: { type: 'string' }, nonce: { type: 'string' }, payload: { type: 'string' } },
+    async run(ctx) {
+      const base = common(ctx)
+      const origin = requireString(ctx, 'origin')
+      const nonce = ctx.values.nonce as string | undefined
+      const payloadPath = ctx.values.payload as string | undefined
+      if (!nonce && !payloadPath) throw new CliUsageError('give --nonce or --payload')
+      return report(ctx, async () => {
+        const r = await verifyLoginCms({
+          ...base,
+          expectedOrigin: origin,
+          ...(nonce ? { expectedNonce: nonce } : {}),
+          ...(payloadPath ? { expectedPayload: readInput(payloadPath) } : {}),
+        })
+        return {
+          accepted: true,
+          iin: r.iin ?? null,
+          bin: r.bin ?? null,
+          identity: r.identity,
+          certificate: { ...r.certificate, der: undefined },
+          chain: chainReport(r.chain),
+          revocation: r.revocation,
+          payload: r.payload ?? null,
+        }
+      })
+    },
+  },
+  {
+    name: ['verify-cms'],
+    summary: 'Verify a CMS signature (attached or detached) with path validation and revocation',
+    usage: '--cms <file|-> [--content <file>] --anchor <root.pem> [--anchor …] [--intermediate <ca.pem>] [--purpose signature|authentication|any] [--no-revocation] [--now <ISO>]',
+    options: { ...trustOptions, content: { type: 'string' }, purpose: { type: 'string' } },
+    async run(ctx) {
+      const base = common(ctx)
+      const purpose = (ctx.values.purpose as string | undefined) ?? 'signature'
+      if (!['signature', 'authentication', 'any'].includes(purpose)) throw new CliUsageError('--purpose must be signature, authentication or any')
+      const contentPath = ctx.values.content as string | undefined
+      return report(ctx, async () => {
+        const r = await verifySignedCms({ ...base, purpose: purpose as SignerPurpose, ...(contentPath ? { content: readInput(contentPath) } : {}) })
+        return {
+          accepted: true,
+          signer: r.identity,
+          signingTime: r.signingTime?.toISOString() ?? null,
+          contentBytes: r.content.length,
+          chain: chainReport(r.chain),
+          revocation: r.revocation,
+        }
+      })
+    },
+  },
+]

@@ -1,0 +1,78 @@
+/**
+ * The trust decision shared by sign-in and general CMS verification: the signature with the
+ * included certificate, a validated path to an anchor, the signer's purpose, and its revocation
+ * status, each failure with its own code.
+ */
+import { EkuOid } from '../pki/oids.ts'
+import type { ParsedCertificate } from './certificate.ts'
+import { verifySignedData, type ParsedSignedData } from './cms-signature.ts'
+import { refuse, LoginErrorCode } from './errors.ts'
+import { validatePath } from './path-validation.ts'
+import type { RevocationChecker, RevocationResult } from './revocation.ts'
+import type { TrustStore } from './trust-store.ts'
+
+/** What the signer certificate must be fit for. */
+export type SignerPurpose = 'authentication' | 'signature' | 'any'
+
+export interface SignerCheckInput {
+  readonly parsed: ParsedSignedData
+  readonly content: Uint8Array
+  readonly store: TrustStore
+  readonly now: Date
+  readonly skewMs: number
+  readonly revocation: RevocationChecker
+  readonly crypto: Crypto
+  readonly purpose: SignerPurpose
+}
+
+function checkPurpose(leaf: ParsedCertificate, purpose: SignerPurpose): void {
+  if (purpose === 'any') return
+  const bit = purpose === 'authentication' ? 'digitalSignature' : undefined
+  if (bit && !leaf.keyUsage?.has(bit)) {
+    refuse(LoginErrorCode.WrongKeyUsage, 'The certificate is not allowed to make digital signatures (keyUsage)', { keyUsage: [...(leaf.keyUsage ?? [])].join(',') })
+  }
+  if (purpose === 'signature' && !(leaf.keyUsage?.has('digitalSignature') || leaf.keyUsage?.has('nonRepudiation'))) {
+    refuse(LoginErrorCode.WrongKeyUsage, 'The certificate is not allowed to sign (keyUsage)', { keyUsage: [...(leaf.keyUsage ?? [])].join(',') })
+  }
+  if (purpose === 'authentication' && leaf.extKeyUsage && !leaf.extKeyUsage.includes(EkuOid.clientAuth)) {
+    refuse(LoginErrorCode.WrongKeyUsage, 'The certificate is not an authentication certificate (extKeyUsage lacks clientAuth)', {
+      extKeyUsage: leaf.extKeyUsage.join(','),
+    })
+  }
+}
+
+/** Refuses a revocation answer that is not `good`. */
+export function requireGoodStatus(revocation: RevocationResult): void {
+  if (revocation.status === 'revoked') {
+    refuse(LoginErrorCode.CertRevoked, `The certificate was revoked${revocation.revokedAt ? ` on ${revocation.revokedAt.toISOString()}` : ''}`, {
+      source: revocation.source,
+      reason: revocation.reason ?? -1,
+    })
+  }
+  if (revocation.status === 'hold') refuse(LoginErrorCode.CertOnHold, 'The certificate is suspended (on hold)', { source: revocation.source })
+  if (revocation.status !== 'good') {
+    refuse(LoginErrorCode.RevocationUnknown, `The certificate status could not be established: ${revocation.detail ?? 'unknown'}`, {
+      source: revocation.source,
+    })
+  }
+}
+
+/** Signature, path, purpose, revocation — in that order. Returns the path (leaf first) and the status answer. */
+export async function verifySignerAndPath(input: SignerCheckInput): Promise<{ chain: ParsedCertificate[]; revocation: RevocationResult }> {
+  const { parsed, store } = input
+  await verifySignedData(parsed, input.content, input.crypto)
+  const leaf = parsed.signer
+  const chain = await validatePath({
+    leaf,
+    intermediates: [...parsed.certificates.filter((c) => c !== leaf), ...store.intermediates],
+    anchors: store.anchors,
+    now: input.now,
+    skewMs: input.skewMs,
+    linkCache: store.linkCache,
+    crypto: input.crypto,
+  })
+  checkPurpose(leaf, input.purpose)
+  const revocation = await input.revocation.check(leaf, chain[1] as ParsedCertificate, input.now)
+  requireGoodStatus(revocation)
+  return { chain, revocation }
+}

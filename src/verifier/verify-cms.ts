@@ -1,0 +1,64 @@
+/**
+ * General CMS verification for relying parties: a signed document (attached or detached) checked
+ * with the same trust rules as sign-in — signature, validated path, key usage for signing, and
+ * revocation status at `now`. Unlike sign-in, any extended key usage is accepted.
+ */
+import { getCrypto } from '../pki/engine.ts'
+import type { ParsedCertificate } from './certificate.ts'
+import { parseSignedData } from './cms-signature.ts'
+import { refuse, LoginErrorCode } from './errors.ts'
+import { subjectIdentity, type SubjectIdentity } from './name.ts'
+import { DEFAULT_SKEW_MS } from './path-validation.ts'
+import type { RevocationChecker, RevocationResult } from './revocation.ts'
+import { verifySignerAndPath, type SignerPurpose } from './signer-checks.ts'
+import { createTrustStore, type TrustStore } from './trust-store.ts'
+
+export interface VerifySignedCmsOptions {
+  readonly cms: Uint8Array | string
+  /** Content of a detached CMS. */
+  readonly content?: Uint8Array
+  readonly trustAnchors: TrustStore | readonly Uint8Array[]
+  readonly revocation: RevocationChecker
+  /** Default 'signature' (digitalSignature or nonRepudiation). */
+  readonly purpose?: SignerPurpose
+  readonly now?: Date
+  readonly skewMs?: number
+  readonly crypto?: Crypto
+}
+
+export interface SignedCmsVerification {
+  readonly content: Uint8Array
+  readonly signer: ParsedCertificate
+  readonly identity: SubjectIdentity
+  readonly chain: readonly ParsedCertificate[]
+  readonly revocation: RevocationResult
+  readonly signingTime?: Date
+}
+
+/** Verifies a CMS SignedData; rejects with the same codes as verifyLoginCms (payload codes aside). */
+export async function verifySignedCms(opts: VerifySignedCmsOptions): Promise<SignedCmsVerification> {
+  const crypto = opts.crypto ?? getCrypto()
+  const now = opts.now ?? new Date()
+  const store = 'anchors' in opts.trustAnchors ? opts.trustAnchors : createTrustStore(opts.trustAnchors)
+  const parsed = parseSignedData(opts.cms)
+  const content = parsed.content ?? opts.content
+  if (!content) return refuse(LoginErrorCode.Malformed, 'The CMS is detached and no content was given')
+  const { chain, revocation } = await verifySignerAndPath({
+    parsed,
+    content,
+    store,
+    now,
+    skewMs: opts.skewMs ?? DEFAULT_SKEW_MS,
+    revocation: opts.revocation,
+    crypto,
+    purpose: opts.purpose ?? 'signature',
+  })
+  return {
+    content,
+    signer: parsed.signer,
+    identity: subjectIdentity(parsed.signer.cert.subject),
+    chain,
+    revocation,
+    ...(parsed.signingTime ? { signingTime: parsed.signingTime } : {}),
+  }
+}
