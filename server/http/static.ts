@@ -18,26 +18,6 @@ export function cacheControlFor(urlPath: string): string {
   return 'public, max-age=3600'
 }
 
-/**
- * Content-Security-Policy of the app's documents. No inline scripts or styles and no eval
- * (messages are precompiled); connections only to this origin and to a signing agent on
- * loopback (NCALayer wss://127.0.0.1:13579, our agent on any loopback port).
- */
-export const APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data: blob:",
-  "font-src 'self'",
-  "connect-src 'self' wss://127.0.0.1:13579 ws://127.0.0.1:* wss://127.0.0.1:*",
-  "worker-src 'self'",
-  "manifest-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ')
-
 /** Paths that belong to the server, never to the SPA's client-side router. */
 const SERVER_PATHS = /^\/(api|ca|crl|ocsp)(\/|$)/
 
@@ -55,7 +35,6 @@ export async function registerStatic(app: FastifyInstance, distDir: string): Pro
     setHeaders(reply, filePath) {
       const rel = filePath.slice(distDir.length).replaceAll('\\', '/')
       reply.header('Cache-Control', cacheControlFor(rel))
-      if (rel.endsWith('.html')) reply.header('Content-Security-Policy', APP_CSP)
     },
   })
   // Deep links (/status, /certificates, …) get the app shell; the client router takes over.
@@ -65,7 +44,6 @@ export async function registerStatic(app: FastifyInstance, distDir: string): Pro
       return reply.code(404).send({ error: { code: 'ERR_NOT_FOUND', message: 'Not found' } })
     }
     reply.header('Cache-Control', 'no-cache')
-    reply.header('Content-Security-Policy', APP_CSP)
     return reply.sendFile('index.html')
   })
 }

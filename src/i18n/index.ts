@@ -5,11 +5,12 @@
  */
 import { createI18n } from 'vue-i18n'
 import { cldrPluralRule } from './plural.ts'
-import { datetimeFormats, numberFormats } from './formats.ts'
-import { INTL_TAGS, LOCALE_STORAGE_KEY, resolveStartLocale, type AppLocale } from './locales.ts'
+import { DATE_OPTIONS, NUMBER_OPTIONS } from './intl-format.ts'
+import { LOCALE_STORAGE_KEY, resolveStartLocale, type AppLocale } from './locales.ts'
 import type { MessageSchema } from './schema.ts'
 
 export { APP_LOCALES, type AppLocale, isAppLocale } from './locales.ts'
+export { formatDate, formatNumber, type DateStyle, type NumberStyle } from './intl-format.ts'
 
 const loaders = import.meta.glob<{ default: MessageSchema }>('./locales/*.json')
 
@@ -22,8 +23,10 @@ export const i18n = createI18n<[MessageSchema], AppLocale, false>({
   fallbackWarn: false,
   messages: {} as Record<AppLocale, MessageSchema>,
   pluralRules: { kk: cldrPluralRule('kk'), ru: cldrPluralRule('ru'), en: cldrPluralRule('en') },
-  datetimeFormats,
-  numberFormats,
+  // Prefer useFormat() (intl-format.ts): vue-i18n's d()/n() format kk with the engine's data,
+  // which desktop Chromium lacks. These named formats keep d(x, 'date') working meanwhile.
+  datetimeFormats: { kk: DATE_OPTIONS, ru: DATE_OPTIONS, en: DATE_OPTIONS },
+  numberFormats: { kk: NUMBER_OPTIONS, ru: NUMBER_OPTIONS, en: NUMBER_OPTIONS },
 })
 
 async function ensureMessages(locale: AppLocale): Promise<void> {
@@ -59,11 +62,6 @@ export function startLocale(): AppLocale {
     stored = null
   }
   return resolveStartLocale(stored, navigator.languages ?? [navigator.language])
-}
-
-/** The BCP 47 tag for Intl APIs used outside vue-i18n (e.g. Intl.DisplayNames). */
-export function intlTag(locale: AppLocale): string {
-  return INTL_TAGS[locale]
 }
 
 /** Loads the start language before the first render, so no message keys ever flash. */

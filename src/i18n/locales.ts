@@ -16,9 +16,6 @@ export const DEFAULT_LOCALE: AppLocale = 'kk'
 /** localStorage key that remembers the user's choice on this device. */
 export const LOCALE_STORAGE_KEY = 'qoltanba.locale'
 
-/** BCP 47 tags used for Intl formatting (dates, numbers) of each message locale. */
-export const INTL_TAGS: Readonly<Record<AppLocale, string>> = { kk: 'kk-KZ', ru: 'ru-RU', en: 'en' }
-
 /** True when `value` names one of the interface languages. */
 export function isAppLocale(value: unknown): value is AppLocale {
   return typeof value === 'string' && (APP_LOCALES as readonly string[]).includes(value)

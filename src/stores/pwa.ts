@@ -5,6 +5,10 @@
  */
 import { computed, ref, shallowRef } from 'vue'
 import { acceptHMRUpdate, defineStore } from 'pinia'
+import { useAppStore } from './app.ts'
+
+/** What the update banner offers: activate a waiting version, reload into an active one, or nothing. */
+export type UpdateBannerMode = 'update' | 'reload' | null
 
 /** Chromium's install prompt event (not in the DOM typings). */
 export interface BeforeInstallPromptEvent extends Event {
@@ -27,6 +31,18 @@ export const usePwaStore = defineStore('pwa', () => {
   const installPrompt = shallowRef<BeforeInstallPromptEvent | null>(null)
   /** Sends SKIP_WAITING to the waiting worker; set by the registration. */
   const activateWaiting = shallowRef<(() => Promise<void>) | null>(null)
+
+  const app = useAppStore()
+  /**
+   * The update banner's content. Nothing during a critical step: accepting would reload the
+   * page and lose the form; the banner comes back when the step ends.
+   */
+  const bannerMode = computed<UpdateBannerMode>(() => {
+    if (app.busy) return null
+    if (reloadPending.value) return 'reload'
+    if (needRefresh.value && !updateDismissed.value) return 'update'
+    return null
+  })
 
   /** The install entry in the menu can use the browser's own prompt. */
   const canPromptInstall = computed(() => installPrompt.value !== null)
@@ -64,6 +80,7 @@ export const usePwaStore = defineStore('pwa', () => {
     offlineNoticeDismissed,
     installPrompt,
     activateWaiting,
+    bannerMode,
     canPromptInstall,
     applyUpdate,
     promptInstall,

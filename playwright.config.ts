@@ -1,0 +1,50 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { defineConfig, devices } from '@playwright/test'
+
+/** Port of the real server that every spec talks to (see test/e2e/fixtures.ts). */
+export const E2E_PORT = 4173
+
+// One throw-away DATA_DIR per run (the env is inherited by the workers, so it is made once).
+process.env.QOLTANBA_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'qoltanba-e2e-'))
+
+export default defineConfig({
+  testDir: 'test/e2e',
+  // Service-worker specs share one browser profile per context; one worker keeps them calm on 2 cores.
+  workers: 1,
+  fullyParallel: false,
+  forbidOnly: true,
+  retries: 0,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [['list']],
+  outputDir: 'test-results',
+  use: {
+    baseURL: `http://localhost:${E2E_PORT}`,
+    serviceWorkers: 'allow',
+    trace: 'retain-on-failure',
+    launchOptions: {
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
+  webServer: {
+    // The real server (API + built PWA), exactly as `npm start` runs it.
+    command: 'node --import tsx server/main.ts --build-if-needed',
+    url: `http://localhost:${E2E_PORT}/api/v1/health`,
+    reuseExistingServer: false,
+    timeout: 180_000,
+    stdout: 'ignore',
+    stderr: 'pipe',
+    env: {
+      PORT: String(E2E_PORT),
+      HOST: '127.0.0.1',
+      DIST_DIR: 'dist',
+      DATA_DIR: process.env.QOLTANBA_E2E_DATA_DIR,
+      PUBLIC_URL: `http://localhost:${E2E_PORT}`,
+      LOG_LEVEL: 'warn',
+    },
+  },
+})

@@ -1,0 +1,25 @@
+/** axe-core on every top-level screen, in Kazakh and Russian, on a phone and a desktop. */
+import { test, expectAccessible, pageHeading, TOP_LEVEL_ROUTES } from './fixtures.ts'
+
+for (const locale of ['kk', 'ru'] as const) {
+  test.describe(`${locale}`, () => {
+    test.use({ appLocale: locale })
+
+    test(`every screen has zero axe violations (${locale}, desktop)`, async ({ page }) => {
+      for (const path of [...TOP_LEVEL_ROUTES, '/no-such-page']) {
+        await page.goto(path)
+        await pageHeading(page)
+        await expectAccessible(page, `${path} (${locale})`)
+      }
+    })
+
+    test(`the phone layout with the menu open has zero axe violations (${locale})`, async ({ page }) => {
+      await page.setViewportSize({ width: 360, height: 740 })
+      await page.goto('/')
+      await pageHeading(page)
+      await expectAccessible(page, `home at 360px (${locale})`)
+      await page.getByTestId('menu-button').click()
+      await expectAccessible(page, `menu open (${locale})`)
+    })
+  })
+}
