@@ -2,6 +2,8 @@
  * Builds the Fastify application: API routes, PKI endpoints and the static PWA. Kept free of
  * process concerns (ports, signals) so tests build it in-process with `app.inject()`.
  */
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import rateLimit from '@fastify/rate-limit'
 import type { ServerConfig } from './config.ts'
@@ -9,7 +11,7 @@ import type { AppContext, CaProvider } from './context.ts'
 import type { CertificateAuthority } from './ca/authority.ts'
 import { openDatabase } from './db/database.ts'
 import type { Db } from './db/schema.ts'
-import { ApiError, ApiErrorCode, installErrorHandler } from './errors.ts'
+import { ApiError, ApiErrorCode, installErrorHandler, installJsonNotFound } from './errors.ts'
 import { registerStatic } from './http/static.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { openApiRoutes } from './http/openapi.ts'
@@ -123,5 +125,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     actorOf: (req) => `operator:${req.operator?.iin ?? 'unknown'}`,
   })
   await registerStatic(app, config.distDir)
+  // Without a built PWA there is no SPA fallback: unknown paths still get the JSON error model.
+  if (!existsSync(join(config.distDir, 'index.html'))) installJsonNotFound(app)
   return app
 }

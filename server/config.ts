@@ -109,9 +109,12 @@ function positiveInt(env: NodeJS.ProcessEnv, name: string, fallback: number, pro
 /** Reads and validates the configuration; throws ConfigError listing every problem. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ServerConfig {
   const problems: string[] = []
-  const port = Number(env.PORT ?? 8080)
-  if (!Number.isInteger(port) || port < 0 || port > 65535) problems.push(`PORT must be a TCP port number, got "${env.PORT}"`)
-  const publicUrl = (env.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, '')
+  let port = Number(env.PORT || 8080)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    problems.push(`PORT must be a TCP port number, got "${env.PORT}"`)
+    port = 8080 // keeps the derived default PUBLIC_URL from adding a second, confusing problem
+  }
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '')
   try {
     const u = new URL(publicUrl)
     if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push(`PUBLIC_URL must be http(s), got "${publicUrl}"`)

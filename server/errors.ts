@@ -123,3 +123,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     return reply.code(status).send(body)
   })
 }
+
+/** JSON 404 for every unknown route (used when no SPA fallback is installed). */
+export function installJsonNotFound(app: FastifyInstance): void {
+  app.setNotFoundHandler((_req, reply) => reply.code(404).send(errorBody(ApiErrorCode.NotFound, 'Not found')))
+}

@@ -247,6 +247,34 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     expect((await submit(body(auth.pem, sign.pem))).statusCode).toBe(201)
   })
 
+  it('expires applications after 30 days, lazily and by the sweep, freeing their keys', async () => {
+    const auth = opensslCsr('p256')
+    const sign = opensslCsr('p256')
+    const a = (await submit(body(auth.pem, sign.pem))).json() as { number: string; accessCode: string }
+    const b = (await submit(body(opensslCsr('p256').pem, opensslCsr('p256').pem))).json() as { number: string; accessCode: string }
+    const row = await s.t.db.selectFrom('applications').select(['created_at', 'expires_at']).where('number', '=', a.number).executeTakeFirstOrThrow()
+    expect(row.expires_at.getTime() - row.created_at.getTime()).toBe(30 * 86_400_000)
+    const past = new Date(Date.now() - 1000)
+    await s.t.db.updateTable('applications').set({ expires_at: past }).where('number', 'in', [a.number, b.number]).execute()
+
+    // Lazily, when the applicant looks.
+    const status = await s.app.inject({ url: `/api/v1/applications/${a.number}`, headers: { 'x-access-code': a.accessCode } })
+    expect(status.json()).toMatchObject({ status: 'expired' })
+    // By the sweep for the other one.
+    const { expireOverdueApplications } = await import('../../server/applications/service.ts')
+    expect(await expireOverdueApplications(s.t.db)).toBeGreaterThanOrEqual(1)
+    const bRow = await s.t.db.selectFrom('applications').selectAll().where('number', '=', b.number).executeTakeFirstOrThrow()
+    expect(bRow.status).toBe('expired')
+    expect(bRow.status_changed_by).toBe('system')
+    const bearer = { authorization: `Bearer ${await s.operatorToken()}` }
+    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${b.number}/approve`, headers: bearer })
+    expect(approve.statusCode).toBe(409)
+    const audit = await s.t.db.selectFrom('audit_log').select('action').where('entity_id', '=', a.number).orderBy('id').execute()
+    expect(audit.map((x) => x.action)).toEqual(['application.submit', 'application.expire'])
+    // The keys may be used again.
+    expect((await submit(body(auth.pem, sign.pem))).statusCode).toBe(201)
+  })
+
   it('keeps operator endpoints closed without a valid token', async () => {
     expect((await s.app.inject({ url: '/api/v1/operator/applications' })).json().error.code).toBe('ERR_UNAUTHORIZED')
     const forged = await s.app.inject({ url: '/api/v1/operator/applications', headers: { authorization: 'Bearer qot1.eyJzdWIiOiI5MDAxMDEzMDAwMTcifQ.AAAA' } })
