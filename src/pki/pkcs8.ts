@@ -107,6 +107,37 @@ interface Pbes2 {
   readonly ciphertext: Uint8Array
 }
 
+/** A non-negative INTEGER as a number, capped (asn1js's valueDec reads 0 for 4+ byte values). */
+function integerValue(block: unknown): number | undefined {
+  if (!(block instanceof asn1js.Integer)) return undefined
+  const v = block.toBigInt()
+  if (v < 0n) return undefined
+  return v > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(v)
+}
+
+/**
+ * PBKDF2-params ::= SEQUENCE { salt OCTET STRING, iterationCount INTEGER, keyLength INTEGER OPTIONAL,
+ * prf AlgorithmIdentifier DEFAULT hmacWithSHA1 }, read by hand so big INTEGERs stay exact.
+ */
+function readPbkdf2Params(
+  schema: unknown,
+): { salt: Uint8Array; iterations: number; keyLength?: number; prfOid: string } | undefined {
+  if (!(schema instanceof asn1js.Sequence)) return undefined
+  const [salt, count, ...rest] = schema.valueBlock.value
+  // The "otherSource" salt choice (an AlgorithmIdentifier) is not used by anyone we read.
+  if (!(salt instanceof asn1js.OctetString)) return undefined
+  const iterations = integerValue(count)
+  if (iterations === undefined) return undefined
+  let keyLength: number | undefined
+  let prfOid: string = PbeOid.hmacWithSha1
+  for (const item of rest) {
+    if (item instanceof asn1js.Integer) keyLength = integerValue(item)
+    else if (item instanceof asn1js.Sequence) prfOid = new pkijs.AlgorithmIdentifier({ schema: item }).algorithmId
+    else return undefined
+  }
+  return { salt: salt.valueBlock.valueHexView, iterations, ...(keyLength !== undefined ? { keyLength } : {}), prfOid }
+}
+
 function readPbes2(encrypted: Uint8Array): Pbes2 {
   const epki = parseAsn1(encrypted)
   const fail = (why: string) => new QoltanbaError(ErrorCode.Malformed, `encrypted private key is malformed: ${why}`)
@@ -116,28 +147,24 @@ function readPbes2(encrypted: Uint8Array): Pbes2 {
   const alg = new pkijs.AlgorithmIdentifier({ schema: algSchema })
   if (alg.algorithmId !== PbeOid.pbes2) throw unsupported('key encryption', alg.algorithmId)
   let params: pkijs.PBES2Params
-  let kdf: pkijs.PBKDF2Params
   try {
     params = new pkijs.PBES2Params({ schema: alg.algorithmParams })
-    if (params.keyDerivationFunc.algorithmId !== PbeOid.pbkdf2) throw unsupported('key derivation', params.keyDerivationFunc.algorithmId)
-    kdf = new pkijs.PBKDF2Params({ schema: params.keyDerivationFunc.algorithmParams })
-  } catch (e) {
-    if (e instanceof QoltanbaError) throw e
+  } catch {
     throw fail('bad PBES2 parameters')
   }
-  const prfOid = kdf.prf?.algorithmId ?? PbeOid.hmacWithSha1
-  const hash = PRF_HASH[prfOid]
-  if (!hash) throw unsupported('PBKDF2 PRF', prfOid)
+  if (params.keyDerivationFunc.algorithmId !== PbeOid.pbkdf2) throw unsupported('key derivation', params.keyDerivationFunc.algorithmId)
+  const kdf = readPbkdf2Params(params.keyDerivationFunc.algorithmParams)
+  if (!kdf) throw fail('bad PBKDF2 parameters')
+  const hash = PRF_HASH[kdf.prfOid]
+  if (!hash) throw unsupported('PBKDF2 PRF', kdf.prfOid)
   const cipherOid = params.encryptionScheme.algorithmId
   const bits = AES_BITS[cipherOid]
   if (!bits) throw unsupported('cipher', cipherOid)
   const ivBlock = params.encryptionScheme.algorithmParams
   if (!(ivBlock instanceof asn1js.OctetString) || ivBlock.valueBlock.valueHexView.length !== 16) throw fail('bad IV')
   if (kdf.keyLength !== undefined && kdf.keyLength * 8 !== bits) throw fail('key length does not match the cipher')
-  const salt = kdf.salt instanceof asn1js.OctetString ? kdf.salt.valueBlock.valueHexView : undefined
-  if (!salt) throw unsupported('PBKDF2 salt source', 'otherSource')
-  const iterations = kdf.iterationCount
-  if (!Number.isSafeInteger(iterations) || iterations < 1) throw fail('bad iteration count')
+  const { salt, iterations } = kdf
+  if (iterations < 1) throw fail('bad iteration count')
   if (iterations > MAX_PBKDF2_ITERATIONS) {
     throw new QoltanbaError(ErrorCode.UnsupportedAlgorithm, 'PBKDF2 iteration count is unreasonably high', { iterations })
   }

@@ -146,3 +146,32 @@ describe('GOST keys', () => {
     },
   )
 })
+
+describe('hostile PBKDF2 parameters', () => {
+  /** Re-encodes `epki` with iterationCount replaced by the raw INTEGER bytes `count`. */
+  function withIterationBytes(epki: Uint8Array, count: number[]): Uint8Array {
+    const root = asn1js.fromBER(epki).result as asn1js.Sequence
+    const alg = root.valueBlock.value[0] as asn1js.Sequence
+    const pbes2 = alg.valueBlock.value[1] as asn1js.Sequence
+    const kdf = pbes2.valueBlock.value[0] as asn1js.Sequence
+    const params = kdf.valueBlock.value[1] as asn1js.Sequence
+    params.valueBlock.value[1] = new asn1js.Integer({ valueHex: Uint8Array.from(count).buffer })
+    return new Uint8Array(root.toBER(false))
+  }
+
+  it('reads an iteration count in a 4-byte INTEGER exactly (asn1js valueDec would say 0)', async () => {
+    const plain = pemDer('p256.key')
+    const epki = await encryptPrivateKey(plain, PASSWORD, { iterations: 1000 })
+    expect(await decryptPrivateKey(withIterationBytes(epki, [0, 0, 0x03, 0xe8]), PASSWORD)).toEqual(plain)
+  })
+
+  it.each([
+    ['2^40 iterations', [0x01, 0, 0, 0, 0, 0], 'ERR_UNSUPPORTED_ALGORITHM'],
+    ['20,000,000 iterations', [0x01, 0x31, 0x2d, 0x00], 'ERR_UNSUPPORTED_ALGORITHM'],
+    ['0 iterations', [0], 'ERR_MALFORMED'],
+    ['negative iterations', [0xff], 'ERR_MALFORMED'],
+  ])('%s → %s without running PBKDF2', async (_, bytes, code) => {
+    const epki = await encryptPrivateKey(pemDer('p256.key'), PASSWORD, { iterations: 1000 })
+    await expect(decryptPrivateKey(withIterationBytes(epki, bytes), PASSWORD)).rejects.toMatchObject({ code })
+  })
+})
