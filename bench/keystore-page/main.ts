@@ -77,7 +77,8 @@ async function keystoreCreateWithCsr(rounds: number): Promise<number[]> {
 
 /** node-forge pure-JavaScript RSA-2048 keygen (synchronous) + CSR, as a JS-only app would do it. */
 function forgeKeygenCsr(rounds: number): number[] {
-  forge.options.usePureJavaScript = true
+  // Not in @types/node-forge: forces the pure-JS code paths (no native or WebCrypto help).
+  ;(forge as unknown as { options: { usePureJavaScript: boolean } }).options.usePureJavaScript = true
   const times: number[] = []
   for (let i = 0; i < rounds; i++) {
     const start = performance.now()
