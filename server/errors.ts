@@ -28,6 +28,7 @@ export const ApiErrorCode = {
   InvalidState: 'ERR_INVALID_STATE',
   ApplicationExpired: 'ERR_APPLICATION_EXPIRED',
   CaUnavailable: 'ERR_CA_UNAVAILABLE',
+  RegistryUnavailable: 'ERR_REGISTRY_UNAVAILABLE',
 } as const
 
 /** HTTP status for codes thrown by src/pki (QoltanbaError) when they reach a route. */

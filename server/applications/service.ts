@@ -14,6 +14,7 @@ import { ApiErrorCode, conflict, forbidden, unprocessable } from '../errors.ts'
 import { accessCodeMatches, deriveAccessCode, hashAccessCode } from './access-code.ts'
 import { nextApplicationNumber, normalizeApplicationNumber } from './number.ts'
 import type { CheckedSubmission } from './submission.ts'
+import { lookupPerson } from '../registry/registry.ts'
 
 /** Days an application waits for confirmation at a registration center. */
 export const APPLICATION_TTL_DAYS = 30
@@ -90,7 +91,7 @@ export async function submitApplication(ctx: AppContext, sub: CheckedSubmission,
   const replay = await existingByIdempotencyKey(ctx, idempotencyKey, sub.requestHash)
   if (replay) return replay
 
-  const person = await ctx.registry.lookup(sub.iin)
+  const person = await lookupPerson(ctx.registry, sub.iin)
   if (!person) throw unprocessable(ApiErrorCode.PersonNotFound, 'no person with this IIN in the registry')
   await checkKeysUnused(ctx.db, sub.requests.map((r) => r.spkiSha256))
 

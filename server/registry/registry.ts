@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { checkIin } from '../../src/pki/iin.ts'
+import { ApiError, ApiErrorCode } from '../errors.ts'
 
 /** A person's name as the registry knows it (NCA subjects are upper-case Cyrillic). */
 export interface PersonName {
@@ -51,5 +52,17 @@ export class JsonFileRegistry implements PersonRegistry {
   /** Number of persons loaded. */
   get size(): number {
     return this.persons.size
+  }
+}
+
+/**
+ * `registry.lookup` with outages turned into 503 ERR_REGISTRY_UNAVAILABLE (an unreachable
+ * registry is not the applicant's fault, and not a bug either).
+ */
+export async function lookupPerson(registry: PersonRegistry, iin: string): Promise<PersonName | null> {
+  try {
+    return await registry.lookup(iin)
+  } catch (e) {
+    throw Object.assign(new ApiError(503, 'ERR_REGISTRY_UNAVAILABLE', 'the person registry is not available, try again later'), { cause: e })
   }
 }

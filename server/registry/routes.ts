@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { checkIin } from '../../src/pki/iin.ts'
 import { ApiErrorCode, badRequest, notFound } from '../errors.ts'
-import type { PersonRegistry } from './registry.ts'
+import { lookupPerson, type PersonRegistry } from './registry.ts'
 
 /** POST /api/v1/persons/lookup `{iin}` → name from the registry (rate limited). */
 export async function personRoutes(app: FastifyInstance, opts: { registry: PersonRegistry; rateLimit: { max: number; timeWindow: number } }): Promise<void> {
@@ -21,7 +21,7 @@ export async function personRoutes(app: FastifyInstance, opts: { registry: Perso
     async (req) => {
       const iin = req.body.iin.trim()
       if (!checkIin(iin).valid) throw badRequest('ERR_INVALID_IIN', 'IIN is not valid')
-      const person = await opts.registry.lookup(iin)
+      const person = await lookupPerson(opts.registry, iin)
       if (!person) throw notFound('No person with this IIN in the registry', ApiErrorCode.PersonNotFound)
       return { iin, surname: person.surname, name: person.name, patronymic: person.patronymic }
     },
