@@ -63,6 +63,6 @@ export async function lookupPerson(registry: PersonRegistry, iin: string): Promi
   try {
     return await registry.lookup(iin)
   } catch (e) {
-    throw Object.assign(new ApiError(503, 'ERR_REGISTRY_UNAVAILABLE', 'the person registry is not available, try again later'), { cause: e })
+    throw Object.assign(new ApiError(503, ApiErrorCode.RegistryUnavailable, 'the person registry is not available, try again later'), { cause: e })
   }
 }
