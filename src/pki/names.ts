@@ -101,7 +101,7 @@ export function attributeText(value: unknown): string {
 
 /** RFC 4514 escaping of one attribute value. */
 function escapeDnValue(v: string): string {
-  return v.replace(/([,+"\\<>;=])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ')
+  return v.replace(/([,+"\\<>;])/g, '\\$1').replace(/^([ #])/, '\\$1').replace(/ $/, '\\ ')
 }
 
 /** Groups attributes into their RDNs, from the encoded bytes when pkijs kept them. */
