@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { QoltanbaError } from '../../../src/pki/errors.ts'
 import { readPkcs12, writePkcs12 } from '../../../src/pki/pkcs12/index.ts'
 import { Pkcs12Oid, Pkcs12PbeOid } from '../../../src/pki/pkcs12/oids.ts'
-import { authSafeOf, buildPfx, flipInside, piecesOf, rawMacData, replaceBytes } from './forge-pfx.ts'
+import { encryptPbes2Aes256 } from '../../../src/pki/pkcs12/pbe.ts'
+import { authSafeOf, authSafeWithKeyBag, buildPfx, flipInside, piecesOf, rawMacData, replaceBytes } from './forge-pfx.ts'
 
 const NCA = new Uint8Array(
   readFileSync(new URL('../../fixtures/nca-test-keys/AUTH_RSA256_6b361b864c679601b652fe387f61fcd9303c0327.p12', import.meta.url)),
@@ -137,6 +138,18 @@ describe('algorithms we do not implement → ERR_UNSUPPORTED_ALGORITHM', () => {
     const authSafe = replaceBytes(authSafeOf(ours), oidDer(Pkcs12Oid.encryptedData), oidDer(Pkcs12Oid.envelopedData))
     const error = await failure(readPkcs12(await buildPfx(authSafe, { password: OURS_PASSWORD }), OURS_PASSWORD))
     expect(error.code).toBe('ERR_UNSUPPORTED_ALGORITHM')
+  })
+
+  it('2^31−1 PBKDF2 iterations in a key bag under a valid MAC (would hang)', async () => {
+    const { algorithm, ciphertext } = await encryptPbes2Aes256(new Uint8Array(16), OURS_PASSWORD, 2000, crypto)
+    // AlgorithmIdentifier → PBES2-params → keyDerivationFunc → PBKDF2-params → iterationCount
+    const pbes2 = algorithm.valueBlock.value[1] as asn1js.Sequence
+    const kdf = (pbes2.valueBlock.value[0] as asn1js.Sequence).valueBlock.value[1] as asn1js.Sequence
+    kdf.valueBlock.value[1] = new asn1js.Integer({ value: 2 ** 31 - 1 })
+    const p12 = await buildPfx(authSafeWithKeyBag(algorithm, ciphertext), { password: OURS_PASSWORD })
+    const error = await failure(readPkcs12(p12, OURS_PASSWORD))
+    expect(error.code).toBe('ERR_UNSUPPORTED_ALGORITHM')
+    expect(error.details.reason).toBe('iteration_count')
   })
 
   it.each([

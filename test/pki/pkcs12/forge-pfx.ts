@@ -85,3 +85,13 @@ export function piecesOf(p12: Uint8Array): { macDigest: Uint8Array; keyCiphertex
     certCiphertext: certCiphertext!.subarray(64, 80),
   }
 }
+
+/** An authenticated safe with one Data safe holding one pkcs8ShroudedKeyBag (algorithm as given). */
+export function authSafeWithKeyBag(algorithm: asn1js.Sequence, ciphertext: Uint8Array): Uint8Array {
+  const explicit0 = (inner: asn1js.AsnType) => new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [inner] })
+  const encryptedPrivateKeyInfo = new asn1js.Sequence({ value: [algorithm, new asn1js.OctetString({ valueHex: ciphertext })] })
+  const bag = new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.12.10.1.2' }), explicit0(encryptedPrivateKeyInfo)] })
+  const safeContents = new asn1js.Sequence({ value: [bag] }).toBER(false)
+  const data = new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: DATA }), explicit0(new asn1js.OctetString({ valueHex: safeContents }))] })
+  return new Uint8Array(new asn1js.Sequence({ value: [data] }).toBER(false))
+}
