@@ -1,13 +1,14 @@
 /**
- * `requireOperator`: the preHandler of every operator endpoint. Accepts `Authorization: Bearer
- * <token>` (see token.ts) for an active operator account and puts it on `request.operator`.
- * Certificate sign-in will add a session check here; routes do not change.
+ * `requireOperator`: the preHandler of every operator endpoint. Accepts either
+ * `Authorization: Bearer <token>` (CLI-made, see token.ts) or the certificate sign-in session
+ * cookie, for an active operator account, and puts the account on `request.operator`.
  */
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import type { AppContext } from '../context.ts'
 import type { Operator, OperatorRole } from '../db/schema.ts'
 import { forbidden, unauthorized } from '../errors.ts'
 import { verifyOperatorToken } from './token.ts'
+import { sessionOf } from '../auth/require-session.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -21,11 +22,19 @@ export function requireOperator(ctx: AppContext, roles: readonly OperatorRole[] 
   return async function requireOperatorHandler(req: FastifyRequest, reply: FastifyReply) {
     reply.header('Cache-Control', 'no-store')
     const header = req.headers.authorization
-    const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null
-    if (!m?.[1]) throw unauthorized('operator authentication required')
-    const payload = verifyOperatorToken(ctx.keys.operatorToken, m[1])
-    if (!payload) throw unauthorized('invalid or expired operator token')
-    const op = await ctx.db.selectFrom('operators').selectAll().where('iin', '=', payload.sub).executeTakeFirst()
+    let iin: string
+    if (header) {
+      const m = /^Bearer\s+(\S+)$/i.exec(header)
+      const payload = m?.[1] ? verifyOperatorToken(ctx.keys.operatorToken, m[1]) : undefined
+      if (!payload) throw unauthorized('invalid or expired operator token')
+      iin = payload.sub
+    } else {
+      const session = await sessionOf(ctx, req)
+      if (!session) throw unauthorized('operator authentication required')
+      req.authSession = session
+      iin = session.iin
+    }
+    const op = await ctx.db.selectFrom('operators').selectAll().where('iin', '=', iin).executeTakeFirst()
     if (!op || !op.active) throw forbidden('no active operator account for this token')
     if (!roles.includes(op.role)) throw forbidden('this operator role may not do that')
     req.operator = op

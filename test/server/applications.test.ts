@@ -275,6 +275,28 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     expect((await submit(body(auth.pem, sign.pem))).statusCode).toBe(201)
   })
 
+  it('stays consistent under concurrent submissions and approvals', async () => {
+    const auth = opensslCsr('p256')
+    const sign = opensslCsr('p256')
+    // The same keys under different Idempotency-Keys at once: one application wins.
+    const racing = await Promise.all([0, 1, 2].map(() => submit(body(auth.pem, sign.pem))))
+    expect(racing.map((r) => r.statusCode).sort()).toEqual([201, 409, 409])
+    expect(racing.filter((r) => r.statusCode === 409).every((r) => r.json().error.code === 'ERR_KEY_PENDING')).toBe(true)
+    // The same Idempotency-Key at once: one application, the same answer for all.
+    const key = randomUUID()
+    const payload = body(opensslCsr('p256').pem, opensslCsr('p256').pem)
+    const same = await Promise.all([0, 1, 2].map(() => submit(payload, key)))
+    expect(new Set(same.map((r) => r.json().number)).size).toBe(1)
+    expect(new Set(same.map((r) => r.json().accessCode)).size).toBe(1)
+    expect(await s.t.db.selectFrom('applications').select('number').where('idempotency_key', '=', key).execute()).toHaveLength(1)
+    // Three operators approving at once: issued once, two certificates.
+    const number = racing.find((r) => r.statusCode === 201)!.json().number as string
+    const bearer = { authorization: `Bearer ${await s.operatorToken()}` }
+    const approvals = await Promise.all([0, 1, 2].map(() => s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: bearer })))
+    expect(approvals.map((r) => r.statusCode).sort()).toEqual([200, 409, 409])
+    expect(await s.t.db.selectFrom('certificates').select('serial').where('application_number', '=', number).execute()).toHaveLength(2)
+  })
+
   it('keeps operator endpoints closed without a valid token', async () => {
     expect((await s.app.inject({ url: '/api/v1/operator/applications' })).json().error.code).toBe('ERR_UNAUTHORIZED')
     const forged = await s.app.inject({ url: '/api/v1/operator/applications', headers: { authorization: 'Bearer qot1.eyJzdWIiOiI5MDAxMDEzMDAwMTcifQ.AAAA' } })
