@@ -10,7 +10,7 @@ import { useContainersStore } from '@/stores/containers.ts'
 import { useKeystoreErrors } from './keystore-errors.ts'
 
 /** Dialogs of the page. */
-export type CertificatesDialogName = 'import' | 'create' | 'unlock' | 'export' | 'delete' | 'details'
+export type CertificatesDialogName = 'import' | 'create' | 'unlock' | 'export' | 'delete' | 'details' | 'rename' | 'change_password'
 
 /** A notice after an action; `kind` picks its style. */
 export interface CertificatesNotice {

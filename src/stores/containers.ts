@@ -67,9 +67,18 @@ export const useContainersStore = defineStore('containers', () => {
     }
   }
 
+  /**
+   * Asks the browser to keep this origin's data (Safari evicts unused sites after 7 days unless
+   * persistent); asked once keys exist, since that is when losing the data would hurt.
+   */
+  function requestPersistence(): void {
+    void navigator.storage?.persist?.().catch(() => false)
+  }
+
   /** Creates a container with a generated key; returns its id. */
   async function createContainer(name: string, password: string, algorithm: KeyAlgorithmChoice = 'RSA-2048'): Promise<string> {
     const { container } = await (await useKeystore()).createContainer({ name, password, algorithm })
+    requestPersistence()
     await refresh()
     return container.id
   }
@@ -81,6 +90,7 @@ export const useContainersStore = defineStore('containers', () => {
     // Refuse huge files before reading them into memory.
     const bytes = file.size > MAX_PKCS12_BYTES ? new Uint8Array(MAX_PKCS12_BYTES + 1) : new Uint8Array(await file.arrayBuffer())
     const imported = await instance.importPkcs12(bytes, password, { fileName: file.name, ...options })
+    requestPersistence()
     await refresh()
     return imported
   }
