@@ -2,7 +2,8 @@
  * Applicant endpoints: submit (POST /api/v1/applications), status, certificates, installed.
  * Status endpoints need the access code in `X-Access-Code` and are rate limited per client.
  */
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import { sessionOf } from '../auth/require-session.ts'
 import { toPem } from '../../src/pki/pem.ts'
 import type { AppContext } from '../context.ts'
 import { ApiErrorCode, badRequest, conflict } from '../errors.ts'
@@ -46,14 +47,14 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
   const statusConfig = { config: { rateLimit: opts.statusRateLimit }, schema: { params: numberParams } }
 
   app.get<{ Params: { number: string } }>('/api/v1/applications/:number', statusConfig, async (req, reply) => {
-    const a = await findByAccessCode(ctx, req.params.number, accessCodeHeader(req.headers['x-access-code']))
+    const a = await findApplication(ctx, req)
     const requests = await ctx.db.selectFrom('application_requests').selectAll().where('application_number', '=', a.number).orderBy('purpose').execute()
     reply.header('Cache-Control', 'no-store')
     return applicantView(a, requests)
   })
 
   app.get<{ Params: { number: string } }>('/api/v1/applications/:number/certificates', statusConfig, async (req, reply) => {
-    const a = await findByAccessCode(ctx, req.params.number, accessCodeHeader(req.headers['x-access-code']))
+    const a = await findApplication(ctx, req)
     if (a.status !== 'issued' && a.status !== 'installed') {
       throw conflict(ApiErrorCode.InvalidState, `no certificates: the application is "${a.status}"`, { status: a.status })
     }
@@ -70,7 +71,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
   })
 
   app.post<{ Params: { number: string } }>('/api/v1/applications/:number/installed', statusConfig, async (req, reply) => {
-    const a = await findByAccessCode(ctx, req.params.number, accessCodeHeader(req.headers['x-access-code']))
+    const a = await findApplication(ctx, req)
     const after = await markInstalled(ctx, a.number)
     reply.header('Cache-Control', 'no-store')
     return { number: after.number, status: after.status, installedAt: after.installed_at?.toISOString() ?? null }
@@ -79,4 +80,11 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
 
 function accessCodeHeader(v: string | string[] | undefined): string | undefined {
   return typeof v === 'string' && v.length <= 64 ? v : undefined
+}
+
+/** By access code, or — without one — for the signed-in holder of the application's IIN. */
+async function findApplication(ctx: AppContext, req: FastifyRequest<{ Params: { number: string } }>) {
+  const code = accessCodeHeader(req.headers['x-access-code'])
+  const session = code ? undefined : await sessionOf(ctx, req)
+  return findByAccessCode(ctx, req.params.number, code, session?.iin)
 }

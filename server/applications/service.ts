@@ -221,12 +221,22 @@ export async function expireOverdueApplications(db: Db, now = new Date()): Promi
  * The application for a number + access code. Unknown numbers and wrong codes give the same
  * 403 so the endpoint does not tell which numbers exist.
  */
-export async function findByAccessCode(ctx: AppContext, numberInput: string, accessCode: string | undefined): Promise<Application> {
+export async function findByAccessCode(
+  ctx: AppContext,
+  numberInput: string,
+  accessCode: string | undefined,
+  /** IIN of the signed-in certificate holder, who may see their own applications without the code. */
+  sessionIin?: string,
+): Promise<Application> {
   const denied = () => forbidden('wrong application number or access code', ApiErrorCode.AccessDenied)
   const number = normalizeApplicationNumber(numberInput)
-  if (!number || !accessCode) throw denied()
+  if (!number || (!accessCode && !sessionIin)) throw denied()
   await expireIfDue(ctx.db, number)
   const a = await ctx.db.selectFrom('applications').selectAll().where('number', '=', number).executeTakeFirst()
+  if (!accessCode) {
+    if (!a || a.iin !== sessionIin) throw denied()
+    return a
+  }
   // Compare even when the number is unknown, so both paths take about as long.
   const ok = accessCodeMatches(ctx.keys.accessCodePepper, accessCode, a?.access_code_hash ?? '0'.repeat(64))
   if (!a || !ok) throw denied()

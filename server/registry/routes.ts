@@ -18,7 +18,9 @@ export async function personRoutes(app: FastifyInstance, opts: { registry: Perso
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
+      // Personal data: never in a shared or service-worker cache.
+      reply.header('Cache-Control', 'no-store')
       const iin = req.body.iin.trim()
       if (!checkIin(iin).valid) throw badRequest('ERR_INVALID_IIN', 'IIN is not valid')
       const person = await lookupPerson(opts.registry, iin)

@@ -297,6 +297,26 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     expect(await s.t.db.selectFrom('certificates').select('serial').where('application_number', '=', number).execute()).toHaveLength(2)
   })
 
+  it('lets the signed-in holder of the IIN see their application without the access code, and the operator console accept a session', async () => {
+    const created = (await submit(body(opensslCsr('p256').pem, opensslCsr('p256').pem))).json() as { number: string }
+    const { createSession, DEFAULT_SESSION_POLICY } = await import('../../server/auth/sessions.ts')
+    const session = (iin: string) =>
+      createSession(s.t.db, { iin, bin: null, role: 'holder', subjectDn: 'CN=X', certificateSerial: '01', certificateIssuer: 'issuing' }, new Date(), DEFAULT_SESSION_POLICY)
+    const own = await session(IIN)
+    const mine = await s.app.inject({ url: `/api/v1/applications/${created.number}`, headers: { cookie: `qoltanba-session=${own.id}` } })
+    expect(mine.statusCode).toBe(200)
+    expect(mine.json().status).toBe('submitted')
+    const stranger = await session('850315300019')
+    const theirs = await s.app.inject({ url: `/api/v1/applications/${created.number}`, headers: { cookie: `qoltanba-session=${stranger.id}` } })
+    expect(theirs.statusCode).toBe(403)
+    // The operator console by session: only for operator accounts.
+    expect((await s.app.inject({ url: '/api/v1/operator/me', headers: { cookie: `qoltanba-session=${own.id}` } })).statusCode).toBe(403)
+    await s.operatorToken('850315300019')
+    const me = await s.app.inject({ url: '/api/v1/operator/me', headers: { cookie: `qoltanba-session=${stranger.id}` } })
+    expect(me.statusCode).toBe(200)
+    expect(me.json()).toMatchObject({ iin: '850315300019', role: 'operator' })
+  })
+
   it('keeps operator endpoints closed without a valid token', async () => {
     expect((await s.app.inject({ url: '/api/v1/operator/applications' })).json().error.code).toBe('ERR_UNAUTHORIZED')
     const forged = await s.app.inject({ url: '/api/v1/operator/applications', headers: { authorization: 'Bearer qot1.eyJzdWIiOiI5MDAxMDEzMDAwMTcifQ.AAAA' } })
