@@ -21,6 +21,7 @@ import { JsonFileRegistry, type PersonRegistry } from './registry/registry.ts'
 import { personRoutes } from './registry/routes.ts'
 import { applicationRoutes } from './applications/routes.ts'
 import { operatorRoutes } from './operators/routes.ts'
+import { operatorConsoleRoutes } from './operators/console-routes.ts'
 import { deriveKey, loadServerSecret } from './security/secret.ts'
 import { registerSignIn } from './auth/index.ts'
 import { asCertificateAuthority } from './ca/authority.ts'
@@ -113,6 +114,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     submitRateLimit: { max: config.rateLimit.submitMax, timeWindow: window },
   })
   await app.register(operatorRoutes, { ctx })
+  await app.register(operatorConsoleRoutes, { ctx })
   // Certificate sign-in (/api/v1/auth/*) and the personal cabinet (/api/v1/me*).
   await registerSignIn(app, ctx)
   // PKI endpoints (/ca, /crl, /ocsp) and revocation routes (CA module). Before the SPA fallback.

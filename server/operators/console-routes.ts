@@ -1,0 +1,122 @@
+/**
+ * What the operator console needs beyond the application endpoints of routes.ts, behind the same
+ * requireOperator (CLI token or certificate sign-in session):
+ * - GET /api/v1/operator/certificates?iin=…|serial=… — certificate lookup for revoke/hold/release;
+ * - GET /api/v1/operator/applications/:number/requests — each stored PKCS#10 re-checked (subject,
+ *   key, signature), so the operator sees "request signature valid" from the server, not a claim.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { AppContext } from '../context.ts'
+import { badRequest, notFound } from '../errors.ts'
+import { addOpenApiPaths } from '../http/openapi.ts'
+import { parseCsr, verifyCsr } from '../../src/pki/csr.ts'
+import { toPem } from '../../src/pki/pem.ts'
+import { certificateView } from '../applications/views.ts'
+import { requireOperator } from './auth.ts'
+
+/** At most this many certificates per lookup (a person rarely has more than a handful). */
+export const LOOKUP_LIMIT = 100
+
+const lookupQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    iin: { type: 'string', pattern: '^[0-9]{12}$' },
+    serial: { type: 'string', pattern: '^[0-9A-Fa-f:]{2,95}$' },
+  },
+} as const
+
+const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^[0-9]{12}$' } } } as const
+
+/** A stored request as re-checked for the console. */
+export interface RequestCheck {
+  readonly purpose: string
+  readonly keyAlgorithm: string
+  readonly keyBits: number | null
+  readonly keyCurve: string | null
+  readonly subjectDn: string | null
+  readonly signatureValid: boolean
+  readonly certificateSerial: string | null
+  readonly csr: string
+}
+
+/** Re-parses and re-verifies a stored CSR; a CSR that no longer parses reads as invalid, never a 500. */
+async function checkRequest(r: {
+  purpose: string
+  csr: Uint8Array
+  key_algorithm: string
+  key_bits: number | null
+  key_curve: string | null
+  certificate_serial: string | null
+}): Promise<RequestCheck> {
+  const der = new Uint8Array(r.csr)
+  let subjectDn: string | null = null
+  let signatureValid = false
+  try {
+    subjectDn = parseCsr(der).subject.dn
+    signatureValid = await verifyCsr(der)
+  } catch {
+    signatureValid = false
+  }
+  return {
+    purpose: r.purpose,
+    keyAlgorithm: r.key_algorithm,
+    keyBits: r.key_bits,
+    keyCurve: r.key_curve,
+    subjectDn,
+    signatureValid,
+    certificateSerial: r.certificate_serial,
+    csr: toPem(der, 'CERTIFICATE REQUEST'),
+  }
+}
+
+/** Registers the console routes (called by buildApp next to operatorRoutes). */
+export async function operatorConsoleRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
+  const { ctx } = opts
+  app.addHook('preHandler', requireOperator(ctx))
+
+  app.get<{ Querystring: { iin?: string; serial?: string } }>(
+    '/api/v1/operator/certificates',
+    { schema: { querystring: lookupQuery } },
+    async (req) => {
+      const { iin, serial } = req.query
+      if (!iin && !serial) throw badRequest('ERR_VALIDATION', 'give an iin or a serial')
+      let q = ctx.db.selectFrom('certificates').selectAll()
+      if (iin) q = q.where('iin', '=', iin)
+      if (serial) q = q.where('serial', '=', serial.replace(/:/g, '').toLowerCase())
+      const rows = await q.orderBy('created_at', 'desc').orderBy('serial').limit(LOOKUP_LIMIT).execute()
+      return { certificates: rows.map((c) => ({ ...certificateView(c), iin: c.iin, bin: c.bin, applicationNumber: c.application_number })) }
+    },
+  )
+
+  app.get<{ Params: { number: string } }>('/api/v1/operator/applications/:number/requests', { schema: { params: numberParams } }, async (req) => {
+    const number = req.params.number
+    const exists = await ctx.db.selectFrom('applications').select('number').where('number', '=', number).executeTakeFirst()
+    if (!exists) throw notFound('no such application')
+    const rows = await ctx.db.selectFrom('application_requests').selectAll().where('application_number', '=', number).orderBy('purpose').execute()
+    return { number, requests: await Promise.all(rows.map(checkRequest)) }
+  })
+}
+
+const bearer = [{ operatorToken: [] }]
+addOpenApiPaths({
+  '/api/v1/operator/certificates': {
+    get: {
+      summary: 'Certificate lookup by IIN or serial (operator console)',
+      security: bearer,
+      parameters: [
+        { name: 'iin', in: 'query', schema: { type: 'string' } },
+        { name: 'serial', in: 'query', schema: { type: 'string' } },
+      ],
+      responses: { 200: { description: 'Certificates, newest first' }, 400: { description: 'ERR_VALIDATION' }, 401: { description: 'ERR_UNAUTHORIZED' } },
+    },
+  },
+  '/api/v1/operator/applications/{number}/requests': {
+    get: {
+      summary: 'The application\u2019s PKCS#10 requests, re-verified (key type, subject, signature valid)',
+      security: bearer,
+      parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }],
+      responses: { 200: { description: 'Requests with signatureValid' }, 404: { description: 'ERR_NOT_FOUND' } },
+    },
+  },
+})
