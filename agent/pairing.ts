@@ -11,6 +11,8 @@ import { ErrorCode, QoltanbaError } from '../src/pki/errors.ts'
 
 const CODE_TTL_MS = 2 * 60_000
 const MAX_ATTEMPTS = 3
+/** Codes one origin may ask for per hour: with 3 guesses each, at most 30 in a million per hour. */
+const MAX_BEGINS_PER_HOUR = 10
 
 interface PendingCode {
   readonly code: string
@@ -25,6 +27,7 @@ export type ShowPairingCode = (origin: string, code: string) => void
 export class PairingStore {
   private readonly approved = new Set<string>()
   private readonly pending = new Map<string, PendingCode>()
+  private readonly begins = new Map<string, number[]>()
   private readonly file: string
 
   constructor(
@@ -53,6 +56,13 @@ export class PairingStore {
   /** Starts pairing: a fresh code, shown on the agent side. */
   begin(origin: string): { expiresInSeconds: number } {
     if (!isPairableOrigin(origin)) throw new QoltanbaError(ErrorCode.OriginNotApproved, 'This origin cannot be paired')
+    const now = this.now()
+    const recent = (this.begins.get(origin) ?? []).filter((t) => t > now - 3_600_000)
+    if (recent.length >= MAX_BEGINS_PER_HOUR) {
+      this.begins.set(origin, recent)
+      throw new QoltanbaError(ErrorCode.RetryLater, 'Too many pairing attempts; try again later', { retryAfterMs: (recent[0] as number) + 3_600_000 - now })
+    }
+    this.begins.set(origin, [...recent, now])
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
     this.pending.set(origin, { code, expiresAt: this.now() + CODE_TTL_MS, attempts: 0 })
     this.show(origin, code)

@@ -125,6 +125,15 @@ describe('agent channel', () => {
     page.close()
   })
 
+  it('limits how many codes one origin may ask for', async () => {
+    const page = client(PAGE)
+    for (let i = 0; i < 10; i++) await page.beginPairing()
+    const e = await rejection(page.beginPairing())
+    expect(isQoltanbaError(e, 'ERR_RETRY_LATER')).toBe(true)
+    expect(codes).toHaveLength(10)
+    page.close()
+  })
+
   it('does not pair origins that are neither https nor localhost', async () => {
     const page = client('http://intranet.example')
     const e = await rejection(page.beginPairing())
