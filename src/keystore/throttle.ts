@@ -46,16 +46,33 @@ export async function recordSuccess(db: KeystoreDatabase, containerId: string): 
   await db.write(['attempts'], (tx) => tx.objectStore('attempts').delete(containerId))
 }
 
+/** Attempts in progress per database and container: they run one after another. */
+const attemptsInFlight = new WeakMap<KeystoreDatabase, Map<string, Promise<unknown>>>()
+
 /**
  * Runs a password check under the slowdown: refuses early while cooling down, and turns
- * ERR_WRONG_PASSWORD into one carrying `retryAfterMs` for the next attempt.
+ * ERR_WRONG_PASSWORD into one carrying `retryAfterMs` for the next attempt. Attempts on one
+ * container are serialised, so firing many at once cannot skip the delay.
  */
-export async function withPasswordThrottle<T>(
+export function withPasswordThrottle<T>(
   db: KeystoreDatabase,
   containerId: string,
   now: () => number,
   check: () => Promise<T>,
 ): Promise<T> {
+  let queue = attemptsInFlight.get(db)
+  if (!queue) attemptsInFlight.set(db, (queue = new Map()))
+  const previous = queue.get(containerId) ?? Promise.resolve()
+  const attempt = previous.catch(() => undefined).then(() => throttledAttempt(db, containerId, now, check))
+  queue.set(containerId, attempt)
+  const clear = () => {
+    if (queue.get(containerId) === attempt) queue.delete(containerId)
+  }
+  attempt.then(clear, clear)
+  return attempt
+}
+
+async function throttledAttempt<T>(db: KeystoreDatabase, containerId: string, now: () => number, check: () => Promise<T>): Promise<T> {
   await assertMayTry(db, containerId, now())
   let result: T
   try {

@@ -44,6 +44,30 @@ describe('keystore database', () => {
     db.close()
   })
 
+  it('retries once on a fresh connection after UnknownError, and gives up after a second one', async () => {
+    const db = new KeystoreDatabase(dbName())
+    await db.write(['containers'], (tx) => tx.objectStore('containers').put(container))
+    const proto = IDBDatabase.prototype
+    const transaction = proto.transaction
+    let failures = 1
+    let calls = 0
+    proto.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+      calls++
+      if (failures-- > 0) throw new DOMException('Connection to Indexed Database server lost. Refresh the page to try again', 'UnknownError')
+      return transaction.apply(this, args)
+    } as IDBDatabase['transaction']
+    try {
+      expect(await db.run((conn) => conn.get('containers', 'c1'))).toEqual(container)
+      expect(calls).toBe(2)
+      failures = 2
+      const error = await rejectsWithCode(db.run((conn) => conn.get('containers', 'c1')), 'ERR_STORAGE_FAILED')
+      expect(error.details.reason).toBe('UnknownError')
+    } finally {
+      proto.transaction = transaction
+    }
+    db.close()
+  })
+
   it('aborts the whole transaction when any write in it fails', async () => {
     const db = new KeystoreDatabase(dbName())
     await rejectsWithCode(

@@ -102,6 +102,24 @@ describe('PKCS#12 import', () => {
   })
 })
 
+describe('PKCS#12 import atomicity', () => {
+  it('stores nothing when the import transaction aborts on its last write', async () => {
+    const keystore = fresh()
+    const proto = IDBObjectStore.prototype
+    const add = proto.add
+    proto.add = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['add']>) {
+      if (this.name === 'certificates') throw new DOMException('Simulated quota failure', 'QuotaExceededError')
+      return add.apply(this, args)
+    }
+    try {
+      await rejectsWithCode(keystore.importPkcs12(nca.auth(), nca.password), 'ERR_STORAGE_FAILED')
+    } finally {
+      proto.add = add
+    }
+    expect(await storedRecords(keystore)).toBe(0)
+  })
+})
+
 describe('PKCS#12 export', () => {
   it.each(['modern', 'legacy'] as const)('exports a %s file that OpenSSL opens and the keystore re-imports', async (compatibility) => {
     const keystore = fresh()

@@ -118,3 +118,16 @@ describe('change password', () => {
     for (const key of view.keys) expect(keystore.privateKey(container.id, key.id).type).toBe('private')
   })
 })
+
+describe('concurrent attempts', () => {
+  it('serialises password attempts on a container, so a burst cannot skip the delay', async () => {
+    const clock = manualClock()
+    const keystore = newKeystore({ now: clock.now })
+    keystores.push(keystore)
+    const { container } = await keystore.createContainer({ name: 'Burst', password: 'right-password', algorithm: 'P-256' })
+    const results = await Promise.allSettled(Array.from({ length: 5 }, (_, i) => keystore.unlockContainer(container.id, `wrong-${i}`)))
+    const codes = results.map((r) => (r.status === 'rejected' ? (r.reason as { code: string }).code : 'ok'))
+    // Two wrong tries are allowed back to back (delay 0 after the first), then the clock must move.
+    expect(codes).toEqual(['ERR_WRONG_PASSWORD', 'ERR_WRONG_PASSWORD', 'ERR_RETRY_LATER', 'ERR_RETRY_LATER', 'ERR_RETRY_LATER'])
+  })
+})
