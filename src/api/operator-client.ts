@@ -1,0 +1,118 @@
+/**
+ * Client of the operator API (/api/v1/operator/…): the queue, an application's details and
+ * requests, approve/reject, certificate lookup and revoke/hold/release. It authenticates with
+ * the certificate sign-in session cookie (same origin), or with a CLI bearer token when one is
+ * given. Failures are QoltanbaError with the server's code, like client.ts; ERR_NETWORK when
+ * the server cannot be reached.
+ *
+ * @example
+ * ```ts
+ * const api = createOperatorClient({ token: () => store.token })
+ * const queue = await api.listApplications({ status: 'submitted' })
+ * await api.approve(queue[0].number)
+ * ```
+ */
+import { readApiResponse, unreachable } from './api-response.ts'
+import type { ApiClientOptions } from './client.ts'
+import type {
+  CertificateStatusChange,
+  OperatorApplicationItem,
+  OperatorApplicationQuery,
+  OperatorApplicationView,
+  OperatorCertificate,
+  OperatorMe,
+  OperatorRequestCheck,
+} from './operator-types.ts'
+import type { ApplicationStatus } from './types.ts'
+import { REVOCATION_REASON_CODES, type RevocationReason } from './revocation-reasons.ts'
+
+/** Options of {@link createOperatorClient}. */
+export interface OperatorClientOptions extends ApiClientOptions {
+  /** A CLI bearer token, read on every request; none: the sign-in session cookie is used. */
+  readonly token?: () => string | null
+}
+
+/** The operator API; all methods reject with QoltanbaError. */
+export interface OperatorClient {
+  me(): Promise<OperatorMe>
+  listApplications(query?: OperatorApplicationQuery): Promise<OperatorApplicationItem[]>
+  getApplication(number: string): Promise<OperatorApplicationView>
+  getRequests(number: string): Promise<OperatorRequestCheck[]>
+  approve(number: string): Promise<{ number: string; status: ApplicationStatus; certificates: OperatorCertificate[] }>
+  reject(number: string, reason: string): Promise<{ number: string; status: ApplicationStatus; rejectionReason: string | null }>
+  findCertificates(query: { iin?: string; serial?: string }): Promise<OperatorCertificate[]>
+  revoke(serial: string, reason: RevocationReason): Promise<CertificateStatusChange>
+  hold(serial: string): Promise<CertificateStatusChange>
+  release(serial: string): Promise<CertificateStatusChange>
+  /** Ends the certificate sign-in session (POST /api/v1/auth/logout); harmless without one. */
+  endSession(): Promise<void>
+}
+
+/** Digits only: people type numbers and IINs with spaces and hyphens. */
+export const digitsOnly = (s: string) => s.replace(/[\s-]/g, '')
+/** Serial as the server keys it: lowercase hex without separators. */
+export const normalizeSerial = (s: string) => s.replace(/[\s:]/g, '').toLowerCase()
+
+export function createOperatorClient(options: OperatorClientOptions = {}): OperatorClient {
+  const base = options.baseUrl ?? ''
+  const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init))
+
+  async function json<T>(path: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<T> {
+    const headers: Record<string, string> = {}
+    const token = options.token?.()
+    if (token) headers.authorization = `Bearer ${token}`
+    if (init.body !== undefined) headers['content-type'] = 'application/json'
+    let response: Response
+    try {
+      response = await doFetch(`${base}${path}`, {
+        method: init.method ?? 'GET',
+        headers,
+        // The session cookie is same-origin; personal data never goes into an HTTP cache.
+        credentials: 'same-origin',
+        cache: 'no-store',
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      })
+    } catch (e) {
+      throw unreachable(e)
+    }
+    return readApiResponse<T>(response)
+  }
+
+  const app = (number: string) => `/api/v1/operator/applications/${encodeURIComponent(digitsOnly(number))}`
+  const cert = (serial: string) => `/api/v1/operator/certificates/${encodeURIComponent(normalizeSerial(serial))}`
+
+  return {
+    me: () => json<OperatorMe>('/api/v1/operator/me'),
+    async listApplications(query = {}) {
+      const params = new URLSearchParams()
+      if (query.number) params.set('number', digitsOnly(query.number))
+      if (query.iin) params.set('iin', digitsOnly(query.iin))
+      if (query.status) params.set('status', query.status)
+      if (query.limit) params.set('limit', String(query.limit))
+      const qs = params.toString()
+      return (await json<{ applications: OperatorApplicationItem[] }>(`/api/v1/operator/applications${qs ? `?${qs}` : ''}`)).applications
+    },
+    getApplication: (number) => json<OperatorApplicationView>(app(number)),
+    async getRequests(number) {
+      return (await json<{ requests: OperatorRequestCheck[] }>(`${app(number)}/requests`)).requests
+    },
+    approve: (number) => json(`${app(number)}/approve`, { method: 'POST', body: {} }),
+    reject: (number, reason) => json(`${app(number)}/reject`, { method: 'POST', body: { reason } }),
+    async findCertificates(query) {
+      const params = new URLSearchParams()
+      if (query.iin) params.set('iin', digitsOnly(query.iin))
+      if (query.serial) params.set('serial', normalizeSerial(query.serial))
+      return (await json<{ certificates: OperatorCertificate[] }>(`/api/v1/operator/certificates?${params.toString()}`)).certificates
+    },
+    revoke: (serial, reason) => json(`${cert(serial)}/revoke`, { method: 'POST', body: { reason: REVOCATION_REASON_CODES[reason] } }),
+    hold: (serial) => json(`${cert(serial)}/hold`, { method: 'POST', body: {} }),
+    release: (serial) => json(`${cert(serial)}/release`, { method: 'POST', body: {} }),
+    async endSession() {
+      try {
+        await doFetch(`${base}/api/v1/auth/logout`, { method: 'POST', credentials: 'same-origin', cache: 'no-store' })
+      } catch (e) {
+        throw unreachable(e)
+      }
+    },
+  }
+}

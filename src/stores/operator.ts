@@ -1,0 +1,228 @@
+/**
+ * Operator console state: who is signed in (certificate sign-in session, or the temporary CLI
+ * token), the queue and its search, the open application with its re-checked requests, and the
+ * certificate lookup. The CLI token lives in memory only (never in storage), so a reload or a
+ * kiosk wipe forgets it. `$reset()` forgets everything.
+ */
+import { ref, shallowRef } from 'vue'
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { createOperatorClient, type OperatorClient } from '@/api/operator-client.ts'
+import type {
+  OperatorApplicationItem,
+  OperatorApplicationQuery,
+  OperatorApplicationView,
+  OperatorCertificate,
+  OperatorMe,
+  OperatorRequestCheck,
+} from '@/api/operator-types.ts'
+import type { RevocationReason } from '@/api/revocation-reasons.ts'
+
+/** How the operator is authenticated. */
+export type OperatorAuthKind = 'session' | 'token'
+
+/** The stable code of an error, for `errors.<code>`. */
+function codeOf(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('ERR_') ? code : 'ERR_INTERNAL'
+}
+
+export const useOperatorStore = defineStore('operator', () => {
+  /** The signed-in operator, or null. */
+  const operator = ref<OperatorMe | null>(null)
+  /** How they signed in. */
+  const authKind = ref<OperatorAuthKind | null>(null)
+  /** The session check ran at least once (null operator then means "sign in first"). */
+  const authChecked = ref(false)
+  /** The CLI bearer token (stop-gap until every operator signs in by certificate). */
+  const token = ref<string | null>(null)
+
+  /** Queue rows for the current search. */
+  const applications = ref<OperatorApplicationItem[]>([])
+  /** The search the queue shows. */
+  const query = ref<OperatorApplicationQuery>({ status: 'submitted' })
+  const queueLoaded = ref(false)
+
+  /** The application open in the detail view, with its requests re-checked by the server. */
+  const application = ref<OperatorApplicationView | null>(null)
+  const requests = ref<OperatorRequestCheck[]>([])
+
+  /** Certificate lookup: what was searched and what was found. */
+  const certificateQuery = ref<{ iin?: string; serial?: string } | null>(null)
+  const certificates = ref<OperatorCertificate[]>([])
+
+  /** Code of the last failure (errors.<code>), or null. */
+  const error = ref<string | null>(null)
+  /** True while a request runs (buttons disable, a status line shows). */
+  const busy = ref(false)
+
+  const client = shallowRef<OperatorClient>(createOperatorClient({ token: () => token.value }))
+
+  /** Runs `task`, recording its error code; rethrows nothing (callers read `error`). */
+  async function run<T>(task: () => Promise<T>): Promise<T | undefined> {
+    busy.value = true
+    error.value = null
+    try {
+      return await task()
+    } catch (e) {
+      error.value = codeOf(e)
+      if (error.value === 'ERR_UNAUTHORIZED' || error.value === 'ERR_SESSION_REQUIRED') {
+        operator.value = null
+        authKind.value = null
+      }
+      return undefined
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** Asks the server who we are with the session cookie (no token). Silent when not signed in. */
+  async function checkSession(): Promise<void> {
+    if (operator.value) return
+    try {
+      operator.value = await client.value.me()
+      authKind.value = token.value ? 'token' : 'session'
+    } catch {
+      operator.value = null
+    } finally {
+      authChecked.value = true
+    }
+  }
+
+  /** Signs in with a CLI token; true when the server accepts it. */
+  async function signInWithToken(value: string): Promise<boolean> {
+    token.value = value.trim()
+    const me = await run(() => client.value.me())
+    if (!me) {
+      token.value = null
+      return false
+    }
+    operator.value = me
+    authKind.value = 'token'
+    authChecked.value = true
+    return true
+  }
+
+  /** Loads the queue for `next` (default: the current search). */
+  async function loadQueue(next: OperatorApplicationQuery = query.value): Promise<void> {
+    query.value = next
+    const rows = await run(() => client.value.listApplications({ ...next, limit: 100 }))
+    if (rows) {
+      applications.value = rows
+      queueLoaded.value = true
+    }
+  }
+
+  /** Opens one application (details + requests). */
+  async function openApplication(number: string): Promise<boolean> {
+    const result = await run(() => Promise.all([client.value.getApplication(number), client.value.getRequests(number)]))
+    if (!result) {
+      application.value = null
+      requests.value = []
+      return false
+    }
+    application.value = result[0]
+    requests.value = result[1]
+    return true
+  }
+
+  /** Approves the open application (issues both certificates); true on success. */
+  async function approve(number: string): Promise<boolean> {
+    const done = await run(() => client.value.approve(number))
+    if (done) await openApplication(number)
+    return !!done
+  }
+
+  /** Rejects with a reason; true on success. */
+  async function reject(number: string, reason: string): Promise<boolean> {
+    const done = await run(() => client.value.reject(number, reason))
+    if (done) await openApplication(number)
+    return !!done
+  }
+
+  /** Certificate lookup by IIN or serial. */
+  async function findCertificates(q: { iin?: string; serial?: string }): Promise<boolean> {
+    certificateQuery.value = q
+    const found = await run(() => client.value.findCertificates(q))
+    if (found) certificates.value = found
+    return !!found
+  }
+
+  /** Runs a status change, then refreshes the lookup so the list shows the server's new state. */
+  async function changeCertificate(change: (api: OperatorClient) => Promise<unknown>): Promise<boolean> {
+    const done = await run(() => change(client.value))
+    if (!done) return false
+    const q = certificateQuery.value
+    if (q) {
+      const found = await run(() => client.value.findCertificates(q))
+      if (found) certificates.value = found
+    }
+    return true
+  }
+
+  /** Revokes a certificate (operator authority); true on success. */
+  function revoke(serial: string, reason: RevocationReason): Promise<boolean> {
+    return changeCertificate((api) => api.revoke(serial, reason))
+  }
+
+  /** Suspends (holds) a valid certificate. */
+  function hold(serial: string): Promise<boolean> {
+    return changeCertificate((api) => api.hold(serial))
+  }
+
+  /** Resumes (releases) a held certificate. */
+  function release(serial: string): Promise<boolean> {
+    return changeCertificate((api) => api.release(serial))
+  }
+
+  /** Signs out: ends the sign-in session (if that is how we came in) and forgets everything. */
+  async function signOut(): Promise<void> {
+    if (authKind.value === 'session') await client.value.endSession().catch(() => undefined)
+    $reset()
+  }
+
+  /** Forgets the token and everything loaded (the session cookie ends through sign-out). */
+  function $reset(): void {
+    operator.value = null
+    authKind.value = null
+    authChecked.value = false
+    token.value = null
+    applications.value = []
+    query.value = { status: 'submitted' }
+    queueLoaded.value = false
+    application.value = null
+    requests.value = []
+    certificateQuery.value = null
+    certificates.value = []
+    error.value = null
+    busy.value = false
+  }
+
+  return {
+    operator,
+    authKind,
+    authChecked,
+    applications,
+    query,
+    queueLoaded,
+    application,
+    requests,
+    certificateQuery,
+    certificates,
+    error,
+    busy,
+    checkSession,
+    signInWithToken,
+    signOut,
+    loadQueue,
+    openApplication,
+    approve,
+    reject,
+    findCertificates,
+    revoke,
+    hold,
+    release,
+    $reset,
+  }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useOperatorStore, import.meta.hot))
