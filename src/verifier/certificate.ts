@@ -196,3 +196,25 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
     return refuse(LoginErrorCode.Malformed, 'The certificate has a malformed extension', {}, e)
   }
 }
+
+const parsedCache = new Map<string, ParsedCertificate>()
+const latin1 = new TextDecoder('latin1')
+const PARSED_CACHE_MAX = 2000
+
+/**
+ * {@link parseCertificate} with a memo keyed by the full DER: sign-ins repeat the same few
+ * certificates (a user's own, the CA's), and a parsed certificate is immutable. The key is the
+ * whole encoding, so a different certificate can never hit another's entry.
+ */
+export function parseCertificateCached(der: Uint8Array): ParsedCertificate {
+  const key = latin1.decode(der)
+  const hit = parsedCache.get(key)
+  if (hit) return hit
+  const parsed = parseCertificate(der.slice())
+  if (parsedCache.size >= PARSED_CACHE_MAX) {
+    const oldest = parsedCache.keys().next().value
+    if (oldest !== undefined) parsedCache.delete(oldest)
+  }
+  parsedCache.set(key, parsed)
+  return parsed
+}

@@ -9,7 +9,9 @@ import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { getCrypto, getEngine } from '../pki/engine.ts'
 import { checkDigestAlgorithm, checkKeyStrength, checkSignatureAlgorithm } from './algorithm-policy.ts'
-import { parseCertificate, toHex, type ParsedCertificate } from './certificate.ts'
+import { parseCertificateCached, toHex, type ParsedCertificate } from './certificate.ts'
+import { NotDer } from './der.ts'
+import { parseSignedDataDer, verifySignerInfoFast, type FastSignerId, type FastSignerInfo } from './fast-cms.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 
 /** Largest CMS accepted; a sign-in token with a chain is a few kilobytes. */
@@ -17,7 +19,6 @@ export const MAX_CMS_BYTES = 256 * 1024
 
 /** A parsed, not yet verified, SignedData. */
 export interface ParsedSignedData {
-  readonly signedData: pkijs.SignedData
   /** The encapsulated content, or undefined for a detached signature. */
   readonly content: Uint8Array | undefined
   readonly signer: ParsedCertificate
@@ -25,7 +26,10 @@ export interface ParsedSignedData {
   readonly certificates: readonly ParsedCertificate[]
   readonly digestAlgorithm: string
   readonly signatureAlgorithm: string
+  readonly signatureAlgorithmIdentifier: pkijs.AlgorithmIdentifier
   readonly signingTime?: Date
+  /** Verifies the signature over `content`; false when it does not verify. */
+  readonly verifySignature: (content: Uint8Array, crypto: Crypto) => Promise<boolean>
 }
 
 const textDecoder = new TextDecoder('latin1')
@@ -62,18 +66,43 @@ function octetStringBytes(s: asn1js.OctetString): Uint8Array {
   return out
 }
 
-function findSigner(signerInfo: pkijs.SignerInfo, certs: ParsedCertificate[]): ParsedCertificate {
-  const sid = signerInfo.sid
-  const matches = certs.filter((c) => {
-    if (sid instanceof pkijs.IssuerAndSerialNumber) {
-      return c.cert.issuer.isEqual(sid.issuer) && c.cert.serialNumber.isEqual(sid.serialNumber)
-    }
-    const ski = (sid as unknown as asn1js.Primitive).valueBlock?.valueHexView
-    return ski !== undefined && c.subjectKeyId !== undefined && c.subjectKeyId === toHex(ski)
-  })
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+function single<T>(matches: T[]): T {
   if (matches.length === 0) refuse(LoginErrorCode.Malformed, 'The CMS does not include the signer certificate')
   if (matches.length > 1) refuse(LoginErrorCode.Malformed, 'The CMS includes several certificates matching the signer')
-  return matches[0] as ParsedCertificate
+  return matches[0] as T
+}
+
+function findSigner(signerInfo: pkijs.SignerInfo, certs: readonly ParsedCertificate[]): ParsedCertificate {
+  const sid = signerInfo.sid
+  return single(
+    certs.filter((c) => {
+      if (sid instanceof pkijs.IssuerAndSerialNumber) {
+        return c.cert.issuer.isEqual(sid.issuer) && c.cert.serialNumber.isEqual(sid.serialNumber)
+      }
+      const ski = (sid as unknown as asn1js.Primitive).valueBlock?.valueHexView
+      return ski !== undefined && c.subjectKeyId !== undefined && c.subjectKeyId === toHex(ski)
+    }),
+  )
+}
+
+function findSignerFast(sid: FastSignerId, certs: readonly ParsedCertificate[]): ParsedCertificate {
+  if ('ski' in sid) return single(certs.filter((c) => c.subjectKeyId === toHex(sid.ski)))
+  let issuerName: pkijs.RelativeDistinguishedNames | undefined
+  return single(
+    certs.filter((c) => {
+      if (!sameBytes(c.cert.serialNumber.valueBlock.valueHexView, sid.serial)) return false
+      if (sameBytes(new Uint8Array(c.cert.issuer.valueBeforeDecode), sid.issuer)) return true
+      // Same name, other string encoding: compare the way pkijs (RFC 5280 §7.1) does.
+      issuerName ??= pkijs.RelativeDistinguishedNames.fromBER(sid.issuer.slice())
+      return c.cert.issuer.isEqual(issuerName)
+    }),
+  )
 }
 
 function signingTimeOf(signerInfo: pkijs.SignerInfo): Date | undefined {
@@ -83,10 +112,7 @@ function signingTimeOf(signerInfo: pkijs.SignerInfo): Date | undefined {
   return undefined
 }
 
-/** Parses the CMS structure (no cryptography). Throws ERR_MALFORMED, ERR_TOO_LARGE-free by size cap. */
-export function parseSignedData(input: Uint8Array | string): ParsedSignedData {
-  const der = decodeCmsInput(input)
-  if (der.length > MAX_CMS_BYTES) refuse(LoginErrorCode.Malformed, `The CMS is larger than ${MAX_CMS_BYTES} bytes`)
+function parseWithPkijs(der: Uint8Array): ParsedSignedData {
   let signedData: pkijs.SignedData
   try {
     const asn = asn1js.fromBER(der as Uint8Array<ArrayBuffer>)
@@ -101,18 +127,62 @@ export function parseSignedData(input: Uint8Array | string): ParsedSignedData {
   const signerInfo = signedData.signerInfos[0] as pkijs.SignerInfo
   const certificates = (signedData.certificates ?? [])
     .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
-    .map((c) => parseCertificate(new Uint8Array(c.toSchema().toBER(false))))
+    .map((c) => parseCertificateCached(new Uint8Array(c.toSchema().toBER(false))))
   const signer = findSigner(signerInfo, certificates)
   const eContent = signedData.encapContentInfo.eContent
   const signingTime = signingTimeOf(signerInfo)
   return {
-    signedData,
     content: eContent ? octetStringBytes(eContent) : undefined,
     signer,
     certificates,
     digestAlgorithm: signerInfo.digestAlgorithm.algorithmId,
     signatureAlgorithm: signerInfo.signatureAlgorithm.algorithmId,
+    signatureAlgorithmIdentifier: signerInfo.signatureAlgorithm,
     ...(signingTime ? { signingTime } : {}),
+    verifySignature: async (content, crypto) => {
+      try {
+        return await signedData.verify(
+          { signer: 0, ...(eContent ? {} : { data: content.slice().buffer as ArrayBuffer }), checkChain: false },
+          getEngine(crypto),
+        )
+      } catch {
+        return false
+      }
+    },
+  }
+}
+
+function parseFast(der: Uint8Array): ParsedSignedData {
+  const fast = parseSignedDataDer(der)
+  if (fast.signerInfos.length !== 1) refuse(LoginErrorCode.Malformed, `The CMS has ${fast.signerInfos.length} signers, expected 1`)
+  const info = fast.signerInfos[0] as FastSignerInfo
+  const certificates = fast.certificates.map(parseCertificateCached)
+  const signer = findSignerFast(info.sid, certificates)
+  return {
+    content: fast.content,
+    signer,
+    certificates,
+    digestAlgorithm: info.digestAlgorithm,
+    signatureAlgorithm: info.signatureAlgorithm.algorithmId,
+    signatureAlgorithmIdentifier: info.signatureAlgorithm,
+    ...(info.signingTime ? { signingTime: info.signingTime } : {}),
+    verifySignature: async (content, crypto) => {
+      const ok = await verifySignerInfoFast(info, fast.eContentType, signer, content, crypto)
+      // Algorithms the fast path does not handle (RSA-PSS, …) go through pkijs.
+      return ok ?? parseWithPkijs(der).verifySignature(content, crypto)
+    },
+  }
+}
+
+/** Parses the CMS structure (no cryptography). Throws ERR_MALFORMED. */
+export function parseSignedData(input: Uint8Array | string): ParsedSignedData {
+  const der = decodeCmsInput(input)
+  if (der.length > MAX_CMS_BYTES) refuse(LoginErrorCode.Malformed, `The CMS is larger than ${MAX_CMS_BYTES} bytes`)
+  try {
+    return parseFast(der)
+  } catch (e) {
+    if (!(e instanceof NotDer)) throw e
+    return parseWithPkijs(der) // BER (NCALayer's indefinite lengths) or an unusual layout
   }
 }
 
@@ -122,20 +192,12 @@ export function parseSignedData(input: Uint8Array | string): ParsedSignedData {
  * Throws ERR_WEAK_ALGORITHM / ERR_WEAK_KEY / ERR_UNSUPPORTED_ALGORITHM / ERR_SIGNATURE_INVALID.
  */
 export async function verifySignedData(parsed: ParsedSignedData, content: Uint8Array, crypto: Crypto = getCrypto()): Promise<void> {
-  const signerInfo = parsed.signedData.signerInfos[0] as pkijs.SignerInfo
   checkDigestAlgorithm(parsed.digestAlgorithm)
-  checkSignatureAlgorithm(signerInfo.signatureAlgorithm, 'the CMS signature')
+  checkSignatureAlgorithm(parsed.signatureAlgorithmIdentifier, 'the CMS signature')
   checkKeyStrength(parsed.signer.publicKey, parsed.signer.subjectDn)
   let ok = false
   try {
-    ok = await parsed.signedData.verify(
-      {
-        signer: 0,
-        ...(parsed.content ? {} : { data: content.slice().buffer as ArrayBuffer }),
-        checkChain: false,
-      },
-      getEngine(crypto),
-    )
+    ok = await parsed.verifySignature(content, crypto)
   } catch (e) {
     refuse(LoginErrorCode.SignatureInvalid, 'The CMS signature does not verify with the included certificate', {}, e)
   }

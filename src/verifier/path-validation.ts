@@ -64,8 +64,7 @@ function couldHaveIssued(parent: ParsedCertificate, child: ParsedCertificate): b
 }
 
 async function linkVerifies(child: ParsedCertificate, parent: ParsedCertificate, cache: LinkCache | undefined, crypto: Crypto): Promise<boolean> {
-  const key = cache ? await cache.key(child.der, parent.der, crypto) : undefined
-  if (key && cache?.has(key)) return true
+  if (cache?.has(child, parent)) return true
   let ok = false
   try {
     ok = await getEngine(crypto).verifyWithPublicKey(
@@ -77,7 +76,7 @@ async function linkVerifies(child: ParsedCertificate, parent: ParsedCertificate,
   } catch {
     ok = false // an algorithm WebCrypto cannot verify is as good as a wrong signature here
   }
-  if (ok && key) cache?.add(key)
+  if (ok) cache?.add(child, parent)
   return ok
 }
 

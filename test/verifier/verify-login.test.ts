@@ -111,6 +111,16 @@ describe('verifyLoginCms: happy paths', () => {
     await expect(verifyLoginCms({ cms: detached, expectedPayload: bytes, expectedOrigin: ORIGIN, trustAnchors: store, revocation: revocation() })).resolves.toBeTruthy()
   })
 
+  it.each(['rsa', 'p256'] as const)('accepts a BER indefinite-length token like NCALayer writes (%s, openssl cms -stream)', async (leaf) => {
+    const { bytes } = issue()
+    const cms = s.pki.cmsSign(s.leaves[leaf], bytes, { chain: chainFor(s, leaf), stream: true })
+    expect(cms[1]).toBe(0x80) // indefinite length: the pkijs path, not the DER fast path
+    await expect(verifyLoginCms({ cms, expectedPayload: bytes, expectedOrigin: ORIGIN, trustAnchors: store, revocation: revocation() })).resolves.toMatchObject({ iin: expect.any(String) })
+    const tampered = s.pki.cmsSign(s.leaves.other, bytes, { chain: chainFor(s, 'other'), stream: true })
+    const swapped = swapSignerCertificate(tampered, s.leaves[leaf].der)
+    await expect(verifyLoginCms({ cms: swapped, expectedPayload: bytes, expectedOrigin: ORIGIN, trustAnchors: store, revocation: revocation() })).rejects.toMatchObject({ code: 'ERR_SIGNATURE_INVALID' })
+  })
+
   it('works with origin + nonce instead of the stored payload (relying-party mode)', async () => {
     const { bytes, payload } = issue()
     const r = await verifyLoginCms({ cms: opensslToken('p256', bytes), expectedOrigin: ORIGIN, expectedNonce: payload.nonce, trustAnchors: [s.ownRoot.der], revocation: acceptWithoutRevocationCheck })

@@ -1,0 +1,135 @@
+/**
+ * Sign-in throughput: full verifications per second (challenge consumption, CMS parse, signature,
+ * path validation, database revocation status, session + audit insert on embedded PGlite)
+ * against the raw signature verification rate of the same key type from `openssl speed` on this
+ * machine, measured in the same run. Target: ≥ 20 % of the raw rate.
+ *
+ * `openssl speed` divides by CPU user time (its default; `-elapsed` would use wall time), so the
+ * sign-in rates are per CPU-second of this process (user + system) too: on a shared, loaded
+ * machine wall-clock rates say more about the neighbours than about the code. Wall rates are
+ * printed alongside.
+ */
+import { execFileSync } from 'node:child_process'
+import { createHash, X509Certificate } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { openDatabase } from '../server/db/database.ts'
+import type { Db } from '../server/db/schema.ts'
+import { recordAudit } from '../server/audit/audit.ts'
+import { consumeChallenge, createChallenge } from '../server/auth/challenges.ts'
+import { createSession, DEFAULT_SESSION_POLICY } from '../server/auth/sessions.ts'
+import { createSignInSetup } from '../server/auth/sign-in-setup.ts'
+import { storedSerial } from '../server/auth/db-revocation.ts'
+import { signCms } from '../src/pki/cms.ts'
+import { parseCertificate, verifyLoginCms } from '../src/verifier/index.ts'
+import { AUTH_EXTENSIONS, OpensslPki, type IssuedCert } from '../test/verifier/helpers/openssl-pki.ts'
+
+const ORIGIN = 'https://rc.example.kz'
+const TOKENS = 600
+const CONCURRENCY = 4
+
+function opensslVerifyRate(alg: 'rsa2048' | 'ecdsap256'): number {
+  const out = execFileSync('openssl', ['speed', '-seconds', '1', alg], { stdio: ['ignore', 'pipe', 'ignore'] }).toString()
+  const line = out.trim().split('\n').pop() ?? ''
+  const nums = line.trim().split(/\s+/).map(Number).filter((n) => !Number.isNaN(n))
+  return nums[nums.length - 1] ?? NaN
+}
+
+async function importKey(leaf: IssuedCert, ec: boolean): Promise<CryptoKey> {
+  const pem = readFileSync(leaf.keyPath, 'utf8')
+  const der = Buffer.from(pem.replace(/-----[^-]+-----|\s+/g, ''), 'base64')
+  return crypto.subtle.importKey('pkcs8', der, ec ? { name: 'ECDSA', namedCurve: 'P-256' } : { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, false, ['sign'])
+}
+
+async function register(db: Db, leaf: IssuedCert): Promise<void> {
+  const x = new X509Certificate(leaf.der)
+  await db
+    .insertInto('certificates')
+    .values({
+      serial: storedSerial(parseCertificate(leaf.der)),
+      application_number: null,
+      purpose: 'auth',
+      profile: 'individual',
+      issuer: 'issuing',
+      subject_dn: x.subject,
+      iin: '870101300001',
+      bin: null,
+      not_before: new Date(x.validFrom),
+      not_after: new Date(x.validTo),
+      der: leaf.der,
+      spki_sha256: createHash('sha256').update(x.publicKey.export({ type: 'spki', format: 'der' })).digest('hex'),
+    })
+    .execute()
+}
+
+async function measure(label: string, db: Db, leaf: IssuedCert, issuing: Uint8Array, root: Uint8Array, ec: boolean, raw: number): Promise<void> {
+  const setup = createSignInSetup({ db, ownCa: { root, issuing: [issuing] } })
+  const key = await importKey(leaf, ec)
+  const tokens: Array<{ prelogin: string; nonce: string; cms: Uint8Array }> = []
+  for (let i = 0; i < TOKENS; i++) {
+    const prelogin = `p${i}`.padEnd(43, 'x')
+    const c = await createChallenge(db, prelogin, ORIGIN, new Date())
+    tokens.push({ prelogin, nonce: c.nonce, cms: await signCms({ data: c.bytes, privateKey: key, certificate: leaf.der, chain: [issuing] }) })
+  }
+  const signIn = async (t: (typeof tokens)[number]) => {
+    const now = new Date()
+    const expected = await consumeChallenge(db, t.prelogin, t.nonce, now)
+    const r = await verifyLoginCms({ cms: t.cms, expectedPayload: expected, expectedOrigin: ORIGIN, trustAnchors: setup.trust, revocation: setup.revocation, now })
+    await db.transaction().execute(async (trx) => {
+      await createSession(
+        trx,
+        { iin: r.iin!, bin: null, role: 'holder', subjectDn: r.certificate.subject, certificateSerial: r.certificate.serialNumber, certificateIssuer: r.certificate.issuer },
+        now,
+        DEFAULT_SESSION_POLICY,
+      )
+      await recordAudit(trx, { actor: `person:${r.iin}`, action: 'auth.login', entityType: 'certificate', entityId: r.certificate.serialNumber })
+    })
+  }
+  // Warm-up (JIT, link cache) on the first tokens, then time the rest with a few requests in flight.
+  const warm = tokens.splice(0, 50)
+  for (const t of warm) await signIn(t)
+  const started = performance.now()
+  const cpu0 = process.cpuUsage()
+  let next = 0
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < tokens.length) await signIn(tokens[next++]!)
+    }),
+  )
+  const rate = tokens.length / ((performance.now() - started) / 1000)
+  const cpu = process.cpuUsage(cpu0)
+  const cpuRate = tokens.length / ((cpu.user + cpu.system) / 1e6)
+
+  // The verifier alone (no database), for the breakdown.
+  const verifyOnly = tokens.slice(0, 200)
+  const c0 = process.cpuUsage()
+  for (const t of verifyOnly) {
+    await verifyLoginCms({ cms: t.cms, expectedOrigin: ORIGIN, expectedNonce: t.nonce, trustAnchors: setup.trust, revocation: { check: async () => ({ status: 'good', source: 'bench' }) } })
+  }
+  const vc = process.cpuUsage(c0)
+  const verifierRate = verifyOnly.length / ((vc.user + vc.system) / 1e6)
+  console.info(
+    `${label.padEnd(9)} full sign-in ${cpuRate.toFixed(0).padStart(6)}/CPU-s (${rate.toFixed(0)}/s wall)  ` +
+      `verifier alone ${verifierRate.toFixed(0).padStart(6)}/CPU-s  openssl speed verify ${raw.toFixed(0)}/CPU-s  ` +
+      `ratio full ${((cpuRate / raw) * 100).toFixed(1)} %, verifier ${((verifierRate / raw) * 100).toFixed(1)} % (target ≥ 20 %)`,
+  )
+}
+
+export async function run(): Promise<void> {
+  const pki = new OpensslPki()
+  const db = await openDatabase({ dataDir: '/nonexistent', databaseUrl: undefined }, { memory: true })
+  try {
+    const root = pki.rootCa('bench-root')
+    const issuing = pki.intermediateCa(root, 'bench-issuing', { pathLen: 0 })
+    const rsa = pki.issue(issuing, 'bench-rsa', { subject: '/CN=BENCH/serialNumber=IIN870101300001/C=KZ', extensions: AUTH_EXTENSIONS })
+    const ec = pki.issue(issuing, 'bench-p256', { subject: '/CN=BENCH/serialNumber=IIN870101300001/C=KZ', extensions: AUTH_EXTENSIONS, keyType: 'p256' })
+    await register(db, rsa)
+    await register(db, ec)
+    const rawRsa = opensslVerifyRate('rsa2048')
+    const rawEc = opensslVerifyRate('ecdsap256')
+    await measure('RSA-2048', db, rsa, issuing.der, root.der, false, rawRsa)
+    await measure('P-256', db, ec, issuing.der, root.der, true, rawEc)
+  } finally {
+    await db.destroy()
+    pki.dispose()
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * The fast path of CMS sign-in verification: reads a DER SignedData with the minimal reader in
+ * der.ts and verifies an RSA PKCS#1 v1.5 or ECDSA signature directly with WebCrypto, with
+ * imported keys memoised per certificate. asn1js + pkijs spend milliseconds building an object
+ * model of the whole structure; this spends microseconds. The checks are the ones pkijs makes
+ * (contentType and messageDigest signed attributes, signature over the DER SET of attributes).
+ * Anything else — BER indefinite lengths (NCALayer), RSA-PSS, unusual layouts — throws NotDer
+ * or returns undefined, and the caller uses the full pkijs path.
+ */
+import * as pkijs from 'pkijs'
+import { AlgorithmOid, CmsOid } from '../pki/oids.ts'
+import type { ParsedCertificate } from './certificate.ts'
+import { childrenOf, encodingOf, expectTag, NotDer, oidOf, readTlv, valueOf, type Tlv } from './der.ts'
+
+/** The signer's identifier as written in the SignerInfo. */
+export type FastSignerId = { readonly issuer: Uint8Array; readonly serial: Uint8Array } | { readonly ski: Uint8Array }
+
+export interface FastSignerInfo {
+  readonly sid: FastSignerId
+  readonly digestAlgorithm: string
+  readonly signatureAlgorithm: pkijs.AlgorithmIdentifier
+  /** The [0] IMPLICIT signed attributes, as encoded. */
+  readonly signedAttrs?: Uint8Array
+  readonly contentTypeAttr?: string
+  readonly messageDigest?: Uint8Array
+  readonly signingTime?: Date
+  readonly signature: Uint8Array
+}
+
+export interface FastSignedData {
+  readonly eContentType: string
+  readonly content?: Uint8Array
+  readonly certificates: readonly Uint8Array[]
+  readonly signerInfos: readonly FastSignerInfo[]
+}
+
+function timeOf(buf: Uint8Array, t: Tlv): Date | undefined {
+  const s = new TextDecoder('latin1').decode(valueOf(buf, t))
+  const m = t.tag === 0x17 ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s)
+  if (!m) return undefined
+  let year = Number(m[1])
+  if (t.tag === 0x17) year += year < 50 ? 2000 : 1900
+  return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])))
+}
+
+function signerInfoOf(buf: Uint8Array, si: Tlv): FastSignerInfo {
+  const parts = childrenOf(buf, expectTag(si, 0x30))
+  let i = 1 // version
+  const sidTlv = parts[i++]
+  let sid: FastSignerId
+  if (sidTlv?.tag === 0x30) {
+    const [issuer, serial] = childrenOf(buf, sidTlv)
+    sid = { issuer: encodingOf(buf, expectTag(issuer, 0x30)), serial: valueOf(buf, expectTag(serial, 0x02)) }
+  } else if (sidTlv?.tag === 0x80) {
+    sid = { ski: valueOf(buf, sidTlv) }
+  } else throw new NotDer('signer identifier')
+  const digestAlgorithm = oidOf(valueOf(buf, expectTag(childrenOf(buf, expectTag(parts[i++], 0x30))[0], 0x06)))
+  let signedAttrs: Uint8Array | undefined
+  let contentTypeAttr: string | undefined
+  let messageDigest: Uint8Array | undefined
+  let signingTime: Date | undefined
+  if (parts[i]?.tag === 0xa0) {
+    const attrs = parts[i++] as Tlv
+    signedAttrs = encodingOf(buf, attrs)
+    for (const attr of childrenOf(buf, attrs)) {
+      const [type, values] = childrenOf(buf, expectTag(attr, 0x30))
+      const oid = oidOf(valueOf(buf, expectTag(type, 0x06)))
+      const vals = childrenOf(buf, expectTag(values, 0x31))
+      if (vals.length !== 1) {
+        if (oid === CmsOid.contentType || oid === CmsOid.messageDigest) throw new NotDer('multi-valued attribute')
+        continue
+      }
+      const v = vals[0] as Tlv
+      if (oid === CmsOid.contentType) contentTypeAttr = oidOf(valueOf(buf, expectTag(v, 0x06)))
+      else if (oid === CmsOid.messageDigest) messageDigest = valueOf(buf, expectTag(v, 0x04))
+      else if (oid === CmsOid.signingTime && (v.tag === 0x17 || v.tag === 0x18)) signingTime = timeOf(buf, v)
+    }
+  }
+  const sigAlgTlv = expectTag(parts[i++], 0x30)
+  const sigAlgOid = oidOf(valueOf(buf, expectTag(childrenOf(buf, sigAlgTlv)[0], 0x06)))
+  // Parameters matter only for RSA-PSS; the full parse is left for that case.
+  const signatureAlgorithm =
+    sigAlgOid === AlgorithmOid.rsassaPss
+      ? pkijs.AlgorithmIdentifier.fromBER(encodingOf(buf, sigAlgTlv).slice())
+      : new pkijs.AlgorithmIdentifier({ algorithmId: sigAlgOid })
+  const signature = valueOf(buf, expectTag(parts[i++], 0x04))
+  return {
+    sid,
+    digestAlgorithm,
+    signatureAlgorithm,
+    signature,
+    ...(signedAttrs ? { signedAttrs } : {}),
+    ...(contentTypeAttr ? { contentTypeAttr } : {}),
+    ...(messageDigest ? { messageDigest } : {}),
+    ...(signingTime ? { signingTime } : {}),
+  }
+}
+
+/** Reads a DER ContentInfo(SignedData); throws NotDer for anything the fast path does not take. */
+export function parseSignedDataDer(buf: Uint8Array): FastSignedData {
+  const ci = readTlv(buf, 0)
+  if (ci.end !== buf.length) throw new NotDer('trailing bytes')
+  const [type, explicit] = childrenOf(buf, expectTag(ci, 0x30))
+  if (oidOf(valueOf(buf, expectTag(type, 0x06))) !== CmsOid.signedData) throw new NotDer('not SignedData')
+  const [sdTlv] = childrenOf(buf, expectTag(explicit, 0xa0))
+  const sd = childrenOf(buf, expectTag(sdTlv, 0x30))
+  let i = 2 // version, digestAlgorithms
+  const encap = childrenOf(buf, expectTag(sd[i++], 0x30))
+  const eContentType = oidOf(valueOf(buf, expectTag(encap[0], 0x06)))
+  let content: Uint8Array | undefined
+  if (encap[1]) {
+    const [octets] = childrenOf(buf, expectTag(encap[1], 0xa0))
+    content = valueOf(buf, expectTag(octets, 0x04)) // a constructed (0x24) string goes to pkijs
+  }
+  const certificates: Uint8Array[] = []
+  if (sd[i]?.tag === 0xa0) {
+    for (const c of childrenOf(buf, sd[i++] as Tlv)) if (c.tag === 0x30) certificates.push(encodingOf(buf, c))
+  }
+  if (sd[i]?.tag === 0xa1) i++ // CRLs: not used for sign-in
+  const signers = childrenOf(buf, expectTag(sd[i], 0x31)).map((s) => signerInfoOf(buf, s))
+  return { eContentType, certificates, signerInfos: signers, ...(content ? { content } : {}) }
+}
+
+const HASH_OF_DIGEST: Readonly<Record<string, string>> = {
+  [AlgorithmOid.sha256]: 'SHA-256',
+  [AlgorithmOid.sha384]: 'SHA-384',
+  [AlgorithmOid.sha512]: 'SHA-512',
+}
+const RSA_SIG_HASH: Readonly<Record<string, string>> = {
+  [AlgorithmOid.sha256WithRsa]: 'SHA-256',
+  [AlgorithmOid.sha384WithRsa]: 'SHA-384',
+  [AlgorithmOid.sha512WithRsa]: 'SHA-512',
+}
+const EC_SIG_HASH: Readonly<Record<string, string>> = {
+  [AlgorithmOid.ecdsaWithSha256]: 'SHA-256',
+  [AlgorithmOid.ecdsaWithSha384]: 'SHA-384',
+  [AlgorithmOid.ecdsaWithSha512]: 'SHA-512',
+}
+const CURVES: Readonly<Record<string, { name: string; size: number }>> = {
+  [AlgorithmOid.p256]: { name: 'P-256', size: 32 },
+  [AlgorithmOid.p384]: { name: 'P-384', size: 48 },
+  [AlgorithmOid.p521]: { name: 'P-521', size: 66 },
+}
+
+const keyCache = new WeakMap<ParsedCertificate, Map<string, Promise<CryptoKey>>>()
+
+function verifyKey(cert: ParsedCertificate, alg: RsaHashedImportParams | EcKeyImportParams, crypto: Crypto): Promise<CryptoKey> {
+  let perCert = keyCache.get(cert)
+  if (!perCert) keyCache.set(cert, (perCert = new Map()))
+  const id = JSON.stringify(alg)
+  let key = perCert.get(id)
+  if (!key) {
+    const spki = new Uint8Array(cert.cert.subjectPublicKeyInfo.toSchema().toBER(false))
+    key = crypto.subtle.importKey('spki', spki, alg, false, ['verify'])
+    key.catch(() => perCert.delete(id))
+    perCert.set(id, key)
+  }
+  return key
+}
+
+/** ECDSA-Sig-Value (DER SEQUENCE of two INTEGERs) → WebCrypto's r‖s; undefined when malformed. */
+function ecdsaRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
+  try {
+    const seq = readTlv(sig, 0)
+    if (seq.end !== sig.length) return undefined
+    const [r, s] = childrenOf(sig, expectTag(seq, 0x30))
+    const out = new Uint8Array(size * 2)
+    for (const [k, t] of [r, s].entries()) {
+      let v = valueOf(sig, expectTag(t, 0x02))
+      while (v.length > 1 && v[0] === 0) v = v.subarray(1)
+      if (v.length > size) return undefined
+      out.set(v, (k + 1) * size - v.length)
+    }
+    return out
+  } catch {
+    return undefined
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * Verifies one SignerInfo over `content` with `signer`'s key. Resolves false for a wrong
+ * signature or attribute mismatch, undefined when the algorithm is not handled here.
+ */
+export async function verifySignerInfoFast(
+  info: FastSignerInfo,
+  eContentType: string,
+  signer: ParsedCertificate,
+  content: Uint8Array,
+  crypto: Crypto,
+): Promise<boolean | undefined> {
+  const digestHash = HASH_OF_DIGEST[info.digestAlgorithm]
+  if (!digestHash) return undefined
+  const sigOid = info.signatureAlgorithm.algorithmId
+  let alg: RsaHashedImportParams | EcKeyImportParams
+  let verifyParams: AlgorithmIdentifier | EcdsaParams
+  let signature: Uint8Array | undefined = info.signature
+  if (signer.publicKey.algorithm === 'RSA' && signer.publicKey.oid === AlgorithmOid.rsaEncryption && (sigOid === AlgorithmOid.rsaEncryption || RSA_SIG_HASH[sigOid])) {
+    alg = { name: 'RSASSA-PKCS1-v1_5', hash: RSA_SIG_HASH[sigOid] ?? digestHash }
+    verifyParams = 'RSASSA-PKCS1-v1_5'
+  } else if (signer.publicKey.algorithm === 'EC' && (sigOid === AlgorithmOid.ecPublicKey || EC_SIG_HASH[sigOid])) {
+    const curve = CURVES[signer.publicKey.curve ?? '']
+    if (!curve) return undefined
+    alg = { name: 'ECDSA', namedCurve: curve.name }
+    verifyParams = { name: 'ECDSA', hash: EC_SIG_HASH[sigOid] ?? digestHash }
+    signature = ecdsaRaw(info.signature, curve.size)
+    if (!signature) return false
+  } else {
+    return undefined
+  }
+  let signed: Uint8Array
+  if (info.signedAttrs) {
+    if (info.contentTypeAttr !== eContentType || !info.messageDigest) return false
+    const digest = new Uint8Array(await crypto.subtle.digest(digestHash, content as Uint8Array<ArrayBuffer>))
+    if (!sameBytes(digest, info.messageDigest)) return false
+    signed = info.signedAttrs.slice()
+    signed[0] = 0x31 // signed over the DER SET OF, not the [0] IMPLICIT tag (RFC 5652 §5.4)
+  } else {
+    signed = content
+  }
+  const key = await verifyKey(signer, alg, crypto)
+  return crypto.subtle.verify(verifyParams, key, signature as Uint8Array<ArrayBuffer>, signed as Uint8Array<ArrayBuffer>)
+}
