@@ -3,11 +3,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { defineConfig, devices } from '@playwright/test'
 
-/** Port of the real server that every spec talks to (see test/e2e/fixtures.ts). */
-export const E2E_PORT = 4173
+/**
+ * Port of the real server that every spec talks to (see test/e2e/fixtures.ts). Override with
+ * QOLTANBA_E2E_PORT (and QOLTANBA_E2E_OUTPUT) to run two suites side by side on one machine.
+ */
+export const E2E_PORT = Number(process.env.QOLTANBA_E2E_PORT ?? 4173)
 
 // One throw-away DATA_DIR per run (the env is inherited by the workers, so it is made once).
 process.env.QOLTANBA_E2E_DATA_DIR ??= mkdtempSync(join(tmpdir(), 'qoltanba-e2e-'))
+// The built app the server serves: a snapshot of dist/ (see test/e2e/serve.ts).
+process.env.QOLTANBA_E2E_DIST ??= join(process.env.QOLTANBA_E2E_DATA_DIR, 'dist')
 
 export default defineConfig({
   testDir: 'test/e2e',
@@ -19,7 +24,7 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [['list']],
-  outputDir: 'test-results',
+  outputDir: process.env.QOLTANBA_E2E_OUTPUT ?? 'test-results',
   use: {
     baseURL: `http://localhost:${E2E_PORT}`,
     serviceWorkers: 'allow',
@@ -31,8 +36,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
   webServer: {
-    // The real server (API + built PWA), exactly as `npm start` runs it.
-    command: 'node --import tsx server/main.ts --build-if-needed',
+    // The real server (API + built PWA), as `npm start` runs it, on a snapshot of dist/.
+    command: 'node --import tsx test/e2e/serve.ts',
     url: `http://localhost:${E2E_PORT}/api/v1/health`,
     reuseExistingServer: false,
     timeout: 180_000,
@@ -41,7 +46,6 @@ export default defineConfig({
     env: {
       PORT: String(E2E_PORT),
       HOST: '127.0.0.1',
-      DIST_DIR: 'dist',
       DATA_DIR: process.env.QOLTANBA_E2E_DATA_DIR,
       PUBLIC_URL: `http://localhost:${E2E_PORT}`,
       LOG_LEVEL: 'warn',

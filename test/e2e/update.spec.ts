@@ -3,7 +3,7 @@
  * accepting it loads v2. The same origin serves v1 then v2 (the server restarts with another
  * DIST_DIR), as in a real deploy.
  */
-import { spawnSync } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { mkdirSync, rmSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { test, expect, pageHeading, startServer, waitForServiceWorkerControl, type RunningServer } from './fixtures.ts'
@@ -14,17 +14,19 @@ const V2_DIR = join(WORK, 'dist-v2')
 const V2_LABEL = `e2e-v2-${Date.now()}`
 
 let server: RunningServer | null = null
+let v2Built: Promise<number | null>
 
 test.describe.configure({ timeout: 240_000 })
 
 test.beforeAll(() => {
   rmSync(WORK, { recursive: true, force: true })
   mkdirSync(WORK, { recursive: true })
-  const build = spawnSync(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', V2_DIR, '--emptyOutDir', '--logLevel', 'warn'], {
+  // Build v2 while v1 is being served and visited.
+  const build = spawn(process.execPath, ['node_modules/vite/bin/vite.js', 'build', '--outDir', V2_DIR, '--emptyOutDir', '--logLevel', 'warn'], {
     env: { ...process.env, QOLTANBA_BUILD_LABEL: V2_LABEL },
     stdio: ['ignore', 'ignore', 'inherit'],
   })
-  expect(build.status, 'building v2').toBe(0)
+  v2Built = new Promise((resolve) => build.once('exit', resolve))
 })
 
 test.afterAll(async () => {
@@ -33,7 +35,7 @@ test.afterAll(async () => {
 
 test('a new version shows the update banner; accepting it loads the new version', async ({ page }) => {
   const dataDir = join(WORK, 'data')
-  server = await startServer({ port: PORT, distDir: resolve('dist'), dataDir })
+  server = await startServer({ port: PORT, distDir: resolve(process.env.QOLTANBA_E2E_DIST ?? 'dist'), dataDir })
   await page.goto(`${server.url}/settings`)
   await pageHeading(page)
   await waitForServiceWorkerControl(page)
@@ -42,6 +44,7 @@ test('a new version shows the update banner; accepting it loads the new version'
   await expect(page.getByTestId('update-banner')).toHaveCount(0)
 
   // Deploy v2 on the same origin.
+  expect(await v2Built, 'building v2').toBe(0)
   await server.stop()
   server = await startServer({ port: PORT, distDir: V2_DIR, dataDir })
 
