@@ -94,11 +94,15 @@ export const useAgentsStore = defineStore('agents', () => {
     await Promise.all([detect('qoltanba-agent'), detect('ncalayer')])
   }
 
-  /** Available signers that can do `capability` (our agent first: it can do more). */
+  /** Available signers, our agent first (it can do more). */
   const availableSigners = computed<Signer[]>(() =>
     (['qoltanba-agent', 'ncalayer'] as const).filter((k) => statuses.value[k]?.available).map((k) => signerOf(k)),
   )
 
+  /** Our agent runs but this site is not paired yet: show AgentPairingDialog, then detect again. */
+  const needsPairing = computed(() => statuses.value['qoltanba-agent']?.reason === 'origin-not-approved')
+
+  /** Available signers that can do `capability`. */
   function signersWith(capability: SignerCapability): Signer[] {
     return availableSigners.value.filter((s) => s.capabilities.has(capability))
   }
@@ -159,6 +163,7 @@ export const useAgentsStore = defineStore('agents', () => {
     certificates,
     pairing,
     availableSigners,
+    needsPairing,
     agentSigner,
     ncaLayerSigner,
     configure,

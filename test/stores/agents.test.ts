@@ -56,6 +56,7 @@ describe('agents store', () => {
     expect(store.statuses['qoltanba-agent']).toMatchObject({ available: false, reason: 'origin-not-approved' })
     expect(store.statuses.ncalayer).toEqual({ kind: 'ncalayer', available: false, reason: 'not-running' })
     expect(store.signersWith('signCms')).toEqual([])
+    expect(store.needsPairing).toBe(true)
 
     await store.beginPairing()
     expect(store.pairing).toEqual({ waiting: true })
@@ -64,6 +65,7 @@ describe('agents store', () => {
     expect(store.pairing).toEqual({ waiting: true, attemptsLeft: 2, error: 'ERR_PAIRING_FAILED' })
     expect(await store.confirmPairing(code)).toBe(true)
     expect(store.statuses['qoltanba-agent']).toMatchObject({ available: true })
+    expect(store.needsPairing).toBe(false)
 
     await store.refreshTokens()
     expect(store.tokens).toEqual([expect.objectContaining({ id: token.storageId, label: 'store', type: 'token' })])
