@@ -1,0 +1,9 @@
+/**
+ * Public API of the Registration Center client: the typed HTTP client and the outbox with the
+ * device's applications. No Vue, no pkijs: safe for the first-paint bundle.
+ */
+export { createApiClient, isRetryable, RETRYABLE_CODES, type ApiClient, type ApiClientOptions } from './client.ts'
+export { ApplicationOutbox, type ApplicationOutboxOptions, type FlushResult } from './outbox.ts'
+export { openApplicationsDb } from './database.ts'
+export * from './records.ts'
+export type * from './types.ts'

@@ -1,0 +1,76 @@
+/**
+ * What this device remembers about applications, in IndexedDB: submissions waiting in the
+ * outbox, and the applications the server accepted (number, access code, last known status).
+ */
+import type { DBSchema } from 'idb'
+import type { ApplicationView, KeyStorage, SubmissionBody } from './types.ts'
+
+/** The applicant as entered in the wizard (for the printed form and the device's list). */
+export interface ApplicantSummary {
+  readonly kind: 'individual' | 'legal_entity'
+  readonly profile: string
+  readonly iin: string
+  readonly surname: string
+  readonly name: string
+  readonly patronymic: string | null
+  readonly email: string | null
+  readonly bin: string | null
+  readonly organization: string | null
+  readonly region: string
+}
+
+/** Where the application's private keys wait on this device. */
+export interface KeyPlacement {
+  readonly storage: KeyStorage
+  /** Key algorithm chosen in the wizard. */
+  readonly algorithm: 'RSA-2048' | 'P-256'
+  /** Browser container holding both keys (browser and file storage). */
+  readonly containerId?: string
+  /** Key ids in that container by purpose. */
+  readonly keyIds?: { readonly auth: string; readonly sign: string }
+}
+
+/** Everything about an application except what only the server can give. */
+export interface ApplicationDraft {
+  readonly applicant: ApplicantSummary
+  readonly keys: KeyPlacement
+  /** When the user finished the wizard (ms). */
+  readonly preparedAt: number
+}
+
+/** A submission waiting to be sent (offline, or the server was unreachable). */
+export interface OutboxRecord {
+  /** The Idempotency-Key: made once when the application is prepared, reused on every attempt. */
+  readonly id: string
+  readonly body: SubmissionBody
+  readonly draft: ApplicationDraft
+  readonly createdAt: number
+  /** 'waiting' until sent; 'failed' when the server refused it (kept so nothing is lost). */
+  state: 'waiting' | 'failed'
+  attempts: number
+  lastAttemptAt?: number
+  /** Error code of the last refusal or failure. */
+  lastError?: string
+}
+
+/** An application the server accepted. */
+export interface ApplicationRecord extends ApplicationDraft {
+  readonly number: string
+  readonly accessCode: string
+  /** The idempotency key it was sent with. */
+  readonly submissionId: string
+  /** When the server accepted it (ms, device clock). */
+  readonly submittedAt: number
+  /** Last status the server reported, and when this device asked (ms). */
+  lastStatus?: ApplicationView
+  lastCheckedAt?: number
+}
+
+/** The IndexedDB schema. */
+export interface ApplicationsSchema extends DBSchema {
+  outbox: { key: string; value: OutboxRecord }
+  applications: { key: string; value: ApplicationRecord }
+}
+
+/** Database name (the kiosk wipe deletes every database). */
+export const APPLICATIONS_DB_NAME = 'qoltanba-applications'
