@@ -323,7 +323,7 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     expect(forged.statusCode).toBe(401)
     // A valid token of somebody who is not an operator.
     const { createOperatorToken } = await import('../../server/operators/token.ts')
-    const stranger = createOperatorToken(s.ctx.keys.operatorToken, '850315300019')
+    const stranger = createOperatorToken(s.ctx.keys.operatorToken, '920722400013')
     const res = await s.app.inject({ url: '/api/v1/operator/applications', headers: { authorization: `Bearer ${stranger}` } })
     expect(res.statusCode).toBe(403)
   })
