@@ -41,11 +41,14 @@ export function useCertificatesPage() {
 
   /** Opens `name` for `container` (or the certificate for details). */
   function openDialog(name: CertificatesDialogName, container: ContainerView | null = null): void {
+    // A notice left from an earlier action would take the focus when this dialog closes.
+    notice.value = null
     selected.value = container
     dialog.value = name
   }
 
   function openDetails(certificate: CertificateView): void {
+    notice.value = null
     selectedCertificate.value = certificate
     dialog.value = 'details'
   }

@@ -54,6 +54,8 @@ test('create a container, reload, unlock, sign and verify', async ({ page }) => 
   await unlock.getByTestId('unlock-submit').click()
   await expect(unlock).toBeHidden()
   await expect(card.getByTestId('container-lock-state')).toHaveText(/Unlocked/)
+  // The Unlock button is gone; focus lands on the notice that reports the result.
+  await expect(page.getByTestId('certificates-notice')).toBeFocused()
 
   await card.getByTestId('container-check').click()
   await expect(page.getByTestId('certificates-notice')).toHaveText(/The key works: a test signature was made and verified\./)
@@ -95,6 +97,7 @@ test('import an NCA key file through the picker, see the certificate, sign with 
 
   const result = dialog.getByTestId('import-result')
   await expect(result).toContainText('The key file has been imported')
+  await expect(result.getByTestId('import-close')).toBeFocused()
   await expect(result).toContainText('1 key and 1 certificate')
   await expect(result.getByTestId('certificate-iin')).toHaveText('123456789011')
   await expect(result.getByTestId('certificate-purpose')).toContainText('Authentication')
