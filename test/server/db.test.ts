@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sql } from 'kysely'
 import { ENGINES, openTestDatabase, type TestDatabase } from './helpers/database.ts'
 import { json } from '../../server/db/json.ts'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { openDatabase } from '../../server/db/database.ts'
 
 describe.each(ENGINES)('database on %s', (engine) => {
   let t: TestDatabase
@@ -103,5 +107,28 @@ describe.each(ENGINES)('database on %s', (engine) => {
     expect(badResult.status).toBe('rejected')
     const rows = await t.db.selectFrom('audit_log').select('entity_id').where('entity_type', '=', 'c').execute()
     expect(rows.map((r) => r.entity_id)).toEqual(['ok'])
+  })
+})
+
+describe('embedded database in DATA_DIR', () => {
+  it('keeps its data across restarts and migrates only once', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'qt-pgdata-'))
+    try {
+      const first = await openDatabase({ dataDir, databaseUrl: undefined })
+      await first.insertInto('operators').values({ iin: '900101300017', surname: 'ТЕСТОВ', name: 'ТЕСТ', patronymic: null, role: 'admin', created_by: 'test' }).execute()
+      await first.destroy()
+      const second = await openDatabase({ dataDir, databaseUrl: undefined })
+      try {
+        const ops = await second.selectFrom('operators').select(['iin', 'surname']).execute()
+        expect(ops).toEqual([{ iin: '900101300017', surname: 'ТЕСТОВ' }])
+        const migrations = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(second)
+        expect(migrations.rows[0]?.name).toBe('001_platform')
+        expect(new Set(migrations.rows.map((r) => r.name)).size).toBe(migrations.rows.length)
+      } finally {
+        await second.destroy()
+      }
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true })
+    }
   })
 })
