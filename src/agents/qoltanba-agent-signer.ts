@@ -238,8 +238,13 @@ export class QoltanbaAgentSigner implements Signer {
     return (await this.listTokens(options)).map((t) => t.id)
   }
 
+  /**
+   * The secret goes only with an explicit `storageId`: a token PIN must not be tried as another
+   * token's PIN (counting a wrong attempt) or as a PKCS#12 file's password.
+   */
   private listObjects(storageId: string, options: SignerCallOptions): Promise<ListObjectsResult> {
-    return this.call<ListObjectsResult>(AgentModule.tokens, 'listObjects', { storageId, pin: options.secret }, options)
+    const pin = options.storageId === storageId ? options.secret : undefined
+    return this.call<ListObjectsResult>(AgentModule.tokens, 'listObjects', { storageId, pin }, options)
   }
 
   private async call<T>(

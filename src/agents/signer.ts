@@ -89,7 +89,10 @@ export interface SignerKey {
 export interface SignerCallOptions {
   /** Storage to use; signers with a single storage (or their own picker) ignore it. */
   readonly storageId?: string
-  /** PIN or password, for signers whose `secretEntry` is `'page'`. Used once, never kept. */
+  /**
+   * PIN or password, for signers whose `secretEntry` is `'page'`. Used once, never kept. Listing
+   * calls use it only together with `storageId` (one PIN is never tried on several storages).
+   */
   readonly secret?: string
   /** Aborting closes the wait (and for agents, the socket) and rejects with ERR_USER_CANCELLED. */
   readonly signal?: AbortSignal

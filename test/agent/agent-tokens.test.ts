@@ -129,6 +129,21 @@ describe('agent with a SoftHSM2 token', () => {
     const d = run(token.dir, 'openssl', ['cms', '-verify', '-inform', 'DER', '-in', 'detached.der', '-content', 'data.txt', '-binary', '-CAfile', 'ca.pem', '-purpose', 'any', '-out', '/dev/null'])
     expect(d.out).toContain('Verification successful')
 
+    // NCALayer-style multi-document request: text data (decode false), one CMS per document.
+    const multi = await client.connection.request({
+      module: 'kz.gov.pki.knca.basics',
+      method: 'sign',
+      args: { format: 'cms', data: ['first', 'second'], signingParams: { decode: false }, signerParams: { extKeyUsageOids: [] }, pin: USER_PIN },
+    })
+    const signatures = (multi as { body: { result: string[] } }).body.result
+    expect(signatures).toHaveLength(2)
+    signatures.forEach((b64, i) => {
+      writeFileSync(join(token.dir, `multi${i}.der`), Buffer.from(b64, 'base64'))
+      const m = run(token.dir, 'openssl', ['cms', '-verify', '-inform', 'DER', '-in', `multi${i}.der`, '-CAfile', 'ca.pem', '-purpose', 'any', '-out', `multi${i}.txt`])
+      expect(m.out).toContain('Verification successful')
+      expect(readFileSync(join(token.dir, `multi${i}.txt`), 'utf8')).toBe(i === 0 ? 'first' : 'second')
+    })
+
     const noMatch = await rejection(client.signCms({ data, secret: USER_PIN, filter: { iin: '990101000000' } }))
     expect(isQoltanbaError(noMatch, 'ERR_NOT_FOUND')).toBe(true)
 
