@@ -1,0 +1,182 @@
+/**
+ * Helpers of the citizen-journey specs: a real Registration Center on its own port with its own
+ * PostgreSQL database (so the `qoltanba` CLI can make an operator token while the server runs),
+ * the operator API, and the wizard driven through the UI with language-independent selectors.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
+import pg from 'pg'
+import { expect, type Page } from '@playwright/test'
+
+const run = promisify(execFile)
+const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+/** A journey server and what the tests do with it. */
+export interface JourneyServer {
+  readonly url: string
+  /** Bearer token of the demo operator (made with the CLI). */
+  readonly token: string
+  approve(number: string): Promise<void>
+  reject(number: string, reason: string): Promise<void>
+  /** Applications of an IIN as the operator API lists them. */
+  applicationsOf(iin: string): Promise<{ number: string; status: string }[]>
+  /** Makes an application overdue (the 30 days passed) straight in the database. */
+  makeOverdue(number: string): Promise<void>
+  stop(): Promise<void>
+  /** Stops only the process (the server becomes unreachable); `restart()` brings it back. */
+  kill(): Promise<void>
+  restart(): Promise<void>
+}
+
+/** The demo operator (server/registry/demo-persons.json). */
+export const OPERATOR_IIN = '700611300018'
+
+function databaseUrl(name: string): string {
+  const u = new URL(ADMIN_URL)
+  u.pathname = `/${name}`
+  return u.toString()
+}
+
+/** Starts a server on `port` with a fresh database; resolves when healthy and an operator token exists. */
+export async function startJourneyServer(port: number): Promise<JourneyServer> {
+  const dbName = `qoltanba_journey_${port}_${Date.now()}`
+  const admin = new pg.Client({ connectionString: ADMIN_URL })
+  await admin.connect()
+  await admin.query(`CREATE DATABASE ${dbName}`)
+  await admin.end()
+  const dataDir = mkdtempSync(join(tmpdir(), 'qoltanba-journey-'))
+  const url = `http://localhost:${port}`
+  const env = {
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DIST_DIR: 'dist',
+    DATA_DIR: dataDir,
+    DATABASE_URL: databaseUrl(dbName),
+    PUBLIC_URL: url,
+    LOG_LEVEL: 'warn',
+    CA_KEY_ALGORITHM: 'P-256',
+    RATE_LIMIT_STATUS: '10000',
+    RATE_LIMIT_LOOKUP: '10000',
+    RATE_LIMIT_SUBMIT: '10000',
+  }
+  let child: ChildProcess | null = null
+  const db = new pg.Client({ connectionString: databaseUrl(dbName) })
+
+  async function boot(): Promise<void> {
+    const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] })
+    child = proc
+    const deadline = Date.now() + 120_000
+    for (;;) {
+      if (proc.exitCode !== null) throw new Error(`journey server exited with ${proc.exitCode}`)
+      if (await fetch(`${url}/api/v1/health`).then((r) => r.ok, () => false)) return
+      if (Date.now() > deadline) throw new Error('journey server did not become healthy')
+      await new Promise((resolve) => setTimeout(resolve, 250))
+    }
+  }
+  async function kill(): Promise<void> {
+    const proc = child
+    if (!proc || proc.exitCode !== null) return
+    const exited = new Promise((resolve) => proc.once('exit', resolve))
+    proc.kill('SIGTERM')
+    await exited
+  }
+
+  await boot()
+  await db.connect()
+  const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], { env })
+  await cli(['operator', 'add', '--iin', OPERATOR_IIN])
+  const token = (await cli(['operator', 'token', '--iin', OPERATOR_IIN, '--ttl', '3600'])).stdout.trim()
+
+  async function operator(path: string, init: RequestInit = {}): Promise<unknown> {
+    const response = await fetch(`${url}/api/v1/operator${path}`, {
+      ...init,
+      headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+    })
+    const body = await response.json()
+    if (!response.ok) throw new Error(`operator ${path}: ${response.status} ${JSON.stringify(body)}`)
+    return body
+  }
+
+  return {
+    url,
+    token,
+    async approve(number) {
+      await operator(`/applications/${number}/approve`, { method: 'POST' })
+    },
+    async reject(number, reason) {
+      await operator(`/applications/${number}/reject`, { method: 'POST', body: JSON.stringify({ reason }) })
+    },
+    async applicationsOf(iin) {
+      const body = (await operator(`/applications?iin=${iin}`)) as { applications: { number: string; status: string }[] }
+      return body.applications.map((a) => ({ number: a.number, status: a.status }))
+    },
+    async makeOverdue(number) {
+      await db.query(`UPDATE applications SET expires_at = now() - interval '1 minute' WHERE number = $1`, [number])
+    },
+    kill,
+    restart: boot,
+    async stop() {
+      await kill()
+      await db.end()
+      const a = new pg.Client({ connectionString: ADMIN_URL })
+      await a.connect()
+      await a.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`)
+      await a.end()
+      rmSync(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Answers of the wizard. */
+export interface WizardAnswers {
+  readonly iin: string
+  readonly email?: string
+  readonly region?: string
+  readonly storage: 'browser' | 'file'
+  readonly password: string
+  readonly algorithm?: 'RSA-2048' | 'P-256'
+}
+
+/** Clicks Continue and waits for the next step's heading to take focus. */
+async function next(page: Page): Promise<void> {
+  const before = page.url()
+  await page.getByTestId('continue').click()
+  await expect.poll(() => page.url()).not.toBe(before)
+}
+
+/** Fills every step of the wizard up to (not including) "Check your answers" → submit. */
+export async function fillWizard(page: Page, answers: WizardAnswers): Promise<void> {
+  await page.goto('/request')
+  await expect(page.getByTestId('step-caption')).toBeVisible()
+  await page.locator('#kind-individual').check()
+  await next(page)
+  await page.locator('#terms').check()
+  await next(page)
+  await page.getByTestId('iin-input').fill(answers.iin)
+  await page.getByTestId('check-iin').click()
+  await expect(page.getByTestId('person')).toBeVisible()
+  await next(page)
+  if (answers.email) await page.locator('#email').fill(answers.email)
+  await next(page)
+  await page.getByTestId('region').selectOption(answers.region ?? 'KZ-75')
+  await next(page)
+  await page.locator(`#storage-${answers.storage}`).check()
+  await page.getByTestId('new-password').fill(answers.password)
+  await page.getByTestId('repeat-password').fill(answers.password)
+  await next(page)
+  await page.locator(answers.algorithm === 'RSA-2048' ? '#key-rsa' : '#key-ec').check()
+  await next(page)
+  await expect(page.getByTestId('check-answers')).toContainText(answers.iin)
+}
+
+/** Submits from "Check your answers" and returns the number and access code of the confirmation. */
+export async function submitAndConfirm(page: Page): Promise<{ number: string; accessCode: string }> {
+  await page.getByTestId('continue').click()
+  const number = page.getByTestId('application-number')
+  await expect(number).toHaveText(/^\d{12}$/, { timeout: 60_000 })
+  return { number: (await number.textContent())!.trim(), accessCode: (await page.getByTestId('access-code').textContent())!.trim() }
+}

@@ -1,0 +1,122 @@
+/**
+ * The citizen's whole journey against a real Registration Center, once in Kazakh and once in
+ * Russian: apply (keys in this browser) → operator approves (operator API, CLI token) → status →
+ * install → My certificates. Then the key-file variant: two .p12 files that OpenSSL opens with
+ * the chosen password and whose certificates match their keys.
+ */
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test, expect, expectAccessible } from './fixtures.ts'
+import { fillWizard, startJourneyServer, submitAndConfirm, type JourneyServer } from './journey-helpers.ts'
+
+const PORT = 4191
+let server: JourneyServer
+
+test.use({ baseURL: `http://localhost:${PORT}` })
+test.describe.configure({ mode: 'serial', timeout: 180_000 })
+
+test.beforeAll(async () => {
+  test.setTimeout(180_000)
+  server = await startJourneyServer(PORT)
+})
+test.afterAll(async () => {
+  await server?.stop()
+})
+
+for (const locale of ['kk', 'ru'] as const) {
+  test.describe(`in ${locale}`, () => {
+    test.use({ appLocale: locale })
+
+    test('apply → approve → status → install → My certificates', async ({ page }) => {
+      await fillWizard(page, { iin: '900101300017', email: 'testov@example.kz', storage: 'browser', password: 'Qoltanba-2026', algorithm: 'RSA-2048' })
+      await expect(page.locator('html')).toHaveAttribute('lang', locale)
+      await expectAccessible(page, 'check answers')
+      const { number, accessCode } = await submitAndConfirm(page)
+      expect(accessCode.length).toBeGreaterThanOrEqual(8)
+      await expect(page.getByTestId('qr-code')).toBeVisible()
+      // The print form is in the page (shown by the print stylesheet only) in the chosen language.
+      await expect(page.getByTestId('print-form')).toContainText(number)
+      await expect(page.getByTestId('print-form')).toContainText('900101300017')
+      await page.emulateMedia({ media: 'print' })
+      await expect(page.getByTestId('print-form')).toBeVisible()
+      await page.emulateMedia({ media: 'screen' })
+      await expect(page.getByTestId('print-form')).toBeHidden()
+      await expectAccessible(page, 'confirmation')
+
+      await page.goto('/status')
+      await expect(page.getByTestId('device-application').filter({ hasText: number })).toBeVisible()
+      await page.getByTestId('device-application').filter({ hasText: number }).getByRole('link').click()
+      await expect(page.getByTestId('status-tag')).toHaveAttribute('data-status', 'submitted')
+
+      await server.approve(number)
+      await page.getByTestId('check-again').click()
+      await expect(page.getByTestId('status-tag')).toHaveAttribute('data-status', 'issued')
+      await expect(page.getByTestId('status-history').locator('li')).toHaveCount(2)
+      await expectAccessible(page, 'status issued')
+
+      await page.getByTestId('install-link').click()
+      await page.getByTestId('install-start').click()
+      const done = page.getByTestId('install-done')
+      await expect(done).toBeVisible({ timeout: 30_000 })
+      await expect(done.getByTestId('certificate-card')).toHaveCount(2)
+      await expect(done.getByTestId('certificate-card').first()).toContainText('ТЕСТОВ ТЕСТ')
+      expect((await server.applicationsOf('900101300017')).find((a) => a.number === number)?.status).toBe('installed')
+
+      await page.getByTestId('to-certificates').click()
+      await expect(page.getByTestId('certificate-card').filter({ hasText: 'ТЕСТОВ ТЕСТ' })).toHaveCount(2)
+    })
+  })
+}
+
+test('key files: two .p12 files that OpenSSL opens and whose certificates match their keys', async ({ page }) => {
+  const password = 'Kilt-Fail-77'
+  await fillWizard(page, { iin: '850315300019', storage: 'file', password, algorithm: 'P-256' })
+  const { number } = await submitAndConfirm(page)
+  await server.approve(number)
+  await page.goto(`/status/${number}`)
+  await expect(page.getByTestId('status-tag')).toHaveAttribute('data-status', 'issued')
+  await page.getByTestId('install-link').click()
+
+  // Wrong password first: a clear message, nothing installed, the password can be typed again.
+  await page.getByTestId('install-password').fill('not-the-password-1')
+  await page.getByTestId('install-start').click()
+  await expect(page.getByTestId('error-summary')).toBeVisible({ timeout: 30_000 })
+  await expect(page.getByTestId('error-summary')).toBeFocused()
+  expect((await server.applicationsOf('850315300019')).find((a) => a.number === number)?.status).toBe('issued')
+
+  const dir = mkdtempSync(join(tmpdir(), 'qoltanba-p12-'))
+  try {
+    const downloads: string[] = []
+    page.on('download', (d) => {
+      downloads.push(d.suggestedFilename())
+      void d.saveAs(join(dir, d.suggestedFilename()))
+    })
+    await page.getByTestId('install-password').fill(password)
+    await page.getByTestId('install-start').click()
+    await expect(page.getByTestId('install-done')).toBeVisible({ timeout: 60_000 })
+    await expect.poll(() => downloads.length).toBe(2)
+    const names = [...downloads].sort()
+    expect(names[0]).toMatch(/^AUTH_ECDSA256_[0-9a-f]{40}\.p12$/)
+    expect(names[1]).toMatch(/^ECDSA256_[0-9a-f]{40}\.p12$/)
+    await expect(page.getByTestId('key-files')).toContainText(names[0]!)
+    for (const name of names) {
+      const file = join(dir, name)
+      await expect.poll(() => readFileSync(file, { flag: 'r' }).length > 0).toBe(true)
+      execFileSync('openssl', ['pkcs12', '-info', '-noout', '-in', file, '-passin', `pass:${password}`], { stdio: 'pipe' })
+      const pem = execFileSync('openssl', ['pkcs12', '-in', file, '-passin', `pass:${password}`, '-nodes'], { encoding: 'utf8' })
+      const certPub = execFileSync('openssl', ['x509', '-noout', '-pubkey'], { input: pem, encoding: 'utf8' })
+      const keyPub = execFileSync('openssl', ['pkey', '-pubout'], { input: pem, encoding: 'utf8' })
+      expect(certPub).toBe(keyPub)
+      const subject = execFileSync('openssl', ['x509', '-noout', '-subject', '-nameopt', 'utf8'], { input: pem, encoding: 'utf8' })
+      expect(subject).toContain('IIN850315300019')
+      // The file name carries the certificate's subject key identifier, like NCA's.
+      const ski = execFileSync('openssl', ['x509', '-noout', '-ext', 'subjectKeyIdentifier'], { input: pem, encoding: 'utf8' })
+      expect(ski.replace(/[^0-9A-Fa-f]/g, '').toLowerCase().slice(-40)).toBe(name.replace(/^.*_([0-9a-f]{40})\.p12$/, '$1'))
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+  expect((await server.applicationsOf('850315300019')).find((a) => a.number === number)?.status).toBe('installed')
+})
