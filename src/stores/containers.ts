@@ -72,7 +72,7 @@ export const useContainersStore = defineStore('containers', () => {
    * persistent); asked once keys exist, since that is when losing the data would hurt.
    */
   function requestPersistence(): void {
-    void navigator.storage?.persist?.().catch(() => false)
+    void globalThis.navigator?.storage?.persist?.().catch(() => false)
   }
 
   /** Creates a container with a generated key; returns its id. */
