@@ -59,6 +59,11 @@ export interface ServerConfig {
   readonly registryFile: string
   /** File holding the server secret (HMAC keys for operator tokens, access-code pepper). */
   readonly secretFile: string
+  /**
+   * Fastify trustProxy: false (default), true, a hop count, or a comma-separated list of proxy
+   * addresses/CIDRs. Behind a reverse proxy, rate limits need it to see client addresses.
+   */
+  readonly trustProxy: boolean | number | string
   /** Maximum request body in bytes. */
   readonly bodyLimit: number
   readonly rateLimit: RateLimitConfig
@@ -162,6 +167,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   const registryFile = env.REGISTRY_FILE ? resolve(cwd, env.REGISTRY_FILE) : DEMO_REGISTRY_FILE
   if (!existsSync(registryFile)) problems.push(`REGISTRY_FILE does not exist: ${registryFile}`)
 
+  let trustProxy: boolean | number | string = false
+  const tp = env.TRUST_PROXY?.trim()
+  if (tp === 'true') trustProxy = true
+  else if (tp && tp !== 'false') {
+    if (/^\d+$/.test(tp)) trustProxy = Number(tp)
+    else if (/^[0-9a-fA-F.:/, ]+$/.test(tp)) trustProxy = tp
+    else problems.push(`TRUST_PROXY must be true, false, a hop count or a list of addresses/CIDRs, got "${tp}"`)
+  }
+
   const bodyLimit = positiveInt(env, 'BODY_LIMIT', 256 * 1024, problems)
   const rateLimit: RateLimitConfig = {
     lookupMax: positiveInt(env, 'RATE_LIMIT_LOOKUP', 30, problems),
@@ -184,6 +198,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     pkcs11,
     registryFile,
     secretFile: env.SERVER_SECRET_FILE ? resolve(cwd, env.SERVER_SECRET_FILE) : join(dataDir, 'server.secret'),
+    trustProxy,
     bodyLimit,
     rateLimit,
   }

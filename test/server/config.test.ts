@@ -63,6 +63,14 @@ describe('loadConfig', () => {
     expect(problems({ CA_KEY_PASSPHRASE: 'short' })[0]).toMatch(/at least 8/)
   })
 
+  it('parses TRUST_PROXY', () => {
+    expect(loadConfig({}, dir).trustProxy).toBe(false)
+    expect(loadConfig({ TRUST_PROXY: 'true' }, dir).trustProxy).toBe(true)
+    expect(loadConfig({ TRUST_PROXY: '1' }, dir).trustProxy).toBe(1)
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }, dir).trustProxy).toBe('10.0.0.0/8, 127.0.0.1')
+    expect(problems({ TRUST_PROXY: 'everyone' })[0]).toMatch(/TRUST_PROXY/)
+  })
+
   it('validates the PKCS#11 settings together', () => {
     writeFileSync(join(dir, 'pin'), '1234\n')
     const module = '/usr/lib/softhsm/libsofthsm2.so'
