@@ -5,6 +5,7 @@
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import type { WireSubject } from '../src/agents/qoltanba-protocol.ts'
+import { buildName } from '../src/pki/names.ts'
 
 /** Signature algorithm identifier for a key type, with SHA-256. */
 export function sha256SignatureAlgorithm(keyAlgorithm: 'RSA' | 'EC'): pkijs.AlgorithmIdentifier {
@@ -13,29 +14,9 @@ export function sha256SignatureAlgorithm(keyAlgorithm: 'RSA' | 'EC'): pkijs.Algo
     : new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.10045.4.3.2' })
 }
 
-// NCA order (reference kazakhstan-data.md §2): CN, SURNAME, SERIALNUMBER, C, O, OU, GIVENNAME, E.
-const SUBJECT_ORDER: ReadonlyArray<[keyof WireSubject, string, 'utf8' | 'printable' | 'ia5']> = [
-  ['commonName', '2.5.4.3', 'utf8'],
-  ['surname', '2.5.4.4', 'utf8'],
-  ['serialNumber', '2.5.4.5', 'printable'],
-  ['country', '2.5.4.6', 'printable'],
-  ['organization', '2.5.4.10', 'utf8'],
-  ['organizationalUnit', '2.5.4.11', 'utf8'],
-  ['givenName', '2.5.4.42', 'utf8'],
-  ['email', '1.2.840.113549.1.9.1', 'ia5'],
-]
-
-/** One attribute per RDN, in NCA order. */
+/** One attribute per RDN, in NCA order (src/pki/names.ts; pkijs alone would put them all in one RDN). */
 export function buildSubject(subject: WireSubject): pkijs.RelativeDistinguishedNames {
-  const rdn = new pkijs.RelativeDistinguishedNames()
-  for (const [field, type, kind] of SUBJECT_ORDER) {
-    const value = subject[field]
-    if (!value) continue
-    const encoded =
-      kind === 'printable' ? new asn1js.PrintableString({ value }) : kind === 'ia5' ? new asn1js.IA5String({ value }) : new asn1js.Utf8String({ value })
-    rdn.typesAndValues.push(new pkijs.AttributeTypeAndValue({ type, value: encoded }))
-  }
-  return rdn
+  return buildName(subject)
 }
 
 const KEY_USAGE_BITS: Record<string, number> = {

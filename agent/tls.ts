@@ -9,6 +9,7 @@ import { webcrypto } from 'node:crypto'
 import { join } from 'node:path'
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
+import { buildName } from '../src/pki/names.ts'
 
 const crypto = webcrypto as unknown as Crypto
 
@@ -28,12 +29,7 @@ export async function createLoopbackCertificate(now = new Date()): Promise<{ cer
   const cert = new pkijs.Certificate()
   cert.version = 2
   cert.serialNumber = new asn1js.Integer({ valueHex: crypto.getRandomValues(new Uint8Array(16)).map((b, i) => (i === 0 ? b & 0x7f : b)) })
-  const name = new pkijs.RelativeDistinguishedNames({
-    typesAndValues: [
-      new pkijs.AttributeTypeAndValue({ type: '2.5.4.3', value: new asn1js.Utf8String({ value: '127.0.0.1' }) }),
-      new pkijs.AttributeTypeAndValue({ type: '2.5.4.10', value: new asn1js.Utf8String({ value: 'Qoltanba local agent' }) }),
-    ],
-  })
+  const name = buildName({ commonName: '127.0.0.1', organization: 'Qoltanba local agent' })
   cert.subject = name
   cert.issuer = name
   cert.notBefore.value = new Date(now.getTime() - 60_000)

@@ -180,6 +180,7 @@ describe('agent channel', () => {
     expect(cert.subjectAltName).toContain('IP Address:127.0.0.1')
     expect(cert.subjectAltName).toContain('DNS:localhost')
     expect(cert.ca).toBe(false)
+    expect(cert.subject).toBe('CN=127.0.0.1\nO=Qoltanba local agent')
     expect((await ensureLoopbackCertificate(dir)).created).toBe(false)
     expect(readFileSync(join(dir, 'tls', 'cert.pem'), 'utf8')).toBe(tls.cert)
 
