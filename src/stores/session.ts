@@ -1,0 +1,107 @@
+/**
+ * Certificate sign-in state: who is signed in (read from the server; the session cookie itself
+ * is HttpOnly), and the sign-in action: ask for a challenge, have a Signer sign it as CMS, send
+ * it back. `$reset()` forgets the local state (the kiosk wipe); signOut() also ends the server session.
+ */
+import { ref, shallowRef } from 'vue'
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { createAuthClient, type AuthClient, type SessionView } from '@/api/auth-client.ts'
+import type { Signer } from '@/agents/signer.ts'
+
+/** clientAuth: NCALayer shows only authentication keys with this filter. */
+const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2'
+
+function codeOf(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('ERR_') ? code : 'ERR_INTERNAL'
+}
+
+/** What to sign with: a signer and, for signers that list, the certificate and its storage. */
+export interface SignInChoice {
+  readonly signer: Signer
+  readonly certificateId?: string
+  readonly storageId?: string
+  /** Container password or PIN when the signer asks for it in the page. */
+  readonly secret?: string
+  readonly locale?: 'kk' | 'ru' | 'en'
+}
+
+export const useSessionStore = defineStore('session', () => {
+  /** The signed-in person, or null. */
+  const session = ref<SessionView | null>(null)
+  /** The server was asked at least once. */
+  const checked = ref(false)
+  /** Code of the last failure (errors.<code>), or null. */
+  const error = ref<string | null>(null)
+  /** True while signing in or out. */
+  const busy = ref(false)
+  const client = shallowRef<AuthClient>(createAuthClient())
+
+  /** Reads the current session from the server (a reload keeps the cookie). */
+  async function refresh(): Promise<void> {
+    try {
+      session.value = await client.value.session()
+      error.value = null
+    } catch (e) {
+      error.value = codeOf(e)
+    } finally {
+      checked.value = true
+    }
+  }
+
+  /** Signs a fresh challenge with `choice` and signs in; true on success. */
+  async function signIn(choice: SignInChoice): Promise<boolean> {
+    busy.value = true
+    error.value = null
+    try {
+      const challenge = await client.value.challenge()
+      const { cms } = await choice.signer.signCms({
+        data: challenge.payload,
+        detached: false,
+        filter: { extKeyUsageOids: [CLIENT_AUTH_OID] },
+        ...(choice.certificateId ? { certificateId: choice.certificateId } : {}),
+        ...(choice.storageId ? { storageId: choice.storageId } : {}),
+        ...(choice.secret ? { secret: choice.secret } : {}),
+        ...(choice.locale ? { locale: choice.locale } : {}),
+      })
+      session.value = await client.value.login(cms)
+      return true
+    } catch (e) {
+      error.value = codeOf(e)
+      return false
+    } finally {
+      busy.value = false
+      checked.value = true
+    }
+  }
+
+  /** Ends the session on the server and here. */
+  async function signOut(): Promise<void> {
+    busy.value = true
+    try {
+      await client.value.logout()
+      session.value = null
+      error.value = null
+    } catch (e) {
+      error.value = codeOf(e)
+    } finally {
+      busy.value = false
+    }
+  }
+
+  /** Points the store at another client (tests). */
+  function useClient(next: AuthClient): void {
+    client.value = next
+  }
+
+  function $reset(): void {
+    session.value = null
+    checked.value = false
+    error.value = null
+    busy.value = false
+  }
+
+  return { session, checked, error, busy, refresh, signIn, signOut, useClient, $reset }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSessionStore, import.meta.hot))
