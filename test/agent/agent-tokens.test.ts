@@ -11,6 +11,7 @@ import { WebSocket } from 'ws'
 import { QoltanbaAgentSigner } from '../../src/agents/qoltanba-agent-signer.ts'
 import type { WebSocketLike } from '../../src/agents/connection.ts'
 import { isQoltanbaError } from '../../src/pki/errors.ts'
+import { parseCsr, verifyCsr } from '../../src/pki/csr.ts'
 import { startAgent, type RunningAgent } from '../../agent/server.ts'
 import { createTestToken, SOFTHSM_MODULE, USER_PIN, type TestToken } from './softhsm.ts'
 
@@ -98,6 +99,13 @@ describe('agent with a SoftHSM2 token', () => {
     expect(verify.out).toContain('verify OK')
     expect(verify.out).toContain(algorithm === 'RSA-2048' ? 'Public-Key: (2048 bit)' : 'prime256v1')
     expect(verify.out).toMatch(/Subject: CN = ТЕСТОВ ТЕСТ, SN = ТЕСТОВ, serialNumber = IIN840317000029, C = KZ, GN = ТЕСТОВИЧ\n/) // one attribute per RDN, NCA order
+
+    // The Registration Center reads it with src/pki as well.
+    expect(await verifyCsr(generated.csr)).toBe(true)
+    const info = parseCsr(generated.csr)
+    expect(info.subject).toMatchObject({ iin: '840317000029', commonName: 'ТЕСТОВ ТЕСТ', givenName: 'ТЕСТОВИЧ' })
+    expect(info.extensions.keyUsage).toEqual(['digitalSignature', 'nonRepudiation'])
+    expect(info.extensions.extKeyUsage?.map((e) => e.oid)).toEqual(['1.3.6.1.5.5.7.3.4'])
 
     const keys = await client.listKeys({ storageId: token.storageId, secret: USER_PIN })
     expect(keys).toEqual([expect.objectContaining({ id: generated.keyId, algorithm: algorithm === 'RSA-2048' ? 'RSA' : 'EC', label: 'sign key' })])
