@@ -18,7 +18,8 @@ describe('CSR input robustness', () => {
     const rnd = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff)
     for (let i = 0; i < 150; i++) {
       const v = Buffer.from(der)
-      v[rnd() % v.length] ^= 1 << (rnd() % 8)
+      const at = rnd() % v.length
+      v[at] = (v[at] as number) ^ (1 << (rnd() % 8))
       variants.push(v)
     }
     for (let i = 0; i < 30; i++) variants.push(Buffer.from(Array.from({ length: 1 + (rnd() % 400) }, () => rnd() & 0xff)))
