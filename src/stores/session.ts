@@ -4,7 +4,7 @@
  * it back. `$reset()` forgets the local state (the kiosk wipe); signOut() also ends the server session.
  */
 import { ref, shallowRef } from 'vue'
-import { acceptHMRUpdate, defineStore } from 'pinia'
+import { defineStore } from 'pinia'
 import { createAuthClient, type AuthClient, type SessionView } from '@/api/auth-client.ts'
 import type { Signer } from '@/agents/signer.ts'
 
@@ -104,4 +104,3 @@ export const useSessionStore = defineStore('session', () => {
   return { session, checked, error, busy, refresh, signIn, signOut, useClient, $reset }
 })
 
-if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSessionStore, import.meta.hot))
