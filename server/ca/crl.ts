@@ -3,6 +3,13 @@
  * every revocation, hold or release (debounced, so a burst of revocations makes one CRL), and
  * before half its validity has passed. CRL numbers come from ca_crl_state and only grow, across
  * restarts and across server processes sharing a PostgreSQL database.
+ *
+ * Incremental: each revoked entry is encoded once and kept (serial → entry DER). The first
+ * generation reads every revoked certificate; later ones read only rows whose status changed
+ * since the last read (certificates.status_changed_at, with a safety overlap for transactions
+ * that committed late), so a regeneration after one revocation costs one small query, one
+ * concatenation and one signature, whatever the CRL's size. A full re-read still runs every
+ * `fullResyncMs` (dropping expired certificates and anything changed behind our back).
  */
 import { sql } from 'kysely'
 import type { Db } from '../db/schema.ts'
@@ -14,7 +21,12 @@ export interface CrlOptions {
   readonly validityMs?: number
   /** Wait after a change before regenerating, to batch bursts (default 200 ms). */
   readonly debounceMs?: number
+  /** Period of the full re-read of revoked certificates (default 6 h). */
+  readonly fullResyncMs?: number
 }
+
+/** Overlap of incremental reads: a status change whose transaction took longer is still seen. */
+const DELTA_OVERLAP_MS = 5 * 60_000
 
 /** A published CRL. */
 export interface PublishedCrl {
@@ -25,16 +37,14 @@ export interface PublishedCrl {
   readonly entries: number
 }
 
-interface CachedEntry {
-  readonly at: number
-  readonly reason: number
-  readonly der: Buffer
-}
-
 /** Generates, caches and refreshes one issuing CA's CRL. */
 export class CrlPublisher {
   private published: PublishedCrl | undefined
-  private cache = new Map<string, CachedEntry>()
+  private entries = new Map<string, Buffer>()
+  /** Database time at the start of the last read; undefined before the first full read. */
+  private syncedAt: Date | undefined
+  private lastFull = 0
+  private readonly fullResyncMs: number
   private running: Promise<PublishedCrl> | undefined
   private again = false
   private debounce: NodeJS.Timeout | undefined
@@ -50,6 +60,7 @@ export class CrlPublisher {
   ) {
     this.validityMs = options.validityMs ?? 24 * 3600_000
     this.debounceMs = options.debounceMs ?? 200
+    this.fullResyncMs = options.fullResyncMs ?? 6 * 3600_000
   }
 
   /** The current CRL, generating one first if there is none or it is past nextUpdate. */
@@ -104,26 +115,46 @@ export class CrlPublisher {
     if (this.refresh) clearTimeout(this.refresh)
   }
 
-  private async build(): Promise<PublishedCrl> {
-    const thisUpdate = new Date(Math.floor(Date.now() / 1000) * 1000)
-    const nextUpdate = new Date(thisUpdate.getTime() + this.validityMs)
+  /** Reads every revoked/held certificate that has not expired. */
+  private async fullRead(): Promise<void> {
+    const now = await this.dbNow()
     // Epoch seconds instead of timestamptz: parsing a million Dates is the slow part of the read.
     const rows = await sql<{ serial: string; t: number; reason: number }>`
       select serial, extract(epoch from revoked_at)::float8 as t, revocation_reason as reason
       from certificates
-      where issuer = ${this.issuer.name} and status <> 'good' and not_after > ${thisUpdate}`.execute(this.db)
-    const next = new Map<string, CachedEntry>()
-    const entries: Buffer[] = new Array(rows.rows.length)
-    let i = 0
+      where issuer = ${this.issuer.name} and status <> 'good' and not_after > ${now}`.execute(this.db)
+    const next = new Map<string, Buffer>()
+    for (const r of rows.rows) next.set(r.serial, crlEntry(Buffer.from(r.serial, 'hex'), new Date(Math.floor(Number(r.t)) * 1000), Number(r.reason)))
+    this.entries = next
+    this.syncedAt = now
+    this.lastFull = Date.now()
+  }
+
+  /** Applies the status changes since the last read (with an overlap). */
+  private async deltaRead(since: Date): Promise<void> {
+    const now = await this.dbNow()
+    const rows = await sql<{ serial: string; status: string; t: number | null; reason: number | null }>`
+      select serial, status, extract(epoch from revoked_at)::float8 as t, revocation_reason as reason
+      from certificates
+      where issuer = ${this.issuer.name} and status_changed_at > ${new Date(since.getTime() - DELTA_OVERLAP_MS)}`.execute(this.db)
     for (const r of rows.rows) {
-      const at = Math.floor(Number(r.t)) * 1000
-      const reason = Number(r.reason)
-      let e = this.cache.get(r.serial)
-      if (!e || e.at !== at || e.reason !== reason) e = { at, reason, der: crlEntry(Buffer.from(r.serial, 'hex'), new Date(at), reason) }
-      next.set(r.serial, e)
-      entries[i++] = e.der
+      if (r.status === 'good') this.entries.delete(r.serial)
+      else this.entries.set(r.serial, crlEntry(Buffer.from(r.serial, 'hex'), new Date(Math.floor(Number(r.t)) * 1000), Number(r.reason)))
     }
-    this.cache = next
+    this.syncedAt = now
+  }
+
+  private async dbNow(): Promise<Date> {
+    const r = await sql<{ now: number }>`select extract(epoch from statement_timestamp())::float8 as now`.execute(this.db)
+    return new Date(Number(r.rows[0]?.now) * 1000)
+  }
+
+  private async build(): Promise<PublishedCrl> {
+    if (!this.syncedAt || Date.now() - this.lastFull >= this.fullResyncMs) await this.fullRead()
+    else await this.deltaRead(this.syncedAt)
+    const thisUpdate = new Date(Math.floor(Date.now() / 1000) * 1000)
+    const nextUpdate = new Date(thisUpdate.getTime() + this.validityMs)
+    const entries = [...this.entries.values()]
     const state = await sql<{ crl_number: number }>`
       insert into ca_crl_state (issuer, crl_number, this_update, next_update, entries)
       values (${this.issuer.name}, 1, ${thisUpdate}, ${nextUpdate}, ${entries.length})

@@ -34,6 +34,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute()
   // The CRL and OCSP read revoked/held certificates of one issuer: keep that set indexed small.
   await sql`create index certificates_not_good_idx on certificates (issuer) where status <> 'good'`.execute(db)
+  // The CRL's incremental read: status changes since the last CRL.
+  await sql`create index certificates_status_changed_idx on certificates (status_changed_at) where status_changed_at is not null`.execute(db)
   await sql`alter table certificates add constraint certificates_revocation_ck check (
     (status = 'good' and revoked_at is null and revocation_reason is null)
     or (status = 'revoked' and revoked_at is not null and revocation_reason is not null and revocation_reason <> 6)
@@ -43,6 +45,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
   await sql`alter table certificates drop constraint certificates_revocation_ck`.execute(db)
+  await sql`drop index certificates_status_changed_idx`.execute(db)
   await sql`drop index certificates_not_good_idx`.execute(db)
   await db.schema.alterTable('certificates').dropColumn('revoked_by').dropColumn('status_changed_at').execute()
   await db.schema.dropTable('ca_crl_state').execute()

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { describeCertificate } from '../../../src/pki/certificate-info.ts'
+import { CrlPublisher } from '../../../server/ca/crl.ts'
 import { DB_KINDS, issueTestCertificate, openssl, opensslAll, opensslAsync, setupCa, TEST_OPERATOR_HEADER, writePem, type CaFixture } from './helpers.ts'
 
 describe.each(DB_KINDS)('CA with OpenSSL as checker (%s)', (kind) => {
@@ -131,6 +132,20 @@ describe.each(DB_KINDS)('CA with OpenSSL as checker (%s)', (kind) => {
     const afterPem = writePem(tmp, 'after.crl.pem', (await f.app.inject({ url: '/crl/issuing.crl' })).rawPayload, 'X509 CRL')
     const released = openssl(['verify', '-crl_check', '-CAfile', chain, '-CRLfile', afterPem, heldPem as string])
     expect(released.code, released.out).toBe(0)
+
+    // The incremental CRL (built from status changes) equals a full re-read of the database.
+    const fresh = new CrlPublisher(f.db, f.ca.hierarchy.issuing)
+    const full = await fresh.regenerate()
+    fresh.close()
+    const revokedList = (der: Buffer) => {
+      const p = join(tmp, 'cmp.crl')
+      writeFileSync(p, der)
+      const t = openssl(['crl', '-inform', 'DER', '-in', p, '-noout', '-text']).out
+      const section = t.slice(t.indexOf('Revoked Certificates'), t.lastIndexOf('Signature Algorithm'))
+      return section.split(/(?=Serial Number:)/).slice(1).map((e) => e.trim()).sort()
+    }
+    expect(full.entries).toBe(after.entries)
+    expect(revokedList(full.der)).toEqual(revokedList(after.der))
 
     // Audit rows were written with each change.
     const audit = await f.db.selectFrom('audit_log').select(['action', 'actor']).where('entity_id', '=', held.serialHex).orderBy('id').execute()

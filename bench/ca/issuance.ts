@@ -1,0 +1,73 @@
+/**
+ * Certificates issued per second end to end — HTTP approve → one transaction (2 certificates
+ * signed, inserted, audited) → response — against the raw signing rate of the same CA key.
+ */
+import { randomUUID } from 'node:crypto'
+import { createCsr } from '../../src/pki/csr.ts'
+import { loadHierarchy } from '../../server/ca/hierarchy.ts'
+import type { BenchServer } from './server.ts'
+
+/** Raw signatures/s of the issuing CA key over a certificate-sized TBS, single thread. */
+export function rawSigningRate(server: BenchServer, ms = 2000): number {
+  const h = loadHierarchy(server.config)
+  try {
+    const tbs = Buffer.alloc(700, 7)
+    let n = 0
+    const end = performance.now() + ms
+    const start = performance.now()
+    while (performance.now() < end) {
+      h.issuing.signer.sign(tbs)
+      n++
+    }
+    return n / ((performance.now() - start) / 1000)
+  } finally {
+    h.close()
+  }
+}
+
+async function csrPem(): Promise<string> {
+  const keys = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign', 'verify'])) as CryptoKeyPair
+  const der = await createCsr({ subject: { commonName: 'ТЕСТОВ ТЕСТ', country: 'KZ' }, keys })
+  return Buffer.from(der).toString('base64')
+}
+
+/** Submits `n` applications (not timed), then approves them with `concurrency` in flight. */
+export async function endToEndRate(server: BenchServer, n: number, concurrency: number): Promise<{ certsPerSecond: number; failures: number; serial: string }> {
+  const numbers: string[] = []
+  for (let i = 0; i < n; i++) {
+    const r = await fetch(`${server.url}/api/v1/applications`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+      body: JSON.stringify({
+        profile: 'individual', iin: '900101300017', region: 'KZ-75', storage: 'file',
+        requests: [{ purpose: 'auth', csr: await csrPem() }, { purpose: 'sign', csr: await csrPem() }],
+      }),
+    })
+    if (r.status !== 201) throw new Error(`submit failed: ${r.status} ${await r.text()}`)
+    numbers.push(((await r.json()) as { number: string }).number)
+  }
+  let next = 0
+  let certs = 0
+  let failures = 0
+  let serial = ''
+  const start = performance.now()
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < numbers.length) {
+        const number = numbers[next++] as string
+        const r = await fetch(`${server.url}/api/v1/operator/applications/${number}/approve`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+          body: '{}',
+        })
+        if (r.ok) {
+          const issued = ((await r.json()) as { certificates: Array<{ serial: string }> }).certificates
+          certs += issued.length
+          serial ||= issued[0]?.serial ?? ''
+        }
+        else failures++
+      }
+    }),
+  )
+  return { certsPerSecond: certs / ((performance.now() - start) / 1000), failures, serial }
+}

@@ -1,0 +1,95 @@
+/**
+ * The real server in a child process for the CA benches, on a prepared DATA_DIR: a CA made
+ * in-process (low PBKDF2 count, to start quickly), an operator account and its token.
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { initCertificateAuthority } from '../../server/ca/hierarchy.ts'
+import { loadConfig, type ServerConfig } from '../../server/config.ts'
+import { openDatabase } from '../../server/db/index.ts'
+import type { Db } from '../../server/db/schema.ts'
+import { upsertOperator } from '../../server/operators/accounts.ts'
+import { createOperatorToken } from '../../server/operators/token.ts'
+import { deriveKey, loadServerSecret } from '../../server/security/secret.ts'
+
+export const OPERATOR_IIN = '850315300019'
+
+export interface BenchServer {
+  readonly dir: string
+  readonly url: string
+  readonly config: ServerConfig
+  readonly env: NodeJS.ProcessEnv
+  readonly token: string
+  start(): Promise<void>
+  stop(): Promise<void>
+  /** Opens the database (only while the server is stopped: PGlite is single-process). */
+  withDb<T>(fn: (db: Db) => Promise<T>): Promise<T>
+  remove(): void
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer()
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port
+      s.close(() => resolve(port))
+    })
+    s.on('error', reject)
+  })
+}
+
+export async function prepareServer(): Promise<BenchServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'qoltanba-cabench-'))
+  const port = await freePort()
+  const url = `http://127.0.0.1:${port}`
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH, HOME: process.env.HOME, DATA_DIR: dir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url,
+    DIST_DIR: join(dir, 'no-dist'), LOG_LEVEL: 'warn', CA_KEY_PASSPHRASE: 'bench-passphrase-0123',
+    RATE_LIMIT_SUBMIT: '100000000', RATE_LIMIT_STATUS: '100000000', RATE_LIMIT_LOOKUP: '100000000',
+  }
+  const config = loadConfig(env)
+  initCertificateAuthority(config, { keyIterations: 1000, log: () => {} })
+  const withDb = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
+    const db = await openDatabase(config)
+    try {
+      return await fn(db)
+    } finally {
+      await db.destroy()
+    }
+  }
+  await withDb((db) => upsertOperator(db, undefined, { iin: OPERATOR_IIN, role: 'operator', surname: 'БЕНЧ', name: 'ОПЕРАТОР', actor: 'bench' }))
+  const token = createOperatorToken(deriveKey(loadServerSecret(config.secretFile), 'operator-token'), OPERATOR_IIN, 3600)
+  let child: ChildProcess | undefined
+  let output = ''
+  return {
+    dir, url, config, env, token, withDb,
+    async start() {
+      output = ''
+      child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+      child.stdout?.on('data', (d: Buffer) => (output += d.toString()))
+      child.stderr?.on('data', (d: Buffer) => (output += d.toString()))
+      for (;;) {
+        if (child.exitCode !== null) throw new Error(`server exited:\n${output}`)
+        try {
+          if ((await fetch(`${url}/api/v1/health`)).ok) return
+        } catch {
+          // starting
+        }
+        await new Promise((r) => setTimeout(r, 100))
+      }
+    },
+    async stop() {
+      const c = child
+      if (!c || c.exitCode !== null) return
+      const exited = new Promise((r) => c.once('exit', r))
+      c.kill('SIGTERM')
+      await exited
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
