@@ -23,6 +23,7 @@ import {
   listKeys,
   signSha256,
   storeCertificate,
+  type TokenCertificate,
 } from './pkcs11/objects.ts'
 import {
   listModuleTokens,
@@ -31,6 +32,7 @@ import {
   tokenStorageId,
   withToken,
   type ModuleConfig,
+  type TokenContext,
 } from './pkcs11/session.ts'
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64')
@@ -147,25 +149,37 @@ export interface TokenSignRequest {
  * take the first; the PWA always sends `certificateId`.
  */
 export function signCms(modules: readonly ModuleConfig[], request: TokenSignRequest): Uint8Array {
-  const storageIds = request.storageId ? [request.storageId] : listTokens(modules).map((t) => t.id)
+  const choose = (ctx: TokenContext): TokenCertificate | undefined =>
+    listCertificates(ctx)
+      .filter((c) => c.keyId && (!request.certificateId || c.id === request.certificateId))
+      .find((c) => matchesSignerParams(parseCertificate(c.der), request.signerParams))
+  const sign = (ctx: TokenContext, chosen: TokenCertificate): Uint8Array => {
+    const key = findPrivateKey(ctx, chosen.keyId as string)
+    return buildCms({
+      data: request.data,
+      detached: request.detached,
+      signer: parseCertificate(chosen.der),
+      keyAlgorithm: key.algorithm,
+      sign: (bytes) => signSha256(ctx, key, bytes),
+    })
+  }
+  const notFound = (): QoltanbaError => new QoltanbaError(ErrorCode.NotFound, 'No certificate on the token matches the signing request')
+  if (request.storageId) {
+    // One token named: one session, logged in, for both the choice and the signature.
+    const { module, serial } = resolve(modules, request.storageId)
+    return withToken(module, serial, { pin: request.pin }, (ctx) => {
+      const chosen = choose(ctx)
+      if (!chosen) throw notFound()
+      return sign(ctx, chosen)
+    })
+  }
+  // Otherwise look without logging in, and log in (spend a PIN attempt) only where a match is.
+  const storageIds = listTokens(modules).map((t) => t.id)
   if (storageIds.length === 0) throw new QoltanbaError(ErrorCode.TokenMissing, 'No token is present')
   for (const storageId of storageIds) {
     const { module, serial } = resolve(modules, storageId)
-    const chosen = withToken(module, serial, {}, (ctx) => {
-      const candidates = listCertificates(ctx).filter((c) => c.keyId && (!request.certificateId || c.id === request.certificateId))
-      return candidates.find((c) => matchesSignerParams(parseCertificate(c.der), request.signerParams))
-    })
-    if (!chosen) continue
-    return withToken(module, serial, { pin: request.pin }, (ctx) => {
-      const key = findPrivateKey(ctx, chosen.keyId as string)
-      return buildCms({
-        data: request.data,
-        detached: request.detached,
-        signer: parseCertificate(chosen.der),
-        keyAlgorithm: key.algorithm,
-        sign: (bytes) => signSha256(ctx, key, bytes),
-      })
-    })
+    const chosen = withToken(module, serial, {}, choose)
+    if (chosen) return withToken(module, serial, { pin: request.pin }, (ctx) => sign(ctx, chosen))
   }
-  throw new QoltanbaError(ErrorCode.NotFound, 'No certificate on the token matches the signing request')
+  throw notFound()
 }
