@@ -128,6 +128,14 @@ export const useContainersStore = defineStore('containers', () => {
     return (await useKeystore()).exportPkcs12(containerId, options)
   }
 
+  /** Every key of a container as PEM EncryptedPrivateKeyInfo (protected by the container password). */
+  async function exportEncryptedKeys(containerId: string): Promise<string> {
+    const instance = await useKeystore()
+    const { keys } = await instance.getContainer(containerId)
+    const pems = await Promise.all(keys.map((k) => instance.exportEncryptedKey(containerId, k.id)))
+    return pems.join('')
+  }
+
   /** Test signatures with every key of an unlocked container; true when all verify. */
   async function checkKeys(containerId: string): Promise<boolean> {
     const results = await (await useKeystore()).checkKeys(containerId)
@@ -175,6 +183,7 @@ export const useContainersStore = defineStore('containers', () => {
     remove,
     attachCertificate,
     exportPkcs12,
+    exportEncryptedKeys,
     checkKeys,
     retryAfterMs,
     setIdleLockMs,

@@ -79,6 +79,14 @@ test('create a container, reload, unlock, sign and verify', async ({ page }) => 
   await card.getByTestId('container-lock').click()
   await expect(card.getByTestId('container-lock-state')).toHaveText(/Locked/)
 
+  // No certificate yet: the backup is the encrypted PKCS#8, which needs no password to save.
+  await card.getByTestId('container-export').click()
+  const download = page.waitForEvent('download')
+  await page.getByTestId('export-dialog').getByTestId('export-key-pem').click()
+  const pem = readFileSync((await (await download).path())!, 'utf8')
+  expect(pem).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/)
+  await expect(page.getByTestId('certificates-notice')).toContainText('protected by the container password')
+
   await card.getByTestId('container-delete').click()
   const del = page.getByTestId('delete-dialog')
   await expect(del).toContainText('Without a backup copy')
