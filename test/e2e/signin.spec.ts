@@ -1,0 +1,61 @@
+/**
+ * Certificate sign-in in Chromium, in Kazakh and in Russian, against a real Registration Center
+ * (operator-fixtures.ts): a certificate issued by its CA is imported into a browser container
+ * (OpenSSL-made .p12), signs the server's challenge, the session survives a reload, sign out ends it.
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { test, expect, expectAccessible, pageHeading, type AppLocale } from './operator-fixtures.ts'
+
+const messages = (locale: AppLocale) =>
+  JSON.parse(readFileSync(join(import.meta.dirname, `../../src/i18n/locales/${locale}.json`), 'utf8')) as {
+    nav: Record<string, string>
+    signin: Record<string, string>
+  }
+
+const CASES: ReadonlyArray<{ locale: AppLocale; iin: string }> = [
+  { locale: 'kk', iin: '900101300017' },
+  { locale: 'ru', iin: '850315300019' },
+]
+
+const PASSWORD = 'Signin-e2e-2026'
+
+for (const { locale, iin } of CASES) {
+  test.describe(`sign-in (${locale})`, () => {
+    test.use({ appLocale: locale })
+
+    test('imports an auth certificate, signs in, keeps the session over a reload, signs out', async ({ page, consoleServer }) => {
+      const m = messages(locale)
+      const app = await consoleServer.submit(iin)
+      await consoleServer.approve(app.number)
+      const p12 = await consoleServer.pkcs12(app, 'auth', PASSWORD)
+
+      await page.goto(`${consoleServer.url}/certificates`)
+      await page.getByTestId('open-import').click()
+      const dialog = page.getByTestId('import-dialog')
+      await dialog.getByTestId('import-file').setInputFiles(p12)
+      await dialog.getByTestId('import-password').fill(PASSWORD)
+      await dialog.getByTestId('import-submit').click()
+      await dialog.getByTestId('import-result').getByTestId('import-close').click()
+
+      await page.goto(`${consoleServer.url}/signin`)
+      await expect(await pageHeading(page)).toHaveText(m.nav.signin as string)
+      const password = page.getByTestId('signin-password')
+      if (await password.isVisible()) await password.fill(PASSWORD)
+      await page.getByTestId('signin-submit').click()
+      const session = page.getByTestId('signin-session')
+      await expect(session).toContainText(m.signin.signed_in_heading as string)
+      await expect(session).toContainText(`IIN${iin}`)
+      await expectAccessible(page, 'signed in')
+
+      await page.reload()
+      await expect(page.getByTestId('signin-session')).toContainText(`IIN${iin}`)
+
+      await page.getByTestId('signin-signout').click()
+      await expect(page.getByTestId('signin-session')).toHaveCount(0)
+      await expect(page.getByTestId('signin-submit')).toBeVisible()
+      await page.reload()
+      await expect(page.getByTestId('signin-submit')).toBeVisible()
+    })
+  })
+}
