@@ -18,6 +18,9 @@ import {
   type SubmissionBody,
 } from '@/api/index.ts'
 
+/** Wait before sending the outbox again when the server did not answer. */
+const RETRY_MS = 30_000
+
 export const useApplicationsStore = defineStore('applications', () => {
   /** Applications the server accepted, newest first. */
   const applications = ref<ApplicationRecord[]>([])
@@ -48,15 +51,28 @@ export const useApplicationsStore = defineStore('applications', () => {
     loaded.value = true
   }
 
+  let retryTimer: ReturnType<typeof setTimeout> | null = null
+
   /** Sends what waits (no-op when nothing does); lists are refreshed afterwards. */
   async function flush(): Promise<FlushResult> {
     sending.value = true
     try {
-      return await box.value.flush()
+      const result = await box.value.flush()
+      // Online but the server did not answer: no 'online' event will come, so try again later.
+      if (result.waiting.length && listening) scheduleRetry()
+      return result
     } finally {
       sending.value = false
       await refresh()
     }
+  }
+
+  function scheduleRetry(): void {
+    if (retryTimer) return
+    retryTimer = setTimeout(() => {
+      retryTimer = null
+      if (navigator.onLine) void flush().catch(() => undefined)
+    }, RETRY_MS)
   }
 
   /**
@@ -129,6 +145,8 @@ export const useApplicationsStore = defineStore('applications', () => {
 
   function $reset(): void {
     if (listening) window.removeEventListener('online', onOnline)
+    if (retryTimer) clearTimeout(retryTimer)
+    retryTimer = null
     listening = false
     void box.value.close()
     client.value = createApiClient()

@@ -4,7 +4,7 @@
  * the operator API, and the wizard driven through the UI with language-independent selectors.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -48,12 +48,13 @@ export async function startJourneyServer(port: number): Promise<JourneyServer> {
   await admin.query(`CREATE DATABASE ${dbName}`)
   await admin.end()
   const dataDir = mkdtempSync(join(tmpdir(), 'qoltanba-journey-'))
+  const distDir = await privateCopyOfDist(dataDir)
   const url = `http://localhost:${port}`
   const env = {
     ...process.env,
     PORT: String(port),
     HOST: '127.0.0.1',
-    DIST_DIR: 'dist',
+    DIST_DIR: distDir,
     DATA_DIR: dataDir,
     DATABASE_URL: databaseUrl(dbName),
     PUBLIC_URL: url,
@@ -129,6 +130,21 @@ export async function startJourneyServer(port: number): Promise<JourneyServer> {
       rmSync(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * A copy of the built PWA: other suites may rebuild dist/ while this server runs (a build empties
+ * it first). The service worker is written last, so index.html + sw.js mean a finished build.
+ */
+async function privateCopyOfDist(dataDir: string): Promise<string> {
+  const deadline = Date.now() + 120_000
+  while (!(existsSync('dist/index.html') && existsSync('dist/sw.js'))) {
+    if (Date.now() > deadline) throw new Error('no built PWA in dist/ (run npm run build)')
+    await new Promise((resolve) => setTimeout(resolve, 500))
+  }
+  const target = join(dataDir, 'dist')
+  cpSync('dist', target, { recursive: true })
+  return target
 }
 
 /** Answers of the wizard. */
