@@ -13,3 +13,9 @@ declare const __APP_BUILD__: string
 interface WindowEventMap {
   'vite:preloadError': Event & { payload: unknown }
 }
+
+/** Precompiled message chunks (scripts/vite/locale-chunks.ts). */
+declare module 'virtual:qoltanba-locale/*' {
+  const messages: Record<string, unknown>
+  export default messages
+}

@@ -6,9 +6,10 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { createAppPinia } from './stores/index.ts'
 import { createAppRouter } from './router/index.ts'
-import { installI18n } from './i18n/index.ts'
+import { ensureAllMessages, installI18n } from './i18n/index.ts'
 import { captureInstallPrompt } from './composables/pwa-registration.ts'
 import { reloadOnStaleChunk } from './composables/stale-chunk.ts'
+import { afterFirstPaint } from './composables/after-paint.ts'
 import './styles/main.css'
 
 reloadOnStaleChunk()
@@ -22,3 +23,5 @@ await installI18n(app)
 app.use(router)
 await router.isReady()
 app.mount('#app')
+// The remaining messages once the page has painted (feature screens wait for them anyway).
+afterFirstPaint(() => void ensureAllMessages())

@@ -7,6 +7,7 @@ import { watch } from 'vue'
 import { useRegisterSW } from 'virtual:pwa-register/vue'
 import { usePwaStore, type BeforeInstallPromptEvent } from '@/stores/pwa.ts'
 import { useAppStore } from '@/stores/app.ts'
+import { afterFirstPaint } from './after-paint.ts'
 
 /** How often a long-lived page asks the server for a new service worker. */
 export const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000
@@ -19,15 +20,13 @@ async function checkForUpdate(swUrl: string, registration: ServiceWorkerRegistra
 }
 
 /**
- * Starts the service worker once the page has loaded, so precaching never competes with the
- * first paint. Call once, from the root component's setup.
+ * Starts the service worker after the first paint, so precaching never competes with it. Call once, from the root component's setup.
  */
 export function useServiceWorker(): void {
   if (!('serviceWorker' in navigator)) return
   const pwa = usePwaStore()
   const app = useAppStore()
-  if (document.readyState === 'complete') register(pwa, app)
-  else window.addEventListener('load', () => register(pwa, app), { once: true })
+  afterFirstPaint(() => register(pwa, app))
 }
 
 function register(pwa: ReturnType<typeof usePwaStore>, app: ReturnType<typeof useAppStore>): void {

@@ -1,18 +1,17 @@
 /**
- * vue-i18n setup. Messages are precompiled at build time by @intlify/unplugin-vue-i18n (no
- * runtime compiler, so a CSP without 'unsafe-eval' works) and each language is a lazy chunk:
- * only the chosen one is fetched before the first paint, and all are precached for offline use.
+ * vue-i18n setup. Messages are precompiled at build time (no runtime compiler, so a CSP without
+ * 'unsafe-eval' works) and each language is lazy: only the chosen language's shell messages are
+ * fetched before the first paint, the rest right after; all are precached for offline use.
  */
 import { createI18n } from 'vue-i18n'
 import { cldrPluralRule } from './plural.ts'
 import { DATE_OPTIONS, NUMBER_OPTIONS } from './intl-format.ts'
 import { LOCALE_STORAGE_KEY, resolveStartLocale, type AppLocale } from './locales.ts'
 import type { MessageSchema } from './schema.ts'
+import { loadMessages } from './messages.ts'
 
 export { APP_LOCALES, type AppLocale, isAppLocale } from './locales.ts'
 export { formatDate, formatNumber, type DateStyle, type NumberStyle } from './intl-format.ts'
-
-const loaders = import.meta.glob<{ default: MessageSchema }>('./locales/*.json')
 
 /** The app's single i18n instance (Composition API mode). */
 export const i18n = createI18n<[MessageSchema], AppLocale, false>({
@@ -29,11 +28,13 @@ export const i18n = createI18n<[MessageSchema], AppLocale, false>({
   numberFormats: { kk: NUMBER_OPTIONS, ru: NUMBER_OPTIONS, en: NUMBER_OPTIONS },
 })
 
-async function ensureMessages(locale: AppLocale): Promise<void> {
-  if (i18n.global.availableLocales.includes(locale)) return
-  const load = loaders[`./locales/${locale}.json`]
-  if (!load) throw new Error(`No messages for locale ${locale}`)
-  i18n.global.setLocaleMessage(locale, (await load()).default)
+const merge = (locale: AppLocale) => (messages: Record<string, unknown>) =>
+  i18n.global.mergeLocaleMessage(locale, messages as unknown as MessageSchema)
+
+/** Loads every message area of the current language (a no-op once loaded). */
+export function ensureAllMessages(): Promise<void> {
+  const locale = i18n.global.locale.value
+  return loadMessages(locale, 'rest', merge(locale))
 }
 
 /**
@@ -41,7 +42,7 @@ async function ensureMessages(locale: AppLocale): Promise<void> {
  * choice on this device.
  */
 export async function setLocale(locale: AppLocale, options: { remember?: boolean } = {}): Promise<void> {
-  await ensureMessages(locale)
+  await Promise.all([loadMessages(locale, 'shell', merge(locale)), loadMessages(locale, 'rest', merge(locale))])
   i18n.global.locale.value = locale
   document.documentElement.lang = locale
   if (options.remember !== false) {
@@ -64,8 +65,14 @@ export function startLocale(): AppLocale {
   return resolveStartLocale(stored, navigator.languages ?? [navigator.language])
 }
 
-/** Loads the start language before the first render, so no message keys ever flash. */
+/**
+ * Installs i18n with the start language's shell messages loaded, so no key ever flashes. Routes
+ * other than those marked `meta.shellMessages` wait for the rest of the messages (see router).
+ */
 export async function installI18n(app: import('vue').App): Promise<void> {
   app.use(i18n)
-  await setLocale(startLocale(), { remember: false })
+  const locale = startLocale()
+  await loadMessages(locale, 'shell', merge(locale))
+  i18n.global.locale.value = locale
+  document.documentElement.lang = locale
 }

@@ -14,7 +14,7 @@ test('the app opens, reloads and visits every top-level route offline', async ({
     }
     return urls
   })
-  for (const chunk of ['HomeView', 'CertificatesView', 'StatusView', 'SettingsView', 'RequestView', 'SignInView', 'OperatorView', '/kk-', '/ru-', '/en-']) {
+  for (const chunk of ['HomeView', 'CertificatesView', 'StatusView', 'SettingsView', 'RequestView', 'SignInView', 'OperatorView', '/kk-shell-', '/kk-rest-', '/ru-shell-', '/ru-rest-', '/en-shell-', '/en-rest-']) {
     expect(precached.some((url) => url.includes(chunk)), `${chunk} precached`).toBe(true)
   }
 
