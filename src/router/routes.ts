@@ -1,12 +1,18 @@
 /**
  * The app's routes. Every view is a lazy chunk (precached by the service worker, so offline
  * navigation works). To add a screen: add one entry here with `meta.titleKey` pointing to a
- * translated title; the title, the announcement and the focus move follow automatically.
+ * translated title; the title, the announcement and the focus move follow automatically. Set
+ * `meta.shellMessages` only if the screen uses nothing but the shell's message areas.
  */
 import type { RouteRecordRaw } from 'vue-router'
 
 export const routes: RouteRecordRaw[] = [
-  { path: '/', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { titleKey: 'nav.home' } },
+  {
+    path: '/',
+    name: 'home',
+    component: () => import('@/views/HomeView.vue'),
+    meta: { titleKey: 'nav.home', shellMessages: true },
+  },
   {
     path: '/certificates',
     name: 'certificates',
@@ -58,6 +64,6 @@ export const routes: RouteRecordRaw[] = [
     path: '/:pathMatch(.*)*',
     name: 'not-found',
     component: () => import('@/views/NotFoundView.vue'),
-    meta: { titleKey: 'not_found.title' },
+    meta: { titleKey: 'not_found.title', shellMessages: true },
   },
 ]
