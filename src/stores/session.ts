@@ -5,7 +5,7 @@
  */
 import { ref, shallowRef } from 'vue'
 import { defineStore } from 'pinia'
-import { createAuthClient, type AuthClient, type SessionView } from '@/api/auth-client.ts'
+import { createAuthClient, type AuthClient, type MyApplication, type MyCertificate, type SessionView } from '@/api/auth-client.ts'
 import type { Signer } from '@/agents/signer.ts'
 
 /** clientAuth: NCALayer shows only authentication keys with this filter. */
@@ -35,13 +35,31 @@ export const useSessionStore = defineStore('session', () => {
   const error = ref<string | null>(null)
   /** True while signing in or out. */
   const busy = ref(false)
+  /** The personal cabinet: my certificates and applications as the server knows them. */
+  const certificates = ref<MyCertificate[]>([])
+  const applications = ref<MyApplication[]>([])
   const client = shallowRef<AuthClient>(createAuthClient())
+
+  /** Loads the cabinet lists for the signed-in person (empty when signed out). */
+  async function loadCabinet(): Promise<void> {
+    if (!session.value) {
+      certificates.value = []
+      applications.value = []
+      return
+    }
+    try {
+      ;[certificates.value, applications.value] = await Promise.all([client.value.myCertificates(), client.value.myApplications()])
+    } catch (e) {
+      error.value = codeOf(e)
+    }
+  }
 
   /** Reads the current session from the server (a reload keeps the cookie). */
   async function refresh(): Promise<void> {
     try {
       session.value = await client.value.session()
       error.value = null
+      await loadCabinet()
     } catch (e) {
       error.value = codeOf(e)
     } finally {
@@ -65,6 +83,7 @@ export const useSessionStore = defineStore('session', () => {
         ...(choice.locale ? { locale: choice.locale } : {}),
       })
       session.value = await client.value.login(cms)
+      await loadCabinet()
       return true
     } catch (e) {
       error.value = codeOf(e)
@@ -82,6 +101,7 @@ export const useSessionStore = defineStore('session', () => {
       await client.value.logout()
       session.value = null
       error.value = null
+      await loadCabinet()
     } catch (e) {
       error.value = codeOf(e)
     } finally {
@@ -96,11 +116,13 @@ export const useSessionStore = defineStore('session', () => {
 
   function $reset(): void {
     session.value = null
+    certificates.value = []
+    applications.value = []
     checked.value = false
     error.value = null
     busy.value = false
   }
 
-  return { session, checked, error, busy, refresh, signIn, signOut, useClient, $reset }
+  return { session, checked, error, busy, certificates, applications, refresh, loadCabinet, signIn, signOut, useClient, $reset }
 })
 

@@ -1,7 +1,8 @@
 /**
  * Certificate sign-in in Chromium, in Kazakh and in Russian, against a real Registration Center
  * (operator-fixtures.ts): a certificate issued by its CA is imported into a browser container
- * (OpenSSL-made .p12), signs the server's challenge, the session survives a reload, sign out ends it.
+ * (OpenSSL-made .p12), signs the server's challenge, the cabinet lists the holder's certificates
+ * and application, the session survives a reload, sign out ends it.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -46,6 +47,9 @@ for (const { locale, iin } of CASES) {
       const session = page.getByTestId('signin-session')
       await expect(session).toContainText(m.signin.signed_in_heading as string)
       await expect(session).toContainText(`IIN${iin}`)
+      // The cabinet: the server's view of my certificates (both issued ones) and my application.
+      await expect(page.getByTestId('cabinet-certificates').getByRole('listitem')).toHaveCount(2)
+      await expect(page.getByTestId('cabinet-applications')).toContainText(app.number)
       await expectAccessible(page, 'signed in')
 
       await page.reload()
