@@ -16,6 +16,7 @@ import { registerStatic } from './http/static.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { openApiRoutes } from './http/openapi.ts'
 import { healthRoutes } from './routes/health.ts'
+import { clientConfigRoutes } from './routes/client-config.ts'
 import { profileRoutes } from './profiles/routes.ts'
 import { JsonFileRegistry, type PersonRegistry } from './registry/registry.ts'
 import { personRoutes } from './registry/routes.ts'
@@ -105,6 +106,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   })
   const window = config.rateLimit.windowMs
   await app.register(healthRoutes)
+  await app.register(clientConfigRoutes, { kiosk: config.kiosk })
   await app.register(openApiRoutes)
   await app.register(profileRoutes)
   await app.register(personRoutes, { registry: ctx.registry, rateLimit: { max: config.rateLimit.lookupMax, timeWindow: window } })

@@ -67,6 +67,20 @@ export interface ServerConfig {
   /** Maximum request body in bytes. */
   readonly bodyLimit: number
   readonly rateLimit: RateLimitConfig
+  /** Kiosk deployment (KIOSK, KIOSK_HOSTS, KIOSK_IDLE_SECONDS, KIOSK_WARN_SECONDS). */
+  readonly kiosk: KioskConfig
+}
+
+/** Kiosk mode as the deployment sets it; see server/routes/client-config.ts and docs/kiosk.md. */
+export interface KioskConfig {
+  /** KIOSK=1: every client of this server is a kiosk. */
+  readonly all: boolean
+  /** KIOSK_HOSTS: host names (Host header, lower case, no port) whose clients are kiosks. */
+  readonly hosts: readonly string[]
+  /** Quiet time before the idle warning (KIOSK_IDLE_SECONDS, default 120). */
+  readonly idleSeconds: number
+  /** Countdown of the idle warning (KIOSK_WARN_SECONDS, default 30, at least 20: WCAG 2.2.1). */
+  readonly warnSeconds: number
 }
 
 export class ConfigError extends Error {
@@ -184,6 +198,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     windowMs: positiveInt(env, 'RATE_LIMIT_WINDOW_MS', 60_000, problems),
   }
 
+  const kioskFlag = env.KIOSK?.trim().toLowerCase()
+  if (kioskFlag && !['1', '0', 'true', 'false'].includes(kioskFlag)) problems.push(`KIOSK must be 1 or 0, got "${env.KIOSK}"`)
+  const kiosk: KioskConfig = {
+    all: kioskFlag === '1' || kioskFlag === 'true',
+    hosts: (env.KIOSK_HOSTS ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean),
+    idleSeconds: positiveInt(env, 'KIOSK_IDLE_SECONDS', 120, problems),
+    warnSeconds: positiveInt(env, 'KIOSK_WARN_SECONDS', 30, problems),
+  }
+  if (kiosk.warnSeconds < 20) problems.push(`KIOSK_WARN_SECONDS must be at least 20 (time to extend a session), got ${kiosk.warnSeconds}`)
+
   if (problems.length) throw new ConfigError(problems)
   return {
     port,
@@ -201,5 +225,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy,
     bodyLimit,
     rateLimit,
+    kiosk,
   }
 }
