@@ -48,7 +48,8 @@ export async function revokeStoredCertificate(certificate: CertificateView, reas
   }
   const revokedAt = change?.revokedAt ? Date.parse(change.revokedAt) : Date.now()
   await keystore.setCertificateRevoked(certificate.id, revokedAt)
-  await containers.refresh()
+  // The caller refreshes the list once it has recorded the outcome: refreshing here would show
+  // "already revoked" before the result page.
   return { serial: certificate.summary.serialNumber, reason, revokedAt }
 }
 

@@ -1,0 +1,204 @@
+/**
+ * The operator console in Chromium, in Kazakh and in Russian, against a real Registration Center
+ * (operator-fixtures.ts): sign in with the CLI token, find applications made by OpenSSL, check the
+ * requests, approve one and reject one; look certificates up and hold, release and revoke them —
+ * by keyboard where a desk operator would, checked with axe, and verified on the server and by
+ * `openssl ocsp`.
+ */
+import { execFileSync } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { OPERATOR_IIN, test, expect, expectAccessible, pageHeading, type AppLocale, type ConsoleServer } from './operator-fixtures.ts'
+import type { Page } from '@playwright/test'
+
+type Messages = Record<string, Record<string, unknown>>
+const messages = (locale: AppLocale): Messages =>
+  JSON.parse(readFileSync(join(import.meta.dirname, `../../src/i18n/locales/${locale}.json`), 'utf8')) as Messages
+
+/** A message by dotted key, with {name} placeholders filled. */
+function text(m: Messages, key: string, values: Record<string, string> = {}): string {
+  const raw = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], m)
+  if (typeof raw !== 'string') throw new Error(`no message ${key}`)
+  return raw.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `{${name}}`)
+}
+
+/** Opens the console on the server and signs in with the token, by keyboard. */
+async function signIn(page: Page, server: ConsoleServer, m: Messages): Promise<void> {
+  await page.goto(`${server.url}/operator`)
+  await expect(await pageHeading(page)).toHaveText(text(m, 'operator.signin.title'))
+  await page.getByTestId('operator-token').fill(server.token)
+  await page.getByTestId('operator-token').press('Enter')
+  await expect(await pageHeading(page)).toHaveText(text(m, 'operator.queue.title'))
+}
+
+/** Status of a certificate on the server. */
+async function serverStatus(server: ConsoleServer, serial: string) {
+  const { certificates } = await server.operatorGet<{ certificates: Array<{ status: string; revocationReason: number | null }> }>(`/api/v1/operator/certificates?serial=${serial}`)
+  return certificates[0]
+}
+
+const CASES: ReadonlyArray<{ locale: AppLocale; approveIin: string; rejectIin: string }> = [
+  { locale: 'kk', approveIin: '850315300019', rejectIin: '920722400013' },
+  { locale: 'ru', approveIin: '781104300019', rejectIin: '010203600014' },
+]
+
+for (const { locale, approveIin, rejectIin } of CASES) {
+  test.describe(`operator console (${locale})`, () => {
+    test.use({ appLocale: locale })
+    const m = messages(locale)
+
+    test('sign in, approve one application and reject another', async ({ page, consoleServer: server }) => {
+      test.setTimeout(120_000)
+      const toApprove = await server.submit(approveIin)
+      const toReject = await server.submit(rejectIin)
+
+      // A wrong token: the problem is announced, focused and shown at the field.
+      await page.goto(`${server.url}/operator`)
+      await page.getByTestId('operator-token').fill('qot1.bad.token')
+      await page.getByTestId('operator-token-submit').click()
+      await expect(page.getByTestId('error-summary')).toBeFocused()
+      await expect(page.getByTestId('error-summary')).toContainText(text(m, 'errors.ERR_UNAUTHORIZED'))
+      await expectAccessible(page, 'sign-in with an error')
+
+      await page.getByTestId('operator-token').fill(server.token)
+      await page.getByTestId('operator-token').press('Enter')
+      await expect(await pageHeading(page)).toHaveText(text(m, 'operator.queue.title'))
+      await expect(page.getByTestId('operator-who')).toContainText(OPERATOR_IIN)
+      // The queue shows submitted applications, newest first.
+      const rows = page.getByTestId('queue-row')
+      await expect(rows.filter({ hasText: toApprove.number })).toHaveCount(1)
+      await expect(rows.filter({ hasText: toReject.number })).toHaveCount(1)
+      await expectAccessible(page, 'queue')
+
+      // Search by application number, open it by keyboard.
+      await page.getByTestId('queue-search').fill(toApprove.number.replace(/(\d{4})(?=\d)/g, '$1 '))
+      await page.getByTestId('queue-search').press('Enter')
+      await expect(rows).toHaveCount(1)
+      await rows.getByTestId('queue-open').focus()
+      await page.keyboard.press('Enter')
+      await expect(await pageHeading(page)).toHaveText(text(m, 'operator.application.title', { number: toApprove.number }))
+      await expect(page.getByTestId('application-iin')).toHaveText(approveIin)
+      const requests = page.getByTestId('request-row')
+      await expect(requests).toHaveCount(2)
+      await expect(requests.nth(0).getByTestId('request-key')).toHaveText('RSA 2048')
+      await expect(requests.nth(1).getByTestId('request-key')).toHaveText('ECDSA P-256')
+      for (const i of [0, 1]) await expect(requests.nth(i).getByTestId('request-signature')).toHaveText(text(m, 'operator.application.signature_valid'))
+      await expectAccessible(page, 'application detail')
+
+      await page.getByTestId('decision-approve').click()
+      await expect(page.getByTestId('decision-result')).toHaveText(text(m, 'operator.decision.approved'))
+      await expect(page.getByTestId('decision-result')).toBeFocused()
+      await expect(page.getByTestId('application-status')).toHaveText(text(m, 'operator.status.issued'))
+      await expect(page.getByTestId('application-certificate')).toHaveCount(2)
+      const approved = await server.operatorGet<{ status: string; certificates: unknown[] }>(`/api/v1/operator/applications/${toApprove.number}`)
+      expect(approved.status).toBe('issued')
+      expect(approved.certificates).toHaveLength(2)
+
+      // Back to the queue; find the other by IIN and reject it with a reason.
+      await page.getByRole('link', { name: text(m, 'operator.application.back') }).click()
+      await page.getByTestId('queue-search').fill(rejectIin)
+      await page.getByTestId('queue-search-submit').click()
+      await expect(rows.filter({ hasText: toReject.number })).toHaveCount(1)
+      await expect(rows).toHaveCount(1)
+      await rows.getByTestId('queue-open').click()
+      await expect(page.getByTestId('application-number')).toHaveText(toReject.number)
+      await page.getByTestId('decision-reject-start').click()
+      await expect(page.getByTestId('reject-reason')).toBeFocused()
+      await page.getByTestId('decision-reject').click()
+      await expect(page.getByTestId('error-summary')).toBeFocused()
+      await expect(page.getByTestId('error-summary')).toContainText(text(m, 'operator.decision.reason_required'))
+      await expectAccessible(page, 'reject with an error')
+      const reason = locale === 'kk' ? 'Жеке куәлік көрсетілмеді' : 'Не предъявлено удостоверение личности'
+      await page.getByTestId('reject-reason').fill(reason)
+      await page.getByTestId('decision-reject').click()
+      await expect(page.getByTestId('decision-result')).toHaveText(text(m, 'operator.decision.rejected'))
+      await expect(page.getByTestId('application-rejection')).toHaveText(reason)
+      const rejected = await server.operatorGet<{ status: string; rejectionReason: string }>(`/api/v1/operator/applications/${toReject.number}`)
+      expect(rejected).toMatchObject({ status: 'rejected', rejectionReason: reason })
+      // The applicant sees the same reason with the access code.
+      const applicant = await fetch(`${server.url}/api/v1/applications/${toReject.number}`, { headers: { 'x-access-code': toReject.accessCode } })
+      expect(await applicant.json()).toMatchObject({ status: 'rejected', rejectionReason: reason })
+
+      // Decided applications leave the default queue.
+      await page.getByTestId('operator-signout').click()
+      await expect(page.getByTestId('operator-signin')).toBeVisible()
+    })
+
+    test('look certificates up, suspend, resume and revoke them', async ({ page, consoleServer: server }) => {
+      test.setTimeout(120_000)
+      const holder = await server.submit(approveIin)
+      await server.approve(holder.number)
+      const { certificates } = await server.certificates(holder)
+      const auth = certificates.find((c) => c.purpose === 'auth')!
+      const sign = certificates.find((c) => c.purpose === 'sign')!
+
+      await signIn(page, server, m)
+      await page.getByRole('link', { name: text(m, 'operator.nav_certificates'), exact: true }).click()
+      await expect(await pageHeading(page)).toHaveText(text(m, 'operator.certificates.title'))
+      // Garbage is refused at the field.
+      await page.getByTestId('certificate-search').fill('not a serial!')
+      await page.getByTestId('certificate-search-submit').click()
+      await expect(page.getByTestId('error-summary')).toContainText(text(m, 'operator.certificates.search_invalid'))
+
+      // By serial, as people copy it (upper case with colons).
+      await page.getByTestId('certificate-search').fill(auth.serial.toUpperCase().match(/../g)!.join(':'))
+      await page.getByTestId('certificate-search').press('Enter')
+      const found = page.getByTestId('lookup-certificate')
+      await expect(found).toHaveCount(1)
+      const item = found.first()
+      await expect(item.getByTestId('lookup-status')).toHaveText(text(m, 'operator.certificate_status.good'))
+      await expectAccessible(page, 'certificate lookup')
+
+      await item.getByTestId('lookup-hold').click()
+      await expect(item.getByTestId('lookup-status')).toHaveText(text(m, 'operator.certificate_status.hold'))
+      expect(await serverStatus(server, auth.serial)).toMatchObject({ status: 'hold', revocationReason: 6 })
+      await item.getByTestId('lookup-release').click()
+      await expect(item.getByTestId('lookup-status')).toHaveText(text(m, 'operator.certificate_status.good'))
+      expect(await serverStatus(server, auth.serial)).toMatchObject({ status: 'good', revocationReason: null })
+
+      // By IIN: both of the holder's certificates; revoke the signing one with a reason.
+      await page.getByTestId('certificate-search').fill(approveIin)
+      await page.getByTestId('certificate-search-submit').click()
+      const signItem = page.locator(`[data-testid="lookup-certificate"][data-serial="${sign.serial}"]`)
+      await expect(signItem).toBeVisible()
+      await expect(page.locator(`[data-testid="lookup-certificate"][data-serial="${auth.serial}"]`)).toBeVisible()
+      await signItem.getByTestId('lookup-revoke-start').click()
+      await expect(signItem.getByTestId('lookup-reason')).toBeFocused()
+      await signItem.getByTestId('lookup-revoke-confirm').click()
+      await expect(signItem).toContainText(text(m, 'operator.certificates.reason_required'))
+      expect(await serverStatus(server, sign.serial)).toMatchObject({ status: 'good' })
+      await signItem.getByTestId('lookup-reason').selectOption('keyCompromise')
+      await signItem.getByTestId('lookup-revoke-confirm').click()
+      await expect(signItem.getByTestId('lookup-status')).toHaveText(text(m, 'operator.certificate_status.revoked'))
+      await expect(signItem.getByTestId('lookup-revocation')).toContainText(text(m, 'revoke.reasons.key_compromise.label'))
+      await expect(signItem.getByTestId('lookup-revoke-start')).toHaveCount(0)
+      expect(await serverStatus(server, sign.serial)).toMatchObject({ status: 'revoked', revocationReason: 1 })
+      await expectAccessible(page, 'after revocation')
+
+      // OpenSSL, asking the server's OCSP responder, agrees.
+      const certFile = join(server.dataDir, `${sign.serial}.pem`)
+      writeFileSync(certFile, sign.pem)
+      const [issuing, root, ocsp] = [await server.caFile('issuing'), await server.caFile('root'), await server.caFile('ocsp')]
+      const out = execFileSync('openssl', ['ocsp', '-issuer', issuing, '-cert', certFile, '-url', `http://127.0.0.1:${server.port}/ocsp`, '-CAfile', root, '-VAfile', ocsp], { stdio: ['ignore', 'pipe', 'pipe'] }).toString()
+      expect(out).toContain(': revoked')
+      expect(out).toContain('Reason: keyCompromise')
+    })
+
+    test('phone layout: the queue and the lookup fit 360 px', async ({ browser, consoleServer: server }) => {
+      const context = await browser.newContext({ viewport: { width: 360, height: 740 } })
+      await context.addInitScript((l) => localStorage.setItem('qoltanba.locale', l), locale)
+      const page = await context.newPage()
+      await server.submit(rejectIin)
+      await signIn(page, server, m)
+      await expect(page.getByTestId('queue-row').first()).toBeVisible()
+      const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
+      expect(await overflow()).toBeLessThanOrEqual(0)
+      await page.getByRole('link', { name: text(m, 'operator.nav_certificates'), exact: true }).click()
+      await page.getByTestId('certificate-search').fill(approveIin)
+      await page.getByTestId('certificate-search').press('Enter')
+      await expect(page.getByTestId('lookup-certificate').first()).toBeVisible()
+      expect(await overflow()).toBeLessThanOrEqual(0)
+      await context.close()
+    })
+  })
+}
