@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   if (process.argv.includes('--build-if-needed')) await buildIfNeeded(config.distDir)
   const db = await openDatabase(config)
   // First start on an empty DATA_DIR creates a development CA and says so loudly.
-  const ca = await ensureCertificateAuthority(config, db)
+  const ca = await ensureCertificateAuthority(config, db, { demoOperator: true })
   const app = await buildApp(config, { db, ca })
   const sweep = async () => {
     try {

@@ -2,6 +2,7 @@
  * The loaded certificate authority: hierarchy + CRL publisher + OCSP responder, recorded in the
  * database (ca_authorities) so a database can never silently be served by another CA.
  */
+import { join } from 'node:path'
 import type { ServerConfig } from '../config.ts'
 import type { Db } from '../db/schema.ts'
 import { CrlPublisher, type CrlOptions } from './crl.ts'
@@ -30,6 +31,8 @@ export interface CertificateAuthority extends IssuingCa, StatusListener {
 export interface LoadOptions {
   readonly crl?: CrlOptions
   readonly ocsp?: OcspOptions
+  /** Start building the first CRL at once (default true). */
+  readonly warmCrl?: boolean
 }
 
 function dnOf(nameDer: Buffer): string {
@@ -75,6 +78,9 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
   }
   const crl = new CrlPublisher(db, hierarchy.issuing, options.crl)
   const ocsp = new OcspResponder(db, hierarchy.issuing, hierarchy.ocsp, options.ocsp)
+  // Build the first CRL in the background: with many revoked certificates the full read takes
+  // a while, and the first GET /crl should not be the one waiting for it.
+  if (options.warmCrl !== false) crl.regenerate().catch((e: unknown) => console.error('initial CRL generation failed', e))
   return {
     hierarchy,
     publicUrl: config.publicUrl,
@@ -112,15 +118,27 @@ const BANNER = (dir: string, passphraseFile: boolean) => [
 export async function ensureCertificateAuthority(
   config: CaConfig & Partial<Pick<ServerConfig, 'databaseUrl'>>,
   db: Db,
-  options: LoadOptions & Pick<InitOptions, 'keyIterations' | 'log'> = {},
+  options: LoadOptions & Pick<InitOptions, 'keyIterations' | 'log'> & {
+    /** With a new development hierarchy, also create a demo operator and its PKCS#12 (npm start does). */
+    readonly demoOperator?: boolean
+  } = {},
 ): Promise<CertificateAuthority> {
   const log = options.log ?? ((line: string) => console.warn(line))
+  let created = false
   if (!hierarchyExists(config)) {
     initCertificateAuthority(config, { development: true, ...(options.keyIterations ? { keyIterations: options.keyIterations } : {}), log })
     for (const line of BANNER(caDir(config), !config.caKeyPassphrase && !config.pkcs11)) log(line)
+    created = true
   }
   const ca = await loadCertificateAuthority(config, db, options)
   if (ca.development) log(`WARNING: this server runs a DEVELOPMENT CA (${caDir(config)}); do not use its certificates in production.`)
+  if (created && options.demoOperator) {
+    const { createOperatorCredential, DEMO_OPERATOR } = await import('./operator-credential.ts')
+    const cred = await createOperatorCredential(db, ca, undefined, { ...DEMO_OPERATOR, out: join(config.dataDir, 'demo-operator.p12'), actor: 'system' })
+    log(`   Demo operator (IIN ${cred.iin}, ${DEMO_OPERATOR.surname} ${DEMO_OPERATOR.name}): certificate and key in ${cred.p12Path}`)
+    log(`   its PKCS#12 password is in ${cred.passwordPath ?? '(given)'} (mode 0600); get an API token with \`qoltanba operator token --iin ${cred.iin}\``)
+    log('')
+  }
   return ca
 }
 

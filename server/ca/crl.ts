@@ -46,7 +46,7 @@ export class CrlPublisher {
   private lastFull = 0
   private readonly fullResyncMs: number
   private running: Promise<PublishedCrl> | undefined
-  private again = false
+  private queued: Promise<PublishedCrl> | undefined
   private debounce: NodeJS.Timeout | undefined
   private refresh: NodeJS.Timeout | undefined
   private closed = false
@@ -67,7 +67,8 @@ export class CrlPublisher {
   async current(): Promise<PublishedCrl> {
     const p = this.published
     if (p && p.nextUpdate.getTime() > Date.now()) return p
-    return this.regenerate()
+    // A run already in progress (e.g. the warm-up at start) will do: no need to queue another.
+    return this.running ?? this.regenerate()
   }
 
   /** Asks for a new CRL soon (after a revocation, hold or release). */
@@ -81,28 +82,32 @@ export class CrlPublisher {
     this.debounce.unref()
   }
 
-  /** Waits until a pending (debounced) regeneration has happened. */
+  /** Waits until a pending (debounced or queued) regeneration has happened. */
   async flush(): Promise<PublishedCrl> {
     if (this.debounce) {
       clearTimeout(this.debounce)
       this.debounce = undefined
       return this.regenerate()
     }
-    return this.running ?? this.current()
+    return this.queued ?? this.running ?? this.current()
   }
 
-  /** Regenerates now; concurrent calls share one run, and a call during a run schedules one more. */
+  /**
+   * Regenerates now. A call during a run gets the NEXT run (which sees the change that caused
+   * the call), shared by every caller until it starts.
+   */
   regenerate(): Promise<PublishedCrl> {
     if (this.running) {
-      this.again = true
-      return this.running
+      this.queued ??= this.running
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = undefined
+          return this.regenerate()
+        })
+      return this.queued
     }
     const run = this.build().finally(() => {
       this.running = undefined
-      if (this.again && !this.closed) {
-        this.again = false
-        void this.regenerate().catch((e: unknown) => console.error('CRL regeneration failed', e))
-      }
     })
     this.running = run
     return run

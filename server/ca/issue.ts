@@ -35,6 +35,8 @@ export interface IssueInput {
   readonly validityDays?: number
   /** Defaults to now (whole seconds). */
   readonly notBefore?: Date
+  /** The subject Name DER when the caller built it already (saves a second pkijs build). */
+  readonly subjectName?: Uint8Array
 }
 
 export interface IssuedCertificate {
@@ -84,7 +86,7 @@ export function issueCertificateSync(ca: IssuingCa, input: IssueInput): IssuedCe
   const days = input.validityDays ?? input.profile.validityDays[input.storage ?? 'file']
   const wanted = new Date(notBefore.getTime() + days * DAY)
   const notAfter = wanted > issuing.notAfter ? issuing.notAfter : wanted
-  const subject = Buffer.from(buildName(input.subject).toSchema().toBER(false))
+  const subject = input.subjectName ? Buffer.from(input.subjectName) : Buffer.from(buildName(input.subject).toSchema().toBER(false))
   const template = input.profile.certificates[input.purpose]
   const keyType = createPublicKey({ key: spki, format: 'der', type: 'spki' }).asymmetricKeyType === 'rsa' ? 'RSA' : 'EC'
   const extensions = [

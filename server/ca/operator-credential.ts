@@ -32,6 +32,9 @@ export const OPERATOR_PROFILE: Pick<CertificateProfile, 'id' | 'certificates' | 
   validityDays: { browser: 365, file: 365, token: 365 },
 }
 
+/** The demo operator a new development CA creates (a fictitious person from the demo registry). */
+export const DEMO_OPERATOR = { iin: '920722400013', surname: 'СӘТБАЕВА', name: 'ӘЙГЕРІМ', patronymic: 'ҚАНАТҚЫЗЫ', role: 'admin' } as const
+
 export interface OperatorCredentialInput {
   readonly iin: string
   readonly role?: OperatorRole

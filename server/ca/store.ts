@@ -21,9 +21,11 @@ const MAX_SERIAL_ATTEMPTS = 5
 
 /** Issues a certificate and inserts it into `certificates` inside `trx`, with its audit row. */
 export async function issueAndRecord(trx: Tx | Db, ca: IssuingCa, input: IssueInput, fields: RecordFields): Promise<IssuedCertificate> {
-  const name = describeName(buildName(input.subject))
+  const rdn = buildName(input.subject)
+  const name = describeName(rdn)
+  const withName = { ...input, subjectName: new Uint8Array(rdn.toSchema().toBER(false)) }
   for (let attempt = 0; attempt < MAX_SERIAL_ATTEMPTS; attempt++) {
-    const issued = issueCertificateSync(ca, input)
+    const issued = issueCertificateSync(ca, withName)
     const inserted = await trx
       .insertInto('certificates')
       .values({

@@ -56,10 +56,13 @@ export async function pkiEndpoints(app: FastifyInstance, opts: PkiEndpointOption
     return reply.type('application/pkix-crl').send(crl.der)
   })
 
+  // The CA once loaded, so the OCSP hot path does not await the provider on every request.
+  let loaded: CertificateAuthority | undefined
+  const authority = async () => (loaded ??= await opts.getCa())
   const post = async (req: { body: unknown }, reply: FastifyReply) => {
-    const ca = await opts.getCa()
+    const ca = loaded ?? (await authority())
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)
-    const answer = await ca.ocsp.respond(body)
+    const answer = ca.ocsp.tryCached(body) ?? (await ca.ocsp.respond(body))
     return sendOcsp(reply, answer.der, answer.maxAge, false)
   }
   app.post('/ocsp', post)
@@ -74,8 +77,8 @@ export async function pkiEndpoints(app: FastifyInstance, opts: PkiEndpointOption
     } catch {
       return sendOcsp(reply, MALFORMED, 0, true)
     }
-    const ca = await opts.getCa()
-    const answer = await ca.ocsp.respond(der)
+    const ca = loaded ?? (await authority())
+    const answer = ca.ocsp.tryCached(der) ?? (await ca.ocsp.respond(der))
     return sendOcsp(reply, answer.der, answer.maxAge, true)
   })
   // A body that is too large or unreadable on /ocsp is still answered in OCSP, not JSON.

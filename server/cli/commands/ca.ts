@@ -33,7 +33,7 @@ export const commands: CliCommand[] = [
       initCertificateAuthority({ ...config, caKeyAlgorithm: algorithm as CaKeyAlgorithm }, { development, log: (l) => ctx.out(l) })
       // Record it in the database now, so a mismatch (another CA's database) shows here, not at start.
       await ctx.withDatabase(async (db) => {
-        const ca = await loadCertificateAuthority(config, db)
+        const ca = await loadCertificateAuthority(config, db, { warmCrl: false })
         ctx.out(`root CA:    ${config.publicUrl}/ca/root.crt`)
         ctx.out(`issuing CA: ${config.publicUrl}/ca/issuing.crt  CRL: ${config.publicUrl}/crl/issuing.crl  OCSP: ${config.publicUrl}/ocsp`)
         ca.close()
@@ -65,7 +65,7 @@ export const commands: CliCommand[] = [
         return 1
       }
       const cred = await ctx.withDatabase(async (db) => {
-        const ca = await loadCertificateAuthority(config, db)
+        const ca = await loadCertificateAuthority(config, db, { warmCrl: false })
         try {
           return await createOperatorCredential(db, ca, ctx.registry(), {
             iin, role, out, actor: CLI_ACTOR,

@@ -26,7 +26,7 @@ describe('CA command line', () => {
   })
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('refuses a production init without a passphrase, then creates a development hierarchy once', async () => {
+  it('refuses a production init without a passphrase, then creates a development hierarchy once', { timeout: 240_000 }, async () => {
     const refused = await run('ca', 'init')
     expect(refused.code).toBe(2)
     expect(refused.err).toContain('CA_KEY_PASSPHRASE')
@@ -46,7 +46,7 @@ describe('CA command line', () => {
     expect(again.err).toContain('already exists')
   })
 
-  it('creates an operator with a PKCS#12 that OpenSSL opens and verifies', async () => {
+  it('creates an operator with a PKCS#12 that OpenSSL opens and verifies', { timeout: 240_000 }, async () => {
     const out = join(dir, 'op.p12')
     const r = await run('operator', 'create', '--iin', '900101300017', '--out', out, '--surname', 'Операторова', '--name', 'Айгерім')
     expect(r.code, r.err).toBe(0)
