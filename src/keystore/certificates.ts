@@ -55,31 +55,51 @@ export function certificateBelongsTo(certificate: Uint8Array, spki: Uint8Array):
 }
 
 /**
- * Stores an issued certificate (DER or PEM) in the container whose key it certifies.
+ * Stores an issued certificate (DER or PEM) in the container whose key it certifies, with the
+ * issuing CA certificates (`chain`, DER or PEM) in the same transaction, so CMS signatures
+ * carry the chain.
  * @throws ERR_KEY_MISMATCH when no key of the container matches, ERR_MALFORMED, ERR_NOT_FOUND.
  */
-export async function attachCertificate(ctx: KeystoreContext, containerId: string, certificate: Uint8Array): Promise<CertificateRecord> {
-  let der: Uint8Array
-  try {
-    der = decodeDerOrPem(certificate)
-  } catch (e) {
-    throw asMalformed(e, 'Certificate')
-  }
+export async function attachCertificate(
+  ctx: KeystoreContext,
+  containerId: string,
+  certificate: Uint8Array,
+  chain: readonly Uint8Array[] = [],
+): Promise<CertificateRecord> {
+  const der = decodeCertificate(certificate)
   const summary = await summarizeCertificate(der, ctx.crypto)
+  const chainDers = chain.map(decodeCertificate)
+  const chainSummaries = await Promise.all(chainDers.map((c) => summarizeCertificate(c, ctx.crypto)))
   const keys = await ctx.db.run((db) => db.getAllFromIndex('keys', 'byContainer', containerId))
   const key = keys.find((k) => certificateBelongsTo(der, k.spki))
   if (!key) {
     if (keys.length === 0) throw notFound(containerId)
     throw new QoltanbaError(ErrorCode.KeyMismatch, 'The certificate is not for a key of this container')
   }
-  const record: CertificateRecord = { id: `${containerId}:${summary.fingerprintSha256}`, containerId, keyId: key.id, der, summary, addedAt: Date.now() }
+  const now = Date.now()
+  const record: CertificateRecord = { id: `${containerId}:${summary.fingerprintSha256}`, containerId, keyId: key.id, der, summary, addedAt: now }
+  const chainRecords: CertificateRecord[] = chainDers.map((c, i) => {
+    const s = chainSummaries[i] as CertificateSummary
+    return { id: `${containerId}:${s.fingerprintSha256}`, containerId, der: c, summary: s, addedAt: now }
+  })
   await ctx.db.write(['containers', 'certificates'], async (tx) => {
     const container = await tx.objectStore('containers').get(containerId)
     if (!container) throw notFound(containerId)
-    await tx.objectStore('certificates').put(record)
-    await tx.objectStore('containers').put({ ...container, updatedAt: Date.now() })
+    const store = tx.objectStore('certificates')
+    await store.put(record)
+    // A CA certificate already stored (e.g. from the imported file) keeps its record.
+    for (const ca of chainRecords) if (ca.id !== record.id && !(await store.get(ca.id))) await store.put(ca)
+    await tx.objectStore('containers').put({ ...container, updatedAt: now })
   })
   return record
+}
+
+function decodeCertificate(bytes: Uint8Array): Uint8Array {
+  try {
+    return decodeDerOrPem(bytes)
+  } catch (e) {
+    throw asMalformed(e, 'Certificate')
+  }
 }
 
 /** Marks a stored certificate revoked at `revokedAt` (or not revoked, with undefined). */

@@ -147,9 +147,12 @@ export class Keystore {
     return deleteContainer(this.#ctx, containerId)
   }
 
-  /** Stores a certificate (DER or PEM) next to its key, found by public key (ERR_KEY_MISMATCH). */
-  attachCertificate(containerId: string, certificate: Uint8Array): Promise<CertificateView> {
-    return attachCertificate(this.#ctx, containerId, certificate)
+  /**
+   * Stores a certificate (DER or PEM) next to its key, found by public key (ERR_KEY_MISMATCH),
+   * and the issuing CA certificates `chain` with it (one transaction).
+   */
+  attachCertificate(containerId: string, certificate: Uint8Array, chain?: readonly Uint8Array[]): Promise<CertificateView> {
+    return attachCertificate(this.#ctx, containerId, certificate, chain)
   }
 
   /** Removes a stored certificate (never its key). */

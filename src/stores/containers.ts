@@ -118,8 +118,8 @@ export const useContainersStore = defineStore('containers', () => {
   }
 
   /** Stores an issued certificate next to its key. */
-  async function attachCertificate(containerId: string, certificate: Uint8Array): Promise<void> {
-    await (await useKeystore()).attachCertificate(containerId, certificate)
+  async function attachCertificate(containerId: string, certificate: Uint8Array, chain?: readonly Uint8Array[]): Promise<void> {
+    await (await useKeystore()).attachCertificate(containerId, certificate, chain)
     await refresh()
   }
 

@@ -68,6 +68,20 @@ describe('KeystoreSigner', () => {
       /Verification successful/,
     )
 
+    // Attaching again with the CA certificate stores the chain, and CMS then carries it.
+    await keystore.attachCertificate(generated.storageId, certificate, [new Uint8Array(ssl.read('ca.crt'))])
+    const withChain = await keystore.getContainer(generated.storageId)
+    expect(withChain.certificates.map((c) => [c.summary.commonName, Boolean(c.keyId)])).toEqual(
+      expect.arrayContaining([
+        ['ТЕСТОВ ТЕСТ', true],
+        ['Test CA', false],
+      ]),
+    )
+    ssl.write('sig2.der', await keystore.signCms(generated.storageId, generated.keyId, data))
+    // The embedded CA certificate adds its subject and issuer to what the first signature names.
+    const mentions = (file: string) => ssl.run(['cms', '-cmsout', '-print', '-inform', 'DER', '-in', file]).match(/Test CA/g)?.length ?? 0
+    expect(mentions('sig2.der')).toBe(mentions('sig.der') + 2)
+
     await signer.deleteCertificate(installed.id)
     expect(await signer.listCertificates()).toEqual([])
     expect(await signer.listKeys()).toHaveLength(1)
