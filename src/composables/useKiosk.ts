@@ -1,0 +1,75 @@
+/**
+ * Kiosk session control for components: end the session (wipe, then the start screen or a
+ * waiting app update), switch between applicant and operator (each switch is a session end),
+ * and the router guard that makes any applicant ↔ operator navigation go through that switch.
+ */
+import { getActivePinia } from 'pinia'
+import type { Router } from 'vue-router'
+import { useKioskStore } from '@/stores/kiosk.ts'
+import { usePwaStore } from '@/stores/pwa.ts'
+import { wipeUserData, type WipeReport } from '@/kiosk/wipe.ts'
+
+/** Who is using the kiosk. */
+export type KioskRole = 'applicant' | 'operator'
+
+/** The role a path belongs to: the operator console, or everything else. */
+export function roleOf(path: string): KioskRole {
+  return path === '/operator' || path.startsWith('/operator/') ? 'operator' : 'applicant'
+}
+
+/** Start screen of each role. */
+export const ROLE_START: Record<KioskRole, string> = { applicant: '/', operator: '/operator' }
+
+/** How long to wait for an activated update to reload the page before navigating anyway. */
+const UPDATE_RELOAD_FALLBACK_MS = 10_000
+
+/** The last wipe's report (for tests and diagnostics; holds no personal data). */
+export let lastWipeReport: WipeReport | null = null
+
+export function useKiosk() {
+  const kiosk = useKioskStore()
+  const pwa = usePwaStore()
+  const pinia = getActivePinia()
+
+  /**
+   * Ends the session now: wipes every trace, then opens `target` with a full page load (no
+   * history to go "Back" into). A waiting app update is applied here, never mid-session.
+   */
+  async function endSession(target: string = ROLE_START.applicant): Promise<void> {
+    if (kiosk.ending) return
+    kiosk.ending = true
+    // Read before the stores are reset.
+    const updateWaiting = pwa.needRefresh
+    const activate = pwa.activateWaiting
+    const report = await wipeUserData({ pinia })
+    lastWipeReport = report
+    kiosk.ending = true
+    if (!report.loggedOut) kiosk.markLogoutPending()
+    if (updateWaiting && activate) {
+      // The new worker's takeover reloads the page (pwa-registration onNeedReload): land on target.
+      history.replaceState(null, '', target)
+      await activate().catch(() => undefined)
+      setTimeout(() => location.replace(target), UPDATE_RELOAD_FALLBACK_MS)
+      return
+    }
+    location.replace(target)
+  }
+
+  /** Hands the kiosk to the other role; the current person's session is wiped first. */
+  function switchRole(role: KioskRole): Promise<void> {
+    return endSession(ROLE_START[role])
+  }
+
+  /** In kiosk mode, a navigation across roles becomes a role switch (with its wipe). */
+  function guardRoles(router: Router): () => void {
+    return router.beforeEach((to, from) => {
+      if (!kiosk.active || !from.matched.length) return true
+      const next = roleOf(to.path)
+      if (next === roleOf(from.path)) return true
+      void switchRole(next)
+      return false
+    })
+  }
+
+  return { endSession, switchRole, guardRoles }
+}

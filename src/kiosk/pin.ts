@@ -1,0 +1,39 @@
+/** The operator PIN that locks a URL-enabled kiosk: stored only as a salted PBKDF2 hash. */
+import type { PinHash } from './config.ts'
+
+const ITERATIONS = 100_000
+
+/** A PIN is 4 to 12 digits. */
+export function isValidPin(pin: string): boolean {
+  return /^\d{4,12}$/.test(pin)
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes))
+}
+
+function fromBase64(text: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
+}
+
+async function derive(pin: string, salt: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
+  const key = await crypto.subtle.importKey('raw', new TextEncoder().encode(pin), 'PBKDF2', false, ['deriveBits'])
+  const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash: 'SHA-256', salt, iterations: ITERATIONS }, key, 256)
+  return new Uint8Array(bits)
+}
+
+/** Hashes a new PIN with a fresh salt. */
+export async function hashPin(pin: string): Promise<PinHash> {
+  const salt = crypto.getRandomValues(new Uint8Array(16))
+  return { salt: toBase64(salt), hash: toBase64(await derive(pin, salt)) }
+}
+
+/** Whether `pin` matches the stored hash (constant-time comparison of the digests). */
+export async function verifyPin(pin: string, stored: PinHash): Promise<boolean> {
+  const actual = await derive(pin, fromBase64(stored.salt))
+  const expected = fromBase64(stored.hash)
+  if (actual.length !== expected.length) return false
+  let diff = 0
+  for (let i = 0; i < actual.length; i++) diff |= actual[i]! ^ expected[i]!
+  return diff === 0
+}
