@@ -5,7 +5,7 @@
  * the chosen password and whose certificates match their keys.
  */
 import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, expect, expectAccessible } from './fixtures.ts'
@@ -105,10 +105,17 @@ test('key files: two .p12 files that OpenSSL opens and whose certificates match 
       const file = join(dir, name)
       await expect.poll(() => readFileSync(file, { flag: 'r' }).length > 0).toBe(true)
       execFileSync('openssl', ['pkcs12', '-info', '-noout', '-in', file, '-passin', `pass:${password}`], { stdio: 'pipe' })
-      const pem = execFileSync('openssl', ['pkcs12', '-in', file, '-passin', `pass:${password}`, '-nodes'], { encoding: 'utf8' })
+      const p12 = (...args: string[]) => execFileSync('openssl', ['pkcs12', '-in', file, '-passin', `pass:${password}`, ...args], { encoding: 'utf8' })
+      const pem = p12('-clcerts', '-nokeys')
       const certPub = execFileSync('openssl', ['x509', '-noout', '-pubkey'], { input: pem, encoding: 'utf8' })
-      const keyPub = execFileSync('openssl', ['pkey', '-pubout'], { input: pem, encoding: 'utf8' })
+      const keyPub = execFileSync('openssl', ['pkey', '-pubout'], { input: p12('-nocerts', '-nodes'), encoding: 'utf8' })
       expect(certPub).toBe(keyPub)
+      // The CA chain travels with the key: the certificate verifies against the file's own CA certificates.
+      const cas = p12('-cacerts', '-nokeys')
+      expect(cas.match(/BEGIN CERTIFICATE/g)).toHaveLength(2)
+      const dirCa = join(dir, `${name}.ca.pem`)
+      writeFileSync(dirCa, cas)
+      expect(execFileSync('openssl', ['verify', '-CAfile', dirCa, '-purpose', 'any'], { input: pem, encoding: 'utf8' })).toContain('OK')
       const subject = execFileSync('openssl', ['x509', '-noout', '-subject', '-nameopt', 'utf8'], { input: pem, encoding: 'utf8' })
       expect(subject).toContain('IIN850315300019')
       // The file name carries the certificate's subject key identifier, like NCA's.

@@ -50,7 +50,7 @@ export async function installCertificates(options: InstallOptions): Promise<Inst
 
   onPhase('verify')
   const [pki, verifier] = await Promise.all([import('@/pki/index.ts'), import('@/verifier/index.ts')])
-  const leaves = await verifyIssued(issued, root, pki, verifier, options.now ?? new Date())
+  const { leaves, chain } = await verifyIssued(issued, root, pki, verifier, options.now ?? new Date())
 
   onPhase('match')
   const container = await keystore.getContainer(containerId)
@@ -62,7 +62,8 @@ export async function installCertificates(options: InstallOptions): Promise<Inst
   }
 
   onPhase('store')
-  for (const leaf of leaves) await keystore.attachCertificate(containerId, leaf.der)
+  // With the CA chain: signatures and the .p12 files then carry it.
+  for (const leaf of leaves) await keystore.attachCertificate(containerId, leaf.der, chain)
   const files: KeyFile[] = []
   if (app.keys.storage === 'file') {
     const password = options.password ?? ''
@@ -109,5 +110,5 @@ async function verifyIssued(issued: IssuedCertificates, root: Uint8Array, pki: P
   if (leaves.length !== 2 || new Set(leaves.map((l) => l.purpose)).size !== 2) {
     throw new QoltanbaError(ErrorCode.Malformed, 'Expected one authentication and one signing certificate')
   }
-  return leaves
+  return { leaves, chain }
 }
