@@ -30,8 +30,9 @@ export interface OcspFigures {
   readonly ours: LoadResult
   readonly oursNonce: LoadResult
   readonly oursGet: LoadResult
-  /** Ours with keep-alive connections (openssl cannot serve those concurrently). */
-  readonly oursKeepAlive: LoadResult
+  /** One keep-alive connection, one request at a time: the other like-for-like setting. */
+  readonly oursSerial: LoadResult
+  readonly opensslSerial: LoadResult
   readonly openssl: LoadResult
   readonly opensslNonce: LoadResult
 }
@@ -53,12 +54,12 @@ export async function ocspFigures(server: BenchServer, serial: string, opensslPo
   let ours: LoadResult
   let oursNonce: LoadResult
   let oursGet: LoadResult
-  let oursKeepAlive: LoadResult
+  let oursSerial: LoadResult
   try {
     await run(`${server.url}/ocsp`, plain) // warm-up: JIT, cache fill
     ours = await run(`${server.url}/ocsp`, plain)
     oursNonce = await run(`${server.url}/ocsp`, nonce)
-    oursKeepAlive = await load({ url: `${server.url}/ocsp`, method: 'POST', body: plain, headers, concurrency, durationMs, check: successful, keepAlive: true })
+    oursSerial = await load({ url: `${server.url}/ocsp`, method: 'POST', body: plain, headers, concurrency: 1, durationMs, check: successful, keepAlive: true })
     oursGet = await load({ url: `${server.url}/ocsp/${encodeURIComponent(plain.toString('base64'))}`, method: 'GET', concurrency, durationMs, check: successful })
   } finally {
     await server.stop()
@@ -76,7 +77,8 @@ export async function ocspFigures(server: BenchServer, serial: string, opensslPo
     await run(url, plain)
     const openssl = await run(url, plain)
     const opensslNonce = await run(url, nonce)
-    return { ours, oursNonce, oursGet, oursKeepAlive, openssl, opensslNonce }
+    const opensslSerial = await load({ url, method: 'POST', body: plain, headers, concurrency: 1, durationMs, check: successful, keepAlive: true })
+    return { ours, oursNonce, oursGet, oursSerial, openssl, opensslNonce, opensslSerial }
   } finally {
     child.kill('SIGKILL')
   }

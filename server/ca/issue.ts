@@ -9,7 +9,7 @@ import { buildName, type SubjectFields } from '../../src/pki/names.ts'
 import { ISSUING_NAME, type CaHierarchy } from './hierarchy.ts'
 import {
   authorityInfoAccess, authorityKeyIdentifier, basicConstraints, certificatePolicies, crlDistributionPoints, extKeyUsage, keyIdentifier, keyUsage,
-  signCertificate, subjectAltNameEmail, subjectKeyIdentifier,
+  signCertificate, signCertificateAsync, subjectAltNameEmail, subjectKeyIdentifier, type CertificateTemplate,
 } from './x509-build.ts'
 
 /** The parts of a loaded CA issuance uses. */
@@ -69,16 +69,22 @@ export function newSerial(): Buffer {
  * hits the serial's unique constraint simply calls again.
  */
 export function issueCertificate(ca: IssuingCa, input: IssueInput): Promise<IssuedCertificate> {
-  // Synchronous work behind a Promise, so a future asynchronous signer (remote HSM) fits the contract.
   try {
-    return Promise.resolve(issueCertificateSync(ca, input))
+    const t = prepare(ca, input)
+    return signCertificateAsync(t.template, ca.hierarchy.issuing.signer).then((der) => t.result(der))
   } catch (e) {
     return Promise.reject(e)
   }
 }
 
-/** issueCertificate without the Promise (benchmarks, loops). */
+/** issueCertificate signing on the calling thread (benchmarks, loops). */
 export function issueCertificateSync(ca: IssuingCa, input: IssueInput): IssuedCertificate {
+  const t = prepare(ca, input)
+  return t.result(signCertificate(t.template, ca.hierarchy.issuing.signer))
+}
+
+/** Everything but the signature. */
+function prepare(ca: IssuingCa, input: IssueInput): { template: CertificateTemplate; result: (der: Buffer) => IssuedCertificate } {
   const issuing = ca.hierarchy.issuing
   const spki = Buffer.from(input.csr.publicKey.spki)
   const notBefore = new Date(Math.floor((input.notBefore ?? new Date()).getTime() / 1000) * 1000)
@@ -101,13 +107,9 @@ export function issueCertificateSync(ca: IssuingCa, input: IssueInput): IssuedCe
     ...(input.email ? [subjectAltNameEmail(input.email)] : []),
   ]
   const serial = newSerial()
-  const der = signCertificate({ serial, issuer: issuing.subject, subject, notBefore, notAfter, spki, extensions }, issuing.signer)
+  const spkiSha256 = createHash('sha256').update(spki).digest('hex')
   return {
-    serialHex: serial.toString('hex'),
-    der,
-    notBefore,
-    notAfter,
-    issuer: ISSUING_NAME,
-    spkiSha256: createHash('sha256').update(spki).digest('hex'),
+    template: { serial, issuer: issuing.subject, subject, notBefore, notAfter, spki, extensions },
+    result: (der) => ({ serialHex: serial.toString('hex'), der, notBefore, notAfter, issuer: ISSUING_NAME, spkiSha256 }),
   }
 }

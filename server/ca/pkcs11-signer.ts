@@ -179,6 +179,14 @@ export function pkcs11Signer(settings: Pkcs11Settings, label: string): CaSigner 
         o.p11.C_SignInit(o.session, { mechanism: pkcs11js.CKM_ECDSA }, priv)
         return rawEcdsaToDer(Buffer.from(o.p11.C_Sign(o.session, createHash('sha256').update(data).digest(), out)))
       },
+      signAsync(data: Buffer): Promise<Buffer> {
+        // One session, synchronous calls: token signing stays on this thread, in order.
+        try {
+          return Promise.resolve(this.sign(data))
+        } catch (e) {
+          return Promise.reject(e)
+        }
+      },
       close(): void {
         if (closed) return
         closed = true

@@ -21,6 +21,11 @@ export interface CaSigner {
   readonly signatureAlgorithm: Buffer
   /** Signs `data` (hashing with SHA-256); ECDSA signatures are DER Ecdsa-Sig-Value. */
   sign(data: Buffer): Buffer
+  /**
+   * The same off the main thread where the key allows it (Node's thread pool for software keys),
+   * so issuance overlaps signing with other requests' database work.
+   */
+  signAsync(data: Buffer): Promise<Buffer>
   /** Releases token sessions; no-op for software keys. */
   close(): void
 }
@@ -43,6 +48,8 @@ export function softwareSigner(privateKey: KeyObject): CaSigner {
     spki,
     signatureAlgorithm: signatureAlgorithmFor(keyType),
     sign: (data) => nodeSign('sha256', data, privateKey),
+    signAsync: (data) =>
+      new Promise((resolve, reject) => nodeSign('sha256', data, privateKey, (err, sig) => (err ? reject(err) : resolve(sig)))),
     close: () => {},
   }
 }

@@ -7,7 +7,7 @@
 import { describeName } from '../../src/pki/names.ts'
 import type { CertificatePurpose, Db, Tx } from '../db/schema.ts'
 import { recordAudit } from '../audit/audit.ts'
-import { issueCertificateSync, type IssueInput, type IssuedCertificate, type IssuingCa } from './issue.ts'
+import { issueCertificate, type IssueInput, type IssuedCertificate, type IssuingCa } from './issue.ts'
 import { buildName } from '../../src/pki/names.ts'
 
 export interface RecordFields {
@@ -25,7 +25,7 @@ export async function issueAndRecord(trx: Tx | Db, ca: IssuingCa, input: IssueIn
   const name = describeName(rdn)
   const withName = { ...input, subjectName: new Uint8Array(rdn.toSchema().toBER(false)) }
   for (let attempt = 0; attempt < MAX_SERIAL_ATTEMPTS; attempt++) {
-    const issued = issueCertificateSync(ca, withName)
+    const issued = await issueCertificate(ca, withName)
     const inserted = await trx
       .insertInto('certificates')
       .values({

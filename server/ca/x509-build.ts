@@ -119,7 +119,18 @@ export interface CertificateTemplate {
 
 /** Builds the TBSCertificate, signs it and returns the Certificate DER. */
 export function signCertificate(t: CertificateTemplate, signer: CaSigner): Buffer {
-  const tbs = seq(
+  const tbs = tbsCertificate(t, signer)
+  return seq(tbs, signer.signatureAlgorithm, bitString(signer.sign(tbs)))
+}
+
+/** signCertificate with the signature made off the main thread (CaSigner.signAsync). */
+export async function signCertificateAsync(t: CertificateTemplate, signer: CaSigner): Promise<Buffer> {
+  const tbs = tbsCertificate(t, signer)
+  return seq(tbs, signer.signatureAlgorithm, bitString(await signer.signAsync(tbs)))
+}
+
+function tbsCertificate(t: CertificateTemplate, signer: CaSigner): Buffer {
+  return seq(
     explicit(0, int(2)),
     uintBytes(t.serial),
     signer.signatureAlgorithm,
@@ -129,7 +140,6 @@ export function signCertificate(t: CertificateTemplate, signer: CaSigner): Buffe
     Buffer.from(t.spki),
     explicit(3, seq(...t.extensions)),
   )
-  return seq(tbs, signer.signatureAlgorithm, bitString(signer.sign(tbs)))
 }
 
 /** Fields of a certificate the CA needs when it loads one from disk. */
