@@ -1,13 +1,13 @@
 /**
  * Client of the operator API (/api/v1/operator/…): the queue, an application's details and
  * requests, approve/reject, certificate lookup and revoke/hold/release. It authenticates with
- * the certificate sign-in session cookie (same origin), or with a CLI bearer token when one is
- * given. Failures are QoltanbaError with the server's code, like client.ts; ERR_NETWORK when
- * the server cannot be reached.
+ * the certificate sign-in session cookie (same origin; see auth-client for signing in).
+ * Failures are QoltanbaError with the server's code, like client.ts; ERR_NETWORK when the
+ * server cannot be reached.
  *
  * @example
  * ```ts
- * const api = createOperatorClient({ token: () => store.token })
+ * const api = createOperatorClient()
  * const queue = await api.listApplications({ status: 'submitted' })
  * await api.approve(queue[0].number)
  * ```
@@ -27,10 +27,7 @@ import type { ApplicationStatus } from './types.ts'
 import { REVOCATION_REASON_CODES, type RevocationReason } from './revocation-reasons.ts'
 
 /** Options of {@link createOperatorClient}. */
-export interface OperatorClientOptions extends ApiClientOptions {
-  /** A CLI bearer token, read on every request; none: the sign-in session cookie is used. */
-  readonly token?: () => string | null
-}
+export type OperatorClientOptions = ApiClientOptions
 
 /** The operator API; all methods reject with QoltanbaError. */
 export interface OperatorClient {
@@ -44,8 +41,6 @@ export interface OperatorClient {
   revoke(serial: string, reason: RevocationReason): Promise<CertificateStatusChange>
   hold(serial: string): Promise<CertificateStatusChange>
   release(serial: string): Promise<CertificateStatusChange>
-  /** Ends the certificate sign-in session (POST /api/v1/auth/logout); harmless without one. */
-  endSession(): Promise<void>
 }
 
 /** Digits only: people type numbers and IINs with spaces and hyphens. */
@@ -59,8 +54,6 @@ export function createOperatorClient(options: OperatorClientOptions = {}): Opera
 
   async function json<T>(path: string, init: { method?: 'GET' | 'POST'; body?: unknown } = {}): Promise<T> {
     const headers: Record<string, string> = {}
-    const token = options.token?.()
-    if (token) headers.authorization = `Bearer ${token}`
     if (init.body !== undefined) headers['content-type'] = 'application/json'
     let response: Response
     try {
@@ -107,12 +100,5 @@ export function createOperatorClient(options: OperatorClientOptions = {}): Opera
     revoke: (serial, reason) => json(`${cert(serial)}/revoke`, { method: 'POST', body: { reason: REVOCATION_REASON_CODES[reason] } }),
     hold: (serial) => json(`${cert(serial)}/hold`, { method: 'POST', body: {} }),
     release: (serial) => json(`${cert(serial)}/release`, { method: 'POST', body: {} }),
-    async endSession() {
-      try {
-        await doFetch(`${base}/api/v1/auth/logout`, { method: 'POST', credentials: 'same-origin', cache: 'no-store' })
-      } catch (e) {
-        throw unreachable(e)
-      }
-    },
   }
 }

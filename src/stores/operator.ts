@@ -1,8 +1,7 @@
 /**
- * Operator console state: who is signed in (certificate sign-in session, or the temporary CLI
- * token), the queue and its search, the open application with its re-checked requests, and the
- * certificate lookup. The CLI token lives in memory only (never in storage), so a reload or a
- * kiosk wipe forgets it. `$reset()` forgets everything.
+ * Operator console state: the operator signed in by certificate (the sign-in session cookie,
+ * see stores/session.ts), the queue and its search, the open application with its re-checked
+ * requests, and the certificate lookup. `$reset()` forgets everything.
  */
 import { ref, shallowRef } from 'vue'
 import { acceptHMRUpdate, defineStore } from 'pinia'
@@ -16,9 +15,7 @@ import type {
   OperatorRequestCheck,
 } from '@/api/operator-types.ts'
 import type { RevocationReason } from '@/api/revocation-reasons.ts'
-
-/** How the operator is authenticated. */
-export type OperatorAuthKind = 'session' | 'token'
+import { useSessionStore } from './session.ts'
 
 /** The stable code of an error, for `errors.<code>`. */
 function codeOf(e: unknown): string {
@@ -29,12 +26,13 @@ function codeOf(e: unknown): string {
 export const useOperatorStore = defineStore('operator', () => {
   /** The signed-in operator, or null. */
   const operator = ref<OperatorMe | null>(null)
-  /** How they signed in. */
-  const authKind = ref<OperatorAuthKind | null>(null)
   /** The session check ran at least once (null operator then means "sign in first"). */
   const authChecked = ref(false)
-  /** The CLI bearer token (stop-gap until every operator signs in by certificate). */
-  const token = ref<string | null>(null)
+  /**
+   * Why the last check found no operator: ERR_UNAUTHORIZED (not signed in) or ERR_FORBIDDEN
+   * (signed in with a certificate whose IIN has no active operator account).
+   */
+  const authProblem = ref<string | null>(null)
 
   /** Queue rows for the current search. */
   const applications = ref<OperatorApplicationItem[]>([])
@@ -55,7 +53,7 @@ export const useOperatorStore = defineStore('operator', () => {
   /** True while a request runs (buttons disable, a status line shows). */
   const busy = ref(false)
 
-  const client = shallowRef<OperatorClient>(createOperatorClient({ token: () => token.value }))
+  const client = shallowRef<OperatorClient>(createOperatorClient())
 
   /** Runs `task`, recording its error code; rethrows nothing (callers read `error`). */
   async function run<T>(task: () => Promise<T>): Promise<T | undefined> {
@@ -65,9 +63,10 @@ export const useOperatorStore = defineStore('operator', () => {
       return await task()
     } catch (e) {
       error.value = codeOf(e)
-      if (error.value === 'ERR_UNAUTHORIZED' || error.value === 'ERR_SESSION_REQUIRED') {
+      // The session ended or the account was deactivated meanwhile: back to sign-in.
+      if (error.value === 'ERR_UNAUTHORIZED' || error.value === 'ERR_SESSION_REQUIRED' || error.value === 'ERR_FORBIDDEN') {
         operator.value = null
-        authKind.value = null
+        authProblem.value = error.value
       }
       return undefined
     } finally {
@@ -75,31 +74,18 @@ export const useOperatorStore = defineStore('operator', () => {
     }
   }
 
-  /** Asks the server who we are with the session cookie (no token). Silent when not signed in. */
+  /** Asks the server who we are (the session cookie). Silent when not signed in. */
   async function checkSession(): Promise<void> {
     if (operator.value) return
     try {
       operator.value = await client.value.me()
-      authKind.value = token.value ? 'token' : 'session'
-    } catch {
+      authProblem.value = null
+    } catch (e) {
       operator.value = null
+      authProblem.value = codeOf(e)
     } finally {
       authChecked.value = true
     }
-  }
-
-  /** Signs in with a CLI token; true when the server accepts it. */
-  async function signInWithToken(value: string): Promise<boolean> {
-    token.value = value.trim()
-    const me = await run(() => client.value.me())
-    if (!me) {
-      token.value = null
-      return false
-    }
-    operator.value = me
-    authKind.value = 'token'
-    authChecked.value = true
-    return true
   }
 
   /** Loads the queue for `next` (default: the current search). */
@@ -174,18 +160,17 @@ export const useOperatorStore = defineStore('operator', () => {
     return changeCertificate((api) => api.release(serial))
   }
 
-  /** Signs out: ends the sign-in session (if that is how we came in) and forgets everything. */
+  /** Signs out: ends the certificate sign-in session and forgets everything. */
   async function signOut(): Promise<void> {
-    if (authKind.value === 'session') await client.value.endSession().catch(() => undefined)
+    await useSessionStore().signOut()
     $reset()
   }
 
-  /** Forgets the token and everything loaded (the session cookie ends through sign-out). */
+  /** Forgets everything loaded (the session cookie ends through sign-out). */
   function $reset(): void {
     operator.value = null
-    authKind.value = null
     authChecked.value = false
-    token.value = null
+    authProblem.value = null
     applications.value = []
     query.value = { status: 'submitted' }
     queueLoaded.value = false
@@ -199,8 +184,8 @@ export const useOperatorStore = defineStore('operator', () => {
 
   return {
     operator,
-    authKind,
     authChecked,
+    authProblem,
     applications,
     query,
     queueLoaded,
@@ -211,7 +196,6 @@ export const useOperatorStore = defineStore('operator', () => {
     error,
     busy,
     checkSession,
-    signInWithToken,
     signOut,
     loadQueue,
     openApplication,

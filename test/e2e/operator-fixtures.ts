@@ -19,8 +19,10 @@ import { test as base } from './fixtures.ts'
 export { expect, expectAccessible, pageHeading, type AppLocale } from './fixtures.ts'
 
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
-/** The demo operator (server/registry/demo-persons.json: БӨКЕЙХАНОВ ӘЛИХАН). */
+/** The operator the CLI adds for API calls (server/registry/demo-persons.json: БӨКЕЙХАНОВ ӘЛИХАН). */
 export const OPERATOR_IIN = '700611300018'
+/** The demo operator `npm start` creates with a sign-in certificate (server/ca/operator-credential.ts). */
+export const DEMO_OPERATOR_IIN = '920722400013'
 
 /** An application submitted through the API, with the private keys OpenSSL made for it. */
 export interface SubmittedApplication {
@@ -42,8 +44,10 @@ export interface ConsoleServer {
   readonly url: string
   readonly port: number
   readonly dataDir: string
-  /** A bearer token of the operator (CLI-made, 1 hour). */
+  /** A bearer token of the operator (CLI-made, 1 hour), for API calls made by the test itself. */
   readonly token: string
+  /** The demo operator the server creates on first start: its .p12 (sign-in certificate), password and IIN. */
+  readonly demoOperator: { readonly p12: string; readonly password: string; readonly iin: string }
   /** Submits an individual's application with two fresh OpenSSL keys (RSA-2048 auth, P-256 sign). */
   submit(iin: string): Promise<SubmittedApplication>
   /** Approves through the API (as a second desk would). */
@@ -140,6 +144,11 @@ async function startConsoleServer(): Promise<ConsoleServer> {
     port,
     dataDir,
     token,
+    demoOperator: {
+      p12: join(dataDir, 'demo-operator.p12'),
+      password: readFileSync(join(dataDir, 'demo-operator.p12.password'), 'utf8').trim(),
+      iin: DEMO_OPERATOR_IIN,
+    },
     async submit(iin) {
       const auth = opensslRequest(work, `${iin}-${randomUUID()}-auth`, ['-newkey', 'rsa:2048'], iin)
       const sign = opensslRequest(work, `${iin}-${randomUUID()}-sign`, ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], iin)
