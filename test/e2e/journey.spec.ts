@@ -41,6 +41,7 @@ for (const locale of ['kk', 'ru'] as const) {
       await expect(page.getByTestId('print-form')).toContainText('900101300017')
       await page.emulateMedia({ media: 'print' })
       await expect(page.getByTestId('print-form')).toBeVisible()
+      await expect(page.getByTestId('print-qr-code')).toBeVisible()
       await page.emulateMedia({ media: 'screen' })
       await expect(page.getByTestId('print-form')).toBeHidden()
       await expectAccessible(page, 'confirmation')
@@ -62,6 +63,7 @@ for (const locale of ['kk', 'ru'] as const) {
       await expect(done).toBeVisible({ timeout: 30_000 })
       await expect(done.getByTestId('certificate-card')).toHaveCount(2)
       await expect(done.getByTestId('certificate-card').first()).toContainText('ТЕСТОВ ТЕСТ')
+      await expectAccessible(page, 'installed')
       expect((await server.applicationsOf('900101300017')).find((a) => a.number === number)?.status).toBe('installed')
 
       await page.getByTestId('to-certificates').click()
