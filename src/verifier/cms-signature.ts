@@ -17,6 +17,13 @@ import { refuse, LoginErrorCode } from './errors.ts'
 /** Largest CMS accepted; a sign-in token with a chain is a few kilobytes. */
 export const MAX_CMS_BYTES = 256 * 1024
 
+/** Most certificates a CMS may carry (signer + chain); more is a path-building DoS, not a client. */
+export const MAX_CMS_CERTIFICATES = 10
+
+function checkCertificateCount(n: number): void {
+  if (n > MAX_CMS_CERTIFICATES) refuse(LoginErrorCode.Malformed, `The CMS carries ${n} certificates, at most ${MAX_CMS_CERTIFICATES} are accepted`)
+}
+
 /** A parsed, not yet verified, SignedData. */
 export interface ParsedSignedData {
   /** The encapsulated content, or undefined for a detached signature. */
@@ -125,6 +132,7 @@ function parseWithPkijs(der: Uint8Array): ParsedSignedData {
   }
   if (signedData.signerInfos.length !== 1) refuse(LoginErrorCode.Malformed, `The CMS has ${signedData.signerInfos.length} signers, expected 1`)
   const signerInfo = signedData.signerInfos[0] as pkijs.SignerInfo
+  checkCertificateCount(signedData.certificates?.length ?? 0)
   const certificates = (signedData.certificates ?? [])
     .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
     .map((c) => parseCertificateCached(new Uint8Array(c.toSchema().toBER(false))))
@@ -156,6 +164,7 @@ function parseFast(der: Uint8Array): ParsedSignedData {
   const fast = parseSignedDataDer(der)
   if (fast.signerInfos.length !== 1) refuse(LoginErrorCode.Malformed, `The CMS has ${fast.signerInfos.length} signers, expected 1`)
   const info = fast.signerInfos[0] as FastSignerInfo
+  checkCertificateCount(fast.certificates.length)
   const certificates = fast.certificates.map(parseCertificateCached)
   const signer = findSignerFast(info.sid, certificates)
   return {

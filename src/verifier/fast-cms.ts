@@ -71,6 +71,8 @@ function signerInfoOf(buf: Uint8Array, si: Tlv): FastSignerInfo {
         continue
       }
       const v = vals[0] as Tlv
+      // RFC 5652 §11: exactly one of each; a second copy could make two parsers see different values.
+      if ((oid === CmsOid.contentType && contentTypeAttr) || (oid === CmsOid.messageDigest && messageDigest)) throw new NotDer('duplicate attribute')
       if (oid === CmsOid.contentType) contentTypeAttr = oidOf(valueOf(buf, expectTag(v, 0x06)))
       else if (oid === CmsOid.messageDigest) messageDigest = valueOf(buf, expectTag(v, 0x04))
       else if (oid === CmsOid.signingTime && (v.tag === 0x17 || v.tag === 0x18)) signingTime = timeOf(buf, v)

@@ -22,6 +22,12 @@ export const DEFAULT_SKEW_MS = 5 * 60_000
 const MAX_PATH_LENGTH = 8
 
 /**
+ * Most signature checks one path search may spend. Certificates that all name each other as
+ * issuer (same name, same key) would otherwise make the depth-first search exponential.
+ */
+const MAX_LINK_CHECKS = 64
+
+/**
  * Extensions a path may mark critical because we process them (or, for the policy ones, because
  * sign-in requires no policy so they cannot narrow an empty requirement).
  */
@@ -81,17 +87,19 @@ async function linkVerifies(child: ParsedCertificate, parent: ParsedCertificate,
 }
 
 async function buildPath(input: PathValidationInput, crypto: Crypto): Promise<ParsedCertificate[] | undefined> {
+  let budget = MAX_LINK_CHECKS
+  const linkOk = (child: ParsedCertificate, parent: ParsedCertificate) => budget-- > 0 && linkVerifies(child, parent, input.linkCache, crypto)
   const search = async (path: ParsedCertificate[]): Promise<ParsedCertificate[] | undefined> => {
     const current = path[path.length - 1] as ParsedCertificate
     if (path.length >= MAX_PATH_LENGTH) return undefined
     for (const anchor of input.anchors) {
-      if (couldHaveIssued(anchor, current) && !sameDer(anchor, current) && (await linkVerifies(current, anchor, input.linkCache, crypto))) {
+      if (couldHaveIssued(anchor, current) && !sameDer(anchor, current) && (await linkOk(current, anchor))) {
         return [...path, anchor]
       }
     }
     for (const candidate of input.intermediates) {
       if (path.some((p) => sameDer(p, candidate)) || !couldHaveIssued(candidate, current)) continue
-      if (!(await linkVerifies(current, candidate, input.linkCache, crypto))) continue
+      if (!(await linkOk(current, candidate))) continue
       const found = await search([...path, candidate])
       if (found) return found
     }

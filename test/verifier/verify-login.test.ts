@@ -3,7 +3,7 @@
  * and one row per attack, each refused with its own code. Revocation of the foreign CA is answered
  * by a real `openssl ocsp` responder on loopback; its CRL is served by an injected fetch.
  */
-import { readFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import * as pkijs from 'pkijs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signCms } from '../../src/pki/cms.ts'
@@ -21,6 +21,7 @@ import {
   type VerifyLoginOptions,
 } from '../../src/verifier/index.ts'
 import { freePort, startOcspResponder } from './helpers/ocsp-responder.ts'
+import { openssl } from './helpers/openssl-pki.ts'
 import { buildSignInPki, chainFor, type LeafName, type SignInPki } from './helpers/signin-pki.ts'
 
 const ORIGIN = 'https://rc.example.kz'
@@ -235,6 +236,39 @@ function serialOf(leaf: LeafName): string {
     .serialNumber.valueBlock.valueHexView.reduce((h, b) => h + b.toString(16).padStart(2, '0'), '')
     .replace(/^(00)+(?=.)/, '')
 }
+
+describe('verifyLoginCms: resource limits', () => {
+  /** `count` self-signed CA certificates sharing one name and key: each can "issue" every other. */
+  function loopCertificates(count: number): { certs: string[]; keyPath: string; caPath: string } {
+    const keyPath = s.pki.key('loop', 'rsa2048')
+    const certs: string[] = []
+    for (let i = 0; i < count; i++) {
+      const out = s.pki.path(`loop-${i}.pem`)
+      openssl(['req', '-x509', '-new', '-key', keyPath, '-subj', '/CN=Loop CA', '-set_serial', String(1000 + i), '-days', '30', '-sha256',
+        '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign', '-out', out])
+      certs.push(readFileSync(out, 'utf8'))
+    }
+    return { certs, keyPath, caPath: s.pki.path('loop-0.pem') }
+  }
+
+  it('refuses certificates that all issue each other without a trusted root (search stays bounded)', async () => {
+    const loop = loopCertificates(8)
+    const leaf = s.pki.path('loop-leaf')
+    openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${leaf}.key`, '-subj', '/CN=Loop leaf/serialNumber=IIN870101300099', '-out', `${leaf}.csr`])
+    writeFileSync(`${leaf}.ext`, 'keyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n')
+    openssl(['x509', '-req', '-in', `${leaf}.csr`, '-CA', loop.caPath, '-CAkey', loop.keyPath, '-set_serial', '77', '-days', '30', '-sha256', '-extfile', `${leaf}.ext`, '-out', `${leaf}.pem`])
+    const { bytes } = issue()
+    const cms = s.pki.cmsSign({ name: 'loop-leaf', certPath: `${leaf}.pem`, keyPath: `${leaf}.key`, certPem: '', der: new Uint8Array() }, bytes, { chain: loop.certs })
+    await expect(verifyLoginCms({ cms, expectedPayload: bytes, expectedOrigin: ORIGIN, trustAnchors: store, revocation: revocation() })).rejects.toMatchObject({ code: 'ERR_UNTRUSTED_CHAIN' })
+  })
+
+  it('refuses a CMS carrying more than 10 certificates', async () => {
+    const loop = loopCertificates(11)
+    const { bytes } = issue()
+    const cms = s.pki.cmsSign(s.leaves.rsa, bytes, { chain: loop.certs })
+    await expect(verifyLoginCms({ cms, expectedPayload: bytes, expectedOrigin: ORIGIN, trustAnchors: store, revocation: revocation() })).rejects.toMatchObject({ code: 'ERR_MALFORMED' })
+  })
+})
 
 describe('verifyLoginCms: attacks', () => {
   it.each(attacks)('refuses $name with $code', async ({ run, code, details }) => {
