@@ -29,6 +29,7 @@ import { asCertificateAuthority } from './ca/authority.ts'
 import { pkiEndpoints } from './pki-routes/pki-endpoints.ts'
 import { revocationRoutes } from './pki-routes/revocation-routes.ts'
 import { requireOperator } from './operators/auth.ts'
+import { sessionOf } from './auth/require-session.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -127,6 +128,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     getCa: getAuthority,
     requireOperator: requireOperator(ctx),
     actorOf: (req) => `operator:${req.operator?.iin ?? 'unknown'}`,
+    sessionIinOf: async (req) => (await sessionOf(ctx, req))?.iin,
   })
   await registerStatic(app, config.distDir)
   // Without a built PWA there is no SPA fallback: unknown paths still get the JSON error model.

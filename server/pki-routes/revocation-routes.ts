@@ -1,7 +1,8 @@
 /**
  * Revocation over HTTP.
  *
- * Holder: POST /api/v1/certificates/:serial/revoke with JSON `{ reason, cms }`, where `cms` is
+ * Holder: POST /api/v1/certificates/:serial/revoke with JSON `{ reason }` from a signed-in
+ * session whose IIN is the certificate's, or with JSON `{ reason, cms }`, where `cms` is
  * base64 of an attached CMS SignedData, signed with the key of that very certificate, whose
  * content is the UTF-8 JSON `revocationRequestPayload(serial, reason, time)` builds:
  * `{"action":"revoke","serial":"<lowercase hex>","reason":<code>,"time":"<ISO 8601>"}`.
@@ -16,7 +17,7 @@ import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fas
 import type { CertificateAuthority } from '../ca/authority.ts'
 import { changeStatus, HOLDER_REASONS, normalizeSerial, reasonCode, REVOCATION_REASONS } from '../ca/revocation.ts'
 import type { Db } from '../db/schema.ts'
-import { badRequest, forbidden } from '../errors.ts'
+import { badRequest, forbidden, unauthorized } from '../errors.ts'
 import { verifyCms } from '../../src/pki/cms.ts'
 
 /** Allowed clock difference for the signed `time` of a holder's request. */
@@ -34,20 +35,22 @@ export interface RevocationRouteOptions {
   readonly requireOperator: preHandlerHookHandler
   /** Audit actor of an authenticated operator request, e.g. 'operator:<IIN>'. */
   readonly actorOf: (req: FastifyRequest) => string
+  /** The IIN of the request's signed-in session, if any (certificate sign-in). */
+  readonly sessionIinOf?: (req: FastifyRequest) => Promise<string | undefined>
 }
 
 const reasonSchema = { anyOf: [{ type: 'integer', minimum: 0, maximum: 10 }, { type: 'string', maxLength: 40 }] }
 
 /** Registers the holder and operator revocation routes. */
 export async function revocationRoutes(app: FastifyInstance, opts: RevocationRouteOptions): Promise<void> {
-  app.post<{ Params: { serial: string }; Body: { reason: number | string; cms: string } }>(
+  app.post<{ Params: { serial: string }; Body: { reason: number | string; cms?: string } }>(
     '/api/v1/certificates/:serial/revoke',
     {
       bodyLimit: 64 * 1024,
       schema: {
         body: {
           type: 'object',
-          required: ['reason', 'cms'],
+          required: ['reason'],
           additionalProperties: false,
           properties: { reason: reasonSchema, cms: { type: 'string', minLength: 16, maxLength: 60_000 } },
         },
@@ -57,8 +60,18 @@ export async function revocationRoutes(app: FastifyInstance, opts: RevocationRou
       const serial = normalizeSerial(req.params.serial)
       const reason = reasonCode(req.body.reason)
       if (!HOLDER_REASONS.includes(reason)) throw badRequest('ERR_INVALID_REASON', `a holder cannot revoke with reason ${reason}`)
-      const cms = Buffer.from(req.body.cms, 'base64')
       const ca = await opts.getCa()
+      if (req.body.cms === undefined) {
+        // Session route: the signed-in holder's IIN must be the certificate's.
+        const iin = await opts.sessionIinOf?.(req)
+        if (!iin) throw unauthorized('sign in, or sign the revocation request with the certificate')
+        const result = await changeStatus(opts.db, ca, { action: 'revoke', reason }, serial, `holder:${iin}`, async (trx) => {
+          const cert = await trx.selectFrom('certificates').select(['iin']).where('serial', '=', serial).executeTakeFirst()
+          if (cert && cert.iin !== iin) throw forbidden('this certificate belongs to someone else', 'ERR_ACCESS_DENIED')
+        })
+        return { serial: result.serial, status: result.after.status, reason: result.after.reason, revokedAt: result.after.at }
+      }
+      const cms = Buffer.from(req.body.cms, 'base64')
       const result = await changeStatus(opts.db, ca, { action: 'revoke', reason }, serial, `holder:${serial}`, async (trx) => {
         const cert = await trx.selectFrom('certificates').select(['der']).where('serial', '=', serial).executeTakeFirst()
         if (!cert) return // changeStatus answers 404

@@ -59,6 +59,8 @@ export interface CaFixture {
 
 /** Test operator authentication: header x-test-operator carries the IIN. */
 export const TEST_OPERATOR_HEADER = 'x-test-operator'
+/** Test stand-in for a signed-in session: header x-test-session carries the session's IIN. */
+export const TEST_SESSION_HEADER = 'x-test-session'
 
 export async function setupCa(kind: DbKind, extra: Partial<CaConfig> = {}): Promise<CaFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'qoltanba-ca-'))
@@ -76,6 +78,10 @@ export async function setupCa(kind: DbKind, extra: Partial<CaConfig> = {}): Prom
       if (typeof iin !== 'string') return reply.code(401).send({ error: { code: 'ERR_UNAUTHORIZED', message: 'operator required' } })
     },
     actorOf: (req) => `operator:${String(req.headers[TEST_OPERATOR_HEADER])}`,
+    sessionIinOf: async (req) => {
+      const iin = req.headers[TEST_SESSION_HEADER]
+      return typeof iin === 'string' ? iin : undefined
+    },
   })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   const caDir = join(dir, 'ca')

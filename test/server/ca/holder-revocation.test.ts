@@ -7,7 +7,7 @@ import { createPrivateKey } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signCms } from '../../../src/pki/cms.ts'
 import { revocationRequestPayload } from '../../../server/pki-routes/revocation-routes.ts'
-import { DB_KINDS, issueTestCertificate, setupCa, type CaFixture } from './helpers.ts'
+import { DB_KINDS, issueTestCertificate, setupCa, SUBJECT, TEST_SESSION_HEADER, type CaFixture } from './helpers.ts'
 
 async function ecKey(pkcs8Pem: string): Promise<CryptoKey> {
   const der = createPrivateKey(pkcs8Pem).export({ type: 'pkcs8', format: 'der' })
@@ -39,6 +39,20 @@ describe.each(DB_KINDS)('holder revocation by CMS (%s)', (kind) => {
     expect(crl.entries).toBe(1)
     const audit = await f.db.selectFrom('audit_log').select(['action', 'actor']).where('entity_id', '=', c.serialHex).orderBy('id').execute()
     expect(audit.at(-1)).toEqual({ action: 'certificate.revoke', actor: `holder:${c.serialHex}` })
+  })
+
+  it('revokes from the holder\'s signed-in session, and only the holder\'s', async () => {
+    const c = await issueTestCertificate(f)
+    const url = `/api/v1/certificates/${c.serialHex}/revoke`
+    const none = await f.app.inject({ method: 'POST', url, payload: { reason: 5 } })
+    expect(none.statusCode).toBe(401)
+    const other = await f.app.inject({ method: 'POST', url, payload: { reason: 5 }, headers: { [TEST_SESSION_HEADER]: '850315300019' } })
+    expect(other.statusCode).toBe(403)
+    expect(other.json().error.code).toBe('ERR_ACCESS_DENIED')
+    expect(await statusOf(c.serialHex)).toEqual({ status: 'good', revocation_reason: null })
+    const mine = await f.app.inject({ method: 'POST', url, payload: { reason: 5 }, headers: { [TEST_SESSION_HEADER]: SUBJECT.serialNumber.slice(3) } })
+    expect(mine.statusCode, mine.body).toBe(200)
+    expect(await statusOf(c.serialHex)).toEqual({ status: 'revoked', revocation_reason: 5 })
   })
 
   it('refuses other signers, tampered or stale requests and operator-only reasons, changing nothing', async () => {
