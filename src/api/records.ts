@@ -26,8 +26,10 @@ export interface KeyPlacement {
   readonly algorithm: 'RSA-2048' | 'P-256'
   /** Browser container holding both keys (browser and file storage). */
   readonly containerId?: string
-  /** Key ids in that container by purpose. */
+  /** Key ids in that container (or on the token) by purpose. */
   readonly keyIds?: { readonly auth: string; readonly sign: string }
+  /** Hardware token holding both keys (storage 'token'): the agent's storage id. */
+  readonly tokenId?: string
 }
 
 /** Everything about an application except what only the server can give. */
@@ -36,6 +38,8 @@ export interface ApplicationDraft {
   readonly keys: KeyPlacement
   /** When the user finished the wizard (ms). */
   readonly preparedAt: number
+  /** SHA-256 of the CA root certificate when the application was prepared (unset when offline then). */
+  readonly caRootSha256?: string
 }
 
 /** A submission waiting to be sent (offline, or the server was unreachable). */

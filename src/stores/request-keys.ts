@@ -5,7 +5,6 @@
  * hardware-token branch belongs to the agents (see {@link generateOnToken}).
  * Loads pkijs and the keystore lazily: never part of the first paint.
  */
-import { ErrorCode, QoltanbaError } from '@/pki/errors.ts'
 import type { ApplicationDraft, SubmissionBody } from '@/api/index.ts'
 import type { Keystore } from '@/keystore/index.ts'
 import type { KeyChoice } from './request-wizard.ts'
@@ -15,7 +14,9 @@ export type GenerationPhase = 'auth_key' | 'sign_key' | 'requests' | 'sending'
 
 /** The answers key generation needs. */
 export interface KeyRequestInput {
-  readonly draft: Omit<ApplicationDraft, 'keys' | 'preparedAt'>
+  readonly draft: Omit<ApplicationDraft, 'keys' | 'preparedAt' | 'caRootSha256'>
+  /** The CA root's SHA-256 seen now (see src/api/ca-root.ts). */
+  readonly caRootSha256?: string | undefined
   readonly storage: 'browser' | 'file' | 'token'
   readonly algorithm: KeyChoice
   readonly password: string
@@ -34,7 +35,6 @@ const KEY_USAGE = {
 
 /**
  * Generates both key pairs and requests; returns the submission body and the draft to keep.
- * @throws ERR_NOT_SUPPORTED for token storage until the agents branch fills it in.
  */
 export async function prepareKeysAndRequests(input: KeyRequestInput): Promise<{ body: SubmissionBody; draft: ApplicationDraft }> {
   if (input.storage === 'token') return generateOnToken(input)
@@ -84,14 +84,15 @@ export async function prepareKeysAndRequests(input: KeyRequestInput): Promise<{ 
     ...input.draft,
     keys: { storage: input.storage, algorithm: input.algorithm, containerId, keyIds: { auth: created.key.id, sign: added.key.id } },
     preparedAt: Date.now(),
+    ...(input.caRootSha256 ? { caRootSha256: input.caRootSha256 } : {}),
   }
   return { body, draft }
 }
 
 /**
- * Hardware token: the agents engineer fills this in with the agent's Signer
- * (`generateKeyAndCsr` per purpose on the chosen token, then the same body with storage 'token').
+ * Hardware token: both keys and requests made on the token chosen in the storage step, by our
+ * local agent (src/stores/token-keys.ts).
  */
-export async function generateOnToken(_input: KeyRequestInput): Promise<{ body: SubmissionBody; draft: ApplicationDraft }> {
-  throw new QoltanbaError(ErrorCode.NotSupported, 'Key generation on a token is not available yet')
+export async function generateOnToken(input: KeyRequestInput): Promise<{ body: SubmissionBody; draft: ApplicationDraft }> {
+  return (await import('./token-keys.ts')).generateOnTokenFromStores(input)
 }

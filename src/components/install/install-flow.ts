@@ -5,7 +5,7 @@
  * Nothing is marked installed unless every step before succeeded, so a failure loses nothing.
  */
 import { ErrorCode, QoltanbaError } from '@/pki/errors.ts'
-import type { ApiClient, ApplicationRecord, CertificatePurpose, IssuedCertificates } from '@/api/index.ts'
+import { sha256Hex, type ApiClient, type ApplicationRecord, type CertificatePurpose, type IssuedCertificates } from '@/api/index.ts'
 import type { Keystore } from '@/keystore/index.ts'
 
 /** Progress phases, in order. */
@@ -41,12 +41,17 @@ export interface InstallResult {
 /** Runs the whole installation (see the module comment). */
 export async function installCertificates(options: InstallOptions): Promise<InstallResult> {
   const { application: app, client, keystore, onPhase } = options
+  // Hardware token: the PIN comes in `password`; the certificates go onto the token.
+  if (app.keys.storage === 'token') return (await import('@/components/token/token-install.ts')).installOnToken(options)
   const { containerId, keyIds } = app.keys
   if (!containerId || !keyIds) throw new QoltanbaError(ErrorCode.NotSupported, 'The keys of this application are not in this browser')
 
   onPhase('download')
   const issued = await client.getCertificates(app.number, app.accessCode)
   const root = await client.getCaCertificate('root')
+  if (app.caRootSha256 && (await sha256Hex(root)) !== app.caRootSha256) {
+    throw new QoltanbaError('ERR_UNTRUSTED_CHAIN', 'The CA root differs from the one seen when applying')
+  }
 
   onPhase('verify')
   const [pki, verifier] = await Promise.all([import('@/pki/index.ts'), import('@/verifier/index.ts')])
@@ -93,7 +98,7 @@ type Pki = typeof import('@/pki/index.ts')
 type Verifier = typeof import('@/verifier/index.ts')
 
 /** Each issued certificate must chain to the root the CA publishes (and the chain must end in it). */
-async function verifyIssued(issued: IssuedCertificates, root: Uint8Array, pki: Pki, verifier: Verifier, now: Date) {
+export async function verifyIssued(issued: IssuedCertificates, root: Uint8Array, pki: Pki, verifier: Verifier, now: Date) {
   const chain = issued.chain.map((pem) => pki.decodeDerOrPem(new TextEncoder().encode(pem)))
   const last = chain[chain.length - 1]
   if (!last || !pki.bytesEqual(last, root)) {
