@@ -37,6 +37,27 @@ export interface OcspFigures {
   readonly opensslNonce: LoadResult
 }
 
+const ROUNDS = 4
+
+/** Runs a and b in alternating rounds and sums each side's rounds. */
+async function alternate(a: () => Promise<LoadResult>, b: () => Promise<LoadResult>): Promise<[LoadResult, LoadResult]> {
+  const ra: LoadResult[] = []
+  const rb: LoadResult[] = []
+  for (let i = 0; i < ROUNDS; i++) {
+    ra.push(await a())
+    rb.push(await b())
+  }
+  return [combine(ra), combine(rb)]
+}
+
+function combine(rs: readonly LoadResult[]): LoadResult {
+  const requests = rs.reduce((n, r) => n + r.requests, 0)
+  const errors = rs.reduce((n, r) => n + r.errors, 0)
+  const seconds = rs.reduce((n, r) => n + r.seconds, 0)
+  const median = (xs: number[]) => xs.sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0
+  return { requests, errors, seconds, rps: (requests - errors) / seconds, p50ms: median(rs.map((r) => r.p50ms)), p99ms: Math.max(...rs.map((r) => r.p99ms)) }
+}
+
 /** Runs both responders in turn; `serial` must be a good certificate in the server's database. */
 export async function ocspFigures(server: BenchServer, serial: string, opensslPort: number, durationMs: number, concurrency: number): Promise<OcspFigures> {
   const ca = join(server.dir, 'ca')
@@ -50,36 +71,32 @@ export async function ocspFigures(server: BenchServer, serial: string, opensslPo
   const headers = { 'content-type': 'application/ocsp-request' }
   const run = (url: string, body: Buffer) => load({ url, method: 'POST', body, headers, concurrency, durationMs, check: successful })
 
-  await server.start()
-  let ours: LoadResult
-  let oursNonce: LoadResult
-  let oursGet: LoadResult
-  let oursSerial: LoadResult
-  try {
-    await run(`${server.url}/ocsp`, plain) // warm-up: JIT, cache fill
-    ours = await run(`${server.url}/ocsp`, plain)
-    oursNonce = await run(`${server.url}/ocsp`, nonce)
-    oursSerial = await load({ url: `${server.url}/ocsp`, method: 'POST', body: plain, headers, concurrency: 1, durationMs, check: successful, keepAlive: true })
-    oursGet = await load({ url: `${server.url}/ocsp/${encodeURIComponent(plain.toString('base64'))}`, method: 'GET', concurrency, durationMs, check: successful })
-  } finally {
-    await server.stop()
-  }
-
   // The same responder key, unencrypted for openssl in a 0600 file inside the bench's temp dir.
   const rkey = join(server.dir, 'ocsp-plain.key')
   execFileSync('openssl', ['pkey', '-in', join(ca, 'ocsp.key'), '-passin', `pass:${server.env.CA_KEY_PASSPHRASE}`, '-out', rkey], { stdio: 'pipe' })
   const index = join(server.dir, 'index.txt')
   writeFileSync(index, `V\t491231235959Z\t\t${serial.toUpperCase()}\tunknown\t/CN=bench\n`)
+
+  // Both responders up at once, measured in alternating rounds, so the load of a shared machine
+  // falls on both alike.
+  await server.start()
   const child = spawn('openssl', ['ocsp', '-index', index, '-port', String(opensslPort), '-rsigner', join(ca, 'ocsp.pem'), '-rkey', rkey, '-CA', issuing, '-ndays', '1'], { stdio: 'ignore' })
   try {
     const url = `http://127.0.0.1:${opensslPort}/`
     while (!(await answers(url, plain))) await new Promise((r) => setTimeout(r, 50))
+    const oursUrl = `${server.url}/ocsp`
+    const round = durationMs / ROUNDS
+    const post = (u: string, body: Buffer, keepAlive = false, c = concurrency) => () =>
+      load({ url: u, method: 'POST', body, headers, concurrency: c, durationMs: round, check: successful, keepAlive })
+    await run(oursUrl, plain) // warm-up: JIT, cache fill
     await run(url, plain)
-    const openssl = await run(url, plain)
-    const opensslNonce = await run(url, nonce)
-    const opensslSerial = await load({ url, method: 'POST', body: plain, headers, concurrency: 1, durationMs, check: successful, keepAlive: true })
+    const [ours, openssl] = await alternate(post(oursUrl, plain), post(url, plain))
+    const [oursNonce, opensslNonce] = await alternate(post(oursUrl, nonce), post(url, nonce))
+    const [oursSerial, opensslSerial] = await alternate(post(oursUrl, plain, true, 1), post(url, plain, true, 1))
+    const oursGet = await load({ url: `${oursUrl}/${encodeURIComponent(plain.toString('base64'))}`, method: 'GET', concurrency, durationMs, check: successful })
     return { ours, oursNonce, oursGet, oursSerial, openssl, opensslNonce, opensslSerial }
   } finally {
+    await server.stop()
     child.kill('SIGKILL')
   }
 }
