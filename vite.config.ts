@@ -77,7 +77,19 @@ export default defineConfig({
       devOptions: { enabled: process.env.SW_DEV === 'true', navigateFallback: 'index.html', type: 'module' },
     }),
   ],
-  build: { sourcemap: false, chunkSizeWarningLimit: 600 },
+  build: {
+    sourcemap: false,
+    chunkSizeWarningLimit: 600,
+    rolldownOptions: {
+      output: {
+        // The framework is needed by every first paint: one chunk compresses better than the
+        // fragments automatic splitting makes of it.
+        codeSplitting: {
+          groups: [{ name: 'framework', test: /node_modules[\\/](vue|@vue|vue-router|pinia|vue-i18n|@intlify)[\\/]/ }],
+        },
+      },
+    },
+  },
   server: {
     proxy: Object.fromEntries(['/api', '/ca', '/crl', '/ocsp'].map((path) => [path, { target: apiTarget, changeOrigin: false }])),
   },
