@@ -164,6 +164,8 @@ export const useOperatorStore = defineStore('operator', () => {
   async function signOut(): Promise<void> {
     await useSessionStore().signOut()
     $reset()
+    // Known now: nobody is signed in (the console shows sign-in, not "loading").
+    authChecked.value = true
   }
 
   /** Forgets everything loaded (the session cookie ends through sign-out). */

@@ -50,8 +50,9 @@ async function serverStatus(server: ConsoleServer, serial: string) {
   return certificates[0]
 }
 
+// IINs not used by the other specs that share this server (signin.spec.ts uses 900101300017, 850315300019).
 const CASES: ReadonlyArray<{ locale: AppLocale; approveIin: string; rejectIin: string }> = [
-  { locale: 'kk', approveIin: '850315300019', rejectIin: '830227400013' },
+  { locale: 'kk', approveIin: '990101400015', rejectIin: '830227400013' },
   { locale: 'ru', approveIin: '781104300019', rejectIin: '010203600014' },
 ]
 
@@ -190,6 +191,28 @@ for (const { locale, approveIin, rejectIin } of CASES) {
       const out = execFileSync('openssl', ['ocsp', '-issuer', issuing, '-cert', certFile, '-url', `http://127.0.0.1:${server.port}/ocsp`, '-CAfile', root, '-VAfile', ocsp], { stdio: ['ignore', 'pipe', 'pipe'] }).toString()
       expect(out).toContain(': revoked')
       expect(out).toContain('Reason: keyCompromise')
+    })
+
+    test('a certificate holder who is not an operator is told so and can sign out', async ({ page, consoleServer: server }) => {
+      const holder = await server.submit(rejectIin)
+      await server.approve(holder.number)
+      const p12 = await server.pkcs12(holder, 'auth', 'Holder-pass 1')
+      await page.goto(`${server.url}/certificates`)
+      await page.getByTestId('open-import').click()
+      const dialog = page.getByTestId('import-dialog')
+      await dialog.getByTestId('import-file').setInputFiles(p12)
+      await dialog.getByTestId('import-password').fill('Holder-pass 1')
+      await dialog.getByTestId('import-submit').click()
+      await dialog.getByTestId('import-close').click()
+      await page.goto(`${server.url}/signin?redirect=/operator`)
+      await page.getByTestId('signin-password').fill('Holder-pass 1')
+      await page.getByTestId('signin-submit').click()
+      await expect(page.getByTestId('operator-not-operator')).toHaveText(text(m, 'operator.signin.not_operator'))
+      await expect(page.getByTestId('queue-table')).toHaveCount(0)
+      await expectAccessible(page, 'not an operator')
+      await page.getByTestId('operator-signout').click()
+      await expect(page.getByTestId('operator-not-operator')).toHaveCount(0)
+      await expect(page.getByTestId('operator-signin-certificate')).toBeVisible()
     })
 
     test('phone layout: the queue and the lookup fit 360 px', async ({ browser, consoleServer: server }) => {
