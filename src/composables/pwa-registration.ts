@@ -12,11 +12,21 @@ import { afterFirstPaint } from './after-paint.ts'
 /** How often a long-lived page asks the server for a new service worker. */
 export const UPDATE_CHECK_INTERVAL_MS = 60 * 60 * 1000
 
-async function checkForUpdate(swUrl: string, registration: ServiceWorkerRegistration): Promise<void> {
-  if (registration.installing || !navigator.onLine) return
-  // Probe first: update() on a failing network logs noisy errors and can reject.
-  const probe = await fetch(swUrl, { cache: 'no-store', headers: { 'cache-control': 'no-cache' } }).catch(() => null)
-  if (probe?.status === 200) await registration.update().catch(() => undefined)
+/**
+ * One periodic update check: skipped while a worker is installing or the device is offline;
+ * probes the worker script first, because update() on a failing network logs noisy errors and
+ * can reject.
+ */
+export async function checkForUpdate(
+  swUrl: string,
+  registration: Pick<ServiceWorkerRegistration, 'installing' | 'update'>,
+  env: { online: boolean; fetch: typeof fetch } = { online: navigator.onLine, fetch: globalThis.fetch.bind(globalThis) },
+): Promise<boolean> {
+  if (registration.installing || !env.online) return false
+  const probe = await env.fetch(swUrl, { cache: 'no-store', headers: { 'cache-control': 'no-cache' } }).catch(() => null)
+  if (probe?.status !== 200) return false
+  await registration.update().catch(() => undefined)
+  return true
 }
 
 /**
