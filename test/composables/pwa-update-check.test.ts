@@ -1,3 +1,4 @@
+/// <reference types="vite-plugin-pwa/vue" />
 import { describe, expect, it, vi } from 'vitest'
 
 vi.mock('virtual:pwa-register/vue', () => ({ useRegisterSW: () => ({}) }))
