@@ -22,9 +22,12 @@ export interface TokenTarget {
   readonly pin: string
 }
 
-/** Label of a key or certificate on the token, so the user (and sign-in) can tell them apart. */
-export function tokenObjectLabel(purpose: 'auth' | 'sign', commonName: string): string {
-  return `${purpose === 'auth' ? 'AUTH' : 'SIGN'} ${commonName}`
+/**
+ * Label of a key or certificate on the token, so the user can tell them apart, e.g.
+ * "AUTH IIN900101300017". ASCII only: token labels (CKA_LABEL) are printable ASCII in the agent.
+ */
+export function tokenObjectLabel(purpose: 'auth' | 'sign', iin: string): string {
+  return `${purpose === 'auth' ? 'AUTH' : 'SIGN'} IIN${iin}`
 }
 
 /**
@@ -58,7 +61,7 @@ export async function generateOnTokenWith(
       subject,
       keyUsage: [...KEY_USAGE[purpose][family]],
       extKeyUsage: [EKU[purpose]],
-      label: tokenObjectLabel(purpose, commonName),
+      label: tokenObjectLabel(purpose, a.iin),
       ...(a.email ? { email: a.email } : {}),
     })
   // One after the other: a token does one operation at a time (and a wrong PIN stops at once).

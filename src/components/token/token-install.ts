@@ -45,13 +45,12 @@ export async function installOnToken(options: InstallOptions, signer: Signer = u
 
   onPhase('store')
   for (const leaf of leaves) {
-    const info = await pki.describeCertificate(leaf.der)
     await signer.importCertificate({
       storageId: tokenId,
       secret: pin,
       certificate: leaf.der,
       keyId: keyIds[leaf.purpose],
-      label: tokenObjectLabel(leaf.purpose, info.subject.commonName ?? app.applicant.surname),
+      label: tokenObjectLabel(leaf.purpose, app.applicant.iin),
     })
   }
 
