@@ -11,6 +11,9 @@ const MIN_INTERVAL_MS = 10_000
 /** Installs the reload-once handler on `target` (the window). */
 export function reloadOnStaleChunk(target: Window = window): void {
   target.addEventListener('vite:preloadError', (event) => {
+    // Offline, the chunk is missing because the network is: a reload would show the browser's
+    // offline page instead of the app.
+    if (target.navigator?.onLine === false) return
     const now = Date.now()
     let last = 0
     try {

@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest'
 import { reloadOnStaleChunk } from '@/composables/stale-chunk.ts'
 import { isIos } from '@/composables/install-platform.ts'
 
-function fakeWindow() {
+function fakeWindow(online = true) {
   const target = new EventTarget()
   const store = new Map<string, string>()
   let reloads = 0
   const win = Object.assign(target, {
     sessionStorage: { getItem: (k: string) => store.get(k) ?? null, setItem: (k: string, v: string) => void store.set(k, v) },
     location: { reload: () => void reloads++ },
+    navigator: { onLine: online },
   })
   return { win: win as unknown as Window, reloads: () => reloads, store }
 }
@@ -29,6 +30,17 @@ describe('reloadOnStaleChunk', () => {
     store.set('qoltanba.stale-chunk-reload', String(Date.now() - 60_000))
     win.dispatchEvent(new Event('vite:preloadError', { cancelable: true }))
     expect(reloads()).toBe(2)
+  })
+})
+
+describe('reloadOnStaleChunk offline', () => {
+  it('does not reload while offline (the browser would show its offline page)', () => {
+    const { win, reloads } = fakeWindow(false)
+    reloadOnStaleChunk(win)
+    const event = new Event('vite:preloadError', { cancelable: true })
+    win.dispatchEvent(event)
+    expect(reloads()).toBe(0)
+    expect(event.defaultPrevented).toBe(false)
   })
 })
 
