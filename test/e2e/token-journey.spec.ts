@@ -161,6 +161,15 @@ test('hardware token: pair, apply with keys made on the token, approve, install 
   expect(installed.certificates).toHaveLength(2)
   expect(installed.certificates.map((c) => c.id).sort()).toEqual([...afterApply.keys].sort())
   expect(installed.certificates.map((c) => c.label.split(' ')[0]).sort()).toEqual(['AUTH', 'SIGN'])
+  // Keys on a token get the profile's 3-year validity (1 year in the browser).
+  for (const c of installed.certificates) {
+    const der = join(dir, `${c.id}.der`)
+    execFileSync('pkcs11-tool', ['--module', SOFTHSM_MODULE, '--token-label', 'citizen', '--read-object', '--type', 'cert', '--id', c.id, '-o', der], { env, stdio: 'pipe' })
+    const dates = execFileSync('openssl', ['x509', '-inform', 'DER', '-in', der, '-noout', '-startdate', '-enddate'], { encoding: 'utf8' })
+    const start = Date.parse(/notBefore=(.*)/.exec(dates)![1]!)
+    const end = Date.parse(/notAfter=(.*)/.exec(dates)![1]!)
+    expect(Math.round((end - start) / 86_400_000)).toBeGreaterThanOrEqual(3 * 365)
+  }
 
   // My certificates lists the token certificates next to the browser ones.
   await page.goto('/certificates')
