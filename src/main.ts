@@ -25,3 +25,5 @@ await router.isReady()
 app.mount('#app')
 // The remaining messages once the page has painted (feature screens wait for them anyway).
 afterFirstPaint(() => void ensureAllMessages())
+// Applications waiting in the outbox are sent when the network is (or comes) back, on any screen.
+afterFirstPaint(() => void import('./stores/applications.ts').then(({ useApplicationsStore }) => useApplicationsStore(pinia).listenForNetwork()))

@@ -4,7 +4,7 @@
  */
 export { createApiClient, isRetryable, RETRYABLE_CODES, type ApiClient, type ApiClientOptions } from './client.ts'
 export { ApplicationOutbox, type ApplicationOutboxOptions, type FlushResult } from './outbox.ts'
-export { openApplicationsDb } from './database.ts'
+export { applicationsDbExists, openApplicationsDb } from './database.ts'
 export { rootFingerprint, sha256Hex } from './ca-root.ts'
 export * from './records.ts'
 export type * from './types.ts'

@@ -50,7 +50,9 @@ export class ApplicationOutbox {
   }
 
   #open(): Promise<ApplicationsDb> {
-    this.#db ??= openApplicationsDb(this.#dbName)
+    this.#db ??= openApplicationsDb(this.#dbName, () => {
+      this.#db = null
+    })
     return this.#db
   }
 

@@ -8,6 +8,7 @@ import { computed, ref, shallowRef } from 'vue'
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import {
   ApplicationOutbox,
+  applicationsDbExists,
   createApiClient,
   type ApiClient,
   type ApplicationDraft,
@@ -91,11 +92,12 @@ export const useApplicationsStore = defineStore('applications', () => {
     if (listening || typeof window === 'undefined') return
     listening = true
     window.addEventListener('online', onOnline)
-    if (navigator.onLine) void flush().catch(() => undefined)
+    if (navigator.onLine) onOnline()
   }
 
   function onOnline(): void {
-    void flush().catch(() => undefined)
+    // Never create the database just to find it empty (a wiped kiosk must stay wiped).
+    void applicationsDbExists().then((exists) => (exists ? flush() : undefined)).catch(() => undefined)
   }
 
   /** One application of this device. */

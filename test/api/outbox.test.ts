@@ -175,6 +175,23 @@ describe('ApplicationOutbox', () => {
   })
 })
 
+describe('ApplicationOutbox and the kiosk wipe', () => {
+  it('steps aside when its database is deleted, and works again on next use', async () => {
+    const dbName = `outbox-test-${++dbCounter}`
+    const box = outbox(createApiClient({ baseUrl: 'http://127.0.0.1:9' }), dbName)
+    await box.enqueue(body(), draft)
+    expect(await box.pending()).toHaveLength(1)
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(dbName)
+      request.onsuccess = () => resolve()
+      request.onerror = () => reject(request.error ?? new Error('delete failed'))
+      request.onblocked = () => reject(new Error('the outbox held the database open'))
+    })
+    expect(await box.pending()).toEqual([])
+    await box.close()
+  })
+})
+
 describe('createApiClient', () => {
   it('maps the server error codes and non-API answers', async () => {
     const client = createApiClient({ baseUrl })
