@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
 import { test, expect } from './fixtures.ts'
-import { fillWizard, startJourneyServer, submitAndConfirm, type JourneyServer } from './journey-helpers.ts'
+import { fillWizard, journeyPort, type JourneyServer, startJourneyServer, submitAndConfirm } from './journey-helpers.ts'
 
-const PORT = 4193
+const PORT = journeyPort(20)
 const IIN = '781104300019'
 const en = JSON.parse(readFileSync('src/i18n/locales/en.json', 'utf8')) as {
   errors: Record<string, string>

@@ -31,6 +31,14 @@ export interface JourneyServer {
   restart(): Promise<void>
 }
 
+/**
+ * Port of a journey spec's own server: next to the shared server's port (QOLTANBA_E2E_PORT, default
+ * 4173), so two suites run side by side without clashing. `offset` 18, 19, 20 per spec file.
+ */
+export function journeyPort(offset: number): number {
+  return Number(process.env.QOLTANBA_E2E_PORT ?? 4173) + offset
+}
+
 /** The demo operator (server/registry/demo-persons.json). */
 export const OPERATOR_IIN = '700611300018'
 

@@ -4,9 +4,9 @@
  * — the server then holds one application for the applicant.
  */
 import { test, expect, waitForServiceWorkerControl } from './fixtures.ts'
-import { fillWizard, startJourneyServer, type JourneyServer } from './journey-helpers.ts'
+import { fillWizard, journeyPort, type JourneyServer, startJourneyServer } from './journey-helpers.ts'
 
-const PORT = 4192
+const PORT = journeyPort(19)
 const IIN = '920722400013'
 let server: JourneyServer
 

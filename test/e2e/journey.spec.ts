@@ -9,9 +9,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, expect, expectAccessible } from './fixtures.ts'
-import { fillWizard, startJourneyServer, submitAndConfirm, type JourneyServer } from './journey-helpers.ts'
+import { fillWizard, journeyPort, type JourneyServer, startJourneyServer, submitAndConfirm } from './journey-helpers.ts'
 
-const PORT = 4191
+const PORT = journeyPort(18)
 let server: JourneyServer
 
 test.use({ baseURL: `http://localhost:${PORT}` })
