@@ -78,5 +78,7 @@ export function parsePki<T>(
 /** Copies any bytes view into a fresh ArrayBuffer (WebCrypto and asn1js accept it everywhere). */
 export function toArrayBuffer(bytes: Uint8Array | ArrayBuffer): ArrayBuffer {
   if (bytes instanceof ArrayBuffer) return bytes
-  return bytes.slice().buffer as ArrayBuffer
+  // Uint8Array.prototype.slice, not bytes.slice(): a Node Buffer's slice() is a view into its
+  // shared 8 KB pool, whose .buffer would hand pkijs the whole pool instead of these bytes.
+  return Uint8Array.prototype.slice.call(bytes).buffer as ArrayBuffer
 }
