@@ -1,7 +1,8 @@
 /**
  * The citizen's whole journey against a real Registration Center, once in Kazakh and once in
  * Russian: apply (keys in this browser) → operator approves (operator API, CLI token) → status →
- * install → My certificates. Then the key-file variant: two .p12 files that OpenSSL opens with
+ * install → My certificates → revoke one certificate from My certificates, after which
+ * `openssl ocsp` against the server says "revoked" with the chosen reason. Then the key-file variant: two .p12 files that OpenSSL opens with
  * the chosen password and whose certificates match their keys.
  */
 import { execFileSync } from 'node:child_process'
@@ -10,6 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, expect, expectAccessible } from './fixtures.ts'
 import { fillWizard, journeyPort, type JourneyServer, startJourneyServer, submitAndConfirm } from './journey-helpers.ts'
+import { fetchCaPem, messages, opensslOcsp, REASONS, revokeFromCard, text } from './revoke-helpers.ts'
 
 const PORT = journeyPort(18)
 let server: JourneyServer
@@ -29,7 +31,7 @@ for (const locale of ['kk', 'ru'] as const) {
   test.describe(`in ${locale}`, () => {
     test.use({ appLocale: locale })
 
-    test('apply → approve → status → install → My certificates', async ({ page }) => {
+    test('apply → approve → status → install → My certificates → revoke → OCSP says revoked', async ({ page }) => {
       await fillWizard(page, { iin: '900101300017', email: 'testov@example.kz', storage: 'browser', password: 'Qoltanba-2026', algorithm: 'RSA-2048' })
       await expect(page.locator('html')).toHaveAttribute('lang', locale)
       await expectAccessible(page, 'check answers')
@@ -67,7 +69,43 @@ for (const locale of ['kk', 'ru'] as const) {
       expect((await server.applicationsOf('900101300017')).find((a) => a.number === number)?.status).toBe('installed')
 
       await page.getByTestId('to-certificates').click()
-      await expect(page.getByTestId('certificate-card').filter({ hasText: 'ТЕСТОВ ТЕСТ' })).toHaveCount(2)
+      const cards = page.getByTestId('certificate-card').filter({ hasText: 'ТЕСТОВ ТЕСТ' })
+      await expect(cards).toHaveCount(2)
+
+      // The citizen revokes one of the two certificates (signed in the browser with its key).
+      const m = messages(locale)
+      const reason = locale === 'kk' ? 'keyCompromise' : 'cessationOfOperation'
+      const serial = await revokeFromCard(page, cards.first(), { m, reason, password: 'Qoltanba-2026' })
+
+      // OpenSSL asks the journey server's OCSP responder, verifying the answer against the root.
+      const issued = (await (await fetch(`${server.url}/api/v1/applications/${number}/certificates`, { headers: { 'x-access-code': accessCode } })).json()) as {
+        certificates: { serial: string; pem: string }[]
+      }
+      const revoked = issued.certificates.find((c) => c.serial.toLowerCase() === serial.toLowerCase())
+      expect(revoked, `certificate ${serial} among ${issued.certificates.map((c) => c.serial).join(', ')}`).toBeDefined()
+      const dir = mkdtempSync(join(tmpdir(), 'qoltanba-journey-ocsp-'))
+      try {
+        const certFile = join(dir, 'revoked.pem')
+        writeFileSync(certFile, revoked!.pem)
+        const [issuer, root, responder] = [await fetchCaPem(server.url, 'issuing', dir), await fetchCaPem(server.url, 'root', dir), await fetchCaPem(server.url, 'ocsp', dir)]
+        const out = opensslOcsp({ certFile, issuer, root, responder, port: PORT })
+        expect(out).toContain(`${certFile}: revoked`)
+        expect(out).toContain(`Reason: ${REASONS[reason].ocsp}`)
+        expect(out).toContain('Response verify OK')
+        // The other certificate is untouched.
+        const other = issued.certificates.find((c) => c !== revoked)!
+        writeFileSync(certFile, other.pem)
+        expect(opensslOcsp({ certFile, issuer, root, responder, port: PORT })).toContain(`${certFile}: good`)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+
+      // My certificates keeps both: the revoked one marked revoked (no Revoke action), the other valid.
+      await page.goto('/certificates')
+      const status = (key: string) => cards.filter({ has: page.getByTestId('certificate-status').getByText(text(m, key), { exact: true }) })
+      await expect(status('certificates.status.revoked')).toHaveCount(1)
+      await expect(status('certificates.status.revoked').getByTestId('certificate-revoke')).toHaveCount(0)
+      await expect(status('certificates.status.valid')).toHaveCount(1)
     })
   })
 }
