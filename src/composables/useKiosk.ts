@@ -7,7 +7,7 @@ import { getActivePinia } from 'pinia'
 import type { Router } from 'vue-router'
 import { useKioskStore } from '@/stores/kiosk.ts'
 import { usePwaStore } from '@/stores/pwa.ts'
-import { wipeUserData, type WipeReport } from '@/kiosk/wipe.ts'
+import { clearWebStorage, wipeUserData, type WipeReport } from '@/kiosk/wipe.ts'
 
 /** Who is using the kiosk. */
 export type KioskRole = 'applicant' | 'operator'
@@ -45,6 +45,9 @@ export function useKiosk() {
     lastWipeReport = report
     kiosk.ending = true
     if (!report.loggedOut) kiosk.markLogoutPending()
+    // The router saves scroll positions (visited paths) to sessionStorage on pagehide; this
+    // listener runs after it and clears them again.
+    window.addEventListener('pagehide', () => clearWebStorage())
     if (updateWaiting && activate) {
       // The new worker's takeover reloads the page (pwa-registration onNeedReload): land on target.
       history.replaceState(null, '', target)

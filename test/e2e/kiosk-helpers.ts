@@ -3,6 +3,7 @@
  * kiosk specs'), and a look at every place a browser can keep a trace of a person.
  */
 import { spawn } from 'node:child_process'
+import { createServer } from 'node:net'
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -31,10 +32,37 @@ async function builtDist(dataDir: string): Promise<string> {
   return target
 }
 
-/** Starts server/main.ts with KIOSK=1 (extra env merged in); resolves when healthy. */
-export async function startKioskServer(port: number, extraEnv: Record<string, string> = {}): Promise<KioskServer> {
+/** Whether nobody listens on `port` right now. */
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise<boolean>((resolve) => {
+    const probe = createServer()
+    probe.once('error', () => resolve(false))
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)))
+  })
+}
+
+/**
+ * Starts server/main.ts with KIOSK=1 (extra env merged in) on a free port of 4191-4199 (the
+ * kiosk specs' range); resolves when it is healthy. Other suites may run on this machine, so a
+ * port taken between the probe and the listen is skipped, and "healthy" must come from our own
+ * child process, not from someone else's server on that port.
+ */
+export async function startKioskServer(extraEnv: Record<string, string> = {}): Promise<KioskServer> {
+  // QOLTANBA_KIOSK_URL: a kiosk server started by hand (KIOSK=1 and the timings below).
+  const external = process.env.QOLTANBA_KIOSK_URL
+  if (external) return { url: external, stop: async () => undefined }
   const dataDir = mkdtempSync(join(tmpdir(), 'qoltanba-kiosk-'))
   const distDir = await builtDist(dataDir)
+  // 4190 (ManageSieve) is a "bad port" that fetch and Chromium refuse to connect to.
+  for (let port = 4191; port <= 4199; port++) {
+    if (!(await portIsFree(port))) continue
+    const server = await tryStart(port, dataDir, distDir, extraEnv)
+    if (server) return server
+  }
+  throw new Error('no kiosk server could start on 4191-4199')
+}
+
+async function tryStart(port: number, dataDir: string, distDir: string, extraEnv: Record<string, string>): Promise<KioskServer | null> {
   const url = `http://localhost:${port}`
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     env: {
@@ -51,14 +79,20 @@ export async function startKioskServer(port: number, extraEnv: Record<string, st
       KIOSK_WARN_SECONDS: String(KIOSK_WARN_SECONDS),
       ...extraEnv,
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', process.env.KIOSK_DEBUG ? 'inherit' : 'ignore', 'inherit'],
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   // A first start creates a CA and migrates the embedded database: slow on a busy 2-core machine.
-  const deadline = Date.now() + 240_000
+  const deadline = Date.now() + Number(process.env.KIOSK_BOOT_MS ?? 240_000)
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`kiosk server exited with ${child.exitCode}`)
-    if (await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => r.ok, () => false)) break
+    // EADDRINUSE (the port was taken meanwhile): the caller tries the next one.
+    if (child.exitCode !== null) return null
+    const healthy = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => r.ok, (e: unknown) => (process.env.KIOSK_DEBUG ? console.error(e) : undefined, false))
+    if (healthy) {
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      if (child.exitCode !== null) return null
+      break
+    }
     if (Date.now() > deadline) {
       child.kill('SIGKILL')
       throw new Error('kiosk server did not become healthy')
@@ -149,7 +183,7 @@ export async function addStrayTraces(page: Page): Promise<void> {
 
 /**
  * Asserts nothing personal is left: no database holds a record, only the Workbox precache is
- * cached, storage holds nothing but the kiosk device setting, and the service worker still
+ * cached, storage holds nothing but the kiosk device setting (and the new page's empty router scroll map), and the service worker still
  * controls the page.
  */
 export async function expectClean(page: Page): Promise<void> {
@@ -162,7 +196,10 @@ export async function expectClean(page: Page): Promise<void> {
   expect(traces.caches[cacheNames[0]!]).toContain('/index.html')
   expect(Object.keys(traces.localStorage), 'localStorage keys').toEqual(['qoltanba.kiosk'])
   expect(JSON.parse(traces.localStorage['qoltanba.kiosk']!)).toMatchObject({ source: 'server' })
-  expect(traces.sessionStorage, 'sessionStorage').toEqual({})
+  // The fresh page's router writes an empty scroll map; the previous pages' entries are gone.
+  const { 'vue-router:scroll': scroll = '{}', ...session } = traces.sessionStorage
+  expect(session, 'sessionStorage').toEqual({})
+  expect(JSON.parse(scroll), 'router scroll positions of the previous pages').toEqual({})
   expect(traces.controlled, 'service worker still controls the page').toBe(true)
 }
 

@@ -5,7 +5,7 @@
  * Cache Storage (but the precache) or web storage, the service worker still controls the page,
  * and the kiosk opens offline. Timers are driven by Playwright's clock, nothing waits for them.
  */
-import { test, expect, type Page } from '@playwright/test'
+import { test as base, expect, type Page } from '@playwright/test'
 import { fillWizard, submitAndConfirm } from './journey-helpers.ts'
 import {
   KIOSK_IDLE_SECONDS,
@@ -18,18 +18,20 @@ import {
   type KioskServer,
 } from './kiosk-helpers.ts'
 
-const PORT = 4190
-let server: KioskServer
+/** One KIOSK=1 server per worker; relative URLs (also in the journey helpers) go to it. */
+const test = base.extend<object, { kioskServer: KioskServer }>({
+  kioskServer: [
+    async ({}, use) => {
+      const server = await startKioskServer()
+      await use(server)
+      await server.stop()
+    },
+    { scope: 'worker', timeout: 300_000 },
+  ],
+  baseURL: async ({ kioskServer }, use) => use(kioskServer.url),
+})
 
 test.describe.configure({ mode: 'serial' })
-test.use({ baseURL: `http://localhost:${PORT}` })
-test.beforeAll(async () => {
-  test.setTimeout(300_000)
-  server = await startKioskServer(PORT)
-})
-test.afterAll(async () => {
-  await server?.stop()
-})
 
 /** Fails the test on an uncaught page error or a CSP violation. */
 function guard(page: Page): string[] {
