@@ -92,7 +92,11 @@ test('a journey, then the idle timeout: warning ≥ 20 s with Continue, then eve
 
   // Quiet again, and nobody answers: the session ends and the start screen opens.
   await page.clock.fastForward(KIOSK_IDLE_SECONDS * 1000 + 1000)
-  await expect(warning).toBeVisible()
+  // Input events are throttled by timers on the same fake clock: move time on until it shows.
+  await expect(async () => {
+    await page.clock.fastForward(2_000)
+    await expect(warning).toBeVisible({ timeout: 1_000 })
+  }).toPass()
   const reloaded = page.waitForEvent('load')
   await page.clock.fastForward(KIOSK_WARN_SECONDS * 1000 + 1000)
   await reloaded
@@ -114,7 +118,9 @@ test('"Finish" ends the session at once and leaves nothing; links cannot leave t
   await openKiosk(page)
   await fillWizard(page, { iin: '850315300019', storage: 'file', password: 'Qoltanba-2026', algorithm: 'P-256' })
   // Back on the storage step: only the token or a file are offered.
-  await page.goto('/request/storage')
+  await page.goBack()
+  await page.goBack()
+  await expect(page).toHaveURL(/\/request\/storage$/)
   await expect(page.getByTestId('kiosk-keys-notice')).toBeVisible()
   await expect(page.locator('#storage-browser')).toHaveCount(0)
   await expect(page.locator('#storage-file')).toBeVisible()
