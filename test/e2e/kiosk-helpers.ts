@@ -1,5 +1,5 @@
 /**
- * Helpers of the kiosk specs: a real server with KIOSK=1 on its own port (4190-4199 are the
+ * Helpers of the kiosk specs: a real server with KIOSK=1 on its own port (4191-4199 are the
  * kiosk specs'), and a look at every place a browser can keep a trace of a person.
  */
 import { spawn } from 'node:child_process'
@@ -82,12 +82,16 @@ async function tryStart(port: number, dataDir: string, distDir: string, extraEnv
     stdio: ['ignore', process.env.KIOSK_DEBUG ? 'inherit' : 'ignore', 'inherit'],
   })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  // A worker that dies (timeout, Ctrl-C) must not leave the server holding the port.
+  const reap = () => child.kill('SIGKILL')
+  process.once('exit', reap)
+  void exited.then(() => process.off('exit', reap))
   // A first start creates a CA and migrates the embedded database: slow on a busy 2-core machine.
   const deadline = Date.now() + Number(process.env.KIOSK_BOOT_MS ?? 240_000)
   for (;;) {
     // EADDRINUSE (the port was taken meanwhile): the caller tries the next one.
     if (child.exitCode !== null) return null
-    const healthy = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => r.ok, (e: unknown) => (process.env.KIOSK_DEBUG ? console.error(e) : undefined, false))
+    const healthy = await fetch(`http://127.0.0.1:${port}/api/v1/health`).then((r) => r.ok, () => false)
     if (healthy) {
       await new Promise((resolve) => setTimeout(resolve, 500))
       if (child.exitCode !== null) return null
