@@ -5,33 +5,48 @@
  */
 import type { ParsedCertificate, RevocationChecker, RevocationResult } from '../../src/verifier/index.ts'
 import { toHex } from '../../src/verifier/certificate.ts'
+import { sql } from 'kysely'
 import type { Db } from '../db/schema.ts'
+import { groupBatch } from '../db/group-batch.ts'
 
 /** Serial as stored in `certificates.serial`: lowercase hex of the DER INTEGER content. */
 export function storedSerial(cert: ParsedCertificate): string {
   return toHex(cert.cert.serialNumber.valueBlock.valueHexView)
 }
 
-/** A checker answering from the database; a certificate it does not know is `unknown`. */
-export function databaseRevocationChecker(db: Db): RevocationChecker {
-  return {
-    async check(certificate): Promise<RevocationResult> {
-      const row = await db
-        .selectFrom('certificates')
-        .select(['status', 'revoked_at', 'revocation_reason', 'der'])
-        .where('serial', 'in', [storedSerial(certificate), certificate.serialHex])
-        .executeTakeFirst()
-      if (!row) return { status: 'unknown', source: 'database', detail: 'the certificate is not in our database' }
-      const der = new Uint8Array(row.der)
-      if (der.length !== certificate.der.length || der.some((b, i) => b !== certificate.der[i])) {
-        return { status: 'unknown', source: 'database', detail: 'another certificate has this serial in our database' }
-      }
-      return {
-        status: row.status,
-        source: 'database',
-        ...(row.revoked_at ? { revokedAt: row.revoked_at } : {}),
-        ...(row.revocation_reason !== null ? { reason: row.revocation_reason } : {}),
-      }
-    },
+interface StatusRow {
+  readonly serial: string
+  readonly status: RevocationResult['status']
+  readonly revoked_at: Date | null
+  readonly revocation_reason: number | null
+  readonly der: Uint8Array
+}
+
+function answer(certificate: ParsedCertificate, row: StatusRow | undefined): RevocationResult {
+  if (!row) return { status: 'unknown', source: 'database', detail: 'the certificate is not in our database' }
+  const der = row.der
+  if (der.length !== certificate.der.length || der.some((b, i) => b !== certificate.der[i])) {
+    return { status: 'unknown', source: 'database', detail: 'another certificate has this serial in our database' }
   }
+  return {
+    status: row.status,
+    source: 'database',
+    ...(row.revoked_at ? { revokedAt: new Date(row.revoked_at) } : {}),
+    ...(row.revocation_reason !== null ? { reason: row.revocation_reason } : {}),
+  }
+}
+
+/**
+ * A checker answering from the database; a certificate it does not know is `unknown`.
+ * Concurrent checks share one SELECT (group commit, server/db/group-batch.ts).
+ */
+export function databaseRevocationChecker(db: Db): RevocationChecker {
+  const lookup = groupBatch(async (certificates: readonly ParsedCertificate[]) => {
+    const serials = certificates.map((c) => [storedSerial(c), c.serialHex] as const)
+    const { rows } = await sql<StatusRow>`select serial, status, revoked_at, revocation_reason, der from certificates
+      where serial = any(${[...new Set(serials.flat())]}::text[])`.execute(db)
+    const bySerial = new Map(rows.map((r) => [r.serial, { ...r, der: new Uint8Array(r.der) }]))
+    return certificates.map((c, i) => answer(c, bySerial.get(serials[i]![0]) ?? bySerial.get(serials[i]![1])))
+  })
+  return { check: (certificate) => lookup(certificate) }
 }

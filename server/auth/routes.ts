@@ -8,17 +8,16 @@
  * Every refusal has its own code (src/verifier/errors.ts); logins and refusals are audited.
  */
 import type { FastifyInstance } from 'fastify'
-import { isQoltanbaError } from '../../src/pki/errors.ts'
-import { normalizeOrigin, parseLoginPayload, parseSignedData, verifyLoginCms, type LoginVerification } from '../../src/verifier/index.ts'
+import { normalizeOrigin } from '../../src/verifier/index.ts'
 import { LoginErrorCode } from '../../src/verifier/errors.ts'
 import { recordAudit } from '../audit/audit.ts'
 import type { AppContext } from '../context.ts'
 import { ApiError } from '../errors.ts'
-import { consumeChallenge, createChallenge } from './challenges.ts'
+import { createChallenge } from './challenges.ts'
 import { cookieNames, readCookie, setCookie } from './cookies.ts'
+import { createLoginService } from './login.ts'
 import { sessionOf } from './require-session.ts'
-import type { SessionRole } from './schema.ts'
-import { createSession, DEFAULT_SESSION_POLICY, endSession, type SessionPolicy } from './sessions.ts'
+import { DEFAULT_SESSION_POLICY, endSession, type SessionPolicy } from './sessions.ts'
 import type { SignInSetup } from './sign-in-setup.ts'
 import { isTokenShaped, randomToken } from './tokens.ts'
 
@@ -45,17 +44,6 @@ const loginBody = {
   },
 } as const
 
-/** Login refusals are 401 except malformed input (400). */
-function refusal(e: unknown): unknown {
-  if (!isQoltanbaError(e)) return e
-  return new ApiError(e.code === LoginErrorCode.Malformed ? 400 : 401, e.code, e.message, e.details)
-}
-
-async function roleOf(ctx: AppContext, iin: string): Promise<SessionRole> {
-  const op = await ctx.db.selectFrom('operators').select(['role', 'active']).where('iin', '=', iin).executeTakeFirst()
-  return op?.active ? op.role : 'holder'
-}
-
 export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions): Promise<void> {
   const { ctx } = opts
   const names = cookieNames(ctx.config.publicUrl)
@@ -63,6 +51,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
   const policy = opts.policy ?? DEFAULT_SESSION_POLICY
   const now = opts.now ?? (() => new Date())
   const limited = opts.rateLimit ? { config: { rateLimit: opts.rateLimit } } : {}
+  const login = createLoginService({ db: ctx.db, setup: opts.setup, policy, origin })
 
   app.post('/api/v1/auth/challenge', limited, async (req, reply) => {
     reply.header('Cache-Control', 'no-store')
@@ -84,64 +73,14 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
   app.post<{ Body: { cms: string; payload?: string } }>('/api/v1/auth/login', { ...limited, schema: { body: loginBody } }, async (req, reply) => {
     reply.header('Cache-Control', 'no-store')
     const at = now()
-    let parsed
-    let nonce: string | undefined
-    try {
-      parsed = parseSignedData(req.body.cms)
-      const content = parsed.content ?? (req.body.payload ? new Uint8Array(Buffer.from(req.body.payload, 'base64')) : undefined)
-      if (content) nonce = parseLoginPayload(content).nonce
-    } catch (e) {
-      throw refusal(e)
-    }
-    const expected = await consumeChallenge(ctx.db, readCookie(req, names.prelogin), nonce, at)
-    let result: LoginVerification
-    try {
-      const setup = await opts.setup()
-      result = await verifyLoginCms({
+    const { id, session, verification } = await login.signIn(
+      {
         cms: req.body.cms,
-        expectedPayload: expected,
-        expectedOrigin: origin,
-        trustAnchors: setup.trust,
-        revocation: setup.revocation,
-        now: at,
-      })
-    } catch (e) {
-      if (isQoltanbaError(e)) {
-        await recordAudit(ctx.db, {
-          actor: 'anonymous',
-          action: 'auth.login_refused',
-          entityType: 'certificate',
-          entityId: parsed.signer.serialHex,
-          after: { code: e.code, subject: parsed.signer.subjectDn },
-        })
-      }
-      throw refusal(e)
-    }
-    if (!result.iin) throw new ApiError(403, LoginErrorCode.AccountUnknown, 'the certificate names no IIN (SERIALNUMBER "IIN…")')
-    const role = await roleOf(ctx, result.iin)
-    const { id, session } = await ctx.db.transaction().execute(async (trx) => {
-      const created = await createSession(
-        trx,
-        {
-          iin: result.iin!,
-          bin: result.bin ?? null,
-          role,
-          subjectDn: result.certificate.subject,
-          certificateSerial: result.certificate.serialNumber,
-          certificateIssuer: result.certificate.issuer,
-        },
-        at,
-        policy,
-      )
-      await recordAudit(trx, {
-        actor: role === 'holder' ? `person:${result.iin}` : `operator:${result.iin}`,
-        action: 'auth.login',
-        entityType: 'certificate',
-        entityId: result.certificate.serialNumber,
-        after: { role, bin: result.bin ?? null, issuer: result.certificate.issuer, revocation: result.revocation.source },
-      })
-      return created
-    })
+        ...(req.body.payload ? { payload: new Uint8Array(Buffer.from(req.body.payload, 'base64')) } : {}),
+        preloginId: readCookie(req, names.prelogin),
+      },
+      at,
+    )
     // Rotate: a fresh session id, the old session (if any) and the pre-login cookie end here.
     await endSession(ctx.db, readCookie(req, names.session), at)
     setCookie(reply, names, names.prelogin, '', 0)
@@ -151,7 +90,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
       bin: session.bin,
       role: session.role,
       subject: session.subject_dn,
-      identity: result.identity,
+      identity: verification.identity,
       expiresAt: session.expires_at.toISOString(),
     }
   })

@@ -2,6 +2,7 @@
  * Sessions after certificate sign-in. The cookie holds 32 random bytes; the database holds
  * their SHA-256. A session ends at logout, after `idleMs` without requests, or at `absoluteMs`.
  */
+import { sql } from 'kysely'
 import type { Db } from '../db/schema.ts'
 import { authDb, type AuthSession, type SessionRole } from './schema.ts'
 import { isTokenShaped, randomToken, tokenHash } from './tokens.ts'
@@ -28,10 +29,23 @@ export interface NewSessionInput {
 
 /** Creates a session and returns the cookie value (shown once, never stored). */
 export async function createSession(db: Db, input: NewSessionInput, now: Date, policy: SessionPolicy): Promise<{ id: string; session: AuthSession }> {
-  const id = randomToken()
-  const session = await authDb(db)
-    .insertInto('auth_sessions')
-    .values({
+  return (await createSessions(db, [{ input, now }], policy))[0] as { id: string; session: AuthSession }
+}
+
+/**
+ * Creates several sessions with one statement (sign-in's group commit): the columns travel as
+ * arrays expanded by unnest, so binding costs one parameter per column, not per value.
+ * Returns the cookie values and rows in input order.
+ */
+export async function createSessions(
+  db: Db,
+  inputs: ReadonlyArray<{ readonly input: NewSessionInput; readonly now: Date }>,
+  policy: SessionPolicy,
+): Promise<Array<{ id: string; session: AuthSession }>> {
+  if (inputs.length === 0) return []
+  const created = inputs.map(({ input, now }) => {
+    const id = randomToken()
+    const session: AuthSession = {
       id_hash: tokenHash(id),
       iin: input.iin,
       bin: input.bin,
@@ -42,10 +56,18 @@ export async function createSession(db: Db, input: NewSessionInput, now: Date, p
       created_at: now,
       last_seen_at: now,
       expires_at: new Date(now.getTime() + policy.absoluteMs),
-    })
-    .returningAll()
-    .executeTakeFirstOrThrow()
-  return { id, session }
+      ended_at: null,
+    }
+    return { id, session }
+  })
+  const col = <K extends keyof AuthSession>(k: K) => created.map((c) => c.session[k])
+  const time = <K extends 'created_at' | 'expires_at'>(k: K) => created.map((c) => c.session[k].toISOString())
+  await sql`insert into auth_sessions (id_hash, iin, bin, role, subject_dn, certificate_serial, certificate_issuer, created_at, last_seen_at, expires_at)
+    select id_hash, iin, bin, role, subject_dn, certificate_serial, certificate_issuer, created_at, created_at, expires_at
+    from unnest(${col('id_hash')}::text[], ${col('iin')}::text[], ${col('bin')}::text[], ${col('role')}::text[], ${col('subject_dn')}::text[],
+      ${col('certificate_serial')}::text[], ${col('certificate_issuer')}::text[], ${time('created_at')}::timestamptz[], ${time('expires_at')}::timestamptz[])
+      as s(id_hash, iin, bin, role, subject_dn, certificate_serial, certificate_issuer, created_at, expires_at)`.execute(db)
+  return created
 }
 
 /**

@@ -11,15 +11,19 @@ import {
   routeByIssuer,
   type ParsedCertificate,
   type RevocationChecker,
+  type SignatureVerifier,
   type TrustStore,
 } from '../../src/verifier/index.ts'
 import type { Db } from '../db/schema.ts'
 import { databaseRevocationChecker } from './db-revocation.ts'
+import { nodeSignatureVerifier } from './node-signature-verifier.ts'
 
 /** The verifier configuration of one server. */
 export interface SignInSetup {
   readonly trust: TrustStore
   readonly revocation: RevocationChecker
+  /** node:crypto digest + verify (synchronous, several times cheaper than WebCrypto in Node). */
+  readonly signatureVerifier: SignatureVerifier
 }
 
 export interface SignInSetupInput {
@@ -45,5 +49,5 @@ export function createSignInSetup(input: SignInSetupInput): SignInSetup {
   const foreign =
     input.foreignRevocation ?? firstAnswer(ocspChecker({ timeoutMs: input.timeoutMs ?? 3000 }), crlChecker({ timeoutMs: input.timeoutMs ?? 3000 }))
   const isOwn = (issuer: ParsedCertificate) => ownIssuing.some((d) => sameDer(d, issuer.der)) || (!!input.ownCa && sameDer(input.ownCa.root, issuer.der))
-  return { trust, revocation: routeByIssuer(isOwn, databaseRevocationChecker(input.db), foreign) }
+  return { trust, revocation: routeByIssuer(isOwn, databaseRevocationChecker(input.db), foreign), signatureVerifier: nodeSignatureVerifier() }
 }

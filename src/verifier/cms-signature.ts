@@ -13,6 +13,7 @@ import { parseCertificateCached, toHex, type ParsedCertificate } from './certifi
 import { NotDer } from './der.ts'
 import { parseSignedDataDer, verifySignerInfoFast, type FastSignerId, type FastSignerInfo } from './fast-cms.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
+import { defaultSignatureVerifier, type SignatureVerifier } from './signature-verifier.ts'
 
 /** Largest CMS accepted; a sign-in token with a chain is a few kilobytes. */
 export const MAX_CMS_BYTES = 256 * 1024
@@ -36,7 +37,7 @@ export interface ParsedSignedData {
   readonly signatureAlgorithmIdentifier: pkijs.AlgorithmIdentifier
   readonly signingTime?: Date
   /** Verifies the signature over `content`; false when it does not verify. */
-  readonly verifySignature: (content: Uint8Array, crypto: Crypto) => Promise<boolean>
+  readonly verifySignature: (content: Uint8Array, crypto: Crypto, verifier?: SignatureVerifier) => Promise<boolean>
 }
 
 const textDecoder = new TextDecoder('latin1')
@@ -175,8 +176,8 @@ function parseFast(der: Uint8Array): ParsedSignedData {
     signatureAlgorithm: info.signatureAlgorithm.algorithmId,
     signatureAlgorithmIdentifier: info.signatureAlgorithm,
     ...(info.signingTime ? { signingTime: info.signingTime } : {}),
-    verifySignature: async (content, crypto) => {
-      const ok = await verifySignerInfoFast(info, fast.eContentType, signer, content, crypto)
+    verifySignature: async (content, crypto, verifier) => {
+      const ok = await verifySignerInfoFast(info, fast.eContentType, signer, content, verifier ?? defaultSignatureVerifier(crypto))
       // Algorithms the fast path does not handle (RSA-PSS, …) go through pkijs.
       return ok ?? parseWithPkijs(der).verifySignature(content, crypto)
     },
@@ -200,13 +201,13 @@ export function parseSignedData(input: Uint8Array | string): ParsedSignedData {
  * `content` (the encapsulated content, or the detached content the caller supplies).
  * Throws ERR_WEAK_ALGORITHM / ERR_WEAK_KEY / ERR_UNSUPPORTED_ALGORITHM / ERR_SIGNATURE_INVALID.
  */
-export async function verifySignedData(parsed: ParsedSignedData, content: Uint8Array, crypto: Crypto = getCrypto()): Promise<void> {
+export async function verifySignedData(parsed: ParsedSignedData, content: Uint8Array, crypto: Crypto = getCrypto(), verifier?: SignatureVerifier): Promise<void> {
   checkDigestAlgorithm(parsed.digestAlgorithm)
   checkSignatureAlgorithm(parsed.signatureAlgorithmIdentifier, 'the CMS signature')
   checkKeyStrength(parsed.signer.publicKey, parsed.signer.subjectDn)
   let ok = false
   try {
-    ok = await parsed.verifySignature(content, crypto)
+    ok = await parsed.verifySignature(content, crypto, verifier)
   } catch (e) {
     refuse(LoginErrorCode.SignatureInvalid, 'The CMS signature does not verify with the included certificate', {}, e)
   }

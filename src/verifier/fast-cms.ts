@@ -1,7 +1,7 @@
 /**
  * The fast path of CMS sign-in verification: reads a DER SignedData with the minimal reader in
- * der.ts and verifies an RSA PKCS#1 v1.5 or ECDSA signature directly with WebCrypto, with
- * imported keys memoised per certificate. asn1js + pkijs spend milliseconds building an object
+ * der.ts and verifies an RSA PKCS#1 v1.5 or ECDSA signature directly with a SignatureVerifier
+ * (WebCrypto, or node:crypto on the server). asn1js + pkijs spend milliseconds building an object
  * model of the whole structure; this spends microseconds. The checks are the ones pkijs makes
  * (contentType and messageDigest signed attributes, signature over the DER SET of attributes).
  * Anything else — BER indefinite lengths (NCALayer), RSA-PSS, unusual layouts — throws NotDer
@@ -11,6 +11,7 @@ import * as pkijs from 'pkijs'
 import { AlgorithmOid, CmsOid } from '../pki/oids.ts'
 import type { ParsedCertificate } from './certificate.ts'
 import { childrenOf, encodingOf, expectTag, NotDer, oidOf, readTlv, valueOf, type Tlv } from './der.ts'
+import type { HashName, SignatureScheme, SignatureVerifier } from './signature-verifier.ts'
 
 /** The signer's identifier as written in the SignerInfo. */
 export type FastSignerId = { readonly issuer: Uint8Array; readonly serial: Uint8Array } | { readonly ski: Uint8Array }
@@ -123,17 +124,17 @@ export function parseSignedDataDer(buf: Uint8Array): FastSignedData {
   return { eContentType, certificates, signerInfos: signers, ...(content ? { content } : {}) }
 }
 
-const HASH_OF_DIGEST: Readonly<Record<string, string>> = {
+const HASH_OF_DIGEST: Readonly<Record<string, HashName>> = {
   [AlgorithmOid.sha256]: 'SHA-256',
   [AlgorithmOid.sha384]: 'SHA-384',
   [AlgorithmOid.sha512]: 'SHA-512',
 }
-const RSA_SIG_HASH: Readonly<Record<string, string>> = {
+const RSA_SIG_HASH: Readonly<Record<string, HashName>> = {
   [AlgorithmOid.sha256WithRsa]: 'SHA-256',
   [AlgorithmOid.sha384WithRsa]: 'SHA-384',
   [AlgorithmOid.sha512WithRsa]: 'SHA-512',
 }
-const EC_SIG_HASH: Readonly<Record<string, string>> = {
+const EC_SIG_HASH: Readonly<Record<string, HashName>> = {
   [AlgorithmOid.ecdsaWithSha256]: 'SHA-256',
   [AlgorithmOid.ecdsaWithSha384]: 'SHA-384',
   [AlgorithmOid.ecdsaWithSha512]: 'SHA-512',
@@ -144,45 +145,23 @@ const CURVES: Readonly<Record<string, { name: string; size: number }>> = {
   [AlgorithmOid.p521]: { name: 'P-521', size: 66 },
 }
 
-const keyCache = new WeakMap<ParsedCertificate, Map<string, Promise<CryptoKey>>>()
-
-function verifyKey(cert: ParsedCertificate, alg: RsaHashedImportParams | EcKeyImportParams, crypto: Crypto): Promise<CryptoKey> {
-  let perCert = keyCache.get(cert)
-  if (!perCert) keyCache.set(cert, (perCert = new Map()))
-  const id = JSON.stringify(alg)
-  let key = perCert.get(id)
-  if (!key) {
-    const spki = new Uint8Array(cert.cert.subjectPublicKeyInfo.toSchema().toBER(false))
-    key = crypto.subtle.importKey('spki', spki, alg, false, ['verify'])
-    key.catch(() => perCert.delete(id))
-    perCert.set(id, key)
-  }
-  return key
-}
-
-/** ECDSA-Sig-Value (DER SEQUENCE of two INTEGERs) → WebCrypto's r‖s; undefined when malformed. */
-function ecdsaRaw(sig: Uint8Array, size: number): Uint8Array | undefined {
-  try {
-    const seq = readTlv(sig, 0)
-    if (seq.end !== sig.length) return undefined
-    const [r, s] = childrenOf(sig, expectTag(seq, 0x30))
-    const out = new Uint8Array(size * 2)
-    for (const [k, t] of [r, s].entries()) {
-      let v = valueOf(sig, expectTag(t, 0x02))
-      while (v.length > 1 && v[0] === 0) v = v.subarray(1)
-      if (v.length > size) return undefined
-      out.set(v, (k + 1) * size - v.length)
-    }
-    return out
-  } catch {
-    return undefined
-  }
-}
-
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
   return true
+}
+
+/** The scheme of a SignerInfo with `signer`'s key, or undefined when the fast path does not handle it. */
+function schemeOf(info: FastSignerInfo, signer: ParsedCertificate, digestHash: HashName): SignatureScheme | undefined {
+  const sigOid = info.signatureAlgorithm.algorithmId
+  if (signer.publicKey.algorithm === 'RSA' && signer.publicKey.oid === AlgorithmOid.rsaEncryption && (sigOid === AlgorithmOid.rsaEncryption || RSA_SIG_HASH[sigOid])) {
+    return { kind: 'RSASSA-PKCS1-v1_5', hash: RSA_SIG_HASH[sigOid] ?? digestHash }
+  }
+  if (signer.publicKey.algorithm === 'EC' && (sigOid === AlgorithmOid.ecPublicKey || EC_SIG_HASH[sigOid])) {
+    const curve = CURVES[signer.publicKey.curve ?? '']
+    return curve ? { kind: 'ECDSA', hash: EC_SIG_HASH[sigOid] ?? digestHash, curve } : undefined
+  }
+  return undefined
 }
 
 /**
@@ -194,37 +173,20 @@ export async function verifySignerInfoFast(
   eContentType: string,
   signer: ParsedCertificate,
   content: Uint8Array,
-  crypto: Crypto,
+  verifier: SignatureVerifier,
 ): Promise<boolean | undefined> {
   const digestHash = HASH_OF_DIGEST[info.digestAlgorithm]
   if (!digestHash) return undefined
-  const sigOid = info.signatureAlgorithm.algorithmId
-  let alg: RsaHashedImportParams | EcKeyImportParams
-  let verifyParams: AlgorithmIdentifier | EcdsaParams
-  let signature: Uint8Array | undefined = info.signature
-  if (signer.publicKey.algorithm === 'RSA' && signer.publicKey.oid === AlgorithmOid.rsaEncryption && (sigOid === AlgorithmOid.rsaEncryption || RSA_SIG_HASH[sigOid])) {
-    alg = { name: 'RSASSA-PKCS1-v1_5', hash: RSA_SIG_HASH[sigOid] ?? digestHash }
-    verifyParams = 'RSASSA-PKCS1-v1_5'
-  } else if (signer.publicKey.algorithm === 'EC' && (sigOid === AlgorithmOid.ecPublicKey || EC_SIG_HASH[sigOid])) {
-    const curve = CURVES[signer.publicKey.curve ?? '']
-    if (!curve) return undefined
-    alg = { name: 'ECDSA', namedCurve: curve.name }
-    verifyParams = { name: 'ECDSA', hash: EC_SIG_HASH[sigOid] ?? digestHash }
-    signature = ecdsaRaw(info.signature, curve.size)
-    if (!signature) return false
-  } else {
-    return undefined
-  }
+  const scheme = schemeOf(info, signer, digestHash)
+  if (!scheme) return undefined
   let signed: Uint8Array
   if (info.signedAttrs) {
     if (info.contentTypeAttr !== eContentType || !info.messageDigest) return false
-    const digest = new Uint8Array(await crypto.subtle.digest(digestHash, content as Uint8Array<ArrayBuffer>))
-    if (!sameBytes(digest, info.messageDigest)) return false
+    if (!sameBytes(await verifier.digest(digestHash, content), info.messageDigest)) return false
     signed = info.signedAttrs.slice()
     signed[0] = 0x31 // signed over the DER SET OF, not the [0] IMPLICIT tag (RFC 5652 §5.4)
   } else {
     signed = content
   }
-  const key = await verifyKey(signer, alg, crypto)
-  return crypto.subtle.verify(verifyParams, key, signature as Uint8Array<ArrayBuffer>, signed as Uint8Array<ArrayBuffer>)
+  return verifier.verify(signer, scheme, info.signature, signed)
 }

@@ -32,6 +32,7 @@ export {
 export { ocspChecker, type OcspCheckerOptions } from './ocsp.ts'
 export { crlChecker, type CrlCheckerOptions } from './crl.ts'
 export { LinkCache } from './link-cache.ts'
+export { webCryptoVerifier, ecdsaDerToRaw, type SignatureVerifier, type SignatureScheme, type HashName } from './signature-verifier.ts'
 export type { FetchLike } from './fetch-bytes.ts'
 export { verifySignedCms, type VerifySignedCmsOptions, type SignedCmsVerification } from './verify-cms.ts'
 export { verifySignerAndPath, requireGoodStatus, type SignerPurpose } from './signer-checks.ts'

@@ -9,6 +9,7 @@ import { verifySignedData, type ParsedSignedData } from './cms-signature.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { validatePath } from './path-validation.ts'
 import type { RevocationChecker, RevocationResult } from './revocation.ts'
+import type { SignatureVerifier } from './signature-verifier.ts'
 import type { TrustStore } from './trust-store.ts'
 
 /** What the signer certificate must be fit for. */
@@ -22,6 +23,8 @@ export interface SignerCheckInput {
   readonly skewMs: number
   readonly revocation: RevocationChecker
   readonly crypto: Crypto
+  /** Digest + verify for the CMS signature (default: WebCrypto over `crypto`). */
+  readonly signatureVerifier?: SignatureVerifier
   readonly purpose: SignerPurpose
 }
 
@@ -60,7 +63,7 @@ export function requireGoodStatus(revocation: RevocationResult): void {
 /** Signature, path, purpose, revocation — in that order. Returns the path (leaf first) and the status answer. */
 export async function verifySignerAndPath(input: SignerCheckInput): Promise<{ chain: ParsedCertificate[]; revocation: RevocationResult }> {
   const { parsed, store } = input
-  await verifySignedData(parsed, input.content, input.crypto)
+  await verifySignedData(parsed, input.content, input.crypto, input.signatureVerifier)
   const leaf = parsed.signer
   const chain = await validatePath({
     leaf,

@@ -12,6 +12,7 @@ import { DEFAULT_SKEW_MS } from './path-validation.ts'
 import type { RevocationChecker, RevocationResult } from './revocation.ts'
 import { verifySignerAndPath, type SignerPurpose } from './signer-checks.ts'
 import { createTrustStore, type TrustStore } from './trust-store.ts'
+import type { SignatureVerifier } from './signature-verifier.ts'
 
 export interface VerifySignedCmsOptions {
   readonly cms: Uint8Array | string
@@ -24,6 +25,8 @@ export interface VerifySignedCmsOptions {
   readonly now?: Date
   readonly skewMs?: number
   readonly crypto?: Crypto
+  /** Digest + verify for the CMS signature (default: WebCrypto); servers pass node:crypto's. */
+  readonly signatureVerifier?: SignatureVerifier
 }
 
 export interface SignedCmsVerification {
@@ -51,6 +54,7 @@ export async function verifySignedCms(opts: VerifySignedCmsOptions): Promise<Sig
     skewMs: opts.skewMs ?? DEFAULT_SKEW_MS,
     revocation: opts.revocation,
     crypto,
+    ...(opts.signatureVerifier ? { signatureVerifier: opts.signatureVerifier } : {}),
     purpose: opts.purpose ?? 'signature',
   })
   return {

@@ -24,6 +24,7 @@ import { subjectIdentity, type SubjectIdentity } from './name.ts'
 import { DEFAULT_SKEW_MS } from './path-validation.ts'
 import { verifySignerAndPath } from './signer-checks.ts'
 import type { RevocationChecker, RevocationResult } from './revocation.ts'
+import type { SignatureVerifier } from './signature-verifier.ts'
 import { createTrustStore, type TrustStore } from './trust-store.ts'
 
 /** Inputs of {@link verifyLoginCms}. */
@@ -48,6 +49,8 @@ export interface VerifyLoginOptions {
   /** Allowed clock difference for validity periods and expiry (default 5 minutes). */
   readonly skewMs?: number
   readonly crypto?: Crypto
+  /** Digest + verify for the CMS signature (default: WebCrypto); servers pass node:crypto's. */
+  readonly signatureVerifier?: SignatureVerifier
 }
 
 /** Public facts about the signer certificate. */
@@ -125,7 +128,7 @@ export async function verifyLoginCms(opts: VerifyLoginOptions): Promise<LoginVer
   const content = parsed.content ?? opts.detachedContent ?? opts.expectedPayload
   if (!content) refuse(LoginErrorCode.Malformed, 'The CMS is detached and no content was given')
   const payload = checkPayload(content, opts, now)
-  const { chain, revocation } = await verifySignerAndPath({ parsed, content, store, now, skewMs, revocation: opts.revocation, crypto, purpose: 'authentication' })
+  const { chain, revocation } = await verifySignerAndPath({ parsed, content, store, now, skewMs, revocation: opts.revocation, crypto, purpose: 'authentication', ...(opts.signatureVerifier ? { signatureVerifier: opts.signatureVerifier } : {}) })
   const leaf = parsed.signer
 
   const identity = subjectIdentity(leaf.cert.subject)
