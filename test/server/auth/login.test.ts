@@ -152,6 +152,50 @@ describe.each(ENGINES)('certificate sign-in over HTTP (%s)', (engine) => {
     expect(who.json()).toEqual({ iin: '870101300002', role: 'operator' })
   })
 
+  // Concurrent sign-ins share database batches (server/auth/login.ts); these prove the batches
+  // keep every request's answer its own.
+  it('signs a CMS sent five times at once in exactly once (single use holds inside a batch)', async () => {
+    const c = await challenge()
+    const cms = token('rsa', c.bytes)
+    const before = await server.t.db.selectFrom('auth_sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const results = await Promise.all(Array.from({ length: 5 }, () => login(c.cookie, cms)))
+    expect(results.map((r) => r.statusCode).sort()).toEqual([200, 400, 400, 400, 400])
+    for (const r of results.filter((x) => x.statusCode === 400)) expect(r.json()).toMatchObject({ error: { code: 'ERR_NONCE_UNKNOWN' } })
+    const after = await server.t.db.selectFrom('auth_sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    expect(Number(after.n) - Number(before.n)).toBe(1)
+  })
+
+  it('gives concurrent sign-ins of different browsers their own session, role and audit row', async () => {
+    const pem = readFileSync(pki.leaves.p256.keyPath, 'utf8')
+    const key = await crypto.subtle.importKey('pkcs8', Buffer.from(pem.replace(/-----[^-]+-----|\s+/g, ''), 'base64'), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign'])
+    const people = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? 'operator' : 'holder'))
+    const prepared = await Promise.all(
+      people.map(async (who) => {
+        const c = await challenge()
+        const cms = who === 'operator' ? await signCms({ data: c.bytes, privateKey: key, certificate: pki.leaves.p256.der, chain: [pki.ownIssuing.der] }) : token('rsa', c.bytes)
+        return { who, cookie: c.cookie, cms }
+      }),
+    )
+    const auditBefore = await server.t.db.selectFrom('audit_log').select('id').where('action', '=', 'auth.login').execute()
+    // A challenge cookie of another browser in the same batch must not take this one's nonce.
+    const stranger = await challenge()
+    const results = await Promise.all([...prepared.map((p) => login(p.cookie, p.cms)), login(stranger.cookie, prepared[1]!.cms)])
+    const strangerResult = results.pop()!
+    expect(strangerResult.statusCode).toBe(400)
+    expect(strangerResult.json()).toMatchObject({ error: { code: 'ERR_NONCE_UNKNOWN' } })
+    expect(results.map((r) => r.statusCode)).toEqual(people.map(() => 200))
+    expect(results.map((r) => (r.json() as { role: string }).role)).toEqual(people)
+    const cookies = results.map((r) => cookieValue(r.headers['set-cookie'], SESSION))
+    expect(new Set(cookies).size).toBe(people.length)
+    for (const [i, cookie] of cookies.entries()) {
+      const me = await server.app.inject({ method: 'GET', url: '/api/v1/me', headers: { cookie: `${SESSION}=${cookie}` } })
+      expect(me.json()).toMatchObject({ iin: people[i] === 'operator' ? '870101300002' : '870101300001' })
+    }
+    const audit = await server.t.db.selectFrom('audit_log').selectAll().where('action', '=', 'auth.login').where('id', 'not in', auditBefore.map((a) => a.id)).execute()
+    expect(audit.map((a) => a.actor).sort()).toEqual(people.map((p) => (p === 'operator' ? 'operator:870101300002' : 'person:870101300001')).sort())
+    expect(audit.every((a) => (a.after as { role: string }).role === (a.actor.startsWith('operator:') ? 'operator' : 'holder'))).toBe(true)
+  })
+
   it('keeps a holder out of operator routes and anonymous users out of the cabinet', async () => {
     const c = await challenge()
     const res = await login(c.cookie, token('rsa', c.bytes))
