@@ -10,6 +10,7 @@ import * as pkijs from 'pkijs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signCms } from '../../../src/pki/cms.ts'
 import { buildLoginPayload } from '../../../src/verifier/index.ts'
+import { authDb } from '../../../server/auth/schema.ts'
 import { ENGINES } from '../helpers/database.ts'
 import { freePort, startOcspResponder } from '../../verifier/helpers/ocsp-responder.ts'
 import { buildSignInPki, chainFor, type LeafName, type SignInPki } from '../../verifier/helpers/signin-pki.ts'
@@ -157,11 +158,11 @@ describe.each(ENGINES)('certificate sign-in over HTTP (%s)', (engine) => {
   it('signs a CMS sent five times at once in exactly once (single use holds inside a batch)', async () => {
     const c = await challenge()
     const cms = token('rsa', c.bytes)
-    const before = await server.t.db.selectFrom('auth_sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const before = await authDb(server.t.db).selectFrom('auth_sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     const results = await Promise.all(Array.from({ length: 5 }, () => login(c.cookie, cms)))
     expect(results.map((r) => r.statusCode).sort()).toEqual([200, 400, 400, 400, 400])
     for (const r of results.filter((x) => x.statusCode === 400)) expect(r.json()).toMatchObject({ error: { code: 'ERR_NONCE_UNKNOWN' } })
-    const after = await server.t.db.selectFrom('auth_sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+    const after = await authDb(server.t.db).selectFrom('auth_sessions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
     expect(Number(after.n) - Number(before.n)).toBe(1)
   })
 
