@@ -11,6 +11,7 @@ import { Kysely, Migrator, PostgresDialect, type Migration, type MigrationProvid
 import pg from 'pg'
 import type { ServerConfig } from '../config.ts'
 import { PgliteDialect } from './pglite-dialect.ts'
+import { pgliteTypeOptions } from './pglite-types.ts'
 import type { Database, Db } from './schema.ts'
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url))
@@ -98,7 +99,8 @@ export async function openDatabase(
     }
     const client = await PGlite.create({
       ...(dataDir ? { dataDir } : {}),
-      parsers: { [INT8_OID]: (v: string) => Number(v) },
+      parsers: { [INT8_OID]: (v: string) => Number(v), ...pgliteTypeOptions.parsers },
+      serializers: pgliteTypeOptions.serializers,
     })
     db = new Kysely<Database>({ dialect: new PgliteDialect(client) })
     if (options.schema) {

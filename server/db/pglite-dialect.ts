@@ -10,7 +10,7 @@
  */
 import type { PGlite } from '@electric-sql/pglite'
 import {
-  CompiledQuery,
+  type CompiledQuery,
   PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
@@ -61,16 +61,19 @@ class PgliteDriver implements Driver {
     return this.connection
   }
 
-  async beginTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw('BEGIN'))
+  // Transaction control through the simple query protocol (exec): one round trip into the
+  // WebAssembly backend instead of the five of an extended-protocol query (parse, describe,
+  // bind, describe, execute), on every approval's transaction.
+  async beginTransaction(): Promise<void> {
+    await this.client.exec('BEGIN')
   }
 
-  async commitTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw('COMMIT'))
+  async commitTransaction(): Promise<void> {
+    await this.client.exec('COMMIT')
   }
 
-  async rollbackTransaction(conn: DatabaseConnection): Promise<void> {
-    await conn.executeQuery(CompiledQuery.raw('ROLLBACK'))
+  async rollbackTransaction(): Promise<void> {
+    await this.client.exec('ROLLBACK')
   }
 
   async releaseConnection(): Promise<void> {
