@@ -2,14 +2,16 @@
  * The operator's side of an application: search, view, approve (issues both certificates in one
  * transaction) and reject with a reason.
  */
-import { issueAndRecord } from '../ca/store.ts'
-import { recordAudit } from '../audit/audit.ts'
+import { sql } from 'kysely'
+import { insertIssued, issueAudit, prepareSubject, signFor, type SignedCertificate } from '../ca/store.ts'
+import type { IssuingCa } from '../ca/issue.ts'
+import { recordAudit, recordAudits } from '../audit/audit.ts'
 import type { AppContext } from '../context.ts'
-import type { Application, ApplicationStatus, Certificate, Operator, Tx } from '../db/schema.ts'
+import type { Application, ApplicationStatus, Certificate, CertificatePurpose, Operator, Tx } from '../db/schema.ts'
 import { ApiErrorCode, conflict, notFound } from '../errors.ts'
 import { getProfile } from '../profiles/profiles.ts'
 import type { SubjectFields } from '../../src/pki/names.ts'
-import { Actor, applicationSnapshot, expireIfDue } from './service.ts'
+import { Actor, applicationSnapshot, expireIfDue, markExpired } from './service.ts'
 
 export interface SearchQuery {
   readonly number?: string
@@ -49,9 +51,16 @@ export function subjectFor(a: Pick<Application, 'surname' | 'name' | 'patronymic
 async function lockSubmitted(trx: Tx, number: string): Promise<Application> {
   const a = await trx.selectFrom('applications').selectAll().where('number', '=', number).forUpdate().executeTakeFirst()
   if (!a) throw notFound('no such application')
-  if (a.status !== 'submitted') throw conflict(ApiErrorCode.InvalidState, `the application is "${a.status}", not "submitted"`, { status: a.status })
+  if (a.status !== 'submitted') throw notSubmitted(a.status)
   return a
 }
+
+const notSubmitted = (status: ApplicationStatus) => conflict(ApiErrorCode.InvalidState, `the application is "${status}", not "submitted"`, { status })
+
+const isOverdue = (a: Application, now: Date) => a.status === 'submitted' && new Date(a.expires_at).getTime() <= now.getTime()
+
+/** What the certificates are made from: if any of it changed between the read and the lock, they are stale. */
+const signedFields = (a: Application) => JSON.stringify([a.profile, a.surname, a.name, a.patronymic, a.iin, a.bin, a.organization, a.email, a.storage])
 
 /** Hook for tests: runs inside the approve transaction after the certificates are inserted. */
 export interface ApproveOptions {
@@ -61,33 +70,78 @@ export interface ApproveOptions {
 
 /**
  * Approves a submitted application: issues its auth and sign certificates with the CA, stores
- * them, marks the application issued and writes the audit rows — all in ONE transaction, so a
- * crash or error leaves the application submitted with no certificate stored.
+ * them, marks the application issued and writes the audit rows — all state changes in ONE
+ * transaction, so a crash or error leaves the application submitted with no certificate stored.
+ *
+ * The certificates are built and signed BEFORE the transaction, from a plain read of the
+ * application: signing runs on Node's thread pool, and with PGlite (one serialised connection)
+ * a transaction waiting for it would hold up every other request's database work. The
+ * transaction then locks the application and re-checks it (still submitted, same subject, its
+ * requests still pending) before inserting. Certificates signed for an approval that loses that
+ * race (another operator approved or rejected first, or it expired) are simply dropped in
+ * memory: never stored, never published, so they never existed for anyone but this function.
+ *
+ * An overdue application is marked expired instead (that change commits) and the call fails
+ * with ERR_APPLICATION_EXPIRED.
  */
 export async function approveApplication(ctx: AppContext, number: string, operator: Operator, options: ApproveOptions = {}): Promise<{ application: Application; certificates: Certificate[] }> {
   const now = options.now ?? new Date()
-  if (await expireIfDue(ctx.db, number, now)) throw conflict(ApiErrorCode.ApplicationExpired, 'the application expired before approval')
-  const ca = await ctx.getCa()
   const actor = Actor.operator(operator.iin)
-  return ctx.db.transaction().execute(async (trx) => {
-    const a = await lockSubmitted(trx, number)
-    const profile = getProfile(a.profile)
-    if (!profile) throw conflict(ApiErrorCode.UnknownProfile, `profile "${a.profile}" no longer exists`)
-    const requests = await trx.selectFrom('application_requests').selectAll().where('application_number', '=', number).orderBy('purpose').execute()
-    const subject = subjectFor(a)
-    const certificates: Certificate[] = []
-    for (const r of requests) {
-      // issueAndRecord (server/ca/store.ts) signs, inserts into certificates (drawing a new
-      // serial on the 2^-126 chance of a clash) and writes the certificate.issue audit row.
-      const issued = await issueAndRecord(
-        trx,
-        ca,
-        { profile, purpose: r.purpose, csr: { publicKey: { spki: r.spki } }, subject, email: a.email, storage: a.storage, notBefore: now },
-        { applicationNumber: number, purpose: r.purpose, actor },
-      )
-      await trx.updateTable('application_requests').set({ pending: false, certificate_serial: issued.serialHex }).where('id', '=', r.id).execute()
-      certificates.push(await trx.selectFrom('certificates').selectAll().where('serial', '=', issued.serialHex).executeTakeFirstOrThrow())
+  // The application and its requests in one statement (one row per request).
+  const rows = await ctx.db
+    .selectFrom('applications as a')
+    .leftJoin('application_requests as r', 'r.application_number', 'a.number')
+    .selectAll('a')
+    .select(['r.id as request_id', 'r.purpose as request_purpose', 'r.spki as request_spki'])
+    .where('a.number', '=', number)
+    .orderBy('r.purpose')
+    .execute()
+  const read = rows[0]
+  if (!read) throw notFound('no such application')
+  let prepared: { ca: IssuingCa; requests: ReadonlyArray<{ id: number; purpose: CertificatePurpose; spki: Uint8Array }>; signed: SignedCertificate[] } | undefined
+  if (!isOverdue(read, now)) {
+    if (read.status !== 'submitted') throw notSubmitted(read.status)
+    const profile = getProfile(read.profile)
+    if (!profile) throw conflict(ApiErrorCode.UnknownProfile, `profile "${read.profile}" no longer exists`)
+    const requests = rows.flatMap((r) => (r.request_id === null || !r.request_purpose || !r.request_spki ? [] : [{ id: r.request_id, purpose: r.request_purpose, spki: r.request_spki }]))
+    const ca = await ctx.getCa()
+    const subject = subjectFor(read)
+    const name = prepareSubject(subject)
+    const signed = await Promise.all(
+      requests.map((r) =>
+        signFor(
+          ca,
+          { profile, purpose: r.purpose, csr: { publicKey: { spki: r.spki } }, subject, email: read.email, storage: read.storage, notBefore: now },
+          name,
+          { applicationNumber: number, purpose: r.purpose, actor },
+        ),
+      ),
+    )
+    prepared = { ca, requests, signed }
+  }
+  const outcome = await ctx.db.transaction().execute(async (trx) => {
+    const a = await trx.selectFrom('applications').selectAll().where('number', '=', number).forUpdate().executeTakeFirst()
+    if (!a) throw notFound('no such application')
+    if (isOverdue(a, now)) {
+      await markExpired(trx, a, now)
+      return 'expired' as const
     }
+    if (a.status !== 'submitted') throw notSubmitted(a.status)
+    if (!prepared || signedFields(a) !== signedFields(read)) throw conflict(ApiErrorCode.InvalidState, 'the application changed while it was being approved; try again')
+    // insertIssued (server/ca/store.ts): one multi-row insert; a serial clash is signed again
+    // with a new serial instead of aborting the transaction.
+    const stored = await insertIssued(trx, prepared.ca, prepared.signed)
+    const serials = new Map(prepared.requests.map((r, i) => [r.id, stored[i]?.row.serial as string]))
+    const marked = await trx
+      .updateTable('application_requests')
+      .set({ pending: false, certificate_serial: sql<string>`case ${sql.ref('id')} ${sql.join([...serials].map(([id, serial]) => sql`when ${id} then ${serial}`), sql` `)} end` })
+      .where('application_number', '=', number)
+      .where('id', 'in', [...serials.keys()])
+      .where('pending', '=', true)
+      .returning('id')
+      .execute()
+    if (marked.length !== serials.size) throw conflict(ApiErrorCode.InvalidState, 'the application changed while it was being approved; try again')
+    const certificates = stored.map((s) => s.row)
     await options.afterCertificates?.(trx)
     const after = await trx
       .updateTable('applications')
@@ -95,16 +149,21 @@ export async function approveApplication(ctx: AppContext, number: string, operat
       .where('number', '=', number)
       .returningAll()
       .executeTakeFirstOrThrow()
-    await recordAudit(trx, {
-      actor,
-      action: 'application.approve',
-      entityType: 'application',
-      entityId: number,
-      before: applicationSnapshot(a),
-      after: { ...applicationSnapshot(after), certificates: certificates.map((c) => c.serial) },
-    })
+    await recordAudits(trx, [
+      ...stored.map((s) => issueAudit(s.signed)),
+      {
+        actor,
+        action: 'application.approve',
+        entityType: 'application',
+        entityId: number,
+        before: applicationSnapshot(a),
+        after: { ...applicationSnapshot(after), certificates: certificates.map((c) => c.serial) },
+      },
+    ])
     return { application: after, certificates }
   })
+  if (outcome === 'expired') throw conflict(ApiErrorCode.ApplicationExpired, 'the application expired before approval')
+  return outcome
 }
 
 /** Rejects a submitted application with a reason shown to the applicant. */

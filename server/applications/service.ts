@@ -185,7 +185,8 @@ export async function expireIfDue(db: Db, number: string, now = new Date()): Pro
   })
 }
 
-async function markExpired(trx: Tx, a: Application, now: Date): Promise<void> {
+/** Moves `a` (locked FOR UPDATE in `trx`, submitted and overdue) to expired, with its audit row. */
+export async function markExpired(trx: Tx, a: Application, now: Date): Promise<void> {
   const after = await trx
     .updateTable('applications')
     .set({ status: 'expired', expired_at: now, status_changed_at: now, status_changed_by: Actor.system })

@@ -2,14 +2,14 @@
  * Issuing end-entity certificates: pure build + sign, no database, so the platform's approve
  * transaction can call it and insert the result itself (a serial clash there is retried).
  */
-import { createHash, createPublicKey, randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import type { CertificatePurpose, KeyStorage } from '../db/schema.ts'
 import type { CertificateProfile } from '../profiles/types.ts'
 import { buildName, type SubjectFields } from '../../src/pki/names.ts'
 import { ISSUING_NAME, type CaHierarchy } from './hierarchy.ts'
 import {
   authorityInfoAccess, authorityKeyIdentifier, basicConstraints, certificatePolicies, crlDistributionPoints, extKeyUsage, keyIdentifier, keyUsage,
-  signCertificate, signCertificateAsync, subjectAltNameEmail, subjectKeyIdentifier, type CertificateTemplate,
+  signCertificate, signCertificateAsync, spkiKeyType, subjectAltNameEmail, subjectKeyIdentifier, type CertificateTemplate,
 } from './x509-build.ts'
 
 /** The parts of a loaded CA issuance uses. */
@@ -94,7 +94,7 @@ function prepare(ca: IssuingCa, input: IssueInput): { template: CertificateTempl
   const notAfter = wanted > issuing.notAfter ? issuing.notAfter : wanted
   const subject = input.subjectName ? Buffer.from(input.subjectName) : Buffer.from(buildName(input.subject).toSchema().toBER(false))
   const template = input.profile.certificates[input.purpose]
-  const keyType = createPublicKey({ key: spki, format: 'der', type: 'spki' }).asymmetricKeyType === 'rsa' ? 'RSA' : 'EC'
+  const keyType = spkiKeyType(spki)
   const extensions = [
     basicConstraints(false),
     keyUsage(template.keyUsage[keyType]),

@@ -5,12 +5,13 @@
 import { createHash } from 'node:crypto'
 import { AccessMethodOid, ExtensionOid } from '../../src/pki/oids.ts'
 import {
-  bitString, bool, children, explicit, expectTag, ia5, implicitPrim, int, NULL, octetString, oid, readTlv, seq, tlv, uintBytes, x509Time,
+  bitString, bool, children, decodeOid, explicit, expectTag, ia5, implicitPrim, int, NULL, octetString, oid, readTlv, seq, tlv, uintBytes, x509Time,
 } from './der.ts'
 import type { CaSigner } from './signer.ts'
 
 /** id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1). */
 export const OCSP_NOCHECK = '1.3.6.1.5.5.7.48.1.5'
+const RSA_ENCRYPTION = '1.2.840.113549.1.1.1'
 
 /** One Extension DER. */
 export function extension(extnId: string, critical: boolean, value: Buffer): Buffer {
@@ -97,6 +98,18 @@ export function spkiPublicKeyBits(spki: Uint8Array): Buffer {
   const [, bits] = children(buf, outer)
   const b = expectTag(bits, 0x03, 'BIT STRING')
   return buf.subarray(b.start + 1, b.end)
+}
+
+/**
+ * 'RSA' for an rsaEncryption SubjectPublicKeyInfo, 'EC' for anything else — read off the
+ * AlgorithmIdentifier instead of building a KeyObject (createPublicKey costs ~0.2 ms a call on
+ * issuance's hot path; the key itself was checked when its CSR's signature was verified).
+ */
+export function spkiKeyType(spki: Uint8Array): 'RSA' | 'EC' {
+  const buf = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength)
+  const [alg] = children(buf, readTlv(buf, 0))
+  const [algOid] = children(buf, expectTag(alg, 0x30, 'AlgorithmIdentifier'))
+  return decodeOid(buf, expectTag(algOid, 0x06, 'OBJECT IDENTIFIER')) === RSA_ENCRYPTION ? 'RSA' : 'EC'
 }
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */

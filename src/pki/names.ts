@@ -75,6 +75,11 @@ const IA5 = /^[\x00-\x7f]*$/
  * @example buildName({ commonName: 'ТЕСТОВ ТЕСТ', surname: 'ТЕСТОВ', serialNumber: 'IIN123456789011', country: 'KZ' })
  */
 export function buildName(fields: SubjectFields): pkijs.RelativeDistinguishedNames {
+  return pkijs.RelativeDistinguishedNames.fromBER(encodeName(fields))
+}
+
+/** The DER of buildName's Name, for callers that only need the bytes (same checks and errors). */
+export function encodeName(fields: SubjectFields): ArrayBuffer {
   const rdns: asn1js.Set[] = []
   for (const [field, oid, Str] of ORDER) {
     const value = fields[field]?.trim()
@@ -87,7 +92,7 @@ export function buildName(fields: SubjectFields): pkijs.RelativeDistinguishedNam
     const atv = new pkijs.AttributeTypeAndValue({ type: oid, value: new Str({ value }) })
     rdns.push(new asn1js.Set({ value: [atv.toSchema()] }))
   }
-  return pkijs.RelativeDistinguishedNames.fromBER(new asn1js.Sequence({ value: rdns }).toBER(false))
+  return new asn1js.Sequence({ value: rdns }).toBER(false)
 }
 
 /** The text of a DirectoryString-like value (UTF8, Printable, BMP, Teletex, IA5, Universal…). */

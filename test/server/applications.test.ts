@@ -328,6 +328,68 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     expect(res.statusCode).toBe(403)
   })
 
+  it('approving an overdue application expires it (that commits) and fails with ERR_APPLICATION_EXPIRED', async () => {
+    const created = (await submit(body(opensslCsr('p256').pem, opensslCsr('p256').pem))).json() as { number: string }
+    await s.t.db.updateTable('applications').set({ expires_at: new Date(Date.now() - 1000) }).where('number', '=', created.number).execute()
+    const certificatesBefore = await countRows(s.t.db, 'certificates')
+    const bearer = { authorization: `Bearer ${await s.operatorToken()}` }
+    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: bearer })
+    expect(approve.statusCode).toBe(409)
+    expect(approve.json().error.code).toBe('ERR_APPLICATION_EXPIRED')
+    const a = await s.t.db.selectFrom('applications').selectAll().where('number', '=', created.number).executeTakeFirstOrThrow()
+    expect(a).toMatchObject({ status: 'expired', status_changed_by: 'system' })
+    const requests = await s.t.db.selectFrom('application_requests').select(['pending', 'certificate_serial']).where('application_number', '=', created.number).execute()
+    expect(requests).toEqual([{ pending: false, certificate_serial: null }, { pending: false, certificate_serial: null }])
+    const audit = await s.t.db.selectFrom('audit_log').select('action').where('entity_id', '=', created.number).orderBy('id').execute()
+    expect(audit.map((x) => x.action)).toEqual(['application.submit', 'application.expire'])
+    expect(await countRows(s.t.db, 'certificates')).toBe(certificatesBefore)
+    // Approving again: it is expired now, not submitted.
+    const again = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: bearer })
+    expect(again.json().error.code).toBe('ERR_INVALID_STATE')
+  })
+
+  it('two approvals that both signed before either stored: one set of certificates, the loser stores nothing', async () => {
+    const created = (await submit(body(opensslCsr('p256').pem, opensslCsr('p256').pem))).json() as { number: string }
+    await s.operatorToken()
+    const operator = await s.t.db.selectFrom('operators').selectAll().where('iin', '=', '700611300018').executeTakeFirstOrThrow()
+    // Count the CA's signatures; the winner holds its transaction open until the loser has
+    // signed too (4 signatures), so the loser's certificates exist in memory when it loses.
+    const ca = await s.ctx.getCa()
+    let signatures = 0
+    let bothSigned!: () => void
+    const allSigned = new Promise<void>((resolve) => (bothSigned = resolve))
+    const signer = ca.hierarchy.issuing.signer
+    const counting = {
+      ...signer,
+      signAsync: async (data: Buffer) => {
+        const sig = await signer.signAsync(data)
+        if (++signatures === 4) bothSigned()
+        return sig
+      },
+    }
+    const countingCa = { ...ca, hierarchy: { ...ca.hierarchy, issuing: { ...ca.hierarchy.issuing, signer: counting } } }
+    const ctx = { ...s.ctx, getCa: async () => countingCa }
+    const results = await Promise.allSettled([0, 1].map(() => approveApplication(ctx, created.number, operator, { afterCertificates: () => allSigned })))
+    expect(signatures).toBe(4)
+    const won = results.filter((r) => r.status === 'fulfilled')
+    const lost = results.filter((r) => r.status === 'rejected')
+    expect(won).toHaveLength(1)
+    expect(lost).toHaveLength(1)
+    expect((lost[0] as PromiseRejectedResult).reason).toMatchObject({ code: 'ERR_INVALID_STATE' })
+    const issued = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof approveApplication>>>).value.certificates.map((c) => c.serial)
+    const stored = await s.t.db.selectFrom('certificates').select('serial').where('application_number', '=', created.number).orderBy('purpose').execute()
+    expect(stored.map((c) => c.serial)).toEqual(issued)
+    const requests = await s.t.db.selectFrom('application_requests').select('certificate_serial').where('application_number', '=', created.number).orderBy('purpose').execute()
+    expect(requests.map((r) => r.certificate_serial)).toEqual(issued)
+    const audit = await s.t.db.selectFrom('audit_log').select(['action', 'entity_id']).where('entity_id', 'in', [created.number, ...issued]).orderBy('id').execute()
+    expect(audit).toEqual([
+      { action: 'application.submit', entity_id: created.number },
+      { action: 'certificate.issue', entity_id: issued[0] },
+      { action: 'certificate.issue', entity_id: issued[1] },
+      { action: 'application.approve', entity_id: created.number },
+    ])
+  })
+
   it('writes nothing when approval fails midway (certificates, audit and state roll back together)', async () => {
     const created = (await submit(body(opensslCsr('p256').pem, opensslCsr('p256').pem))).json() as { number: string }
     await s.operatorToken()
@@ -336,7 +398,7 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     await expect(
       approveApplication(s.ctx, created.number, operator, {
         afterCertificates: async (trx) => {
-          // Both certificates and their audit rows exist inside the transaction at this point…
+          // Both certificates exist inside the transaction at this point…
           expect(await trx.selectFrom('certificates').select('serial').where('application_number', '=', created.number).execute()).toHaveLength(2)
           throw new Error('power cut')
         },
