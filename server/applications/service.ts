@@ -93,7 +93,15 @@ export async function submitApplication(ctx: AppContext, sub: CheckedSubmission,
 
   const person = await lookupPerson(ctx.registry, sub.iin)
   if (!person) throw unprocessable(ApiErrorCode.PersonNotFound, 'no person with this IIN in the registry')
-  await checkKeysUnused(ctx.db, sub.requests.map((r) => r.spkiSha256))
+  try {
+    await checkKeysUnused(ctx.db, sub.requests.map((r) => r.spkiSha256))
+  } catch (e) {
+    // A concurrent retry of this very submission (same Idempotency-Key) may have stored it
+    // between our replay check and here, making its keys pending: that is a replay, not a clash.
+    const again = await existingByIdempotencyKey(ctx, idempotencyKey, sub.requestHash)
+    if (again) return again
+    throw e
+  }
 
   try {
     return await ctx.db.transaction().execute(async (trx) => {
