@@ -3,8 +3,9 @@
  *
  * Why not pkijs: it takes ~14 s to build and sign 100k entries and its parser fails past ~1,250
  * entries with reason codes (reference/pkijs-notes.md §2). Here each revoked entry is encoded
- * once into a small Buffer (and cached by the caller across regenerations), the list is one
- * `Buffer.concat`, and the TBSCertList is signed once: 1M entries cost about a concat of ~60 MB.
+ * once (by the database: certificates.crl_entry, migration 004, whose encoder must match
+ * crlEntry below — the tests compare them), the list arrives as one Buffer, and the TBSCertList
+ * is signed once: 1M entries cost about a concat of ~55 MB.
  */
 import { ExtensionOid } from '../../src/pki/oids.ts'
 import { bitString, derLength, enumerated, explicit, int, oid, seq, uintBytes, x509Time } from './der.ts'
@@ -46,7 +47,7 @@ function extensionsFor(reason: number): Buffer {
   return e
 }
 
-/** One revokedCertificates entry. `serial` is the magnitude bytes of the serial number. */
+/** One revokedCertificates entry (the reference for the database's crl_entry_der). `serial` is the magnitude bytes of the serial number. */
 export function crlEntry(serial: Uint8Array, revokedAt: Date, reason: number): Buffer {
   const ext = extensionsFor(reason)
   return ext.length ? seq(uintBytes(serial), x509Time(revokedAt), ext) : seq(uintBytes(serial), x509Time(revokedAt))
@@ -59,7 +60,7 @@ export interface CrlTemplate {
   readonly thisUpdate: Date
   readonly nextUpdate: Date
   readonly crlNumber: number | bigint
-  /** Entry DERs from crlEntry (any order). */
+  /** Entry DERs as crlEntry makes them, any order; a Buffer may hold several entries back to back. */
   readonly entries: readonly Buffer[]
 }
 

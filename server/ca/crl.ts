@@ -4,16 +4,19 @@
  * before half its validity has passed. CRL numbers come from ca_crl_state and only grow, across
  * restarts and across server processes sharing a PostgreSQL database.
  *
- * Incremental: each revoked entry is encoded once and kept (serial → entry DER). The first
- * generation reads every revoked certificate; later ones read only rows whose status changed
- * since the last read (certificates.status_changed_at, with a safety overlap for transactions
- * that committed late), so a regeneration after one revocation costs one small query, one
- * concatenation and one signature, whatever the CRL's size. A full re-read still runs every
+ * Incremental: the database keeps every revoked entry encoded (certificates.crl_entry, a
+ * generated column, migration 004), so the first generation is ONE query returning all entries
+ * already concatenated (string_agg), whatever the CRL's size: no row objects, no per-entry
+ * encoding in JavaScript. Later generations read only rows whose status changed since the last
+ * read (certificates.status_changed_at, with a safety overlap for transactions that committed
+ * late) and patch the list (crl-entries.ts), so a regeneration after one revocation costs one
+ * small query, one pass over the list and one signature. A full re-read still runs every
  * `fullResyncMs` (dropping expired certificates and anything changed behind our back).
  */
 import { sql } from 'kysely'
 import type { Db } from '../db/schema.ts'
-import { crlEntry, signCrl } from './crl-build.ts'
+import { signCrl } from './crl-build.ts'
+import { CrlEntries } from './crl-entries.ts'
 import type { CaMember } from './hierarchy.ts'
 
 export interface CrlOptions {
@@ -40,7 +43,7 @@ export interface PublishedCrl {
 /** Generates, caches and refreshes one issuing CA's CRL. */
 export class CrlPublisher {
   private published: PublishedCrl | undefined
-  private entries = new Map<string, Buffer>()
+  private readonly entries = new CrlEntries()
   /** Database time at the start of the last read; undefined before the first full read. */
   private syncedAt: Date | undefined
   private lastFull = 0
@@ -123,14 +126,14 @@ export class CrlPublisher {
   /** Reads every revoked/held certificate that has not expired. */
   private async fullRead(): Promise<void> {
     const now = await this.dbNow()
-    // Epoch seconds instead of timestamptz: parsing a million Dates is the slow part of the read.
-    const rows = await sql<{ serial: string; t: number; reason: number }>`
-      select serial, extract(epoch from revoked_at)::float8 as t, revocation_reason as reason
+    // One value for all entries: base64 text, because both drivers turn a bytea result into
+    // hex text first (twice the bytes) and Node decodes base64 natively.
+    const r = await sql<{ n: number; entries: string | null }>`
+      select count(*)::int as n, encode(string_agg(crl_entry, ''::bytea), 'base64') as entries
       from certificates
       where issuer = ${this.issuer.name} and status <> 'good' and not_after > ${now}`.execute(this.db)
-    const next = new Map<string, Buffer>()
-    for (const r of rows.rows) next.set(r.serial, crlEntry(Buffer.from(r.serial, 'hex'), new Date(Math.floor(Number(r.t)) * 1000), Number(r.reason)))
-    this.entries = next
+    const row = r.rows[0]
+    this.entries.reset(row?.entries ? Buffer.from(row.entries, 'base64') : Buffer.alloc(0), Number(row?.n ?? 0))
     this.syncedAt = now
     this.lastFull = Date.now()
   }
@@ -138,14 +141,11 @@ export class CrlPublisher {
   /** Applies the status changes since the last read (with an overlap). */
   private async deltaRead(since: Date): Promise<void> {
     const now = await this.dbNow()
-    const rows = await sql<{ serial: string; status: string; t: number | null; reason: number | null }>`
-      select serial, status, extract(epoch from revoked_at)::float8 as t, revocation_reason as reason
+    const rows = await sql<{ serial: string; crl_entry: Uint8Array | null }>`
+      select serial, crl_entry
       from certificates
       where issuer = ${this.issuer.name} and status_changed_at > ${new Date(since.getTime() - DELTA_OVERLAP_MS)}`.execute(this.db)
-    for (const r of rows.rows) {
-      if (r.status === 'good') this.entries.delete(r.serial)
-      else this.entries.set(r.serial, crlEntry(Buffer.from(r.serial, 'hex'), new Date(Math.floor(Number(r.t)) * 1000), Number(r.reason)))
-    }
+    for (const r of rows.rows) this.entries.set(r.serial, r.crl_entry)
     this.syncedAt = now
   }
 
@@ -159,19 +159,19 @@ export class CrlPublisher {
     else await this.deltaRead(this.syncedAt)
     const thisUpdate = new Date(Math.floor(Date.now() / 1000) * 1000)
     const nextUpdate = new Date(thisUpdate.getTime() + this.validityMs)
-    const entries = [...this.entries.values()]
+    const list = this.entries.list()
     const state = await sql<{ crl_number: number }>`
       insert into ca_crl_state (issuer, crl_number, this_update, next_update, entries)
-      values (${this.issuer.name}, 1, ${thisUpdate}, ${nextUpdate}, ${entries.length})
+      values (${this.issuer.name}, 1, ${thisUpdate}, ${nextUpdate}, ${list.count})
       on conflict (issuer) do update set crl_number = ca_crl_state.crl_number + 1,
         this_update = excluded.this_update, next_update = excluded.next_update, entries = excluded.entries
       returning crl_number`.execute(this.db)
     const crlNumber = Number(state.rows[0]?.crl_number)
     const der = signCrl(
-      { issuer: this.issuer.subject, issuerKeyId: this.issuer.keyId, thisUpdate, nextUpdate, crlNumber, entries },
+      { issuer: this.issuer.subject, issuerKeyId: this.issuer.keyId, thisUpdate, nextUpdate, crlNumber, entries: list.der.length ? [list.der] : [] },
       this.issuer.signer,
     )
-    const published = { der, crlNumber, thisUpdate, nextUpdate, entries: entries.length }
+    const published = { der, crlNumber, thisUpdate, nextUpdate, entries: list.count }
     this.published = published
     this.scheduleRefresh()
     return published
