@@ -24,8 +24,7 @@ interface StatusRow {
 
 function answer(certificate: ParsedCertificate, row: StatusRow | undefined): RevocationResult {
   if (!row) return { status: 'unknown', source: 'database', detail: 'the certificate is not in our database' }
-  const der = row.der
-  if (der.length !== certificate.der.length || der.some((b, i) => b !== certificate.der[i])) {
+  if (!Buffer.from(row.der.buffer, row.der.byteOffset, row.der.byteLength).equals(certificate.der)) {
     return { status: 'unknown', source: 'database', detail: 'another certificate has this serial in our database' }
   }
   return {

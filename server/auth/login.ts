@@ -102,6 +102,7 @@ export function createLoginService(opts: LoginServiceOptions): LoginService {
         const setup = await opts.setup()
         result = await verifyLoginCms({
           cms: request.cms,
+          parsed,
           expectedPayload: expected,
           expectedOrigin: opts.origin,
           trustAnchors: setup.trust,

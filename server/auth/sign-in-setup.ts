@@ -38,7 +38,7 @@ export interface SignInSetupInput {
 }
 
 function sameDer(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i])
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b)
 }
 
 /** Builds the trust store and revocation routing. */
@@ -48,6 +48,15 @@ export function createSignInSetup(input: SignInSetupInput): SignInSetup {
   const trust = createTrustStore(anchors, ownIssuing)
   const foreign =
     input.foreignRevocation ?? firstAnswer(ocspChecker({ timeoutMs: input.timeoutMs ?? 3000 }), crlChecker({ timeoutMs: input.timeoutMs ?? 3000 }))
-  const isOwn = (issuer: ParsedCertificate) => ownIssuing.some((d) => sameDer(d, issuer.der)) || (!!input.ownCa && sameDer(input.ownCa.root, issuer.der))
+  // Asked on every sign-in about the same few issuer objects (parsed certificates are cached).
+  const own = new WeakMap<ParsedCertificate, boolean>()
+  const isOwn = (issuer: ParsedCertificate) => {
+    let answer = own.get(issuer)
+    if (answer === undefined) {
+      answer = ownIssuing.some((d) => sameDer(d, issuer.der)) || (!!input.ownCa && sameDer(input.ownCa.root, issuer.der))
+      own.set(issuer, answer)
+    }
+    return answer
+  }
   return { trust, revocation: routeByIssuer(isOwn, databaseRevocationChecker(input.db), foreign), signatureVerifier: nodeSignatureVerifier() }
 }

@@ -202,16 +202,32 @@ const latin1 = new TextDecoder('latin1')
 const PARSED_CACHE_MAX = 2000
 
 /**
- * {@link parseCertificate} with a memo keyed by the full DER: sign-ins repeat the same few
- * certificates (a user's own, the CA's), and a parsed certificate is immutable. The key is the
- * whole encoding, so a different certificate can never hit another's entry.
+ * The memo key: length and the last 48 bytes, which are signature bytes — as good as random
+ * between certificates. Cheaper than turning the whole DER into a string on every sign-in; a
+ * hit still counts only after a full byte comparison, so a certificate crafted to share the
+ * tail of another one can at worst evict it, never be taken for it.
+ */
+function cacheKey(der: Uint8Array): string {
+  return `${der.length}:${latin1.decode(der.subarray(Math.max(0, der.length - 48)))}`
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * {@link parseCertificate} with a memo: sign-ins repeat the same few certificates (a user's own,
+ * the CA's), and a parsed certificate is immutable. Entries are checked against the full DER, so
+ * a different certificate can never hit another's entry.
  */
 export function parseCertificateCached(der: Uint8Array): ParsedCertificate {
-  const key = latin1.decode(der)
+  const key = cacheKey(der)
   const hit = parsedCache.get(key)
-  if (hit) return hit
+  if (hit && sameBytes(hit.der, der)) return hit
   const parsed = parseCertificate(der.slice())
-  if (parsedCache.size >= PARSED_CACHE_MAX) {
+  if (!hit && parsedCache.size >= PARSED_CACHE_MAX) {
     const oldest = parsedCache.keys().next().value
     if (oldest !== undefined) parsedCache.delete(oldest)
   }

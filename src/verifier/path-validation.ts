@@ -63,8 +63,23 @@ function sameDer(a: ParsedCertificate, b: ParsedCertificate): boolean {
   return true
 }
 
+/**
+ * Name matches already decided, per (child, parent) object pair. Parsed certificates are
+ * immutable and handed out once per DER (parseCertificateCached), and every sign-in asks about
+ * the same few pairs; RFC 5280 name comparison prepares every attribute string each time.
+ */
+const nameMatches = new WeakMap<ParsedCertificate, WeakMap<ParsedCertificate, boolean>>()
+
+function issuerNameMatches(parent: ParsedCertificate, child: ParsedCertificate): boolean {
+  let perChild = nameMatches.get(child)
+  if (!perChild) nameMatches.set(child, (perChild = new WeakMap()))
+  let match = perChild.get(parent)
+  if (match === undefined) perChild.set(parent, (match = child.cert.issuer.isEqual(parent.cert.subject)))
+  return match
+}
+
 function couldHaveIssued(parent: ParsedCertificate, child: ParsedCertificate): boolean {
-  if (!child.cert.issuer.isEqual(parent.cert.subject)) return false
+  if (!issuerNameMatches(parent, child)) return false
   if (child.authorityKeyId && parent.subjectKeyId && child.authorityKeyId !== parent.subjectKeyId) return false
   return true
 }

@@ -17,7 +17,7 @@
  */
 import { getCrypto } from '../pki/engine.ts'
 import type { ParsedCertificate } from './certificate.ts'
-import { parseSignedData } from './cms-signature.ts'
+import { parseSignedData, type ParsedSignedData } from './cms-signature.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { bytesEqual, normalizeOrigin, parseLoginPayload, type LoginPayload } from './login-payload.ts'
 import { subjectIdentity, type SubjectIdentity } from './name.ts'
@@ -31,6 +31,8 @@ import { createTrustStore, type TrustStore } from './trust-store.ts'
 export interface VerifyLoginOptions {
   /** The CMS as DER bytes, base64 or PEM. */
   readonly cms: Uint8Array | string
+  /** `parseSignedData(cms)` when the caller has it already (the server reads the nonce first). */
+  readonly parsed?: ParsedSignedData
   /**
    * The exact bytes issued for this sign-in. The signed content must equal them byte for byte.
    * With our payload format, origin/nonce/expiry are also checked to give precise codes.
@@ -124,7 +126,7 @@ export async function verifyLoginCms(opts: VerifyLoginOptions): Promise<LoginVer
   const skewMs = opts.skewMs ?? DEFAULT_SKEW_MS
   const store = 'anchors' in opts.trustAnchors ? opts.trustAnchors : createTrustStore(opts.trustAnchors)
 
-  const parsed = parseSignedData(opts.cms)
+  const parsed = opts.parsed ?? parseSignedData(opts.cms)
   const content = parsed.content ?? opts.detachedContent ?? opts.expectedPayload
   if (!content) refuse(LoginErrorCode.Malformed, 'The CMS is detached and no content was given')
   const payload = checkPayload(content, opts, now)
