@@ -154,6 +154,8 @@ export const CmsOid = {
   contentType: '1.2.840.113549.1.9.3',
   messageDigest: '1.2.840.113549.1.9.4',
   signingTime: '1.2.840.113549.1.9.5',
+  /** ESS signingCertificate (RFC 2634, SHA-1 ESSCertID). */
+  signingCertificate: '1.2.840.113549.1.9.16.2.12',
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
   extensionRequest: '1.2.840.113549.1.9.14',
 } as const

@@ -14,6 +14,8 @@ import { NotDer } from './der.ts'
 import { parseSignedDataDer, verifySignerInfoFast, type FastSignerId, type FastSignerInfo } from './fast-cms.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { defaultSignatureVerifier, type SignatureVerifier } from './signature-verifier.ts'
+import { checkSigningCertificate, type SigningCertificateAttribute } from './signing-certificate.ts'
+import { CmsOid } from '../pki/oids.ts'
 
 /** Largest CMS accepted; a sign-in token with a chain is a few kilobytes. */
 export const MAX_CMS_BYTES = 256 * 1024
@@ -36,6 +38,8 @@ export interface ParsedSignedData {
   readonly signatureAlgorithm: string
   readonly signatureAlgorithmIdentifier: pkijs.AlgorithmIdentifier
   readonly signingTime?: Date
+  /** ESS signingCertificate / signingCertificateV2 values (checked by verifySignedData). */
+  readonly signingCertificates: readonly SigningCertificateAttribute[]
   /** Verifies the signature over `content`; false when it does not verify. */
   readonly verifySignature: (content: Uint8Array, crypto: Crypto, verifier?: SignatureVerifier) => Promise<boolean>
 }
@@ -120,6 +124,17 @@ function signingTimeOf(signerInfo: pkijs.SignerInfo): Date | undefined {
   return undefined
 }
 
+function signingCertificatesOf(signerInfo: pkijs.SignerInfo): SigningCertificateAttribute[] {
+  const out: SigningCertificateAttribute[] = []
+  for (const a of signerInfo.signedAttrs?.attributes ?? []) {
+    if (a.type !== CmsOid.signingCertificateV2 && a.type !== CmsOid.signingCertificate) continue
+    if (a.values.length !== 1 || out.some((o) => o.type === a.type)) refuse(LoginErrorCode.Malformed, 'The CMS has a repeated or multi-valued signing-certificate attribute')
+    // The bytes as signed; signed attributes are DER (RFC 5652 §5.3), anything else is refused as malformed.
+    out.push({ type: a.type, value: new Uint8Array((a.values[0] as asn1js.AsnType).valueBeforeDecodeView) })
+  }
+  return out
+}
+
 function parseWithPkijs(der: Uint8Array): ParsedSignedData {
   let signedData: pkijs.SignedData
   try {
@@ -140,6 +155,7 @@ function parseWithPkijs(der: Uint8Array): ParsedSignedData {
   const signer = findSigner(signerInfo, certificates)
   const eContent = signedData.encapContentInfo.eContent
   const signingTime = signingTimeOf(signerInfo)
+  const signingCertificates = signingCertificatesOf(signerInfo)
   return {
     content: eContent ? octetStringBytes(eContent) : undefined,
     signer,
@@ -148,6 +164,7 @@ function parseWithPkijs(der: Uint8Array): ParsedSignedData {
     signatureAlgorithm: signerInfo.signatureAlgorithm.algorithmId,
     signatureAlgorithmIdentifier: signerInfo.signatureAlgorithm,
     ...(signingTime ? { signingTime } : {}),
+    signingCertificates,
     verifySignature: async (content, crypto) => {
       try {
         return await signedData.verify(
@@ -176,6 +193,7 @@ function parseFast(der: Uint8Array): ParsedSignedData {
     signatureAlgorithm: info.signatureAlgorithm.algorithmId,
     signatureAlgorithmIdentifier: info.signatureAlgorithm,
     ...(info.signingTime ? { signingTime: info.signingTime } : {}),
+    signingCertificates: info.signingCertificates ?? [],
     verifySignature: async (content, crypto, verifier) => {
       const ok = await verifySignerInfoFast(info, fast.eContentType, signer, content, verifier ?? defaultSignatureVerifier(crypto))
       // Algorithms the fast path does not handle (RSA-PSS, …) go through pkijs.
@@ -198,8 +216,10 @@ export function parseSignedData(input: Uint8Array | string): ParsedSignedData {
 
 /**
  * Checks the algorithms and the signer key against the policy, then verifies the signature over
- * `content` (the encapsulated content, or the detached content the caller supplies).
- * Throws ERR_WEAK_ALGORITHM / ERR_WEAK_KEY / ERR_UNSUPPORTED_ALGORITHM / ERR_SIGNATURE_INVALID.
+ * `content` (the encapsulated content, or the detached content the caller supplies),
+ * and checks the ESS signing-certificate attribute, when there is one, against the signer.
+ * Throws ERR_WEAK_ALGORITHM / ERR_WEAK_KEY / ERR_UNSUPPORTED_ALGORITHM / ERR_SIGNATURE_INVALID /
+ * ERR_SIGNING_CERT_MISMATCH.
  */
 export async function verifySignedData(parsed: ParsedSignedData, content: Uint8Array, crypto: Crypto = getCrypto(), verifier?: SignatureVerifier): Promise<void> {
   checkDigestAlgorithm(parsed.digestAlgorithm)
@@ -212,4 +232,7 @@ export async function verifySignedData(parsed: ParsedSignedData, content: Uint8A
     refuse(LoginErrorCode.SignatureInvalid, 'The CMS signature does not verify with the included certificate', {}, e)
   }
   if (!ok) refuse(LoginErrorCode.SignatureInvalid, 'The CMS signature does not verify with the included certificate')
+  if (parsed.signingCertificates.length) {
+    await checkSigningCertificate(parsed.signingCertificates, parsed.signer, crypto, verifier ?? defaultSignatureVerifier(crypto))
+  }
 }

@@ -13,6 +13,8 @@ export const LoginErrorCode = {
   OriginMismatch: 'ERR_ORIGIN_MISMATCH',
   PayloadMismatch: 'ERR_PAYLOAD_MISMATCH',
   SignatureInvalid: 'ERR_SIGNATURE_INVALID',
+  /** The ESS signingCertificate(V2) attribute names another certificate than the signer's. */
+  SigningCertMismatch: 'ERR_SIGNING_CERT_MISMATCH',
   UntrustedChain: 'ERR_UNTRUSTED_CHAIN',
   CertExpired: 'ERR_CERT_EXPIRED',
   CertNotYetValid: 'ERR_CERT_NOT_YET_VALID',

@@ -3,7 +3,9 @@
  * der.ts and verifies an RSA PKCS#1 v1.5 or ECDSA signature directly with a SignatureVerifier
  * (WebCrypto, or node:crypto on the server). asn1js + pkijs spend milliseconds building an object
  * model of the whole structure; this spends microseconds. The checks are the ones pkijs makes
- * (contentType and messageDigest signed attributes, signature over the DER SET of attributes).
+ * (contentType and messageDigest signed attributes, signature over the DER SET of attributes);
+ * the ESS signing-certificate attributes are only located here and checked after the signature
+ * (signing-certificate.ts), so a CMS without them costs nothing more.
  * Anything else — BER indefinite lengths (NCALayer), RSA-PSS, unusual layouts — throws NotDer
  * or returns undefined, and the caller uses the full pkijs path.
  */
@@ -12,6 +14,7 @@ import { AlgorithmOid, CmsOid } from '../pki/oids.ts'
 import type { ParsedCertificate } from './certificate.ts'
 import { childrenOf, encodingOf, expectTag, NotDer, oidOf, readTlv, valueOf, type Tlv } from './der.ts'
 import type { HashName, SignatureScheme, SignatureVerifier } from './signature-verifier.ts'
+import type { SigningCertificateAttribute } from './signing-certificate.ts'
 
 /** The signer's identifier as written in the SignerInfo. */
 export type FastSignerId = { readonly issuer: Uint8Array; readonly serial: Uint8Array } | { readonly ski: Uint8Array }
@@ -25,6 +28,8 @@ export interface FastSignerInfo {
   readonly contentTypeAttr?: string
   readonly messageDigest?: Uint8Array
   readonly signingTime?: Date
+  /** ESS signingCertificate / signingCertificateV2 values, checked after the signature. */
+  readonly signingCertificates?: readonly SigningCertificateAttribute[]
   readonly signature: Uint8Array
 }
 
@@ -60,6 +65,7 @@ function signerInfoOf(buf: Uint8Array, si: Tlv): FastSignerInfo {
   let contentTypeAttr: string | undefined
   let messageDigest: Uint8Array | undefined
   let signingTime: Date | undefined
+  let signingCertificates: SigningCertificateAttribute[] | undefined
   if (parts[i]?.tag === 0xa0) {
     const attrs = parts[i++] as Tlv
     signedAttrs = encodingOf(buf, attrs)
@@ -67,8 +73,10 @@ function signerInfoOf(buf: Uint8Array, si: Tlv): FastSignerInfo {
       const [type, values] = childrenOf(buf, expectTag(attr, 0x30))
       const oid = oidOf(valueOf(buf, expectTag(type, 0x06)))
       const vals = childrenOf(buf, expectTag(values, 0x31))
+      const ess = oid === CmsOid.signingCertificateV2 || oid === CmsOid.signingCertificate
       if (vals.length !== 1) {
-        if (oid === CmsOid.contentType || oid === CmsOid.messageDigest) throw new NotDer('multi-valued attribute')
+        // The pkijs path refuses these as malformed.
+        if (oid === CmsOid.contentType || oid === CmsOid.messageDigest || ess) throw new NotDer('multi-valued attribute')
         continue
       }
       const v = vals[0] as Tlv
@@ -77,6 +85,11 @@ function signerInfoOf(buf: Uint8Array, si: Tlv): FastSignerInfo {
       if (oid === CmsOid.contentType) contentTypeAttr = oidOf(valueOf(buf, expectTag(v, 0x06)))
       else if (oid === CmsOid.messageDigest) messageDigest = valueOf(buf, expectTag(v, 0x04))
       else if (oid === CmsOid.signingTime && (v.tag === 0x17 || v.tag === 0x18)) signingTime = timeOf(buf, v)
+      else if (ess) {
+        // RFC 5035 §5.4: one of each at most.
+        if (signingCertificates?.some((a) => a.type === oid)) throw new NotDer('duplicate attribute')
+        ;(signingCertificates ??= []).push({ type: oid as SigningCertificateAttribute['type'], value: encodingOf(buf, v) })
+      }
     }
   }
   const sigAlgTlv = expectTag(parts[i++], 0x30)
@@ -96,6 +109,7 @@ function signerInfoOf(buf: Uint8Array, si: Tlv): FastSignerInfo {
     ...(contentTypeAttr ? { contentTypeAttr } : {}),
     ...(messageDigest ? { messageDigest } : {}),
     ...(signingTime ? { signingTime } : {}),
+    ...(signingCertificates ? { signingCertificates } : {}),
   }
 }
 

@@ -2,7 +2,8 @@
  * Certificate sign-in through the HTTP API, on PGlite and PostgreSQL: the happy paths (RSA and
  * P-256, openssl cms -sign and pki signCms), the session cookie and cabinet, and a table of
  * attacks each refused with its code — replay, expiry, another browser's nonce, origin, payload,
- * signature, revocation (database and a real OCSP responder), validity, purpose, path and algorithms.
+ * signature, ESS signing-certificate binding, revocation (database and a real OCSP responder),
+ * validity, purpose, path and algorithms.
  */
 import { createHash, X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
@@ -13,7 +14,8 @@ import { buildLoginPayload } from '../../../src/verifier/index.ts'
 import { authDb } from '../../../server/auth/schema.ts'
 import { ENGINES } from '../helpers/database.ts'
 import { freePort, startOcspResponder } from '../../verifier/helpers/ocsp-responder.ts'
-import { buildSignInPki, chainFor, type LeafName, type SignInPki } from '../../verifier/helpers/signin-pki.ts'
+import { AUTH_EXTENSIONS, type IssuedCert } from '../../verifier/helpers/openssl-pki.ts'
+import { buildSignInPki, chainFor, personSubject, type LeafName, type SignInPki } from '../../verifier/helpers/signin-pki.ts'
 import { startSignInServer, type SignInServer } from './sign-in-server.ts'
 
 const ORIGIN = 'https://rc.example.kz'
@@ -23,6 +25,8 @@ const OWN_LEAVES: LeafName[] = ['rsa', 'p256', 'other', 'expired', 'notYetValid'
 
 let pki: SignInPki
 let responder: { stop: () => void }
+/** Made on first use: a second certificate for the rsa leaf's key. */
+let reissued: IssuedCert | undefined
 
 beforeAll(async () => {
   const [ocspPort, deadPort] = [await freePort(), await freePort()]
@@ -301,6 +305,26 @@ describe.each(ENGINES)('certificate sign-in over HTTP (%s)', (engine) => {
         const other = pkijs.Certificate.fromBER(pki.leaves.other.der as Uint8Array<ArrayBuffer>)
         sd.certificates = [other, ...(sd.certificates ?? []).slice(1)]
         ;(sd.signerInfos[0] as pkijs.SignerInfo).sid = new pkijs.IssuerAndSerialNumber({ issuer: other.issuer, serialNumber: other.serialNumber })
+        const cms = new pkijs.ContentInfo({ contentType: ci.contentType, content: sd.toSchema(true) }).toSchema().toBER(false)
+        return login(c.cookie, new Uint8Array(cms))
+      },
+    },
+    {
+      name: 'signingCertificateV2 naming another certificate of the same key',
+      code: 'ERR_SIGNING_CERT_MISMATCH',
+      run: async () => {
+        const c = await challenge()
+        // A second certificate for the rsa leaf's key; the signer names it, the CMS carries the first.
+        reissued ??= pki.pki.issue(pki.ownIssuing, 'rsa-reissued', {
+          subject: personSubject('ТЕСТОВ ТЕСТ', '870101300001', '123456789021'),
+          extensions: AUTH_EXTENSIONS,
+          keyPath: pki.leaves.rsa.keyPath,
+        })
+        const ci = pkijs.ContentInfo.fromBER(pki.pki.cmsSign(reissued, c.bytes, { cades: true, chain: chainFor(pki, 'rsa') }) as Uint8Array<ArrayBuffer>)
+        const sd = new pkijs.SignedData({ schema: ci.content })
+        const first = pkijs.Certificate.fromBER(pki.leaves.rsa.der as Uint8Array<ArrayBuffer>)
+        sd.certificates = [first, ...(sd.certificates ?? []).slice(1)]
+        ;(sd.signerInfos[0] as pkijs.SignerInfo).sid = new pkijs.IssuerAndSerialNumber({ issuer: first.issuer, serialNumber: first.serialNumber })
         const cms = new pkijs.ContentInfo({ contentType: ci.contentType, content: sd.toSchema(true) }).toSchema().toBER(false)
         return login(c.cookie, new Uint8Array(cms))
       },

@@ -174,14 +174,17 @@ subjectKeyIdentifier = hash
     return pemToDer(readFileSync(out, 'utf8'))
   }
 
-  /** `openssl cms -sign -binary -nodetach -md <md>` over `content`; DER output (`stream`: BER with indefinite lengths, like NCALayer). */
-  cmsSign(signer: IssuedCert, content: Uint8Array, opts: { md?: string; chain?: string[]; detached?: boolean; stream?: boolean } = {}): Uint8Array {
+  /**
+   * `openssl cms -sign -binary -nodetach -md <md>` over `content`; DER output (`stream`: BER with
+   * indefinite lengths, like NCALayer; `cades`: adds the ESS signingCertificateV2 attribute).
+   */
+  cmsSign(signer: IssuedCert, content: Uint8Array, opts: { md?: string; chain?: string[]; detached?: boolean; stream?: boolean; cades?: boolean } = {}): Uint8Array {
     const input = this.path(`content-${Math.random().toString(36).slice(2)}.bin`)
     writeFileSync(input, content)
     const chainFile = this.path(`chain-${Math.random().toString(36).slice(2)}.pem`)
     const certfile = opts.chain?.length ? ['-certfile', chainFile] : []
     if (opts.chain?.length) writeFileSync(chainFile, opts.chain.join('\n'))
-    const der = openssl(['cms', '-sign', '-binary', ...(opts.detached ? [] : ['-nodetach']), ...(opts.stream ? ['-stream'] : []), '-md', opts.md ?? 'sha256',
+    const der = openssl(['cms', '-sign', '-binary', ...(opts.detached ? [] : ['-nodetach']), ...(opts.stream ? ['-stream'] : []), ...(opts.cades ? ['-cades'] : []), '-md', opts.md ?? 'sha256',
       '-in', input, '-signer', signer.certPath, '-inkey', signer.keyPath, '-outform', 'DER', ...certfile])
     return new Uint8Array(der)
   }
