@@ -37,3 +37,28 @@ export async function verifyPin(pin: string, stored: PinHash): Promise<boolean> 
   for (let i = 0; i < actual.length; i++) diff |= actual[i]! ^ expected[i]!
   return diff === 0
 }
+
+/** How the app moves on once the PIN changed kiosk mode (the router and `location` in the app). */
+export interface PinNavigation {
+  /** Replaces the current route's query (no page load). */
+  replaceQuery(query: Record<string, unknown>): void
+  /** Loads `path` as a fresh page. */
+  reload(path: string): void
+}
+
+/**
+ * What follows a successful PIN: after `lock`, the address drops `?kiosk` (the device setting
+ * keeps kiosk mode on from now on); after `leave`, a fresh start page without the kiosk guards.
+ * The PIN dialog calls this itself rather than telling its parent: the parent shows only while
+ * a PIN is needed or kiosk mode is on, so the change unmounts it and Vue drops an emitted event.
+ */
+export function afterPinChange(mode: 'lock' | 'leave', query: Readonly<Record<string, unknown>>, nav: PinNavigation): void {
+  if (mode === 'leave') {
+    nav.reload('/')
+    return
+  }
+  if (!Object.hasOwn(query, 'kiosk')) return
+  const { kiosk: _flag, ...rest } = query
+  void _flag
+  nav.replaceQuery(rest)
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { webcrypto } from 'node:crypto'
 import { DEFAULT_TIMINGS, normalizeTimings, readDeviceSetting, resolveKiosk, writeDeviceSetting, type KioskDeviceSetting } from '../../src/kiosk/config.ts'
-import { hashPin, isValidPin, verifyPin } from '../../src/kiosk/pin.ts'
+import { afterPinChange, hashPin, isValidPin, verifyPin, type PinNavigation } from '../../src/kiosk/pin.ts'
 import { MemoryStorage } from './web-stubs.ts'
 
 globalThis.crypto ??= webcrypto as Crypto
@@ -56,5 +56,27 @@ describe('operator PIN', () => {
     expect(JSON.stringify(a)).not.toContain('482916')
     expect(await verifyPin('482916', a)).toBe(true)
     expect(await verifyPin('482917', a)).toBe(false)
+  })
+})
+
+describe('after the operator PIN changed kiosk mode', () => {
+  function recorder(): PinNavigation & { calls: unknown[][] } {
+    const calls: unknown[][] = []
+    return { calls, replaceQuery: (q) => void calls.push(['replaceQuery', q]), reload: (p) => void calls.push(['reload', p]) }
+  }
+
+  it('locking drops ?kiosk from the address and keeps the rest of the query', () => {
+    const nav = recorder()
+    afterPinChange('lock', { kiosk: null, lang: 'ru' }, nav)
+    expect(nav.calls).toEqual([['replaceQuery', { lang: 'ru' }]])
+    const none = recorder()
+    afterPinChange('lock', { lang: 'ru' }, none)
+    expect(none.calls).toEqual([])
+  })
+
+  it('leaving loads a fresh start page (the kiosk guards go with the old one)', () => {
+    const nav = recorder()
+    afterPinChange('leave', { kiosk: null }, nav)
+    expect(nav.calls).toEqual([['reload', '/']])
   })
 })
