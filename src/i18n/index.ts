@@ -5,7 +5,6 @@
  */
 import { createI18n } from 'vue-i18n'
 import { cldrPluralRule } from './plural.ts'
-import { DATE_OPTIONS, NUMBER_OPTIONS } from './intl-format.ts'
 import { LOCALE_STORAGE_KEY, resolveStartLocale, type AppLocale } from './locales.ts'
 import type { MessageSchema } from './schema.ts'
 import { loadMessages } from './messages.ts'
@@ -22,10 +21,8 @@ export const i18n = createI18n<[MessageSchema], AppLocale, false>({
   fallbackWarn: false,
   messages: {} as Record<AppLocale, MessageSchema>,
   pluralRules: { kk: cldrPluralRule('kk'), ru: cldrPluralRule('ru'), en: cldrPluralRule('en') },
-  // Prefer useFormat() (intl-format.ts): vue-i18n's d()/n() format kk with the engine's data,
-  // which desktop Chromium lacks. These named formats keep d(x, 'date') working meanwhile.
-  datetimeFormats: { kk: DATE_OPTIONS, ru: DATE_OPTIONS, en: DATE_OPTIONS },
-  numberFormats: { kk: NUMBER_OPTIONS, ru: NUMBER_OPTIONS, en: NUMBER_OPTIONS },
+  // No datetimeFormats/numberFormats on purpose: vue-i18n's d()/n() would format kk with the
+  // engine's data, which desktop Chromium lacks. Use useFormat() (src/composables/format.ts).
 })
 
 const merge = (locale: AppLocale) => (messages: Record<string, unknown>) =>

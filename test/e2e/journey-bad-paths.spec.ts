@@ -60,6 +60,7 @@ test('wrong access code, unknown number, malformed number; then a rejected appli
   await lookUp(p, '12345', accessCode)
   await expect(p.getByTestId('error-summary')).toContainText(en.status.form.error_number!)
   await expect(p.locator('#status-number-error')).toContainText(en.status.form.error_number!)
+  await expect(p.locator('#status-number')).toHaveAttribute('aria-describedby', 'status-number-error')
 
   await lookUp(p, number, accessCode)
   await expect(p.getByTestId('status-tag')).toHaveAttribute('data-status', 'submitted')

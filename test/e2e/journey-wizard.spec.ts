@@ -40,6 +40,9 @@ test('validation, error summary focus, Back, Change, accessibility', async ({ pa
   await expect(summary).toContainText(en.request.kind!.error_bin_check!)
   await expect(summary).toContainText(en.request.kind!.error_organization!)
   await expect(summary).toContainText(en.request.kind!.error_role!)
+  // Screen readers read each field's message with the field.
+  await expect(page.locator('#organization')).toHaveAttribute('aria-describedby', 'organization-error')
+  await expect(page.locator('#role')).toHaveAttribute('aria-describedby', 'role-error')
   await page.locator('#bin').fill('2203 4000 0015')
   await page.locator('#organization').fill('ТОО «Демо»')
   await page.locator('#role').selectOption('legal_signer')
@@ -78,6 +81,7 @@ test('validation, error summary focus, Back, Change, accessibility', async ({ pa
 
   await page.getByTestId('continue').click()
   await expect(summary).toContainText(en.request.region!.error_required!)
+  await expect(page.getByTestId('region')).toHaveAttribute('aria-describedby', 'region-hint region-error')
   await page.getByTestId('region').selectOption('KZ-62')
   await page.getByTestId('continue').click()
 
