@@ -69,14 +69,21 @@ export function signedAttributes(input: SignedAttributesInput): pkijs.Attribute[
   ])
 }
 
-/** The certHash of the first ESSCertIDv2 and its hash algorithm OID (default SHA-256), if present. */
+/**
+ * The certHash of the first ESSCertID(v2) and its hash algorithm OID, if present. signingCertificate
+ * (v1, RFC 2634) always hashes with SHA-1 and has no hashAlgorithm field; signingCertificateV2
+ * (RFC 5035) has an OPTIONAL hashAlgorithm with DEFAULT SHA-256.
+ */
 export function essCertHash(attr: pkijs.Attribute | undefined): { hashOid: string; hash: Uint8Array } | undefined {
   const seq = attr?.values[0] as asn1js.Sequence | undefined
   const certs = seq?.valueBlock.value[0] as asn1js.Sequence | undefined
   const first = certs?.valueBlock.value[0] as asn1js.Sequence | undefined
   if (!first) return undefined
   const [alg, next] = first.valueBlock.value
-  // hashAlgorithm is OPTIONAL with DEFAULT SHA-256: the first element is either it or certHash.
+  if (attr?.type === CmsOid.signingCertificate) {
+    return alg instanceof asn1js.OctetString ? { hashOid: '1.3.14.3.2.26', hash: alg.valueBlock.valueHexView } : undefined
+  }
+  // v2: the first element is either the hashAlgorithm or, when it is the default, the certHash.
   const explicit = alg instanceof asn1js.Sequence
   const hashOid = explicit ? new pkijs.AlgorithmIdentifier({ schema: alg }).algorithmId : '2.16.840.1.101.3.4.2.1'
   const hash = explicit ? next : alg

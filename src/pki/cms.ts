@@ -173,8 +173,12 @@ export async function verifyCms(
     if (!bytesEqual(actual, claimed)) failure = 'digest'
   }
   if (!failure && !result.signatureVerified) failure = 'signature'
-  const ess = essCertHash(attrs.find((a) => a.type === CmsOid.signingCertificateV2))
-  if (!failure && ess) {
+  // Every ESS binding present (v1 from older signers such as `openssl cms -md sha1`, v2 from ours)
+  // must name the signer certificate, so a signature cannot be re-attributed to a twin certificate.
+  const bindings = attrs.filter((a) => a.type === CmsOid.signingCertificate || a.type === CmsOid.signingCertificateV2)
+  for (const attr of bindings) {
+    const ess = essCertHash(attr)
+    if (failure || !ess) continue
     const name = DIGESTS[ess.hashOid]
     const actual = name ? new Uint8Array(await crypto.subtle.digest(name, toArrayBuffer(signerDer))) : undefined
     if (!actual || !bytesEqual(actual, ess.hash)) failure = 'signing-certificate'

@@ -80,16 +80,35 @@ describe('signCms → openssl cms -verify', () => {
   })
 })
 
-describe('ESS signingCertificateV2 binding', () => {
-  it('a certificate with the same key, issuer and serial but other bytes is caught', async () => {
+describe('ESS signingCertificate binding (v1 and v2)', () => {
+  // A twin: the same key, issuer and serial as p256.pem, but other bytes (validity), so only the
+  // ESS certificate hash tells the two apart.
+  beforeAll(() => {
     const serial = ossl.run(['x509', '-in', 'p256.pem', '-noout', '-serial']).trim().replace('serial=', '')
     ossl.run(['x509', '-req', '-in', 'p256.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-set_serial', `0x${serial}`, '-days', '10',
       '-sha256', '-out', 'p256-twin.pem'])
-    const cms = await signCms({ data, privateKey: await keyOf('p256'), certificate: pemDer('p256.pem') })
+  })
+  const withTwin = (cms: Uint8Array) => {
     const sd = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(cms).content })
     sd.certificates = [pkijs.Certificate.fromBER(pemDer('p256-twin.pem'))]
-    const swapped = new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: sd.toSchema(true) }).toSchema().toBER(false)
-    await expect(verifyCms(new Uint8Array(swapped))).resolves.toMatchObject({ valid: false, failure: 'signing-certificate' })
+    return new Uint8Array(new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: sd.toSchema(true) }).toSchema().toBER(false))
+  }
+  const signedAttrTypes = (cms: Uint8Array) =>
+    new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(cms).content }).signerInfos[0]!.signedAttrs!.attributes.map((a) => a.type)
+
+  it('v2 (ours): a certificate with the same key, issuer and serial but other bytes is caught', async () => {
+    const cms = await signCms({ data, privateKey: await keyOf('p256'), certificate: pemDer('p256.pem') })
+    await expect(verifyCms(withTwin(cms))).resolves.toMatchObject({ valid: false, failure: 'signing-certificate' })
+  })
+
+  it('v1 (openssl -cades -md sha1, SHA-1 ESSCertID): verifies, and the twin certificate is caught', async () => {
+    ossl.run(['cms', '-sign', '-binary', '-nodetach', '-cades', '-md', 'sha1', '-in', 'doc.txt', '-signer', 'p256.pem', '-inkey', 'p256.key',
+      '-outform', 'DER', '-out', 'cades-v1.p7s'])
+    const cms = ossl.read('cades-v1.p7s')
+    expect(signedAttrTypes(cms)).toContain('1.2.840.113549.1.9.16.2.12')
+    expect(signedAttrTypes(cms)).not.toContain('1.2.840.113549.1.9.16.2.47')
+    await expect(verifyCms(cms)).resolves.toMatchObject({ valid: true, digestAlgorithm: 'SHA-1' })
+    await expect(verifyCms(withTwin(cms))).resolves.toMatchObject({ valid: false, failure: 'signing-certificate' })
   })
 })
 
