@@ -3,6 +3,7 @@ import * as pkijs from 'pkijs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signCms, verifyCms } from '../../src/pki/cms.ts'
 import { compareDer } from '../../src/pki/cms-attributes.ts'
+import { toArrayBuffer } from '../../src/pki/asn1.ts'
 import { fromPem } from '../../src/pki/pem.ts'
 import { importPrivateKey } from '../../src/pki/private-key.ts'
 import { openssl, type OpenSsl } from './openssl.ts'
@@ -89,12 +90,12 @@ describe('ESS signingCertificate binding (v1 and v2)', () => {
       '-sha256', '-out', 'p256-twin.pem'])
   })
   const withTwin = (cms: Uint8Array) => {
-    const sd = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(cms).content })
+    const sd = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(toArrayBuffer(cms)).content })
     sd.certificates = [pkijs.Certificate.fromBER(pemDer('p256-twin.pem'))]
     return new Uint8Array(new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: sd.toSchema(true) }).toSchema().toBER(false))
   }
   const signedAttrTypes = (cms: Uint8Array) =>
-    new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(cms).content }).signerInfos[0]!.signedAttrs!.attributes.map((a) => a.type)
+    new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(toArrayBuffer(cms)).content }).signerInfos[0]!.signedAttrs!.attributes.map((a) => a.type)
 
   it('v2 (ours): a certificate with the same key, issuer and serial but other bytes is caught', async () => {
     const cms = await signCms({ data, privateKey: await keyOf('p256'), certificate: pemDer('p256.pem') })
@@ -146,7 +147,7 @@ describe('openssl cms -sign → verifyCms', () => {
 
   it('a GOST signer is ERR_UNSUPPORTED_ALGORITHM with details.gost', async () => {
     const cms = await signCms({ data, privateKey: await keyOf('p256'), certificate: pemDer('p256.pem') })
-    const sd = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(cms).content })
+    const sd = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(toArrayBuffer(cms)).content })
     sd.signerInfos[0]!.signatureAlgorithm = new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.398.3.10.1.1.1.2' })
     const gost = new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: sd.toSchema(true) }).toSchema().toBER(false)
     await expect(verifyCms(new Uint8Array(gost))).rejects.toMatchObject({ code: 'ERR_UNSUPPORTED_ALGORITHM', details: { gost: true } })
