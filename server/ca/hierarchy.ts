@@ -63,7 +63,8 @@ export interface CaHierarchy {
   readonly manifest: CaManifest
   readonly root: Omit<CaMember, 'signer'>
   readonly issuing: CaMember
-  readonly ocsp: CaMember
+  /** Replaced in place when the responder certificate is renewed (same key and signer). */
+  ocsp: CaMember
   /** Closes token sessions. */
   close(): void
 }
@@ -117,6 +118,51 @@ function addYears(d: Date, years: number): Date {
   const r = new Date(d)
   r.setUTCFullYear(r.getUTCFullYear() + years)
   return r
+}
+
+/** How long a delegated OCSP responder certificate lives; renewed OCSP_RENEW_BEFORE_MS before its end. */
+export const OCSP_CERT_YEARS = 2
+export const OCSP_RENEW_BEFORE_MS = 60 * 24 * 3600_000
+
+/**
+ * The delegated OCSP signing certificate (RFC 6960 §4.2.2.2): issued by the issuing CA, EKU
+ * OCSPSigning (critical), id-pkix-ocsp-nocheck so clients do not ask about the responder itself.
+ * Never outlives its issuer.
+ */
+function certifyOcspResponder(
+  issuer: Pick<CaMember, 'subject' | 'spki' | 'signer' | 'notAfter'>,
+  responder: { readonly subject: Buffer; readonly spki: Buffer },
+  now: Date,
+): Buffer {
+  const end = addYears(now, OCSP_CERT_YEARS)
+  return signCertificate({
+    serial: randomSerial(), issuer: issuer.subject, subject: responder.subject, notBefore: now,
+    notAfter: end < issuer.notAfter ? end : issuer.notAfter, spki: responder.spki,
+    extensions: [
+      basicConstraints(false), keyUsage(['digitalSignature']), extKeyUsage([EkuOid.ocspSigning], true), ocspNoCheck(),
+      subjectKeyIdentifier(keyIdentifier(responder.spki)), authorityKeyIdentifier(keyIdentifier(issuer.spki)),
+    ],
+  }, issuer.signer)
+}
+
+/** True when the OCSP responder certificate ends within OCSP_RENEW_BEFORE_MS of `now` (or has ended). */
+export function ocspRenewalDue(ocsp: Pick<CaMember, 'notAfter'>, now: Date): boolean {
+  return ocsp.notAfter.getTime() - now.getTime() < OCSP_RENEW_BEFORE_MS
+}
+
+/**
+ * Certifies the OCSP responder's key again (same key and subject, new serial and validity) and
+ * replaces DATA_DIR/ca/ocsp.pem atomically; the previous certificate stays beside it as
+ * ocsp-<serial>.pem. Works for file and PKCS#11 keys alike: only the issuing CA signs. Returns
+ * the new member; the caller swaps it into the hierarchy and the responder.
+ */
+export function renewOcspResponder(config: Pick<ServerConfig, 'dataDir'>, hierarchy: CaHierarchy, now: Date): CaMember {
+  const old = hierarchy.ocsp
+  const der = certifyOcspResponder(hierarchy.issuing, old, new Date(Math.floor(now.getTime() / 1000) * 1000))
+  const dir = caDir(config)
+  writeAtomic(join(dir, `${OCSP_NAME}-${old.serial.toString('hex')}.pem`), toPemText(old.der, 'CERTIFICATE'))
+  writeAtomic(join(dir, `${OCSP_NAME}.pem`), toPemText(der, 'CERTIFICATE'))
+  return { ...certificateParts(der), name: OCSP_NAME, der, keyId: old.keyId, signer: old.signer }
 }
 
 /** Options of initCertificateAuthority. */
@@ -182,13 +228,11 @@ export function initCertificateAuthority(config: CaConfig, options: InitOptions 
         authorityInfoAccess({ caIssuers: `${config.publicUrl}/ca/${ROOT_NAME}.crt` }),
       ],
     }, rootS!)
-    const ocspDer = signCertificate({
-      serial: randomSerial(), issuer: issName, subject: nameDer(`QOLTANBA${dev} OCSP RESPONDER`), notBefore: now, notAfter: addYears(now, 2), spki: ocspS!.spki,
-      extensions: [
-        basicConstraints(false), keyUsage(['digitalSignature']), extKeyUsage([EkuOid.ocspSigning], true), ocspNoCheck(),
-        subjectKeyIdentifier(keyIdentifier(ocspS!.spki)), authorityKeyIdentifier(issId),
-      ],
-    }, issS!)
+    const ocspDer = certifyOcspResponder(
+      { subject: issName, spki: issS!.spki, signer: issS!, notAfter: addYears(now, 10) },
+      { subject: nameDer(`QOLTANBA${dev} OCSP RESPONDER`), spki: ocspS!.spki },
+      now,
+    )
     writeAtomic(join(dir, `${ROOT_NAME}.pem`), toPemText(rootDer, 'CERTIFICATE'))
     writeAtomic(join(dir, `${ISSUING_NAME}.pem`), toPemText(issDer, 'CERTIFICATE'))
     writeAtomic(join(dir, `${OCSP_NAME}.pem`), toPemText(ocspDer, 'CERTIFICATE'))
@@ -249,7 +293,7 @@ export function loadHierarchy(config: CaConfig): CaHierarchy {
     ocsp,
     close() {
       issuing.signer.close()
-      ocsp.signer.close()
+      ocsp.signer.close() // renewals keep this signer
     },
   }
 }

@@ -51,7 +51,7 @@ export class OcspResponder {
   private epoch = 0
   private readonly validityMs: number
   private readonly maxEntries: number
-  private readonly identity: ResponderIdentity
+  private identity: ResponderIdentity
   /** issuerNameHash/issuerKeyHash of the issuing CA per CertID hash OID. */
   private readonly issuerHashes = new Map<string, { name: Buffer; key: Buffer }>()
 
@@ -63,11 +63,7 @@ export class OcspResponder {
   ) {
     this.validityMs = options.validityMs ?? 3600_000
     this.maxEntries = options.maxEntries ?? 200_000
-    this.identity = {
-      keyHash: createHash('sha1').update(spkiPublicKeyBits(responder.spki)).digest(),
-      certificate: responder.der,
-      signer: responder.signer,
-    }
+    this.identity = OcspResponder.identityOf(responder)
     const keyBits = spkiPublicKeyBits(issuer.spki)
     for (const [hashOid, alg] of Object.entries(CERTID_HASHES)) {
       this.issuerHashes.set(hashOid, {
@@ -75,6 +71,25 @@ export class OcspResponder {
         key: createHash(alg).update(keyBits).digest(),
       })
     }
+  }
+
+  private static identityOf(responder: CaMember): ResponderIdentity {
+    return {
+      keyHash: createHash('sha1').update(spkiPublicKeyBits(responder.spki)).digest(),
+      certificate: responder.der,
+      signer: responder.signer,
+    }
+  }
+
+  /**
+   * Signs with a renewed responder certificate from now on. Cached responses embed the old
+   * certificate, so they all go (the epoch bump also voids fills in flight).
+   */
+  useResponder(responder: CaMember): void {
+    this.identity = OcspResponder.identityOf(responder)
+    this.epoch++
+    this.cache.clear()
+    this.inflight.clear()
   }
 
   /** Forgets everything cached for `serialHex` (call after its status change has committed). */
