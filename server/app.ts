@@ -28,7 +28,7 @@ import { registerSignIn } from './auth/index.ts'
 import { asCertificateAuthority } from './ca/authority.ts'
 import { pkiEndpoints } from './pki-routes/pki-endpoints.ts'
 import { revocationRoutes } from './pki-routes/revocation-routes.ts'
-import { requireOperator } from './operators/auth.ts'
+import { requireOperatorSession } from './auth/require-session.ts'
 import { sessionOf } from './auth/require-session.ts'
 
 declare module 'fastify' {
@@ -87,7 +87,6 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     db,
     registry: options.registry ?? new JsonFileRegistry(config.registryFile),
     keys: {
-      operatorToken: deriveKey(secret, 'operator-token'),
       accessCode: deriveKey(secret, 'access-code'),
       accessCodePepper: deriveKey(secret, 'access-code-pepper'),
     },
@@ -126,7 +125,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   await app.register(revocationRoutes, {
     db,
     getCa: getAuthority,
-    requireOperator: requireOperator(ctx),
+    requireOperator: requireOperatorSession(ctx),
     actorOf: (req) => `operator:${req.operator?.iin ?? 'unknown'}`,
     sessionIinOf: async (req) => (await sessionOf(ctx, req))?.iin,
   })

@@ -57,7 +57,7 @@ export interface ServerConfig {
   readonly pkcs11: Pkcs11Config | undefined
   /** JSON file of the person registry; defaults to the shipped demo persons. */
   readonly registryFile: string
-  /** File holding the server secret (HMAC keys for operator tokens, access-code pepper). */
+  /** File holding the server secret (keys of the access codes). */
   readonly secretFile: string
   /**
    * Fastify trustProxy: false (default), true, a hop count, or a comma-separated list of proxy

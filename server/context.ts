@@ -9,7 +9,6 @@ import type { CertificateAuthority } from './ca/authority.ts'
 
 /** Keys derived from the server secret (see security/secret.ts). */
 export interface ServerKeys {
-  readonly operatorToken: Buffer
   readonly accessCode: Buffer
   readonly accessCodePepper: Buffer
 }

@@ -40,6 +40,7 @@ export async function endToEndRate(server: BenchServer, n: number, concurrency: 
   let serial = ''
   let seconds = 0
   const batch = Math.ceil(numbers.length / 4)
+  const cookie = await server.operatorCookie()
   try {
     while (next < numbers.length) {
       const rawEnd = performance.now() + 400
@@ -57,7 +58,7 @@ export async function endToEndRate(server: BenchServer, n: number, concurrency: 
             const number = numbers[next++] as string
             const r = await fetch(`${server.url}/api/v1/operator/applications/${number}/approve`, {
               method: 'POST',
-              headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+              headers: { cookie, 'content-type': 'application/json' },
               body: '{}',
             })
             if (r.ok) {

@@ -1,9 +1,10 @@
 /**
  * The real server in a child process for the CA benches, on a prepared DATA_DIR: a CA made
- * in-process (low PBKDF2 count, to start quickly), an operator account and its token.
+ * in-process (low PBKDF2 count, to start quickly) and an operator's PKCS#12, with which the
+ * bench signs in by certificate once the server runs (the operator API takes sessions only).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,9 +12,9 @@ import { initCertificateAuthority } from '../../server/ca/hierarchy.ts'
 import { loadConfig, type ServerConfig } from '../../server/config.ts'
 import { openDatabase } from '../../server/db/index.ts'
 import type { Db } from '../../server/db/schema.ts'
-import { upsertOperator } from '../../server/operators/accounts.ts'
-import { createOperatorToken } from '../../server/operators/token.ts'
-import { deriveKey, loadServerSecret } from '../../server/security/secret.ts'
+import { loadCertificateAuthority } from '../../server/ca/authority.ts'
+import { createOperatorCredential } from '../../server/ca/operator-credential.ts'
+import { signInWithPkcs12 } from '../../server/auth/sign-in-client.ts'
 
 export const OPERATOR_IIN = '850315300019'
 
@@ -22,7 +23,8 @@ export interface BenchServer {
   readonly url: string
   readonly config: ServerConfig
   readonly env: NodeJS.ProcessEnv
-  readonly token: string
+  /** Signs the operator in (once; the session survives restarts) and returns its Cookie header. */
+  operatorCookie(): Promise<string>
   start(): Promise<void>
   stop(): Promise<void>
   /** Opens the database (only while the server is stopped: PGlite is single-process). */
@@ -60,12 +62,25 @@ export async function prepareServer(): Promise<BenchServer> {
       await db.destroy()
     }
   }
-  await withDb((db) => upsertOperator(db, undefined, { iin: OPERATOR_IIN, role: 'operator', surname: 'БЕНЧ', name: 'ОПЕРАТОР', actor: 'bench' }))
-  const token = createOperatorToken(deriveKey(loadServerSecret(config.secretFile), 'operator-token'), OPERATOR_IIN, 3600)
+  const p12 = join(dir, 'bench-operator.p12')
+  const password = 'bench-operator-password'
+  await withDb(async (db) => {
+    const ca = await loadCertificateAuthority(config, db, { warmCrl: false })
+    try {
+      await createOperatorCredential(db, ca, undefined, { iin: OPERATOR_IIN, role: 'operator', surname: 'БЕНЧ', name: 'ОПЕРАТОР', out: p12, password, actor: 'bench' })
+    } finally {
+      ca.close()
+    }
+  })
+  let cookie: Promise<string> | undefined
   let child: ChildProcess | undefined
   let output = ''
   return {
-    dir, url, config, env, token, withDb,
+    dir, url, config, env, withDb,
+    operatorCookie() {
+      cookie ??= signInWithPkcs12({ baseUrl: url, fetch, p12: new Uint8Array(readFileSync(p12)), password }).then((s) => s.cookie)
+      return cookie
+    },
     async start() {
       output = ''
       child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -1,12 +1,5 @@
 /** The sign-in and cabinet endpoints in the OpenAPI document (`GET /api/docs`). */
-import { addOpenApiPaths, openApiDocument } from '../http/openapi.ts'
-
-;(openApiDocument.components.securitySchemes as Record<string, unknown>).sessionCookie = {
-  type: 'apiKey',
-  in: 'cookie',
-  name: '__Host-qoltanba-session',
-  description: 'Set by POST /api/v1/auth/login (named qoltanba-session on a plain-http origin)',
-}
+import { addOpenApiPaths } from '../http/openapi.ts'
 
 const session = [{ sessionCookie: [] }]
 const refusals =

@@ -2,11 +2,11 @@
  * preHandlers for routes behind certificate sign-in. `requireSession` admits any signed-in
  * certificate holder; `requireOperatorSession` also requires an active operator account for the
  * session's IIN (looked up on every request, so deactivation takes effect at once) and sets
- * `request.operator` exactly like the CLI-token `requireOperator`, so operator routes work with both.
+ * `request.operator`. Certificate sign-in is the only way in: there are no API tokens.
  */
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import type { AppContext } from '../context.ts'
-import type { OperatorRole } from '../db/schema.ts'
+import type { Operator, OperatorRole } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { LoginErrorCode } from '../../src/verifier/errors.ts'
 import { cookieNames, readCookie } from './cookies.ts'
@@ -17,6 +17,8 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Set by requireSession / requireOperatorSession. */
     authSession?: AuthSession
+    /** The active operator account, set by requireOperatorSession. */
+    operator?: Operator
   }
 }
 

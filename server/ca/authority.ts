@@ -6,13 +6,17 @@ import { join } from 'node:path'
 import type { ServerConfig } from '../config.ts'
 import type { Db } from '../db/schema.ts'
 import { CrlPublisher, type CrlOptions } from './crl.ts'
-import { caDir, hierarchyExists, initCertificateAuthority, loadHierarchy, type CaConfig, type CaHierarchy, type InitOptions } from './hierarchy.ts'
+import {
+  caDir, hierarchyExists, initCertificateAuthority, loadHierarchy, ocspRenewalDue, renewOcspResponder, type CaConfig, type CaHierarchy,
+  type InitOptions,
+} from './hierarchy.ts'
 import type { IssuingCa } from './issue.ts'
 import { OcspResponder, type OcspOptions } from './ocsp.ts'
 import type { StatusListener } from './revocation.ts'
 import { certificateParts } from './x509-build.ts'
 import * as pkijs from 'pkijs'
 import { describeName } from '../../src/pki/names.ts'
+import { recordAudit } from '../audit/audit.ts'
 
 /** A loaded CA: what issuance, revocation and the PKI routes use. */
 export interface CertificateAuthority extends IssuingCa, StatusListener {
@@ -24,6 +28,11 @@ export interface CertificateAuthority extends IssuingCa, StatusListener {
   readonly ocsp: OcspResponder
   /** Call after a status change committed: OCSP forgets the serial, a new CRL follows soon. */
   statusChanged(serial: string): void
+  /**
+   * Renews the OCSP responder certificate when it ends within OCSP_RENEW_BEFORE_MS of `now`
+   * (checked at load and twice a day); true when it did.
+   */
+  renewOcspIfDue(now?: Date): Promise<boolean>
   /** Stops timers and closes token sessions. */
   close(): void
 }
@@ -33,6 +42,34 @@ export interface LoadOptions {
   readonly ocsp?: OcspOptions
   /** Start building the first CRL at once (default true). */
   readonly warmCrl?: boolean
+  /** The clock of the load-time OCSP renewal check (tests move it). */
+  readonly now?: Date
+}
+
+/** How often a running server checks whether the OCSP responder certificate needs renewal. */
+const OCSP_RENEWAL_CHECK_MS = 12 * 3600_000
+
+/**
+ * Renews the OCSP responder certificate if due: the new certificate is recorded in
+ * ca_authorities with its audit row in one transaction, and ocsp.pem is replaced inside that
+ * transaction, so a failed write rolls the record back. (If the commit itself fails after the
+ * file moved, the next start's recordHierarchy brings the record up to date: same key.) Several
+ * instances sharing the database may each renew; every result is a valid certificate.
+ */
+async function renewOcspIfDue(config: CaConfig, db: Db, h: CaHierarchy, now: Date): Promise<boolean> {
+  if (!ocspRenewalDue(h.ocsp, now)) return false
+  const before = h.ocsp
+  const renewed = await db.transaction().execute(async (trx) => {
+    const describe = (m: typeof before) => ({ serial: m.serial.toString('hex'), notBefore: m.notBefore.toISOString(), notAfter: m.notAfter.toISOString() })
+    const member = renewOcspResponder(config, h, now)
+    await trx.updateTable('ca_authorities').set({ certificate: member.der }).where('name', '=', member.name).execute()
+    await recordAudit(trx, {
+      actor: 'system', action: 'ca.ocsp_renew', entityType: 'ca', entityId: member.name, before: describe(before), after: describe(member),
+    })
+    return member
+  })
+  h.ocsp = renewed
+  return true
 }
 
 function dnOf(nameDer: Buffer): string {
@@ -72,6 +109,9 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
   const hierarchy = loadHierarchy(config)
   try {
     await recordHierarchy(db, hierarchy)
+    if (await renewOcspIfDue(config, db, hierarchy, options.now ?? new Date())) {
+      console.warn(`OCSP responder certificate renewed: serial ${hierarchy.ocsp.serial.toString('hex')}, valid until ${hierarchy.ocsp.notAfter.toISOString()}`)
+    }
   } catch (e) {
     hierarchy.close()
     throw e
@@ -81,6 +121,15 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
   // Build the first CRL in the background: with many revoked certificates the full read takes
   // a while, and the first GET /crl should not be the one waiting for it.
   if (options.warmCrl !== false) crl.regenerate().catch((e: unknown) => console.error('initial CRL generation failed', e))
+  const renewOcsp = async (now = new Date()): Promise<boolean> => {
+    const renewed = await renewOcspIfDue(config, db, hierarchy, now)
+    if (renewed) ocsp.useResponder(hierarchy.ocsp)
+    return renewed
+  }
+  const renewalTimer = setInterval(() => {
+    renewOcsp().catch((e: unknown) => console.error('OCSP responder certificate renewal failed (retried in 12 h)', e))
+  }, OCSP_RENEWAL_CHECK_MS)
+  renewalTimer.unref()
   return {
     hierarchy,
     publicUrl: config.publicUrl,
@@ -91,7 +140,9 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
       ocsp.invalidate(serial)
       crl.changed()
     },
+    renewOcspIfDue: renewOcsp,
     close() {
+      clearInterval(renewalTimer)
       crl.close()
       hierarchy.close()
     },
@@ -136,7 +187,8 @@ export async function ensureCertificateAuthority(
     const { createOperatorCredential, DEMO_OPERATOR } = await import('./operator-credential.ts')
     const cred = await createOperatorCredential(db, ca, undefined, { ...DEMO_OPERATOR, out: join(config.dataDir, 'demo-operator.p12'), actor: 'system' })
     log(`   Demo operator (IIN ${cred.iin}, ${DEMO_OPERATOR.surname} ${DEMO_OPERATOR.name}): certificate and key in ${cred.p12Path}`)
-    log(`   its PKCS#12 password is in ${cred.passwordPath ?? '(given)'} (mode 0600); get an API token with \`qoltanba operator token --iin ${cred.iin}\``)
+    log(`   its PKCS#12 password is in ${cred.passwordPath ?? '(given)'} (mode 0600). Import the file in the app to sign in to the operator console,`)
+    log(`   or from a script: qoltanba operator sign-in --p12 ${cred.p12Path}${cred.passwordPath ? ` --password-file ${cred.passwordPath}` : ''}`)
     log('')
   }
   return ca

@@ -57,13 +57,25 @@ export interface OperatorCredential {
   readonly passwordPath?: string
 }
 
-/** Creates (or updates) the operator account, issues its certificate and writes the PKCS#12. */
-export async function createOperatorCredential(
+/** An operator's authentication certificate with its fresh key (plain PKCS#8: secret, handle with care). */
+export interface OperatorCertificate {
+  readonly iin: string
+  readonly der: Buffer
+  readonly serialHex: string
+  readonly pkcs8: Uint8Array
+}
+
+/**
+ * Creates (or updates) the operator account and issues its authentication certificate for a new
+ * P-256 key. createOperatorCredential puts the result into a PKCS#12 file; tests sign in with it
+ * directly.
+ */
+export async function issueOperatorCertificate(
   db: Db,
   ca: CertificateAuthority,
   registry: PersonRegistry | undefined,
-  input: OperatorCredentialInput,
-): Promise<OperatorCredential> {
+  input: Omit<OperatorCredentialInput, 'out' | 'password'>,
+): Promise<OperatorCertificate> {
   const op = await upsertOperator(db, registry, {
     iin: input.iin,
     role: input.role ?? 'operator',
@@ -93,14 +105,25 @@ export async function createOperatorCredential(
       { purpose: 'auth', actor: input.actor },
     ),
   )
+  return { iin: op.iin, der: issued.der, serialHex: issued.serialHex, pkcs8: new Uint8Array(privateKey.export({ type: 'pkcs8', format: 'der' })) }
+}
+
+/** Creates (or updates) the operator account, issues its certificate and writes the PKCS#12. */
+export async function createOperatorCredential(
+  db: Db,
+  ca: CertificateAuthority,
+  registry: PersonRegistry | undefined,
+  input: OperatorCredentialInput,
+): Promise<OperatorCredential> {
+  const issued = await issueOperatorCertificate(db, ca, registry, input)
   const { writePkcs12 } = await import('../../src/pki/pkcs12/index.ts')
   const password = input.password ?? randomBytes(12).toString('base64url')
   const p12 = await writePkcs12({
     entries: [{
-      pkcs8: new Uint8Array(privateKey.export({ type: 'pkcs8', format: 'der' })),
+      pkcs8: issued.pkcs8,
       certificate: new Uint8Array(issued.der),
       chain: [new Uint8Array(ca.hierarchy.issuing.der), new Uint8Array(ca.hierarchy.root.der)],
-      friendlyName: `operator ${op.iin}`,
+      friendlyName: `operator ${issued.iin}`,
     }],
     password,
   })
@@ -112,5 +135,5 @@ export async function createOperatorCredential(
     writeFileSync(passwordPath, `${password}\n`, { mode: 0o600 })
     chmodSync(passwordPath, 0o600)
   }
-  return { iin: op.iin, serialHex: issued.serialHex, p12Path: input.out, ...(passwordPath ? { passwordPath } : {}) }
+  return { iin: issued.iin, serialHex: issued.serialHex, p12Path: input.out, ...(passwordPath ? { passwordPath } : {}) }
 }

@@ -1,6 +1,6 @@
 /**
  * The CLI's command contract. A command is a file in server/cli/commands/ exporting
- * `commands: CliCommand[]`; the dispatcher finds it by its words (`qoltanba operator token …`),
+ * `commands: CliCommand[]`; the dispatcher finds it by its words (`qoltanba operator sign-in …`),
  * so adding a command never means editing a shared file.
  */
 import type { ServerConfig } from '../config.ts'

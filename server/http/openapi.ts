@@ -11,7 +11,8 @@ const errorResponse = (description: string) => ({ description, content: { 'appli
 const json = (schema: object, description = 'OK') => ({ description, content: { 'application/json': { schema } } })
 const numberParam = { name: 'number', in: 'path', required: true, schema: { type: 'string', pattern: '^[0-9]{12}$' }, description: 'Application number (12 digits, Luhn check digit)' }
 const accessCode = { name: 'X-Access-Code', in: 'header', required: true, schema: { type: 'string' }, description: 'Access code returned at submission' }
-const bearer = [{ operatorToken: [] }]
+/** Operator endpoints: the session of a certificate sign-in by an active operator account. */
+const operatorSession = [{ sessionCookie: [] }]
 
 export const openApiDocument = {
   openapi: '3.1.0',
@@ -22,7 +23,14 @@ export const openApiDocument = {
       'Errors are `{error:{code,message}}` with a stable `code`. Input problems are 4xx. Status endpoints and person lookup are rate limited (429 ERR_RATE_LIMITED).',
   },
   components: {
-    securitySchemes: { operatorToken: { type: 'http', scheme: 'bearer', description: 'Token from `qoltanba operator token --iin …`' } },
+    securitySchemes: {
+      sessionCookie: {
+        type: 'apiKey',
+        in: 'cookie',
+        name: '__Host-qoltanba-session',
+        description: 'Set by POST /api/v1/auth/login (named qoltanba-session on a plain-http origin); from a script: `qoltanba operator sign-in --p12 …`',
+      },
+    },
     schemas: {
       Error: {
         type: 'object',
@@ -95,7 +103,7 @@ export const openApiDocument = {
     '/api/v1/operator/applications': {
       get: {
         summary: 'List / search applications',
-        security: bearer,
+        security: operatorSession,
         parameters: [
           { name: 'number', in: 'query', schema: { type: 'string' } },
           { name: 'iin', in: 'query', schema: { type: 'string' } },
@@ -103,16 +111,16 @@ export const openApiDocument = {
           { name: 'limit', in: 'query', schema: { type: 'integer', maximum: 200 } },
           { name: 'offset', in: 'query', schema: { type: 'integer' } },
         ],
-        responses: { 200: json({ type: 'object' }), 401: errorResponse('ERR_UNAUTHORIZED'), 403: errorResponse('ERR_FORBIDDEN') },
+        responses: { 200: json({ type: 'object' }), 401: errorResponse('ERR_SESSION_REQUIRED'), 403: errorResponse('ERR_FORBIDDEN') },
       },
     },
     '/api/v1/operator/applications/{number}': {
-      get: { summary: 'Full view with certificates and history', security: bearer, parameters: [numberParam], responses: { 200: json({ type: 'object' }), 404: errorResponse('ERR_NOT_FOUND') } },
+      get: { summary: 'Full view with certificates and history', security: operatorSession, parameters: [numberParam], responses: { 200: json({ type: 'object' }), 404: errorResponse('ERR_NOT_FOUND') } },
     },
     '/api/v1/operator/applications/{number}/approve': {
       post: {
         summary: 'Approve: issues both certificates in one transaction',
-        security: bearer,
+        security: operatorSession,
         parameters: [numberParam],
         responses: { 200: json({ type: 'object' }), 409: errorResponse('ERR_INVALID_STATE, ERR_APPLICATION_EXPIRED'), 503: errorResponse('ERR_CA_UNAVAILABLE') },
       },
@@ -120,7 +128,7 @@ export const openApiDocument = {
     '/api/v1/operator/applications/{number}/reject': {
       post: {
         summary: 'Reject with a reason',
-        security: bearer,
+        security: operatorSession,
         parameters: [numberParam],
         requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], properties: { reason: { type: 'string', maxLength: 1000 } } } } } },
         responses: { 200: json({ type: 'object' }), 409: errorResponse('ERR_INVALID_STATE') },

@@ -1,6 +1,6 @@
 /**
  * What the operator console needs beyond the application endpoints of routes.ts, behind the same
- * requireOperator (CLI token or certificate sign-in session):
+ * requireOperatorSession (certificate sign-in):
  * - GET /api/v1/operator/certificates?iin=…|serial=… — certificate lookup for revoke/hold/release;
  * - GET /api/v1/operator/applications/:number/requests — each stored PKCS#10 re-checked (subject,
  *   key, signature), so the operator sees "request signature valid" from the server, not a claim.
@@ -12,7 +12,7 @@ import { addOpenApiPaths } from '../http/openapi.ts'
 import { parseCsr, verifyCsr } from '../../src/pki/csr.ts'
 import { toPem } from '../../src/pki/pem.ts'
 import { certificateView } from '../applications/views.ts'
-import { requireOperator } from './auth.ts'
+import { requireOperatorSession } from '../auth/require-session.ts'
 
 /** At most this many certificates per lookup (a person rarely has more than a handful). */
 export const LOOKUP_LIMIT = 100
@@ -73,7 +73,7 @@ async function checkRequest(r: {
 /** Registers the console routes (called by buildApp next to operatorRoutes). */
 export async function operatorConsoleRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts
-  app.addHook('preHandler', requireOperator(ctx))
+  app.addHook('preHandler', requireOperatorSession(ctx))
 
   app.get<{ Querystring: { iin?: string; serial?: string } }>(
     '/api/v1/operator/certificates',
@@ -98,23 +98,23 @@ export async function operatorConsoleRoutes(app: FastifyInstance, opts: { ctx: A
   })
 }
 
-const bearer = [{ operatorToken: [] }]
+const operatorSession = [{ sessionCookie: [] }]
 addOpenApiPaths({
   '/api/v1/operator/certificates': {
     get: {
       summary: 'Certificate lookup by IIN or serial (operator console)',
-      security: bearer,
+      security: operatorSession,
       parameters: [
         { name: 'iin', in: 'query', schema: { type: 'string' } },
         { name: 'serial', in: 'query', schema: { type: 'string' } },
       ],
-      responses: { 200: { description: 'Certificates, newest first' }, 400: { description: 'ERR_VALIDATION' }, 401: { description: 'ERR_UNAUTHORIZED' } },
+      responses: { 200: { description: 'Certificates, newest first' }, 400: { description: 'ERR_VALIDATION' }, 401: { description: 'ERR_SESSION_REQUIRED' } },
     },
   },
   '/api/v1/operator/applications/{number}/requests': {
     get: {
       summary: 'The application\u2019s PKCS#10 requests, re-verified (key type, subject, signature valid)',
-      security: bearer,
+      security: operatorSession,
       parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }],
       responses: { 200: { description: 'Requests with signatureValid' }, 404: { description: 'ERR_NOT_FOUND' } },
     },

@@ -1,5 +1,5 @@
 /**
- * Operator console API under /api/v1/operator/…, every route behind requireOperator.
+ * Operator console API under /api/v1/operator/…, every route behind requireOperatorSession (certificate sign-in).
  */
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.ts'
@@ -8,13 +8,13 @@ import { notFound } from '../errors.ts'
 import { approveApplication, rejectApplication, searchApplications } from '../applications/review.ts'
 import { expireIfDue } from '../applications/service.ts'
 import { certificateView, listItem, operatorView } from '../applications/views.ts'
-import { requireOperator } from './auth.ts'
+import { requireOperatorSession } from '../auth/require-session.ts'
 
 const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^[0-9]{12}$' } } } as const
 
 export async function operatorRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts
-  app.addHook('preHandler', requireOperator(ctx))
+  app.addHook('preHandler', requireOperatorSession(ctx))
 
   app.get('/api/v1/operator/me', async (req) => {
     const op = req.operator!

@@ -1,7 +1,7 @@
 /**
  * The server secret: 32 random bytes in DATA_DIR/server.secret (or SERVER_SECRET_FILE), created
  * on first use with mode 0600. Purpose-specific keys are derived from it with HKDF, so one file
- * serves operator tokens and the access-code pepper without reusing a key for two jobs.
+ * serves the access-code keys without reusing a key for two jobs.
  * Several instances behind a load balancer must share the file.
  */
 import { hkdfSync, randomBytes } from 'node:crypto'
@@ -28,7 +28,7 @@ export function loadServerSecret(path: string): Buffer {
   return readFileSync(path)
 }
 
-export type KeyPurpose = 'operator-token' | 'access-code' | 'access-code-pepper'
+export type KeyPurpose = 'access-code' | 'access-code-pepper'
 
 /** A 32-byte key for one purpose, derived from the server secret. */
 export function deriveKey(secret: Buffer, purpose: KeyPurpose): Buffer {

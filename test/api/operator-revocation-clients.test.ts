@@ -35,14 +35,14 @@ describe('operator and holder clients against the server', () => {
   beforeAll(async () => {
     s = await startTestServer('pglite')
     baseUrl = await s.app.listen({ port: 0, host: '127.0.0.1' })
-    const token = await s.operatorToken()
-    // The console authenticates by session cookie; in Node the test stands in with the CLI token.
-    const withToken: typeof fetch = (input, init = {}) => {
+    const cookie = await s.operatorCookie()
+    // The console's session cookie, which the browser would send; Node's fetch keeps no cookies.
+    const withSession: typeof fetch = (input, init = {}) => {
       const headers = new Headers(init.headers)
-      headers.set('authorization', `Bearer ${token}`)
+      headers.set('cookie', cookie)
       return fetch(input, { ...init, headers })
     }
-    operator = createOperatorClient({ baseUrl, fetch: withToken })
+    operator = createOperatorClient({ baseUrl, fetch: withSession })
     const auth = opensslCsr('rsa2048', `/CN=TEST/serialNumber=IIN${IIN}/C=KZ`)
     sign = opensslCsr('p256', `/CN=TEST/serialNumber=IIN${IIN}/C=KZ`)
     const r = await fetch(`${baseUrl}/api/v1/applications`, {

@@ -1,9 +1,10 @@
 /**
  * Helpers of the citizen-journey specs: a real Registration Center on its own port with its own
- * PostgreSQL database (so the `qoltanba` CLI can make an operator token while the server runs),
+ * PostgreSQL database (so the `qoltanba` CLI can make an operator and sign it in while the server runs),
  * the operator API, and the wizard driven through the UI with language-independent selectors.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -17,8 +18,8 @@ const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.
 /** A journey server and what the tests do with it. */
 export interface JourneyServer {
   readonly url: string
-  /** Bearer token of the demo operator (made with the CLI). */
-  readonly token: string
+  /** The Cookie header of the operator's session (a certificate sign-in made with the CLI). */
+  readonly operatorCookie: string
   approve(number: string): Promise<void>
   reject(number: string, reason: string): Promise<void>
   /** Applications of an IIN as the operator API lists them. */
@@ -48,7 +49,7 @@ function databaseUrl(name: string): string {
   return u.toString()
 }
 
-/** Starts a server on `port` with a fresh database; resolves when healthy and an operator token exists. */
+/** Starts a server on `port` with a fresh database; resolves when healthy and the operator is signed in. */
 export async function startJourneyServer(port: number): Promise<JourneyServer> {
   const dbName = `qoltanba_journey_${port}_${Date.now()}`
   const admin = new pg.Client({ connectionString: ADMIN_URL })
@@ -96,14 +97,16 @@ export async function startJourneyServer(port: number): Promise<JourneyServer> {
 
   await boot()
   await db.connect()
-  const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], { env })
-  await cli(['operator', 'add', '--iin', OPERATOR_IIN])
-  const token = (await cli(['operator', 'token', '--iin', OPERATOR_IIN, '--ttl', '3600'])).stdout.trim()
+  const cliEnv = { ...env, QT_OPERATOR_P12_PASSWORD: randomBytes(12).toString('base64url') }
+  const cli = (args: string[]) => run(process.execPath, ['--import', 'tsx', 'server/cli/main.ts', ...args], { env: cliEnv })
+  const operatorP12 = join(dataDir, 'journey-operator.p12')
+  await cli(['operator', 'create', '--iin', OPERATOR_IIN, '--out', operatorP12, '--password-env', 'QT_OPERATOR_P12_PASSWORD'])
+  const operatorCookie = (await cli(['operator', 'sign-in', '--p12', operatorP12, '--password-env', 'QT_OPERATOR_P12_PASSWORD', '--url', url])).stdout.trim()
 
   async function operator(path: string, init: RequestInit = {}): Promise<unknown> {
     const response = await fetch(`${url}/api/v1/operator${path}`, {
       ...init,
-      headers: { authorization: `Bearer ${token}`, ...(init.body ? { 'content-type': 'application/json' } : {}) },
+      headers: { cookie: operatorCookie, ...(init.body ? { 'content-type': 'application/json' } : {}) },
     })
     const body = await response.json()
     if (!response.ok) throw new Error(`operator ${path}: ${response.status} ${JSON.stringify(body)}`)
@@ -112,7 +115,7 @@ export async function startJourneyServer(port: number): Promise<JourneyServer> {
 
   return {
     url,
-    token,
+    operatorCookie,
     async approve(number) {
       await operator(`/applications/${number}/approve`, { method: 'POST' })
     },

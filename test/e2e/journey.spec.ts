@@ -1,6 +1,6 @@
 /**
  * The citizen's whole journey against a real Registration Center, once in Kazakh and once in
- * Russian: apply (keys in this browser) → operator approves (operator API, CLI token) → status →
+ * Russian: apply (keys in this browser) → operator approves (operator API, certificate sign-in by CLI) → status →
  * install → My certificates → revoke one certificate from My certificates, after which
  * `openssl ocsp` against the server says "revoked" with the chosen reason. Then the key-file variant: two .p12 files that OpenSSL opens with
  * the chosen password and whose certificates match their keys.

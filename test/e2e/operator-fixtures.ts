@@ -1,8 +1,9 @@
 /**
  * A Registration Center of its own for the operator-console and revocation specs: a fresh
  * PostgreSQL database (TEST_DATABASE_URL's server) and DATA_DIR, a free port, the built PWA
- * (a copy of dist/, which playwright.config.ts's web server builds), an operator account made with the CLI
- * (`qoltanba operator add`) and a CLI token (`qoltanba operator token`). Applications are
+ * (a copy of dist/, which playwright.config.ts's web server builds), an operator with a certificate
+ * made with the CLI (`qoltanba operator create`) who signs in with it (`qoltanba operator sign-in`,
+ * the same certificate sign-in the console uses) for the test's own API calls. Applications are
  * submitted with OpenSSL-made keys and CSRs, exactly as an outside client would.
  *
  * It is a worker fixture: started once per worker, shared by the specs that use it.
@@ -44,8 +45,8 @@ export interface ConsoleServer {
   readonly url: string
   readonly port: number
   readonly dataDir: string
-  /** A bearer token of the operator (CLI-made, 1 hour), for API calls made by the test itself. */
-  readonly token: string
+  /** The Cookie header of the operator's session, for API calls made by the test itself. */
+  readonly operatorCookie: string
   /** The demo operator the server creates on first start: its .p12 (sign-in certificate), password and IIN. */
   readonly demoOperator: { readonly p12: string; readonly password: string; readonly iin: string }
   /** Submits an individual's application with two fresh OpenSSL keys (RSA-2048 auth, P-256 sign). */
@@ -54,7 +55,7 @@ export interface ConsoleServer {
   approve(number: string): Promise<void>
   /** The issued certificates and the chain (issuing CA first). */
   certificates(app: SubmittedApplication): Promise<{ certificates: IssuedCertificate[]; chain: string[] }>
-  /** GET with the operator token. */
+  /** GET with the operator's session. */
   operatorGet<T>(path: string): Promise<T>
   /** Writes a .p12 of one issued certificate and its key (OpenSSL, AES-256), returns its path. */
   pkcs12(app: SubmittedApplication, purpose: 'auth' | 'sign', password: string): Promise<string>
@@ -125,10 +126,12 @@ async function startConsoleServer(): Promise<ConsoleServer> {
     }
     await new Promise((resolve) => setTimeout(resolve, 250))
   }
-  // The server has migrated the database; the CLI adds the operator next to it (PostgreSQL
-  // allows both at once) and prints a token for them.
-  cli(env, ['operator', 'add', '--iin', OPERATOR_IIN])
-  const token = cli(env, ['operator', 'token', '--iin', OPERATOR_IIN])
+  // The server has migrated the database; the CLI makes the operator and its certificate next to
+  // it (PostgreSQL allows both at once), and the operator signs in with that certificate.
+  const operatorP12 = join(dataDir, 'e2e-operator.p12')
+  const cliEnv = { ...env, QT_OPERATOR_P12_PASSWORD: randomBytes(12).toString('base64url') }
+  cli(cliEnv, ['operator', 'create', '--iin', OPERATOR_IIN, '--out', operatorP12, '--password-env', 'QT_OPERATOR_P12_PASSWORD'])
+  const operatorCookie = cli(cliEnv, ['operator', 'sign-in', '--p12', operatorP12, '--password-env', 'QT_OPERATOR_P12_PASSWORD', '--url', url])
   const work = mkdtempSync(join(tmpdir(), 'qoltanba-console-keys-'))
 
   async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -137,13 +140,13 @@ async function startConsoleServer(): Promise<ConsoleServer> {
     if (!response.ok) throw new Error(`${init.method ?? 'GET'} ${path}: ${response.status} ${JSON.stringify(body)}`)
     return body
   }
-  const operatorHeaders = { authorization: `Bearer ${token}` }
+  const operatorHeaders = { cookie: operatorCookie }
 
   const server: ConsoleServer = {
     url,
     port,
     dataDir,
-    token,
+    operatorCookie,
     demoOperator: {
       p12: join(dataDir, 'demo-operator.p12'),
       password: readFileSync(join(dataDir, 'demo-operator.p12.password'), 'utf8').trim(),

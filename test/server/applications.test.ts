@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countRows } from '../../server/applications/service.ts'
 import { approveApplication } from '../../server/applications/review.ts'
+import { createSession, DEFAULT_SESSION_POLICY } from '../../server/auth/sessions.ts'
 import { ENGINES } from './helpers/database.ts'
 import { startTestServer, type TestServer } from './helpers/app.ts'
 import { opensslCsr, withBadSignature, type OpensslCsr } from './helpers/csr.ts'
@@ -36,6 +37,9 @@ function body(auth: string, sign: string, over: Record<string, unknown> = {}) {
 
 describe.each(ENGINES)('applications API on %s', (engine) => {
   let s: TestServer
+  /** A holder session stored directly (as certificate sign-in would leave it), for access tests. */
+  const session = (iin: string) =>
+    createSession(s.t.db, { iin, bin: null, role: 'holder', subjectDn: 'CN=X', certificateSerial: '01', certificateIssuer: 'issuing' }, new Date(), DEFAULT_SESSION_POLICY)
   let rsa: OpensslCsr[]
   let ec: OpensslCsr[]
   beforeAll(async () => {
@@ -152,19 +156,18 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     const auth = opensslCsr('rsa2048')
     const sign = opensslCsr('p256')
     const created = (await submit(body(auth.pem, sign.pem))).json() as { number: string; accessCode: string }
-    const token = await s.operatorToken()
-    const bearer = { authorization: `Bearer ${token}` }
+    const asOperator = { cookie: await s.operatorCookie() }
 
-    const list = await s.app.inject({ url: `/api/v1/operator/applications?iin=${IIN}&status=submitted`, headers: bearer })
+    const list = await s.app.inject({ url: `/api/v1/operator/applications?iin=${IIN}&status=submitted`, headers: asOperator })
     expect(list.statusCode).toBe(200)
     expect(list.json().applications.map((a: { number: string }) => a.number)).toContain(created.number)
-    const byNumber = await s.app.inject({ url: `/api/v1/operator/applications?number=${created.number}`, headers: bearer })
+    const byNumber = await s.app.inject({ url: `/api/v1/operator/applications?number=${created.number}`, headers: asOperator })
     expect(byNumber.json().applications).toHaveLength(1)
 
-    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: bearer })
+    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator })
     expect(approve.statusCode).toBe(200)
     expect(approve.json().status).toBe('issued')
-    const again = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: bearer })
+    const again = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator })
     expect(again.statusCode).toBe(409)
     expect(again.json().error.code).toBe('ERR_INVALID_STATE')
 
@@ -207,7 +210,7 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     expect(installed.statusCode).toBe(200)
     expect(installed.json().status).toBe('installed')
 
-    const view = await s.app.inject({ url: `/api/v1/operator/applications/${created.number}`, headers: bearer })
+    const view = await s.app.inject({ url: `/api/v1/operator/applications/${created.number}`, headers: asOperator })
     expect(view.statusCode).toBe(200)
     const v = view.json()
     expect(v.issuedBy).toBe('operator:700611300018')
@@ -219,8 +222,8 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
 
   it('issues legal-entity certificates with O, OU "BIN…" and the role OID', async () => {
     const created = (await submit(body(opensslCsr('p256').pem, opensslCsr('p256').pem, { profile: 'legal_head', bin: BIN, organization: 'ТОО "ҚОЛТАҢБА"', storage: 'token' }))).json() as { number: string; accessCode: string }
-    const bearer = { authorization: `Bearer ${await s.operatorToken()}` }
-    expect((await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: bearer })).statusCode).toBe(200)
+    const asOperator = { cookie: await s.operatorCookie() }
+    expect((await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator })).statusCode).toBe(200)
     const { certificates } = (await s.app.inject({ url: `/api/v1/applications/${created.number}/certificates`, headers: { 'x-access-code': created.accessCode } })).json() as { certificates: Array<{ purpose: string; pem: string; notBefore: string; notAfter: string }> }
     const sign = certificates.find((c) => c.purpose === 'sign')!
     const text = execFileSync('openssl', ['x509', '-noout', '-subject', '-ext', 'extendedKeyUsage,certificatePolicies', '-nameopt', 'utf8,sep_comma_plus'], { input: sign.pem, encoding: 'utf8' })
@@ -237,10 +240,10 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     const auth = opensslCsr('p256')
     const sign = opensslCsr('p256')
     const created = (await submit(body(auth.pem, sign.pem))).json() as { number: string; accessCode: string }
-    const bearer = { authorization: `Bearer ${await s.operatorToken()}` }
-    const empty = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/reject`, headers: bearer, payload: {} })
+    const asOperator = { cookie: await s.operatorCookie() }
+    const empty = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/reject`, headers: asOperator, payload: {} })
     expect(empty.statusCode).toBe(400)
-    const rej = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/reject`, headers: bearer, payload: { reason: 'Документ не предъявлен' } })
+    const rej = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/reject`, headers: asOperator, payload: { reason: 'Документ не предъявлен' } })
     expect(rej.statusCode).toBe(200)
     const status = await s.app.inject({ url: `/api/v1/applications/${created.number}`, headers: { 'x-access-code': created.accessCode } })
     expect(status.json()).toMatchObject({ status: 'rejected', rejectionReason: 'Документ не предъявлен' })
@@ -266,8 +269,8 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     const bRow = await s.t.db.selectFrom('applications').selectAll().where('number', '=', b.number).executeTakeFirstOrThrow()
     expect(bRow.status).toBe('expired')
     expect(bRow.status_changed_by).toBe('system')
-    const bearer = { authorization: `Bearer ${await s.operatorToken()}` }
-    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${b.number}/approve`, headers: bearer })
+    const asOperator = { cookie: await s.operatorCookie() }
+    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${b.number}/approve`, headers: asOperator })
     expect(approve.statusCode).toBe(409)
     const audit = await s.t.db.selectFrom('audit_log').select('action').where('entity_id', '=', a.number).orderBy('id').execute()
     expect(audit.map((x) => x.action)).toEqual(['application.submit', 'application.expire'])
@@ -291,17 +294,14 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     expect(await s.t.db.selectFrom('applications').select('number').where('idempotency_key', '=', key).execute()).toHaveLength(1)
     // Three operators approving at once: issued once, two certificates.
     const number = racing.find((r) => r.statusCode === 201)!.json().number as string
-    const bearer = { authorization: `Bearer ${await s.operatorToken()}` }
-    const approvals = await Promise.all([0, 1, 2].map(() => s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: bearer })))
+    const asOperator = { cookie: await s.operatorCookie() }
+    const approvals = await Promise.all([0, 1, 2].map(() => s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: asOperator })))
     expect(approvals.map((r) => r.statusCode).sort()).toEqual([200, 409, 409])
     expect(await s.t.db.selectFrom('certificates').select('serial').where('application_number', '=', number).execute()).toHaveLength(2)
   })
 
   it('lets the signed-in holder of the IIN see their application without the access code, and the operator console accept a session', async () => {
     const created = (await submit(body(opensslCsr('p256').pem, opensslCsr('p256').pem))).json() as { number: string }
-    const { createSession, DEFAULT_SESSION_POLICY } = await import('../../server/auth/sessions.ts')
-    const session = (iin: string) =>
-      createSession(s.t.db, { iin, bin: null, role: 'holder', subjectDn: 'CN=X', certificateSerial: '01', certificateIssuer: 'issuing' }, new Date(), DEFAULT_SESSION_POLICY)
     const own = await session(IIN)
     const mine = await s.app.inject({ url: `/api/v1/applications/${created.number}`, headers: { cookie: `qoltanba-session=${own.id}` } })
     expect(mine.statusCode).toBe(200)
@@ -311,29 +311,39 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     expect(theirs.statusCode).toBe(403)
     // The operator console by session: only for operator accounts.
     expect((await s.app.inject({ url: '/api/v1/operator/me', headers: { cookie: `qoltanba-session=${own.id}` } })).statusCode).toBe(403)
-    await s.operatorToken('850315300019')
+    await s.operatorCookie('850315300019')
     const me = await s.app.inject({ url: '/api/v1/operator/me', headers: { cookie: `qoltanba-session=${stranger.id}` } })
     expect(me.statusCode).toBe(200)
     expect(me.json()).toMatchObject({ iin: '850315300019', role: 'operator' })
   })
 
-  it('keeps operator endpoints closed without a valid token', async () => {
-    expect((await s.app.inject({ url: '/api/v1/operator/applications' })).json().error.code).toBe('ERR_UNAUTHORIZED')
-    const forged = await s.app.inject({ url: '/api/v1/operator/applications', headers: { authorization: 'Bearer qot1.eyJzdWIiOiI5MDAxMDEzMDAwMTcifQ.AAAA' } })
-    expect(forged.statusCode).toBe(401)
-    // A valid token of somebody who is not an operator.
-    const { createOperatorToken } = await import('../../server/operators/token.ts')
-    const stranger = createOperatorToken(s.ctx.keys.operatorToken, '920722400013')
-    const res = await s.app.inject({ url: '/api/v1/operator/applications', headers: { authorization: `Bearer ${stranger}` } })
+  it('keeps operator endpoints closed without an operator session (no API tokens)', async () => {
+    const none = await s.app.inject({ url: '/api/v1/operator/applications' })
+    expect(none.statusCode).toBe(401)
+    expect(none.json().error.code).toBe('ERR_SESSION_REQUIRED')
+    // The bearer tokens the CLI used to make are gone: a header alone opens nothing.
+    const bearer = await s.app.inject({ url: '/api/v1/operator/applications', headers: { authorization: 'Bearer qot1.eyJzdWIiOiI5MDAxMDEzMDAwMTcifQ.AAAA' } })
+    expect(bearer.statusCode).toBe(401)
+    // A forged session id, and the session of a signed-in holder who is not an operator.
+    expect((await s.app.inject({ url: '/api/v1/operator/applications', headers: { cookie: `qoltanba-session=${'A'.repeat(43)}` } })).statusCode).toBe(401)
+    const holder = await session('920722400013')
+    const res = await s.app.inject({ url: '/api/v1/operator/applications', headers: { cookie: `qoltanba-session=${holder.id}` } })
     expect(res.statusCode).toBe(403)
+    expect(res.json().error.code).toBe('ERR_FORBIDDEN')
+    // An operator who signs in with a certificate gets in; deactivated, the same session is refused.
+    const cookie = await s.operatorCookie('850315300019')
+    expect((await s.app.inject({ url: '/api/v1/operator/applications', headers: { cookie } })).statusCode).toBe(200)
+    await s.t.db.updateTable('operators').set({ active: false }).where('iin', '=', '850315300019').execute()
+    expect((await s.app.inject({ url: '/api/v1/operator/applications', headers: { cookie } })).statusCode).toBe(403)
+    await s.t.db.updateTable('operators').set({ active: true }).where('iin', '=', '850315300019').execute()
   })
 
   it('approving an overdue application expires it (that commits) and fails with ERR_APPLICATION_EXPIRED', async () => {
     const created = (await submit(body(opensslCsr('p256').pem, opensslCsr('p256').pem))).json() as { number: string }
     await s.t.db.updateTable('applications').set({ expires_at: new Date(Date.now() - 1000) }).where('number', '=', created.number).execute()
+    const asOperator = { cookie: await s.operatorCookie() } // issues the operator's certificate: before counting
     const certificatesBefore = await countRows(s.t.db, 'certificates')
-    const bearer = { authorization: `Bearer ${await s.operatorToken()}` }
-    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: bearer })
+    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator })
     expect(approve.statusCode).toBe(409)
     expect(approve.json().error.code).toBe('ERR_APPLICATION_EXPIRED')
     const a = await s.t.db.selectFrom('applications').selectAll().where('number', '=', created.number).executeTakeFirstOrThrow()
@@ -344,13 +354,13 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     expect(audit.map((x) => x.action)).toEqual(['application.submit', 'application.expire'])
     expect(await countRows(s.t.db, 'certificates')).toBe(certificatesBefore)
     // Approving again: it is expired now, not submitted.
-    const again = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: bearer })
+    const again = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator })
     expect(again.json().error.code).toBe('ERR_INVALID_STATE')
   })
 
   it('two approvals that both signed before either stored: one set of certificates, the loser stores nothing', async () => {
     const created = (await submit(body(opensslCsr('p256').pem, opensslCsr('p256').pem))).json() as { number: string }
-    await s.operatorToken()
+    await s.operatorCookie()
     const operator = await s.t.db.selectFrom('operators').selectAll().where('iin', '=', '700611300018').executeTakeFirstOrThrow()
     // Count the CA's signatures; the winner holds its transaction open until the loser has
     // signed too (4 signatures), so the loser's certificates exist in memory when it loses.
@@ -392,7 +402,7 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
 
   it('writes nothing when approval fails midway (certificates, audit and state roll back together)', async () => {
     const created = (await submit(body(opensslCsr('p256').pem, opensslCsr('p256').pem))).json() as { number: string }
-    await s.operatorToken()
+    await s.operatorCookie()
     const operator = await s.t.db.selectFrom('operators').selectAll().where('iin', '=', '700611300018').executeTakeFirstOrThrow()
     const before = await counts()
     await expect(

@@ -1,18 +1,35 @@
 /**
- * Operator accounts from the command line: add, list, deactivate, and short-lived API tokens
- * (until certificate sign-in replaces them). `operator create` (certificate + PKCS#12) is the
- * CA module's command.
+ * Operator accounts from the command line: add, list, deactivate, and `sign-in` (a certificate
+ * sign-in with the operator's PKCS#12, for scripts). `operator create` (certificate + PKCS#12) is
+ * the CA module's command.
  */
+import { readFileSync } from 'node:fs'
 import { checkIin } from '../../../src/pki/iin.ts'
 import { deactivateOperator, upsertOperator } from '../../operators/accounts.ts'
-import { createOperatorToken, DEFAULT_TOKEN_TTL_SECONDS, MAX_TOKEN_TTL_SECONDS } from '../../operators/token.ts'
-import { deriveKey, loadServerSecret } from '../../security/secret.ts'
+import { signInWithPkcs12 } from '../../auth/sign-in-client.ts'
 import { CliUsageError, requireString, type CliCommand, type CliRunContext } from '../types.ts'
 
 function iinOption(ctx: CliRunContext): string {
   const iin = requireString(ctx, 'iin')
   if (!checkIin(iin).valid) throw new CliUsageError(`--iin ${iin} is not a valid IIN`)
   return iin
+}
+
+/** The PKCS#12 password from a file or an environment variable, never from argv (visible in `ps`). */
+function passwordOption(ctx: CliRunContext): string {
+  const file = ctx.values['password-file']
+  const env = ctx.values['password-env']
+  if ((typeof file === 'string') === (typeof env === 'string')) throw new CliUsageError('give exactly one of --password-file and --password-env')
+  if (typeof env === 'string') {
+    const value = process.env[env]
+    if (!value) throw new CliUsageError(`environment variable ${env} is empty`)
+    return value
+  }
+  try {
+    return readFileSync(file as string, 'utf8').replace(/\r?\n$/, '')
+  } catch (e) {
+    throw new CliUsageError(`cannot read ${String(file)}: ${(e as Error).message}`)
+  }
 }
 
 const CLI_ACTOR = `cli:${process.env.USER ?? 'unknown'}`
@@ -51,7 +68,7 @@ export const commands: CliCommand[] = [
   },
   {
     name: ['operator', 'deactivate'],
-    summary: 'Deactivate an operator account (its tokens stop working at once)',
+    summary: 'Deactivate an operator account (its sessions stop working at once)',
     usage: '--iin <IIN>',
     options: { iin: { type: 'string' } },
     async run(ctx) {
@@ -62,23 +79,30 @@ export const commands: CliCommand[] = [
     },
   },
   {
-    name: ['operator', 'token'],
-    summary: 'Print a short-lived bearer token for the operator API (Authorization: Bearer …)',
-    usage: `--iin <IIN> [--ttl <seconds, default ${DEFAULT_TOKEN_TTL_SECONDS}, max ${MAX_TOKEN_TTL_SECONDS}>]`,
-    options: { iin: { type: 'string' }, ttl: { type: 'string' } },
+    name: ['operator', 'sign-in'],
+    summary: 'Sign in to the operator API with the operator\'s PKCS#12 (certificate sign-in); prints the session cookie',
+    usage: '--p12 <file.p12> (--password-file <file> | --password-env <VAR>) [--url <Registration Center, default PUBLIC_URL>]',
+    options: { p12: { type: 'string' }, 'password-file': { type: 'string' }, 'password-env': { type: 'string' }, url: { type: 'string' } },
     async run(ctx) {
-      const iin = iinOption(ctx)
-      const ttl = ctx.values.ttl === undefined ? DEFAULT_TOKEN_TTL_SECONDS : Number(ctx.values.ttl)
-      if (!Number.isInteger(ttl) || ttl <= 0 || ttl > MAX_TOKEN_TTL_SECONDS) throw new CliUsageError(`--ttl must be 1..${MAX_TOKEN_TTL_SECONDS}`)
-      const op = await ctx.withDatabase((db) => db.selectFrom('operators').selectAll().where('iin', '=', iin).executeTakeFirst())
-      if (!op || !op.active) {
-        ctx.err(`no active operator with IIN ${iin}; create one with \`qoltanba operator add --iin ${iin}\``)
+      const p12Path = requireString(ctx, 'p12')
+      const password = passwordOption(ctx)
+      const url = typeof ctx.values.url === 'string' ? ctx.values.url.replace(/\/$/, '') : ctx.config().publicUrl
+      let p12: Buffer
+      try {
+        p12 = readFileSync(p12Path)
+      } catch (e) {
+        throw new CliUsageError(`cannot read ${p12Path}: ${(e as Error).message}`)
+      }
+      try {
+        const { session, cookie } = await signInWithPkcs12({ baseUrl: url, fetch: globalThis.fetch, p12: new Uint8Array(p12), password })
+        // The cookie alone on stdout, so scripts can use it: curl -b "$(qoltanba operator sign-in …)" …
+        ctx.out(cookie)
+        ctx.err(`signed in as ${session.subject} (${session.role}) until ${session.expiresAt}`)
+      } catch (e) {
+        const code = (e as { code?: unknown }).code
+        ctx.err(`sign-in refused${typeof code === 'string' ? ` (${code})` : ''}: ${(e as Error).message}`)
         return 1
       }
-      const key = deriveKey(loadServerSecret(ctx.config().secretFile), 'operator-token')
-      // The token alone on stdout, so scripts can capture it: TOKEN=$(qoltanba operator token --iin …)
-      ctx.out(createOperatorToken(key, iin, ttl))
-      ctx.err(`token for ${op.surname} ${op.name} (${op.role}), valid ${ttl} s`)
     },
   },
 ]

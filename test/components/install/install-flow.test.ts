@@ -19,13 +19,13 @@ import { manualClock, newKeystore, rejectsWithCode } from '../../keystore/helper
 
 let server: TestServer
 let baseUrl: string
-let token: string
+let operatorCookie: string
 const PASSWORD = 'Install-Test-1'
 
 beforeAll(async () => {
   server = await startTestServer('pglite')
   baseUrl = await server.app.listen({ port: 0, host: '127.0.0.1' })
-  token = await server.operatorToken()
+  operatorCookie = await server.operatorCookie()
 })
 afterAll(async () => {
   await server?.close()
@@ -54,7 +54,7 @@ async function issued(storage: 'browser' | 'file') {
   const approved = await server.app.inject({
     method: 'POST',
     url: `/api/v1/operator/applications/${submitted.number}/approve`,
-    headers: { authorization: `Bearer ${token}` },
+    headers: { cookie: operatorCookie },
   })
   expect(approved.statusCode).toBe(200)
   const record: ApplicationRecord = { ...draft, number: submitted.number, accessCode: submitted.accessCode, submissionId: randomUUID(), submittedAt: Date.now() }

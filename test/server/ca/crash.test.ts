@@ -15,14 +15,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../server/config.ts'
 import { openDatabase } from '../../../server/db/index.ts'
 import type { Db } from '../../../server/db/schema.ts'
-import { upsertOperator } from '../../../server/operators/accounts.ts'
-import { createOperatorToken } from '../../../server/operators/token.ts'
-import { deriveKey, loadServerSecret } from '../../../server/security/secret.ts'
+import { signInWithPkcs12 } from '../../../server/auth/sign-in-client.ts'
 import { opensslCsr } from '../helpers/csr.ts'
 import { DB_KINDS, openssl, opensslAsync, TEST_DATABASE_URL } from './helpers.ts'
 
 const IIN = '900101300017'
-const OPERATOR = '850315300019'
 const APPLICATIONS = 16
 
 function freePort(): Promise<number> {
@@ -98,8 +95,6 @@ describe.each(DB_KINDS)('crash during concurrent approvals (%s)', (kind) => {
       u.pathname = `/${dbName}`
       env.DATABASE_URL = u.toString()
     }
-    // The operator account exists before the server starts (PGlite allows one process at a time).
-    await withDb((db) => upsertOperator(db, undefined, { iin: OPERATOR, role: 'operator', surname: 'ОПЕРАТОР', name: 'ДЕМО', actor: 'test' }))
   })
   afterAll(async () => {
     await stop('SIGKILL')
@@ -119,8 +114,9 @@ describe.each(DB_KINDS)('crash during concurrent approvals (%s)', (kind) => {
     expect(output).toContain(join(dir, 'demo-operator.p12'))
     const demoPass = readFileSync(join(dir, 'demo-operator.p12.password'), 'utf8').trim()
     expect(openssl(['pkcs12', '-in', join(dir, 'demo-operator.p12'), '-passin', `pass:${demoPass}`, '-nokeys', '-clcerts']).out).toContain('BEGIN CERTIFICATE')
-    const token = createOperatorToken(deriveKey(loadServerSecret(join(dir, 'server.secret')), 'operator-token'), OPERATOR, 3600)
-    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' }
+    // The operator signs in with that certificate, as in the console; the session outlives the crash.
+    const { cookie } = await signInWithPkcs12({ baseUrl: url, fetch, p12: readFileSync(join(dir, 'demo-operator.p12')), password: demoPass })
+    const auth = { cookie, 'content-type': 'application/json' }
 
     const numbers: string[] = []
     for (let i = 0; i < APPLICATIONS; i++) {

@@ -10,8 +10,9 @@ import { buildApp } from '../../../server/app.ts'
 import { ensureCertificateAuthority, type CertificateAuthority } from '../../../server/ca/authority.ts'
 import { loadConfig, type ServerConfig } from '../../../server/config.ts'
 import type { AppContext } from '../../../server/context.ts'
-import { upsertOperator } from '../../../server/operators/accounts.ts'
-import { createOperatorToken } from '../../../server/operators/token.ts'
+import { injectFetch, signInWithKey } from '../../../server/auth/sign-in-client.ts'
+import { issueOperatorCertificate } from '../../../server/ca/operator-credential.ts'
+import { importPrivateKey } from '../../../src/pki/private-key.ts'
 import { openTestDatabase, type Engine, type TestDatabase } from './database.ts'
 
 export interface TestServer {
@@ -20,8 +21,11 @@ export interface TestServer {
   readonly config: ServerConfig
   readonly ca: CertificateAuthority
   readonly t: TestDatabase
-  /** A bearer token for a fresh operator account with this IIN. */
-  operatorToken(iin?: string, role?: 'operator' | 'admin'): Promise<string>
+  /**
+   * A Cookie header of an operator session: the account (created or updated with `role`) gets an
+   * authentication certificate from the CA and signs in with it, as the console does.
+   */
+  operatorCookie(iin?: string, role?: 'operator' | 'admin'): Promise<string>
   close(): Promise<void>
 }
 
@@ -48,9 +52,16 @@ export async function startTestServer(engine: Engine, env: Record<string, string
     config,
     ca,
     t,
-    async operatorToken(iin = '700611300018', role = 'operator') {
-      await upsertOperator(t.db, ctx.registry, { iin, role, actor: 'test' })
-      return createOperatorToken(ctx.keys.operatorToken, iin)
+    async operatorCookie(iin = '700611300018', role = 'operator') {
+      const cert = await issueOperatorCertificate(t.db, ca, ctx.registry, { iin, role, actor: 'test' })
+      const { cookie } = await signInWithKey({
+        baseUrl: '',
+        fetch: injectFetch(app),
+        privateKey: await importPrivateKey(cert.pkcs8, 'sign'),
+        certificate: new Uint8Array(cert.der),
+        chain: [new Uint8Array(ca.hierarchy.issuing.der)],
+      })
+      return cookie
     },
     async close() {
       await app.close()

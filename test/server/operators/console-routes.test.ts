@@ -1,6 +1,6 @@
 /**
  * The operator console's extra endpoints: certificate lookup by IIN or serial, and the
- * application's requests re-verified; both behind the operator token, on PGlite.
+ * application's requests re-verified; both behind an operator's certificate sign-in session, on PGlite.
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,11 +11,11 @@ const IIN = '850315300019'
 
 describe('operator console routes', () => {
   let s: TestServer
-  let token: string
+  let cookie: string
   let number: string
   beforeAll(async () => {
     s = await startTestServer('pglite')
-    token = await s.operatorToken()
+    cookie = await s.operatorCookie()
     const [auth, sign] = [opensslCsr('rsa2048'), opensslCsr('p256')]
     const r = await s.app.inject({
       method: 'POST',
@@ -30,7 +30,7 @@ describe('operator console routes', () => {
     await s?.close()
   })
 
-  const get = (url: string, auth = true) => s.app.inject({ url, headers: auth ? { authorization: `Bearer ${token}` } : {} })
+  const get = (url: string, auth = true) => s.app.inject({ url, headers: auth ? { cookie } : {} })
 
   it('shows each request with its key type and a verified signature', async () => {
     const r = await get(`/api/v1/operator/applications/${number}/requests`)
@@ -46,7 +46,7 @@ describe('operator console routes', () => {
 
   it('finds certificates by IIN and by serial, and needs an operator', async () => {
     expect((await get(`/api/v1/operator/certificates?iin=${IIN}`)).json().certificates).toEqual([])
-    const approved = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: { authorization: `Bearer ${token}` } })
+    const approved = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: { cookie } })
     expect(approved.statusCode, approved.body).toBe(200)
     const byIin = (await get(`/api/v1/operator/certificates?iin=${IIN}`)).json().certificates as Array<{ serial: string; status: string; iin: string; applicationNumber: string }>
     expect(byIin).toHaveLength(2)
