@@ -57,7 +57,7 @@ const OCSP_RENEWAL_CHECK_MS = 12 * 3600_000
  * instances sharing the database may each renew; every result is a valid certificate.
  */
 async function renewOcspIfDue(config: CaConfig, db: Db, h: CaHierarchy, now: Date): Promise<boolean> {
-  if (!ocspRenewalDue(h.ocsp, now)) return false
+  if (!ocspRenewalDue(h, now)) return false
   const before = h.ocsp
   const renewed = await db.transaction().execute(async (trx) => {
     const describe = (m: typeof before) => ({ serial: m.serial.toString('hex'), notBefore: m.notBefore.toISOString(), notAfter: m.notAfter.toISOString() })

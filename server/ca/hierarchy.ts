@@ -145,9 +145,13 @@ function certifyOcspResponder(
   }, issuer.signer)
 }
 
-/** True when the OCSP responder certificate ends within OCSP_RENEW_BEFORE_MS of `now` (or has ended). */
-export function ocspRenewalDue(ocsp: Pick<CaMember, 'notAfter'>, now: Date): boolean {
-  return ocsp.notAfter.getTime() - now.getTime() < OCSP_RENEW_BEFORE_MS
+/**
+ * True when the OCSP responder certificate ends within OCSP_RENEW_BEFORE_MS of `now` (or has
+ * ended) and a new one would last longer: one already capped at the issuing CA's end is not
+ * renewed again and again (the hierarchy itself needs renewing then).
+ */
+export function ocspRenewalDue(hierarchy: Pick<CaHierarchy, 'ocsp' | 'issuing'>, now: Date): boolean {
+  return hierarchy.ocsp.notAfter.getTime() - now.getTime() < OCSP_RENEW_BEFORE_MS && hierarchy.ocsp.notAfter < hierarchy.issuing.notAfter
 }
 
 /**
@@ -158,6 +162,7 @@ export function ocspRenewalDue(ocsp: Pick<CaMember, 'notAfter'>, now: Date): boo
  */
 export function renewOcspResponder(config: Pick<ServerConfig, 'dataDir'>, hierarchy: CaHierarchy, now: Date): CaMember {
   const old = hierarchy.ocsp
+  if (hierarchy.issuing.notAfter <= now) throw new Error(`the issuing CA expired on ${hierarchy.issuing.notAfter.toISOString()}: it cannot certify an OCSP responder`)
   const der = certifyOcspResponder(hierarchy.issuing, old, new Date(Math.floor(now.getTime() / 1000) * 1000))
   const dir = caDir(config)
   writeAtomic(join(dir, `${OCSP_NAME}-${old.serial.toString('hex')}.pem`), toPemText(old.der, 'CERTIFICATE'))
@@ -221,15 +226,16 @@ export function initCertificateAuthority(config: CaConfig, options: InitOptions 
     }, rootS!)
     const issName = nameDer(`QOLTANBA${dev} ISSUING CA (${tag})`)
     const issId = keyIdentifier(issS!.spki)
+    const issNotAfter = addYears(now, 10)
     const issDer = signCertificate({
-      serial: randomSerial(), issuer: rootName, subject: issName, notBefore: now, notAfter: addYears(now, 10), spki: issS!.spki,
+      serial: randomSerial(), issuer: rootName, subject: issName, notBefore: now, notAfter: issNotAfter, spki: issS!.spki,
       extensions: [
         basicConstraints(true, 0), keyUsage(['digitalSignature', 'keyCertSign', 'cRLSign']), subjectKeyIdentifier(issId), authorityKeyIdentifier(rootId),
         authorityInfoAccess({ caIssuers: `${config.publicUrl}/ca/${ROOT_NAME}.crt` }),
       ],
     }, rootS!)
     const ocspDer = certifyOcspResponder(
-      { subject: issName, spki: issS!.spki, signer: issS!, notAfter: addYears(now, 10) },
+      { subject: issName, spki: issS!.spki, signer: issS!, notAfter: issNotAfter },
       { subject: nameDer(`QOLTANBA${dev} OCSP RESPONDER`), spki: ocspS!.spki },
       now,
     )

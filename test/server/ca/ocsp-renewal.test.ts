@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadCertificateAuthority } from '../../../server/ca/authority.ts'
-import { loadHierarchy, OCSP_CERT_YEARS, OCSP_RENEW_BEFORE_MS } from '../../../server/ca/hierarchy.ts'
+import { loadHierarchy, OCSP_CERT_YEARS, OCSP_RENEW_BEFORE_MS, ocspRenewalDue, type CaHierarchy } from '../../../server/ca/hierarchy.ts'
 import { certificateParts } from '../../../server/ca/x509-build.ts'
 import { DB_KINDS, issueTestCertificate, openssl, opensslAsync, setupCa, writePem, type CaFixture } from './helpers.ts'
 
@@ -106,6 +106,19 @@ describe.each(DB_KINDS)('OCSP responder certificate renewal (%s)', (kind) => {
     } finally {
       reloaded.close()
     }
+  })
+})
+
+describe('ocspRenewalDue', () => {
+  const at = (iso: string) => new Date(iso)
+  const h = (ocspEnd: string, issuingEnd: string) =>
+    ({ ocsp: { notAfter: at(ocspEnd) }, issuing: { notAfter: at(issuingEnd) } }) as unknown as Pick<CaHierarchy, 'ocsp' | 'issuing'>
+  it('is due inside the window, and not when a new certificate could last no longer (capped at the issuing CA)', () => {
+    expect(ocspRenewalDue(h('2030-03-01T00:00:00Z', '2035-01-01T00:00:00Z'), at('2030-01-15T00:00:00Z'))).toBe(true)
+    expect(ocspRenewalDue(h('2030-03-01T00:00:00Z', '2035-01-01T00:00:00Z'), at('2029-12-15T00:00:00Z'))).toBe(false)
+    expect(ocspRenewalDue(h('2030-03-01T00:00:00Z', '2035-01-01T00:00:00Z'), at('2030-04-01T00:00:00Z'))).toBe(true)
+    // Already as long as the issuing CA: renewing would give the same end, every 12 hours.
+    expect(ocspRenewalDue(h('2035-01-01T00:00:00Z', '2035-01-01T00:00:00Z'), at('2034-12-01T00:00:00Z'))).toBe(false)
   })
 })
 
