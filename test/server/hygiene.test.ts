@@ -95,7 +95,7 @@ describe('API hygiene', () => {
     expect(limited.json().error.code).toBe('ERR_RATE_LIMITED')
   })
 
-  it('redacts access codes, tokens and passwords from log lines', () => {
+  it('redacts access codes, session cookies, tokens and passwords from log lines', () => {
     const lines: string[] = []
     const log = pino(
       { redact: { paths: LOG_REDACT, censor: '[redacted]' } },
@@ -103,7 +103,11 @@ describe('API hygiene', () => {
     )
     log.info({ req: { headers: { authorization: 'Bearer qot1.secret', 'x-access-code': 'ABCD-EFGH-JKMN', 'idempotency-key': 'k'.repeat(20) } } }, 'request')
     log.info({ body: { accessCode: 'ABCD-EFGH-JKMN', password: 'hunter22', token: 'qot1.secret' } }, 'result')
+    // The session cookie is the only operator credential (certificate sign-in): never in a log line.
+    const session = 'S'.repeat(43)
+    log.info({ req: { headers: { cookie: `qoltanba-session=${session}` } }, res: { headers: { 'set-cookie': [`qoltanba-session=${session}; HttpOnly`] } } }, 'sign-in')
     const text = lines.join('')
+    expect(text).not.toContain(session)
     expect(text).not.toContain('qot1.secret')
     expect(text).not.toContain('ABCD-EFGH-JKMN')
     expect(text).not.toContain('hunter22')
