@@ -5,7 +5,7 @@
 import { join } from 'node:path'
 import type { ServerConfig } from '../config.ts'
 import type { Db } from '../db/schema.ts'
-import { CrlPublisher, type CrlOptions } from './crl.ts'
+import { CrlPublisher, type CrlOptions, type PublishedCrl } from './crl.ts'
 import {
   caDir, hierarchyExists, initCertificateAuthority, loadHierarchy, ocspRenewalDue, renewOcspResponder, type CaConfig, type CaHierarchy,
   type InitOptions,
@@ -17,6 +17,7 @@ import { certificateParts } from './x509-build.ts'
 import * as pkijs from 'pkijs'
 import { describeName } from '../../src/pki/names.ts'
 import { recordAudit } from '../audit/audit.ts'
+import { ensureRootCrl } from './root-crl.ts'
 
 /** A loaded CA: what issuance, revocation and the PKI routes use. */
 export interface CertificateAuthority extends IssuingCa, StatusListener {
@@ -33,6 +34,10 @@ export interface CertificateAuthority extends IssuingCa, StatusListener {
    * (checked at load and twice a day); true when it did.
    */
   renewOcspIfDue(now?: Date): Promise<boolean>
+  /** The root CA's CRL as published at /crl/root.crl (see root-crl.ts). */
+  rootCrl(): PublishedCrl
+  /** Signs a new root CRL when under 30 days remain (checked at load and twice a day). */
+  refreshRootCrl(now?: Date): Promise<PublishedCrl>
   /** Stops timers and closes token sessions. */
   close(): void
 }
@@ -46,7 +51,7 @@ export interface LoadOptions {
   readonly now?: Date
 }
 
-/** How often a running server checks whether the OCSP responder certificate needs renewal. */
+/** How often a running server checks the OCSP responder certificate and the root CRL. */
 const OCSP_RENEWAL_CHECK_MS = 12 * 3600_000
 
 /**
@@ -107,11 +112,13 @@ async function recordHierarchy(db: Db, h: CaHierarchy): Promise<void> {
 /** Loads the hierarchy from DATA_DIR/ca (throws when there is none; see ensureCertificateAuthority). */
 export async function loadCertificateAuthority(config: CaConfig, db: Db, options: LoadOptions = {}): Promise<CertificateAuthority> {
   const hierarchy = loadHierarchy(config)
+  let rootCrl: PublishedCrl
   try {
     await recordHierarchy(db, hierarchy)
     if (await renewOcspIfDue(config, db, hierarchy, options.now ?? new Date())) {
       console.warn(`OCSP responder certificate renewed: serial ${hierarchy.ocsp.serial.toString('hex')}, valid until ${hierarchy.ocsp.notAfter.toISOString()}`)
     }
+    rootCrl = await ensureRootCrl(config, db, hierarchy, options.now ?? new Date())
   } catch (e) {
     hierarchy.close()
     throw e
@@ -126,8 +133,10 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
     if (renewed) ocsp.useResponder(hierarchy.ocsp)
     return renewed
   }
+  const refreshRootCrl = async (now = new Date()): Promise<PublishedCrl> => (rootCrl = await ensureRootCrl(config, db, hierarchy, now))
   const renewalTimer = setInterval(() => {
     renewOcsp().catch((e: unknown) => console.error('OCSP responder certificate renewal failed (retried in 12 h)', e))
+    refreshRootCrl().catch((e: unknown) => console.error('root CRL refresh failed (retried in 12 h)', e))
   }, OCSP_RENEWAL_CHECK_MS)
   renewalTimer.unref()
   return {
@@ -141,6 +150,8 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
       crl.changed()
     },
     renewOcspIfDue: renewOcsp,
+    rootCrl: () => rootCrl,
+    refreshRootCrl,
     close() {
       clearInterval(renewalTimer)
       crl.close()

@@ -20,7 +20,7 @@ import { decryptKeyPem, encryptKeyToPem, DEFAULT_KEY_ITERATIONS } from './key-fi
 import { generateTokenKey, pkcs11Signer } from './pkcs11-signer.ts'
 import { softwareSigner, type CaKeyAlgorithm, type CaSigner } from './signer.ts'
 import {
-  authorityInfoAccess, authorityKeyIdentifier, basicConstraints, certificateParts, extKeyUsage, keyIdentifier, keyUsage, ocspNoCheck,
+  authorityInfoAccess, authorityKeyIdentifier, basicConstraints, certificateParts, crlDistributionPoints, extKeyUsage, keyIdentifier, keyUsage, ocspNoCheck,
   signCertificate, subjectKeyIdentifier, type CertificateParts,
 } from './x509-build.ts'
 
@@ -88,6 +88,11 @@ function passphraseFor(config: CaConfig, create: boolean): string {
   writeFileSync(file, `${pass}\n`, { mode: 0o600 })
   chmodSync(file, 0o600)
   return pass
+}
+
+/** Replaces DATA_DIR/ca/<name> atomically (public files: certificates, the root CRL). */
+export function writeCaFile(config: Pick<ServerConfig, 'dataDir'>, name: string, data: string | Buffer): void {
+  writeAtomic(join(caDir(config), name), data)
 }
 
 function writeAtomic(path: string, data: string | Buffer, mode = 0o644): void {
@@ -232,6 +237,7 @@ export function initCertificateAuthority(config: CaConfig, options: InitOptions 
       extensions: [
         basicConstraints(true, 0), keyUsage(['digitalSignature', 'keyCertSign', 'cRLSign']), subjectKeyIdentifier(issId), authorityKeyIdentifier(rootId),
         authorityInfoAccess({ caIssuers: `${config.publicUrl}/ca/${ROOT_NAME}.crt` }),
+        crlDistributionPoints(`${config.publicUrl}/crl/${ROOT_NAME}.crl`),
       ],
     }, rootS!)
     const ocspDer = certifyOcspResponder(
@@ -255,25 +261,36 @@ export function initCertificateAuthority(config: CaConfig, options: InitOptions 
   }
 }
 
+/** Opens the signing key of `role`: in the PKCS#11 token, or the encrypted PKCS#8 file. */
+function openSigner(config: CaConfig, manifest: CaManifest, role: Role): CaSigner {
+  if (manifest.keyStore === 'pkcs11') {
+    if (!config.pkcs11) throw new Error('the CA keys are in a PKCS#11 token: set PKCS11_MODULE, PKCS11_PIN and PKCS11_TOKEN_LABEL/PKCS11_SLOT')
+    const label = manifest.labels?.[role]
+    if (!label) throw new Error(`manifest.json has no PKCS#11 label for ${role}`)
+    return pkcs11Signer(config.pkcs11 as Pkcs11Config, label)
+  }
+  const pem = readFileSync(join(caDir(config), `${role}.key`), 'utf8')
+  try {
+    return softwareSigner(decryptKeyPem(pem, passphraseFor(config, false)))
+  } catch (e) {
+    throw new Error(`cannot decrypt the ${role} CA key (wrong CA_KEY_PASSPHRASE?)`, { cause: e })
+  }
+}
+
+/**
+ * Opens the root CA's key for a moment (the root CRL): the caller closes it at once. The root key
+ * is not kept open in a running server.
+ */
+export function openRootSigner(config: CaConfig, hierarchy: Pick<CaHierarchy, 'manifest'>): CaSigner {
+  return openSigner(config, hierarchy.manifest, ROOT_NAME)
+}
+
 /** Loads the hierarchy from DATA_DIR/ca and opens its signing keys (issuing CA and OCSP responder). */
 export function loadHierarchy(config: CaConfig): CaHierarchy {
   const dir = caDir(config)
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as CaManifest
   const certOf = (role: Role): Buffer => pemToDer(readFileSync(join(dir, `${role}.pem`), 'utf8'))
-  const signerOf = (role: Role): CaSigner => {
-    if (manifest.keyStore === 'pkcs11') {
-      if (!config.pkcs11) throw new Error('the CA keys are in a PKCS#11 token: set PKCS11_MODULE, PKCS11_PIN and PKCS11_TOKEN_LABEL/PKCS11_SLOT')
-      const label = manifest.labels?.[role]
-      if (!label) throw new Error(`manifest.json has no PKCS#11 label for ${role}`)
-      return pkcs11Signer(config.pkcs11 as Pkcs11Config, label)
-    }
-    const pem = readFileSync(join(dir, `${role}.key`), 'utf8')
-    try {
-      return softwareSigner(decryptKeyPem(pem, passphraseFor(config, false)))
-    } catch (e) {
-      throw new Error(`cannot decrypt the ${role} CA key (wrong CA_KEY_PASSPHRASE?)`, { cause: e })
-    }
-  }
+  const signerOf = (role: Role): CaSigner => openSigner(config, manifest, role)
   const member = (role: Role, signer: CaSigner): CaMember => {
     const der = certOf(role)
     const parts = certificateParts(der)

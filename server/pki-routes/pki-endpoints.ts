@@ -46,13 +46,14 @@ export async function pkiEndpoints(app: FastifyInstance, opts: PkiEndpointOption
   })
 
   app.get<{ Params: { file: string } }>('/crl/:file', async (req, reply) => {
-    if (req.params.file !== `${ISSUING_NAME}.crl`) return reply.code(404).send({ error: { code: 'ERR_NOT_FOUND', message: 'no such CRL' } })
+    const file = req.params.file
+    if (file !== `${ISSUING_NAME}.crl` && file !== `${ROOT_NAME}.crl`) return reply.code(404).send({ error: { code: 'ERR_NOT_FOUND', message: 'no such CRL' } })
     const ca = await opts.getCa()
-    const crl = await ca.crl.current()
+    const crl = file === `${ROOT_NAME}.crl` ? ca.rootCrl() : await ca.crl.current()
     const maxAge = Math.max(0, Math.min(300, Math.floor((crl.nextUpdate.getTime() - Date.now()) / 1000)))
     reply.header('cache-control', `public, max-age=${maxAge}`)
     reply.header('last-modified', crl.thisUpdate.toUTCString())
-    reply.header('etag', `"crl-${crl.crlNumber}"`)
+    reply.header('etag', `"crl-${file}-${crl.crlNumber}"`)
     return reply.type('application/pkix-crl').send(crl.der)
   })
 

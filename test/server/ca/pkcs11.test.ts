@@ -56,6 +56,10 @@ describe.each(['RSA-3072', 'P-256'] as const)('CA keys in a PKCS#11 token (SoftH
     const crlPath = join(tmp, 'crl.der')
     writeFileSync(crlPath, (await f.app.inject({ url: '/crl/issuing.crl' })).rawPayload)
     expect(opensslAll(['crl', '-inform', 'DER', '-in', crlPath, '-CAfile', f.issuingPem, '-noout']).out).toMatch(/verify OK/)
+    // The root CRL, signed at start with the root key in the token (opened for that signature only).
+    const rootCrlPath = join(tmp, 'root-crl.der')
+    writeFileSync(rootCrlPath, (await f.app.inject({ url: '/crl/root.crl' })).rawPayload)
+    expect(opensslAll(['crl', '-inform', 'DER', '-in', rootCrlPath, '-CAfile', f.rootPem, '-noout']).out).toMatch(/verify OK/)
     const crlPem = writePem(tmp, 'crl.pem', (await f.app.inject({ url: '/crl/issuing.crl' })).rawPayload, 'X509 CRL')
     const chain = join(tmp, 'chain.pem')
     writeFileSync(chain, openssl(['x509', '-in', f.rootPem]).out + openssl(['x509', '-in', f.issuingPem]).out)
