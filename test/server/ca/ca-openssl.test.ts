@@ -3,24 +3,19 @@
  * CRLs (with reasons, hold instruction, growing numbers) and the OCSP responder over HTTP —
  * against PGlite and PostgreSQL.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { describeCertificate } from '../../../src/pki/certificate-info.ts'
 import { CrlPublisher } from '../../../server/ca/crl.ts'
-import { DB_KINDS, issueTestCertificate, openssl, opensslAll, opensslAsync, setupCa, TEST_OPERATOR_HEADER, writePem, type CaFixture } from './helpers.ts'
+import { DB_KINDS, issueTestCertificate, openssl, opensslAll, opensslAsync, TEST_OPERATOR_HEADER, writePem, useCaFixture, type CaFixture } from './helpers.ts'
 
 describe.each(DB_KINDS)('CA with OpenSSL as checker (%s)', (kind) => {
   let f: CaFixture
   let tmp: string
-  beforeAll(async () => {
-    f = await setupCa(kind)
-    tmp = mkdtempSync(join(tmpdir(), 'qoltanba-ca-ossl-'))
-  })
-  afterAll(async () => {
-    await f?.close()
-    rmSync(tmp, { recursive: true, force: true })
+  useCaFixture(kind, 'qoltanba-ca-ossl-', (fixture, dir) => {
+    f = fixture
+    tmp = dir
   })
 
   const operator = (path: string, body?: unknown) =>

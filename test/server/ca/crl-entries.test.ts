@@ -4,17 +4,16 @@
  * revocations, holds and releases, and the first CRL after a start (one query over crl_entry)
  * equals the CRL the running publisher built incrementally — on PGlite and PostgreSQL.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { sql } from 'kysely'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { crlEntry } from '../../../server/ca/crl-build.ts'
 import { CrlEntries, serialKey } from '../../../server/ca/crl-entries.ts'
 import { CrlPublisher } from '../../../server/ca/crl.ts'
 import { children, readTlv } from '../../../server/ca/der.ts'
 import { changeStatus } from '../../../server/ca/revocation.ts'
-import { DB_KINDS, issueTestCertificate, opensslAll, setupCa, type CaFixture } from './helpers.ts'
+import { DB_KINDS, issueTestCertificate, opensslAll, setupCa, useCaFixture, type CaFixture } from './helpers.ts'
 
 /** The revokedCertificates entries of a CRL, as hex, sorted. */
 function entriesOf(crl: Buffer): string[] {
@@ -69,13 +68,9 @@ function wrap(entries: Buffer): Buffer {
 describe.each(DB_KINDS)('CRL entries in the database on %s', (kind) => {
   let f: CaFixture
   let tmp: string
-  beforeAll(async () => {
-    f = await setupCa(kind)
-    tmp = mkdtempSync(join(tmpdir(), 'qoltanba-crl-entries-'))
-  })
-  afterAll(async () => {
-    await f?.close()
-    rmSync(tmp, { recursive: true, force: true })
+  useCaFixture(kind, 'qoltanba-crl-entries-', (fixture, dir) => {
+    f = fixture
+    tmp = dir
   })
 
   it('encodes entries exactly as crlEntry does (serial forms, UTCTime and GeneralizedTime, every reason)', async () => {

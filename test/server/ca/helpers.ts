@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
+import { afterAll, beforeAll } from 'vitest'
 import { sql } from 'kysely'
 import { ensureCertificateAuthority, type CertificateAuthority } from '../../../server/ca/authority.ts'
 import type { CaConfig } from '../../../server/ca/hierarchy.ts'
@@ -95,6 +96,24 @@ export async function setupCa(kind: DbKind, extra: Partial<CaConfig> = {}): Prom
       rmSync(dir, { recursive: true, force: true })
     },
   }
+}
+
+/**
+ * For one describe block: a CA fixture of `kind` and a scratch directory, made before its tests
+ * (handed to `ready`) and removed after them.
+ */
+export function useCaFixture(kind: DbKind, scratchPrefix: string, ready: (f: CaFixture, tmp: string) => void): void {
+  let f: CaFixture | undefined
+  let tmp: string | undefined
+  beforeAll(async () => {
+    f = await setupCa(kind)
+    tmp = mkdtempSync(join(tmpdir(), scratchPrefix))
+    ready(f, tmp)
+  })
+  afterAll(async () => {
+    await f?.close()
+    if (tmp) rmSync(tmp, { recursive: true, force: true })
+  })
 }
 
 export const SUBJECT = {

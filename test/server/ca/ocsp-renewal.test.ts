@@ -4,27 +4,22 @@
  * with an audit row, and OCSP answers from then on carry (and verify with) the new certificate.
  * Checked by OpenSSL; against PGlite and PostgreSQL.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadCertificateAuthority } from '../../../server/ca/authority.ts'
 import { loadHierarchy, OCSP_CERT_YEARS, OCSP_RENEW_BEFORE_MS, ocspRenewalDue, type CaHierarchy } from '../../../server/ca/hierarchy.ts'
 import { certificateParts } from '../../../server/ca/x509-build.ts'
-import { DB_KINDS, issueTestCertificate, openssl, opensslAsync, setupCa, writePem, type CaFixture } from './helpers.ts'
+import { DB_KINDS, issueTestCertificate, openssl, opensslAsync, writePem, useCaFixture, type CaFixture } from './helpers.ts'
 
 const DAY = 24 * 3600_000
 
 describe.each(DB_KINDS)('OCSP responder certificate renewal (%s)', (kind) => {
   let f: CaFixture
   let tmp: string
-  beforeAll(async () => {
-    f = await setupCa(kind)
-    tmp = mkdtempSync(join(tmpdir(), 'qoltanba-ocsp-renew-'))
-  })
-  afterAll(async () => {
-    await f?.close()
-    rmSync(tmp, { recursive: true, force: true })
+  useCaFixture(kind, 'qoltanba-ocsp-renew-', (fixture, dir) => {
+    f = fixture
+    tmp = dir
   })
 
   const ocspRow = async () =>

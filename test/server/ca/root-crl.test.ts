@@ -3,26 +3,21 @@
  * `openssl verify -crl_check_all` can check the whole path; re-signed before it ends with a
  * growing CRL number (database and file). Against PGlite and PostgreSQL.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { loadCertificateAuthority } from '../../../server/ca/authority.ts'
 import { readRootCrl, ROOT_CRL_REFRESH_BEFORE_MS, ROOT_CRL_VALIDITY_MS } from '../../../server/ca/root-crl.ts'
-import { DB_KINDS, issueTestCertificate, openssl, opensslAll, setupCa, writePem, type CaFixture } from './helpers.ts'
+import { DB_KINDS, issueTestCertificate, openssl, opensslAll, writePem, useCaFixture, type CaFixture } from './helpers.ts'
 
 const DAY = 24 * 3600_000
 
 describe.each(DB_KINDS)('root CRL (%s)', (kind) => {
   let f: CaFixture
   let tmp: string
-  beforeAll(async () => {
-    f = await setupCa(kind)
-    tmp = mkdtempSync(join(tmpdir(), 'qoltanba-root-crl-'))
-  })
-  afterAll(async () => {
-    await f?.close()
-    rmSync(tmp, { recursive: true, force: true })
+  useCaFixture(kind, 'qoltanba-root-crl-', (fixture, dir) => {
+    f = fixture
+    tmp = dir
   })
 
   const download = async (name: string) => {
