@@ -36,10 +36,23 @@ const HASHES: Readonly<Record<Pkcs12KdfHash, HashFn>> = {
 }
 
 /**
- * The password as RFC 7292 B.1 wants it: BMPString (UTF-16BE code units) with a terminating
- * 00 00, so "" becomes `00 00` (as OpenSSL and Java do).
+ * "No password at all", as opposed to the empty password "": the RFC 7292 KDF then gets no password
+ * bytes instead of the `00 00` of an empty BMPString. OpenSSL's PKCS12_create(NULL, …) (pyOpenSSL,
+ * Ruby, PHP and C programs built on it) and Windows exports without a password write such files;
+ * OpenSSL reads them because it tries both forms for an empty password (PKCS12_parse), and so does
+ * readPkcs12. PBES2 cannot tell the two apart (both are zero UTF-8 bytes).
  */
-export function bmpPassword(password: string): Uint8Array {
+export const NO_PASSWORD: unique symbol = Symbol('no password')
+
+/** A password as the PKCS#12 code takes it: the user's text, or {@link NO_PASSWORD}. */
+export type Pkcs12Password = string | typeof NO_PASSWORD
+
+/**
+ * The password as RFC 7292 B.1 wants it: BMPString (UTF-16BE code units) with a terminating
+ * 00 00, so "" becomes `00 00` (as OpenSSL and Java do); {@link NO_PASSWORD} is no bytes at all.
+ */
+export function bmpPassword(password: Pkcs12Password): Uint8Array {
+  if (password === NO_PASSWORD) return new Uint8Array(0)
   const out = new Uint8Array(password.length * 2 + 2)
   for (let i = 0; i < password.length; i++) {
     const unit = password.charCodeAt(i)
@@ -58,14 +71,14 @@ function repeatToMultiple(source: Uint8Array, v: number): Uint8Array {
 /**
  * Derives `length` bytes from a password (RFC 7292 B.2).
  *
- * @param password the password as given by the user (converted to BMPString here)
+ * @param password the password as given by the user (converted to BMPString here), or NO_PASSWORD
  * @param purpose 1 = key, 2 = IV, 3 = MAC key ({@link KdfPurpose})
  * @example
  * const key = pkcs12Kdf('SHA-1', 'Qwerty12', salt, KdfPurpose.key, 1024, 24) // 3DES key of an NCA file
  */
 export function pkcs12Kdf(
   hashName: Pkcs12KdfHash,
-  password: string,
+  password: Pkcs12Password,
   salt: Uint8Array,
   purpose: number,
   iterations: number,

@@ -8,7 +8,7 @@ import * as pkijs from 'pkijs'
 import { ErrorCode, QoltanbaError } from '../errors.ts'
 import { AlgorithmOid } from '../oids.ts'
 import { bufferSource } from './bytes.ts'
-import { KdfPurpose, pkcs12Kdf, type Pkcs12KdfHash } from './kdf.ts'
+import { KdfPurpose, pkcs12Kdf, type Pkcs12KdfHash, type Pkcs12Password } from './kdf.ts'
 import { MAX_PKCS12_KDF_ITERATIONS } from './limits.ts'
 import { Pkcs12Oid } from './oids.ts'
 import { readIterations } from './pbe.ts'
@@ -40,7 +40,7 @@ async function hmacKey(hash: Pkcs12KdfHash, keyBytes: Uint8Array, usage: 'sign' 
 export async function verifyPkcs12Mac(
   macDataNode: asn1js.AsnType,
   content: Uint8Array,
-  password: string,
+  password: Pkcs12Password,
   crypto: Crypto,
 ): Promise<boolean> {
   let macData: pkijs.MacData

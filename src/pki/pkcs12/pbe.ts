@@ -10,7 +10,7 @@ import * as pkijs from 'pkijs'
 import { ErrorCode, QoltanbaError } from '../errors.ts'
 import { PbeOid } from '../oids.ts'
 import { bufferSource } from './bytes.ts'
-import { KdfPurpose, pkcs12Kdf } from './kdf.ts'
+import { KdfPurpose, NO_PASSWORD, pkcs12Kdf, type Pkcs12Password } from './kdf.ts'
 import { BadPaddingError, legacyCbcDecrypt, legacyCbcEncrypt, rc4, type LegacyBlockCipher } from './legacy-ciphers.ts'
 import { MAX_PBKDF2_ITERATIONS, MAX_PKCS12_KDF_ITERATIONS } from './limits.ts'
 import { DES_EDE3_CBC_OID, Pkcs12PbeOid } from './oids.ts'
@@ -98,7 +98,7 @@ function expandTwoKey(key: Uint8Array): Uint8Array {
   return out
 }
 
-function decryptPkcs12Pbe(scheme: Pkcs12Scheme, params: unknown, data: Uint8Array, password: string): Uint8Array {
+function decryptPkcs12Pbe(scheme: Pkcs12Scheme, params: unknown, data: Uint8Array, password: Pkcs12Password): Uint8Array {
   if (!(params instanceof asn1js.Sequence) || params.valueBlock.value.length !== 2) throw malformed('PBE parameters')
   const [saltNode, iterationsNode] = params.valueBlock.value
   const salt = octets(saltNode, 'PBE salt')
@@ -116,19 +116,21 @@ function decryptPkcs12Pbe(scheme: Pkcs12Scheme, params: unknown, data: Uint8Arra
 }
 
 async function pbkdf2(
-  password: string,
+  password: Pkcs12Password,
   salt: Uint8Array,
   iterations: number,
   hash: string,
   length: number,
   crypto: Crypto,
 ): Promise<Uint8Array> {
-  const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(password), 'PBKDF2', false, ['deriveBits'])
+  // PBKDF2 takes UTF-8 bytes, so "no password" and "" are the same zero bytes here.
+  const text = password === NO_PASSWORD ? '' : password
+  const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(text), 'PBKDF2', false, ['deriveBits'])
   const bits = await crypto.subtle.deriveBits({ name: 'PBKDF2', hash, salt: bufferSource(salt), iterations }, material, length * 8)
   return new Uint8Array(bits)
 }
 
-async function decryptPbes2(params: unknown, data: Uint8Array, password: string, crypto: Crypto): Promise<Uint8Array> {
+async function decryptPbes2(params: unknown, data: Uint8Array, password: Pkcs12Password, crypto: Crypto): Promise<Uint8Array> {
   let pbes2: pkijs.PBES2Params
   let kdf: pkijs.PBKDF2Params
   try {
@@ -183,7 +185,7 @@ async function decryptPbes2(params: unknown, data: Uint8Array, password: string,
 export async function decryptWithPassword(
   algorithm: pkijs.AlgorithmIdentifier,
   data: Uint8Array,
-  password: string,
+  password: Pkcs12Password,
   crypto: Crypto,
 ): Promise<Uint8Array> {
   const oid = algorithm.algorithmId

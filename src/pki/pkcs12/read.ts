@@ -12,7 +12,12 @@
  *   a MAC-only tamper look the same to the MAC, so this is the best available split).
  * - After a good MAC, a piece that does not decrypt means an inconsistent file → ERR_MALFORMED.
  *   A file without MAC (rare; OpenSSL `-nomac`) is read, and a piece that does not decrypt is
- *   reported as ERR_WRONG_PASSWORD.
+ *   reported as ERR_WRONG_PASSWORD. A file with neither MAC nor encryption (`-nomac -keypbe NONE
+ *   -certpbe NONE`) opens under any password: nothing in it is protected, as with any plain key file.
+ * - The empty password "" also tries "no password at all" (NO_PASSWORD, zero bytes for the RFC 7292
+ *   KDF), as OpenSSL does: files written by PKCS12_create(NULL, …) and Windows exports without a
+ *   password use that form, and their owner knows only that the file "has no password". The form
+ *   whose MAC matches is used for the whole file; without a MAC, the one that decrypts.
  * Nothing is returned unless every piece was read.
  */
 import * as asn1js from 'asn1js'
@@ -20,6 +25,7 @@ import * as pkijs from 'pkijs'
 import { parseAsn1, parsePki } from '../asn1.ts'
 import { getCrypto } from '../engine.ts'
 import { ErrorCode, QoltanbaError, asMalformed, isQoltanbaError } from '../errors.ts'
+import { NO_PASSWORD, type Pkcs12Password } from './kdf.ts'
 import { verifyPkcs12Mac } from './mac.ts'
 import { Pkcs12Oid } from './oids.ts'
 import { PKCS12_LIMITS, collectBags, octetStringBytes, openSafe, openShroudedKey } from './safe-contents.ts'
@@ -66,7 +72,7 @@ function readAuthenticatedSafe(bytes: Uint8Array): ParsedPfx {
 }
 
 /** Pieces whose decryption proves the password right: encrypted safes and shrouded key bags. */
-function decryptionTrials(safes: pkijs.ContentInfo[], password: string, crypto: Crypto): Array<() => Promise<unknown>> {
+function decryptionTrials(safes: pkijs.ContentInfo[], password: Pkcs12Password, crypto: Crypto): Array<() => Promise<unknown>> {
   const trials: Array<() => Promise<unknown>> = []
   for (const safe of safes) {
     if (safe.contentType === Pkcs12Oid.encryptedData) {
@@ -88,8 +94,8 @@ function decryptionTrials(safes: pkijs.ContentInfo[], password: string, crypto: 
   return trials.slice(0, MAC_FAILURE_TRIALS)
 }
 
-async function explainMacFailure(safes: pkijs.ContentInfo[], password: string, crypto: Crypto): Promise<QoltanbaError> {
-  for (const trial of decryptionTrials(safes, password, crypto)) {
+async function explainMacFailure(safes: pkijs.ContentInfo[], passwords: readonly Pkcs12Password[], crypto: Crypto): Promise<QoltanbaError> {
+  for (const trial of passwords.flatMap((password) => decryptionTrials(safes, password, crypto))) {
     try {
       await trial()
       return new QoltanbaError(ErrorCode.MacMismatch, 'The PKCS#12 file was altered: the password opens it but its MAC does not match')
@@ -123,19 +129,54 @@ export async function readPkcs12(bytes: Uint8Array, password: string, crypto: Cr
   }
 }
 
+/** The forms a typed password can take in a file: "" is also "no password at all" (see header). */
+function passwordForms(password: string): readonly Pkcs12Password[] {
+  return password === '' ? ['', NO_PASSWORD] : [password]
+}
+
 async function read(bytes: Uint8Array, password: string, crypto: Crypto): Promise<Pkcs12Contents> {
   const { macData, content, safes } = readAuthenticatedSafe(bytes)
-  const macChecked = macData !== undefined
-  if (macData && !(await verifyPkcs12Mac(macData, content, password, crypto))) {
-    throw await explainMacFailure(safes, password, crypto)
+  const forms = passwordForms(password)
+  if (!macData) return readUnauthenticated(safes, forms, crypto)
+  let matched: Pkcs12Password | undefined
+  for (const form of forms) {
+    if (await verifyPkcs12Mac(macData, content, form, crypto)) {
+      matched = form
+      break
+    }
   }
+  if (matched === undefined) throw await explainMacFailure(safes, forms, crypto)
+  try {
+    return await openAll(safes, matched, crypto)
+  } catch (e) {
+    if (isQoltanbaError(e, ErrorCode.WrongPassword)) {
+      throw new QoltanbaError(ErrorCode.Malformed, 'A piece of the PKCS#12 file does not decrypt although its MAC matched', {}, { cause: e })
+    }
+    throw e
+  }
+}
+
+/** A file without MAC: the first password form under which every piece decrypts. */
+async function readUnauthenticated(safes: pkijs.ContentInfo[], forms: readonly Pkcs12Password[], crypto: Crypto): Promise<Pkcs12Contents> {
+  let failure: unknown
+  for (const form of forms) {
+    try {
+      return await openAll(safes, form, crypto)
+    } catch (e) {
+      if (!isQoltanbaError(e, ErrorCode.WrongPassword)) throw e
+      failure = e
+    }
+  }
+  throw failure
+}
+
+async function openAll(safes: pkijs.ContentInfo[], password: Pkcs12Password, crypto: Crypto): Promise<Pkcs12Contents> {
   const contents: Pkcs12Contents = { keys: [], certificates: [] }
   try {
     for (const safe of safes) await collectBags(await openSafe(safe, password, crypto), password, crypto, contents)
   } catch (e) {
-    if (macChecked && isQoltanbaError(e, ErrorCode.WrongPassword)) {
-      throw new QoltanbaError(ErrorCode.Malformed, 'A piece of the PKCS#12 file does not decrypt although its MAC matched', {}, { cause: e })
-    }
+    // Keys decrypted before a later piece failed must not linger in memory.
+    for (const key of contents.keys) key.pkcs8.fill(0)
     throw e
   }
   return contents

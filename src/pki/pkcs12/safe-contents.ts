@@ -9,6 +9,7 @@ import { ErrorCode, QoltanbaError } from '../errors.ts'
 import { keyAlgorithm } from './key-algorithm.ts'
 import { MAX_BAGS, MAX_PKCS12_BYTES, MAX_PKCS12_DEPTH, MAX_PKCS12_NODES, MAX_SAFE_CONTENTS_NESTING } from './limits.ts'
 import { Pkcs12Oid } from './oids.ts'
+import type { Pkcs12Password } from './kdf.ts'
 import { decryptionFailed, decryptWithPassword } from './pbe.ts'
 import type { Pkcs12Certificate, Pkcs12Contents, Pkcs12Key } from './types.ts'
 
@@ -35,7 +36,7 @@ function parseDecrypted<T>(Type: new (params: { schema: asn1js.AsnType }) => T, 
 }
 
 /** Opens one ContentInfo of the authenticated safe (Data or password EncryptedData). */
-export async function openSafe(info: pkijs.ContentInfo, password: string, crypto: Crypto): Promise<pkijs.SafeContents> {
+export async function openSafe(info: pkijs.ContentInfo, password: Pkcs12Password, crypto: Crypto): Promise<pkijs.SafeContents> {
   if (info.contentType === Pkcs12Oid.data) {
     return parsePki(pkijs.SafeContents, octetStringBytes(info.content, 'safe contents'), 'PKCS#12 safe contents', PKCS12_LIMITS)
   }
@@ -64,7 +65,7 @@ export async function openSafe(info: pkijs.ContentInfo, password: string, crypto
 /** Decrypts a pkcs8ShroudedKeyBag into PKCS#8 DER and its parsed form. */
 export async function openShroudedKey(
   bag: pkijs.PKCS8ShroudedKeyBag,
-  password: string,
+  password: Pkcs12Password,
   crypto: Crypto,
 ): Promise<{ pkcs8: Uint8Array; info: pkijs.PrivateKeyInfo }> {
   const encrypted = octetStringBytes(bag.encryptedData, 'shrouded key bag')
@@ -98,7 +99,7 @@ function readAttributes(attributes: pkijs.Attribute[] | undefined): BagAttribute
  */
 export async function collectBags(
   safe: pkijs.SafeContents,
-  password: string,
+  password: Pkcs12Password,
   crypto: Crypto,
   sink: Pkcs12Contents,
   depth = 0,

@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process'
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { openssl, type OpenSsl } from '../openssl.ts'
 
 export const PASSWORD = 'secret-Пароль-1'
@@ -63,6 +64,7 @@ export const OPENSSL_VARIANTS = {
     info: ['MAC: sha512, Iteration 4096', 'AES-128-CBC'],
   },
   'openssl-nomac': { args: ['-nomac'], info: ['MAC is absent'] },
+  'openssl-nomac-unencrypted': { args: ['-nomac', '-keypbe', 'NONE', '-certpbe', 'NONE'], info: ['MAC is absent', 'Key bag'] },
 } as const satisfies Record<string, { args: readonly string[]; info: readonly string[] }>
 
 export type OpenSslVariant = keyof typeof OPENSSL_VARIANTS
@@ -122,6 +124,20 @@ export class Material {
     const expected = legacy ? ['MAC: sha1, Iteration 100000', 'pbeWithSHA1And40BitRC2-CBC', 'pbeWithSHA1And3-KeyTripleDES-CBC'] : ['MAC: sha256', 'AES-256-CBC']
     for (const fragment of expected) if (!info.includes(fragment)) throw new Error(`${file}: no "${fragment}" in ${info}`)
     return new Uint8Array(readFileSync(join(this.ssl.dir, file)))
+  }
+
+  /**
+   * A file with no password at all (zero password bytes for MAC and PBE), written by OpenSSL's
+   * PKCS12_create(NULL, …) through null-password-p12.py: PBES2/AES-256, or 3DES when `legacy`.
+   */
+  nullPasswordP12(legacy: boolean, who: Identity = this.rsa): Uint8Array {
+    const out = `null-password-${legacy ? 'legacy' : 'default'}.p12`
+    const script = fileURLToPath(new URL('./null-password-p12.py', import.meta.url))
+    const r = spawnSync('python3', [script, who.keyPem, who.certPem, this.ssl.path(out), ...(legacy ? ['legacy'] : [])], { encoding: 'utf8' })
+    if (r.status !== 0) throw new Error(`null-password-p12.py failed: ${r.stdout}${r.stderr}`)
+    // OpenSSL itself opens it with an empty password (PKCS12_parse tries NULL as well as "").
+    this.ssl.run(['pkcs12', '-info', '-noout', '-in', out, '-passin', 'pass:'])
+    return this.ssl.read(out)
   }
 
   cleanup(): void {
