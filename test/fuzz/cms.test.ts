@@ -1,0 +1,27 @@
+/** CMS SignedData and the sign-in token (invariants: test/fuzz/invariants.ts; long run: npm run fuzz). */
+import { afterAll, describe, it } from 'vitest'
+import { assertRobust } from './property.ts'
+import { makeSeeds } from './seeds.ts'
+import { TARGETS } from './targets/index.ts'
+
+const seeds = makeSeeds()
+afterAll(() => seeds.dispose())
+
+describe('fuzz: cms', () => {
+  it('cms: typed errors only, no hang, nothing accepted that differs from its seed', async () => {
+    const target = await TARGETS['cms']!.make(seeds)
+    try {
+      await assertRobust(target, 300)
+    } finally {
+      await target.close?.()
+    }
+  })
+  it('login: typed errors only, no hang, nothing accepted that differs from its seed', async () => {
+    const target = await TARGETS['login']!.make(seeds)
+    try {
+      await assertRobust(target, 300)
+    } finally {
+      await target.close?.()
+    }
+  })
+})

@@ -1,0 +1,19 @@
+/** PKCS#10 requests (invariants: test/fuzz/invariants.ts; long run: npm run fuzz). */
+import { afterAll, describe, it } from 'vitest'
+import { assertRobust } from './property.ts'
+import { makeSeeds } from './seeds.ts'
+import { TARGETS } from './targets/index.ts'
+
+const seeds = makeSeeds()
+afterAll(() => seeds.dispose())
+
+describe('fuzz: csr', () => {
+  it('csr: typed errors only, no hang, nothing accepted that differs from its seed', async () => {
+    const target = await TARGETS['csr']!.make(seeds)
+    try {
+      await assertRobust(target, 400)
+    } finally {
+      await target.close?.()
+    }
+  })
+})
