@@ -8,7 +8,7 @@ import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { parseAsn1, parsePki, toArrayBuffer } from './asn1.ts'
 import { getCrypto } from './engine.ts'
-import { ErrorCode, QoltanbaError } from './errors.ts'
+import { asMalformed, ErrorCode, QoltanbaError } from './errors.ts'
 import { PbeOid } from './oids.ts'
 
 /** The iteration count we write unless told otherwise (OWASP 2023 for PBKDF2-HMAC-SHA256). */
@@ -180,7 +180,13 @@ export async function decryptPrivateKey(
   password: string,
   crypto: Crypto = getCrypto(),
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const p = readPbes2(encrypted)
+  let p: Pbes2
+  try {
+    p = readPbes2(encrypted)
+  } catch (e) {
+    // pkijs's AlgorithmIdentifier throws plain Errors on a wrong schema: malformed input too.
+    throw asMalformed(e, 'encrypted private key')
+  }
   const key = await deriveAesKey(password, p.salt, p.iterations, p.hash, p.bits, 'decrypt', crypto)
   let plain: Uint8Array<ArrayBuffer>
   try {
