@@ -7,7 +7,8 @@ import { getActivePinia } from 'pinia'
 import type { Router } from 'vue-router'
 import { useKioskStore } from '@/stores/kiosk.ts'
 import { usePwaStore } from '@/stores/pwa.ts'
-import { clearWebStorage, wipeUserData, type WipeReport } from '@/kiosk/wipe.ts'
+import { useKeyHandoverStore } from '@/stores/key-handover.ts'
+import { HANDOVER_DATABASES, clearWebStorage, wipeUserData, type WipeReport } from '@/kiosk/wipe.ts'
 
 /** Who is using the kiosk. */
 export type KioskRole = 'applicant' | 'operator'
@@ -20,6 +21,9 @@ export function roleOf(path: string): KioskRole {
 /** Start screen of each role. */
 export const ROLE_START: Record<KioskRole, string> = { applicant: '/', operator: '/operator' }
 
+/** Where the applicant comes back to while keys wait for their certificates: the device's applications. */
+export const APPLICANT_RETURN = '/status'
+
 /** How long to wait for an activated update to reload the page before navigating anyway. */
 const UPDATE_RELOAD_FALLBACK_MS = 10_000
 
@@ -29,19 +33,21 @@ export let lastWipeReport: WipeReport | null = null
 export function useKiosk() {
   const kiosk = useKioskStore()
   const pwa = usePwaStore()
+  const handover = useKeyHandoverStore()
   const pinia = getActivePinia()
 
   /**
-   * Ends the session now: wipes every trace, then opens `target` with a full page load (no
-   * history to go "Back" into). A waiting app update is applied here, never mid-session.
+   * Ends the session now: wipes every trace (but `keepDatabases`), then opens `target` with a
+   * full page load (no history to go "Back" into). A waiting app update is applied here, never
+   * mid-session.
    */
-  async function endSession(target: string = ROLE_START.applicant): Promise<void> {
+  async function endSession(target: string = ROLE_START.applicant, keepDatabases: readonly string[] = []): Promise<void> {
     if (kiosk.ending) return
     kiosk.ending = true
     // Read before the stores are reset.
     const updateWaiting = pwa.needRefresh
     const activate = pwa.activateWaiting
-    const report = await wipeUserData({ pinia })
+    const report = await wipeUserData({ pinia, keepDatabases })
     lastWipeReport = report
     kiosk.ending = true
     if (!report.loggedOut) kiosk.markLogoutPending()
@@ -58,9 +64,17 @@ export function useKiosk() {
     location.replace(target)
   }
 
-  /** Hands the kiosk to the other role; the current person's session is wiped first. */
-  function switchRole(role: KioskRole): Promise<void> {
-    return endSession(ROLE_START[role])
+  /**
+   * Hands the kiosk to the other role; the current person's session is wiped first, except the
+   * applicant's applications and the keys waiting for their certificates (HANDOVER_DATABASES):
+   * they stay, encrypted, until the applicant has saved the key files and presses Finish.
+   * Back with the applicant, the kiosk opens the device's applications when keys wait.
+   */
+  async function switchRole(role: KioskRole): Promise<void> {
+    if (kiosk.ending) return
+    const waiting = role === 'applicant' ? await handover.keysAwaitingHandover().catch(() => []) : []
+    const target = waiting.length ? APPLICANT_RETURN : ROLE_START[role]
+    return endSession(target, HANDOVER_DATABASES)
   }
 
   /** In kiosk mode, a navigation across roles becomes a role switch (with its wipe). */

@@ -36,12 +36,27 @@ export interface WipeOptions {
   readonly keepLocalStorageKeys?: readonly string[]
   /** Databases known by name, for browsers without indexedDB.databases(). */
   readonly knownDatabases?: readonly string[]
+  /**
+   * Databases to leave in place: an applicant ↔ operator switch keeps the applicant's
+   * application and the encrypted keys waiting to be handed over (see {@link HANDOVER_DATABASES}).
+   */
+  readonly keepDatabases?: readonly string[]
   /** How long to wait for a blocked database or the server, in ms. */
   readonly timeoutMs?: number
 }
 
 /** Databases every module of the app creates (fallback when indexedDB.databases() is missing). */
 export const KNOWN_DATABASES = ['qoltanba-keystore', 'qoltanba-applications'] as const
+
+/**
+ * What an applicant ↔ operator switch keeps: the applicant's applications and key containers
+ * (keys encrypted with the applicant's password). On a kiosk the certificates exist only after
+ * the operator approves, so the .p12 files can only be made after that switch; wiping the keys
+ * at the switch would leave an approved application that can never be installed. Operators
+ * never write here (their key file is opened in a throw-away database, src/composables/
+ * key-file-signin.ts). Finish and the idle timeout delete these too.
+ */
+export const HANDOVER_DATABASES = KNOWN_DATABASES
 
 function withTimeout<T>(promise: Promise<T>, ms: number, fallback: T): Promise<T> {
   return new Promise((resolve) => {
@@ -85,7 +100,11 @@ function deleteDatabase(name: string, timeoutMs: number): Promise<'deleted' | 'b
 }
 
 /** Deletes every IndexedDB database of this origin. */
-export async function deleteAllDatabases(known: readonly string[] = KNOWN_DATABASES, timeoutMs = 3000): Promise<{ deleted: string[]; blocked: string[] }> {
+export async function deleteAllDatabases(
+  known: readonly string[] = KNOWN_DATABASES,
+  timeoutMs = 3000,
+  keep: readonly string[] = [],
+): Promise<{ deleted: string[]; blocked: string[] }> {
   if (typeof indexedDB === 'undefined') return { deleted: [], blocked: [] }
   let names: string[] = [...known]
   if (typeof indexedDB.databases === 'function') {
@@ -95,6 +114,7 @@ export async function deleteAllDatabases(known: readonly string[] = KNOWN_DATABA
   const deleted: string[] = []
   const blocked: string[] = []
   for (const name of names) {
+    if (keep.includes(name)) continue
     const result = await deleteDatabase(name, timeoutMs)
     ;(result === 'deleted' ? deleted : blocked).push(name)
   }
@@ -143,8 +163,8 @@ export async function wipeUserData(options: WipeOptions = {}): Promise<WipeRepor
   }
   // 2. The server session (HttpOnly cookie: only the server can end it).
   const loggedOut = await withTimeout((options.logout ?? serverLogout)().then(() => true), timeoutMs, false)
-  // 3. IndexedDB: keys, containers, outbox, applications.
-  const { deleted, blocked } = await deleteAllDatabases(options.knownDatabases, timeoutMs)
+  // 3. IndexedDB: keys, containers, outbox, applications (but what a role switch keeps).
+  const { deleted, blocked } = await deleteAllDatabases(options.knownDatabases, timeoutMs, options.keepDatabases)
   // 4. Runtime caches, never the precache.
   const removedCaches = await deleteRuntimeCaches().catch(() => [])
   // 5. Web storage.

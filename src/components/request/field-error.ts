@@ -1,6 +1,9 @@
-/** A validation message for one field; `field` is the input's id (the summary links to it). */
+/**
+ * A validation message for one field; `field` is the input's id (the summary links to it).
+ * Without `field` it is a problem of the whole page (a failed sign-in, the server unreachable).
+ */
 export interface FieldError {
-  readonly field: string
+  readonly field?: string
   readonly message: string
 }
 
