@@ -24,10 +24,11 @@ export function lazySignInSetup(ctx: AppContext, config: AuthConfig): () => Prom
   return () => {
     pending ??= (async () => {
       const extraAnchors = config.trustAnchorsDir ? loadTrustAnchorFiles(config.trustAnchorsDir) : []
-      let ownCa: { root: Uint8Array; issuing: Uint8Array[] } | undefined
+      let ownCa: { root: Uint8Array; issuing: Uint8Array[]; rootCrl: () => Uint8Array } | undefined
       try {
         const ca = await ctx.getCa()
-        ownCa = { root: new Uint8Array(ca.hierarchy.root.der), issuing: [new Uint8Array(ca.hierarchy.issuing.der)] }
+        // The root CRL is asked for on each check: the CA replaces it when it re-signs it.
+        ownCa = { root: new Uint8Array(ca.hierarchy.root.der), issuing: [new Uint8Array(ca.hierarchy.issuing.der)], rootCrl: () => ca.rootCrl().der }
       } catch {
         ownCa = undefined
       }

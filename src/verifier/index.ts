@@ -24,13 +24,16 @@ export {
   firstAnswer,
   routeByIssuer,
   acceptWithoutRevocationCheck,
+  cacheCaAnswers,
   REASON_CERTIFICATE_HOLD,
+  type CaAnswerCacheOptions,
   type RevocationChecker,
   type RevocationResult,
   type RevocationState,
 } from './revocation.ts'
 export { ocspChecker, type OcspCheckerOptions } from './ocsp.ts'
-export { crlChecker, type CrlCheckerOptions } from './crl.ts'
+export { crlChecker, localCrlChecker, type CrlCheckerOptions, type LocalCrlCheckerOptions } from './crl.ts'
+export { checkPathRevocation, type PathPosition } from './path-revocation.ts'
 export { LinkCache } from './link-cache.ts'
 export { webCryptoVerifier, ecdsaDerToRaw, type SignatureVerifier, type SignatureScheme, type HashName } from './signature-verifier.ts'
 export type { FetchLike } from './fetch-bytes.ts'

@@ -110,7 +110,8 @@ export function ocspChecker(options: OcspCheckerOptions = {}): RevocationChecker
         if (single.nextUpdate ? single.nextUpdate.getTime() + skewMs < t : single.thisUpdate.getTime() + maxAge + skewMs < t) {
           return unknown('the OCSP response is stale')
         }
-        return statusOf(single)
+        const answer = statusOf(single)
+        return answer.status === 'unknown' || !single.nextUpdate ? answer : { ...answer, nextUpdate: single.nextUpdate }
       } catch (e) {
         return unknown(`OCSP failed: ${e instanceof Error ? e.message : String(e)}`)
       }

@@ -1,12 +1,13 @@
 /**
  * The trust decision shared by sign-in and general CMS verification: the signature with the
- * included certificate, a validated path to an anchor, the signer's purpose, and its revocation
- * status, each failure with its own code.
+ * included certificate, a validated path to an anchor, the signer's purpose, and the revocation
+ * status of the signer and every intermediate CA, each failure with its own code.
  */
 import { EkuOid } from '../pki/oids.ts'
 import type { ParsedCertificate } from './certificate.ts'
 import { verifySignedData, type ParsedSignedData } from './cms-signature.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
+import { checkPathRevocation } from './path-revocation.ts'
 import { validatePath } from './path-validation.ts'
 import type { RevocationChecker, RevocationResult } from './revocation.ts'
 import type { SignatureVerifier } from './signature-verifier.ts'
@@ -44,24 +45,17 @@ function checkPurpose(leaf: ParsedCertificate, purpose: SignerPurpose): void {
   }
 }
 
-/** Refuses a revocation answer that is not `good`. */
-export function requireGoodStatus(revocation: RevocationResult): void {
-  if (revocation.status === 'revoked') {
-    refuse(LoginErrorCode.CertRevoked, `The certificate was revoked${revocation.revokedAt ? ` on ${revocation.revokedAt.toISOString()}` : ''}`, {
-      source: revocation.source,
-      reason: revocation.reason ?? -1,
-    })
-  }
-  if (revocation.status === 'hold') refuse(LoginErrorCode.CertOnHold, 'The certificate is suspended (on hold)', { source: revocation.source })
-  if (revocation.status !== 'good') {
-    refuse(LoginErrorCode.RevocationUnknown, `The certificate status could not be established: ${revocation.detail ?? 'unknown'}`, {
-      source: revocation.source,
-    })
-  }
-}
+// Kept importable from here: it was public before the whole path was checked.
+export { requireGoodStatus } from './path-revocation.ts'
 
-/** Signature, path, purpose, revocation — in that order. Returns the path (leaf first) and the status answer. */
-export async function verifySignerAndPath(input: SignerCheckInput): Promise<{ chain: ParsedCertificate[]; revocation: RevocationResult }> {
+/**
+ * Signature, path, purpose, revocation — in that order. Returns the path (leaf first), the
+ * signer's status answer (`revocation`) and the answers for every certificate of the path but
+ * the anchor (`revocations`, leaf first).
+ */
+export async function verifySignerAndPath(
+  input: SignerCheckInput,
+): Promise<{ chain: ParsedCertificate[]; revocation: RevocationResult; revocations: RevocationResult[] }> {
   const { parsed, store } = input
   await verifySignedData(parsed, input.content, input.crypto, input.signatureVerifier)
   const leaf = parsed.signer
@@ -75,7 +69,6 @@ export async function verifySignerAndPath(input: SignerCheckInput): Promise<{ ch
     crypto: input.crypto,
   })
   checkPurpose(leaf, input.purpose)
-  const revocation = await input.revocation.check(leaf, chain[1] as ParsedCertificate, input.now)
-  requireGoodStatus(revocation)
-  return { chain, revocation }
+  const revocations = await checkPathRevocation(chain, input.revocation, input.now)
+  return { chain, revocation: revocations[0] as RevocationResult, revocations }
 }

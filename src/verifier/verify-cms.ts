@@ -34,7 +34,10 @@ export interface SignedCmsVerification {
   readonly signer: ParsedCertificate
   readonly identity: SubjectIdentity
   readonly chain: readonly ParsedCertificate[]
+  /** The signer certificate's status. */
   readonly revocation: RevocationResult
+  /** The status of every certificate of `chain` but the anchor, leaf first (`revocations[0]` is `revocation`). */
+  readonly revocations: readonly RevocationResult[]
   readonly signingTime?: Date
 }
 
@@ -46,7 +49,7 @@ export async function verifySignedCms(opts: VerifySignedCmsOptions): Promise<Sig
   const parsed = parseSignedData(opts.cms)
   const content = parsed.content ?? opts.content
   if (!content) return refuse(LoginErrorCode.Malformed, 'The CMS is detached and no content was given')
-  const { chain, revocation } = await verifySignerAndPath({
+  const { chain, revocation, revocations } = await verifySignerAndPath({
     parsed,
     content,
     store,
@@ -63,6 +66,7 @@ export async function verifySignedCms(opts: VerifySignedCmsOptions): Promise<Sig
     identity: subjectIdentity(parsed.signer.cert.subject),
     chain,
     revocation,
+    revocations,
     ...(parsed.signingTime ? { signingTime: parsed.signingTime } : {}),
   }
 }

@@ -79,7 +79,10 @@ export interface LoginVerification {
   readonly payload?: LoginPayload
   /** Validated path, leaf first, anchor last. */
   readonly chain: readonly ParsedCertificate[]
+  /** The signer certificate's status. */
   readonly revocation: RevocationResult
+  /** The status of every certificate of `chain` but the anchor, leaf first (`revocations[0]` is `revocation`). */
+  readonly revocations: readonly RevocationResult[]
   readonly signingTime?: Date
 }
 
@@ -130,7 +133,7 @@ export async function verifyLoginCms(opts: VerifyLoginOptions): Promise<LoginVer
   const content = parsed.content ?? opts.detachedContent ?? opts.expectedPayload
   if (!content) refuse(LoginErrorCode.Malformed, 'The CMS is detached and no content was given')
   const payload = checkPayload(content, opts, now)
-  const { chain, revocation } = await verifySignerAndPath({ parsed, content, store, now, skewMs, revocation: opts.revocation, crypto, purpose: 'authentication', ...(opts.signatureVerifier ? { signatureVerifier: opts.signatureVerifier } : {}) })
+  const { chain, revocation, revocations } = await verifySignerAndPath({ parsed, content, store, now, skewMs, revocation: opts.revocation, crypto, purpose: 'authentication', ...(opts.signatureVerifier ? { signatureVerifier: opts.signatureVerifier } : {}) })
   const leaf = parsed.signer
 
   const identity = subjectIdentity(leaf.cert.subject)
@@ -151,6 +154,7 @@ export async function verifyLoginCms(opts: VerifyLoginOptions): Promise<LoginVer
     ...(payload ? { payload } : {}),
     chain,
     revocation,
+    revocations,
     ...(parsed.signingTime ? { signingTime: parsed.signingTime } : {}),
   }
 }

@@ -3,6 +3,11 @@
  * - `qoltanba verify-login` checks a sign-in CMS against an origin and nonce (or the issued payload);
  * - `qoltanba verify-cms` checks any CMS signature with the same trust rules.
  * Exit 0 and a JSON report when accepted; exit 1 and `REFUSED <code>: <reason>` when refused.
+ *
+ * Revocation is checked for every certificate of the path but the root (signer and intermediate
+ * CAs): first in the CRL files given with `--crl` (offline verification), then by OCSP (AIA),
+ * then by the CRLs the certificates name (CDP); a certificate nobody answers for is refused with
+ * ERR_REVOCATION_UNKNOWN.
  */
 import { readFileSync } from 'node:fs'
 import { isQoltanbaError } from '../../../src/pki/errors.ts'
@@ -11,6 +16,7 @@ import {
   createTrustStore,
   crlChecker,
   firstAnswer,
+  localCrlChecker,
   ocspChecker,
   verifyLoginCms,
   verifySignedCms,
@@ -25,6 +31,7 @@ const trustOptions: CliOptions = {
   cms: { type: 'string' },
   anchor: { type: 'string', multiple: true },
   intermediate: { type: 'string', multiple: true },
+  crl: { type: 'string', multiple: true },
   'no-revocation': { type: 'boolean' },
   'timeout-ms': { type: 'string' },
   now: { type: 'string' },
@@ -43,13 +50,32 @@ function certsFrom(ctx: CliRunContext, name: string): Uint8Array[] {
   })
 }
 
+/** DER CRLs from PEM text (any number of X509 CRL blocks) or a DER file. */
+function crlsFrom(ctx: CliRunContext): Uint8Array[] {
+  const paths = (ctx.values.crl as string[] | undefined) ?? []
+  return paths.flatMap((p) => {
+    const bytes = readInput(p)
+    const text = new TextDecoder('latin1').decode(bytes)
+    const blocks = [...text.matchAll(/-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/g)]
+    if (blocks.length > 0) return blocks.map((m) => new Uint8Array(Buffer.from((m[1] as string).replace(/\s+/g, ''), 'base64')))
+    if (bytes[0] !== 0x30) throw new CliUsageError(`${p} holds no CRL (PEM "X509 CRL" or DER)`)
+    return [bytes]
+  })
+}
+
+function revocationOf(ctx: CliRunContext, timeoutMs: number): RevocationChecker {
+  if (ctx.values['no-revocation']) return acceptWithoutRevocationCheck
+  const crls = crlsFrom(ctx)
+  const online = [ocspChecker({ timeoutMs }), crlChecker({ timeoutMs })]
+  return firstAnswer(...(crls.length ? [localCrlChecker(crls)] : []), ...online)
+}
+
 function common(ctx: CliRunContext) {
   const anchors = certsFrom(ctx, 'anchor')
   if (anchors.length === 0) throw new CliUsageError('--anchor <root.pem> is required (repeat for several roots)')
   const timeoutMs = Number(ctx.values['timeout-ms'] ?? 3000)
-  const revocation: RevocationChecker = ctx.values['no-revocation']
-    ? acceptWithoutRevocationCheck
-    : firstAnswer(ocspChecker({ timeoutMs }), crlChecker({ timeoutMs }))
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) throw new CliUsageError('--timeout-ms must be a positive whole number')
+  const revocation = revocationOf(ctx, timeoutMs)
   const nowRaw = ctx.values.now as string | undefined
   const now = nowRaw ? new Date(nowRaw) : new Date()
   if (Number.isNaN(now.getTime())) throw new CliUsageError('--now must be an ISO date')
@@ -78,7 +104,7 @@ export const commands: CliCommand[] = [
     name: ['verify-login'],
     summary: 'Verify a certificate sign-in CMS against your origin and nonce (relying parties)',
     usage:
-      '--cms <file|-> --origin <https://your.portal> (--nonce=<nonce> | --payload <issued-bytes-file>) --anchor <root.pem> [--anchor …] [--intermediate <ca.pem>] [--no-revocation] [--timeout-ms 3000] [--now <ISO>]',
+      '--cms <file|-> --origin <https://your.portal> (--nonce=<nonce> | --payload <issued-bytes-file>) --anchor <root.pem> [--anchor …] [--intermediate <ca.pem>] [--crl <crl file> …] [--no-revocation] [--timeout-ms 3000] [--now <ISO>]',
     options: { ...trustOptions, origin: { type: 'string' }, nonce: { type: 'string' }, payload: { type: 'string' } },
     async run(ctx) {
       const base = common(ctx)
@@ -101,6 +127,7 @@ export const commands: CliCommand[] = [
           certificate: { ...r.certificate, der: undefined },
           chain: chainReport(r.chain),
           revocation: r.revocation,
+          revocations: r.revocations,
           payload: r.payload ?? null,
         }
       })
@@ -109,7 +136,7 @@ export const commands: CliCommand[] = [
   {
     name: ['verify-cms'],
     summary: 'Verify a CMS signature (attached or detached) with path validation and revocation',
-    usage: '--cms <file|-> [--content <file>] --anchor <root.pem> [--anchor …] [--intermediate <ca.pem>] [--purpose signature|authentication|any] [--no-revocation] [--now <ISO>]',
+    usage: '--cms <file|-> [--content <file>] --anchor <root.pem> [--anchor …] [--intermediate <ca.pem>] [--purpose signature|authentication|any] [--crl <crl file> …] [--no-revocation] [--timeout-ms 3000] [--now <ISO>]',
     options: { ...trustOptions, content: { type: 'string' }, purpose: { type: 'string' } },
     async run(ctx) {
       const base = common(ctx)
@@ -125,6 +152,7 @@ export const commands: CliCommand[] = [
           contentBytes: r.content.length,
           chain: chainReport(r.chain),
           revocation: r.revocation,
+          revocations: r.revocations,
         }
       })
     },

@@ -32,9 +32,10 @@ export async function startSignInServer(engine: Engine, pki: SignInPki, publicUr
       throw new Error('no CA in this test')
     },
   } as unknown as AppContext
+  const rootCrl = pki.pki.crl(pki.ownRoot)
   const setup = createSignInSetup({
     db: t.db,
-    ownCa: { root: pki.ownRoot.der, issuing: [pki.ownIssuing.der] },
+    ownCa: { root: pki.ownRoot.der, issuing: [pki.ownIssuing.der], rootCrl: () => rootCrl },
     extraAnchors: [pki.foreignRoot.der],
     timeoutMs: 2000,
   })
