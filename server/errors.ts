@@ -23,6 +23,7 @@ export const ApiErrorCode = {
   KeyPending: 'ERR_KEY_PENDING',
   DuplicateKey: 'ERR_DUPLICATE_KEY',
   CsrMismatch: 'ERR_CSR_MISMATCH',
+  CsrNameMismatch: 'ERR_CSR_NAME_MISMATCH',
   IdempotencyKeyRequired: 'ERR_IDEMPOTENCY_KEY_REQUIRED',
   IdempotencyConflict: 'ERR_IDEMPOTENCY_CONFLICT',
   InvalidState: 'ERR_INVALID_STATE',

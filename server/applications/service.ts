@@ -13,7 +13,7 @@ import type { Application, ApplicationStatus, Db, Tx } from '../db/schema.ts'
 import { ApiErrorCode, conflict, forbidden, unprocessable } from '../errors.ts'
 import { accessCodeMatches, deriveAccessCode, hashAccessCode } from './access-code.ts'
 import { nextApplicationNumber, normalizeApplicationNumber } from './number.ts'
-import type { CheckedSubmission } from './submission.ts'
+import { checkRequestNames, type CheckedSubmission } from './submission.ts'
 import { lookupPerson } from '../registry/registry.ts'
 
 /** Days an application waits for confirmation at a registration center. */
@@ -93,6 +93,7 @@ export async function submitApplication(ctx: AppContext, sub: CheckedSubmission,
 
   const person = await lookupPerson(ctx.registry, sub.iin)
   if (!person) throw unprocessable(ApiErrorCode.PersonNotFound, 'no person with this IIN in the registry')
+  checkRequestNames(sub.requests, person)
   try {
     await checkKeysUnused(ctx.db, sub.requests.map((r) => r.spkiSha256))
   } catch (e) {

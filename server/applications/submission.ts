@@ -1,6 +1,14 @@
 /**
- * Validation of a submitted application: the form fields and every PKCS#10 in it (signature,
- * key policy, subject consistency). Pure apart from the crypto; database checks live in service.ts.
+ * Validation of a submitted application: the form fields and every PKCS#10 in it (signature
+ * algorithm and signature, key policy, subject consistency). Pure apart from the crypto; database
+ * and registry checks live in service.ts, which calls {@link checkRequestNames} with the registry entry.
+ *
+ * Subject rule: the issued certificate's subject always comes from the registry, never from the
+ * CSR. A CSR's subject may be minimal (no IIN, a placeholder CN such as generic tools write): the
+ * registry fills it. But a CSR that names somebody else is refused, not rewritten: a SERIALNUMBER
+ * with another IIN (ERR_CSR_MISMATCH), or a SURNAME / GIVENNAME that is not the registry's for the
+ * applicant's IIN (ERR_CSR_NAME_MISMATCH). CN is a display label (tools put "TEST", an alias or an
+ * e-mail there) and is not compared.
  */
 import { createHash } from 'node:crypto'
 import { parseCsr, verifyCsr, type CsrInfo } from '../../src/pki/csr.ts'
@@ -9,7 +17,8 @@ import { decodeDerOrPem, fromBase64 } from '../../src/pki/pem.ts'
 import { QoltanbaError } from '../../src/pki/errors.ts'
 import type { CertificatePurpose, KeyStorage } from '../db/schema.ts'
 import { ApiErrorCode, badRequest } from '../errors.ts'
-import { enforceKeyPolicy } from '../profiles/key-policy.ts'
+import type { PersonName } from '../registry/registry.ts'
+import { enforceCsrSignaturePolicy, enforceKeyPolicy } from '../profiles/key-policy.ts'
 import { getProfile } from '../profiles/profiles.ts'
 import type { CertificateProfile } from '../profiles/types.ts'
 import { REGION_CODES } from './regions.ts'
@@ -102,6 +111,7 @@ async function checkRequest(profile: CertificateProfile, iin: string, r: { purpo
     throw e
   }
   const keyAlgorithm = enforceKeyPolicy(profile, info.publicKey)
+  enforceCsrSignaturePolicy(info.signatureAlgorithm.oid, r.purpose)
   let valid: boolean
   try {
     valid = await verifyCsr(der)
@@ -110,8 +120,8 @@ async function checkRequest(profile: CertificateProfile, iin: string, r: { purpo
     throw e
   }
   if (!valid) throw badRequest('ERR_SIGNATURE_INVALID', `the ${r.purpose} CSR signature does not verify (no proof of possession)`)
-  // The certificate subject comes from the registry, not from the request; a request that names
-  // somebody else is refused rather than silently rewritten.
+  // The certificate subject comes from the registry; a request that names somebody else is refused
+  // rather than silently rewritten (header). Names are checked against the registry in checkRequestNames.
   if (info.subject.iin !== undefined && info.subject.iin !== iin) {
     throw badRequest(ApiErrorCode.CsrMismatch, `the ${r.purpose} CSR names another IIN`)
   }
@@ -158,5 +168,30 @@ export async function checkSubmission(body: SubmissionBody): Promise<CheckedSubm
     storage: body.storage,
     requests: sorted,
     requestHash: createHash('sha256').update(canonical).digest('hex'),
+  }
+}
+
+/** Upper case, one space between words, NFC: registry names are upper case, CSRs may not be. */
+function normalizeName(value: string): string {
+  return value.normalize('NFC').trim().replace(/\s+/g, ' ').toLocaleUpperCase('kk')
+}
+
+/**
+ * Refuses CSRs whose SURNAME or GIVENNAME is not the registry's for the applicant (GIVENNAME holds
+ * the patronymic in NCA subjects and in ours, the first name in some tools: either is accepted).
+ * @throws ApiError 400 ERR_CSR_NAME_MISMATCH.
+ */
+export function checkRequestNames(requests: readonly CheckedRequest[], person: PersonName): void {
+  const surname = normalizeName(person.surname)
+  const given = [person.name, person.patronymic ?? '', `${person.name} ${person.patronymic ?? ''}`].map(normalizeName).filter(Boolean)
+  for (const r of requests) {
+    const { subject } = r.info
+    const wrongSurname = subject.surname !== undefined && normalizeName(subject.surname) !== surname
+    const wrongGiven = subject.givenName !== undefined && !given.includes(normalizeName(subject.givenName))
+    if (wrongSurname || wrongGiven) {
+      throw badRequest(ApiErrorCode.CsrNameMismatch, `the ${r.purpose} CSR names another person than the registry holds for this IIN`, {
+        field: wrongSurname ? 'surname' : 'givenName',
+      })
+    }
   }
 }

@@ -67,12 +67,14 @@ export const openApiDocument = {
     '/api/v1/applications': {
       post: {
         summary: 'Submit an application with one PKCS#10 per key',
+        description:
+          'Each CSR is a proof of possession signed with SHA-256/384/512 RSA (PKCS#1 v1.5) or ECDSA. The issued certificate\'s subject always comes from the person registry, never from the CSR: a CSR may omit the IIN and names (the registry fills them), but one that names somebody else is refused — a SERIALNUMBER with another IIN (ERR_CSR_MISMATCH), or a SURNAME/GIVENNAME that differs from the registry entry (ERR_CSR_NAME_MISMATCH). CN is not compared.',
         parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,128}$' }, description: 'Random per application; a retry with the same key and body returns the same application and access code' }],
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Submission' } } } },
         responses: {
           201: json({ $ref: '#/components/schemas/SubmitResult' }, 'Created'),
           200: json({ $ref: '#/components/schemas/SubmitResult' }, 'A retry: the application created earlier under this Idempotency-Key'),
-          400: errorResponse('ERR_VALIDATION, ERR_IDEMPOTENCY_KEY_REQUIRED, ERR_UNKNOWN_PROFILE, ERR_INVALID_IIN, ERR_INVALID_BIN, ERR_MALFORMED, ERR_SIGNATURE_INVALID, ERR_WEAK_KEY, ERR_UNSUPPORTED_ALGORITHM, ERR_GOST_KEY, ERR_DUPLICATE_KEY, ERR_CSR_MISMATCH'),
+          400: errorResponse('ERR_VALIDATION, ERR_IDEMPOTENCY_KEY_REQUIRED, ERR_UNKNOWN_PROFILE, ERR_INVALID_IIN, ERR_INVALID_BIN, ERR_MALFORMED, ERR_SIGNATURE_INVALID, ERR_WEAK_KEY, ERR_WEAK_ALGORITHM (CSR signed with SHA-1/MD5), ERR_UNSUPPORTED_ALGORITHM, ERR_GOST_KEY, ERR_DUPLICATE_KEY, ERR_CSR_MISMATCH (CSR SERIALNUMBER names another IIN), ERR_CSR_NAME_MISMATCH (CSR SURNAME/GIVENNAME is not the registry\'s for this IIN)'),
           409: errorResponse('ERR_KEY_ALREADY_CERTIFIED, ERR_KEY_PENDING, ERR_IDEMPOTENCY_CONFLICT'),
           413: errorResponse('ERR_TOO_LARGE'),
           422: errorResponse('ERR_PERSON_NOT_FOUND'),

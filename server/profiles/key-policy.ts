@@ -1,7 +1,9 @@
 /**
- * Key policy: which public keys a profile accepts (RSA 2048–4096, ECDSA P-256/P-384).
+ * Key policy: which public keys a profile accepts (RSA 2048–4096, ECDSA P-256/P-384), and which
+ * signature algorithms a CSR's proof of possession may use.
  */
-import type { PublicKeyDescription } from '../../src/pki/public-key.ts'
+import { AlgorithmOid } from '../../src/pki/oids.ts'
+import { signatureAlgorithmName, type PublicKeyDescription } from '../../src/pki/public-key.ts'
 import { badRequest } from '../errors.ts'
 import type { CertificateProfile } from './types.ts'
 
@@ -29,4 +31,38 @@ export function enforceKeyPolicy(profile: CertificateProfile, key: PublicKeyDesc
   }
   if (key.algorithm === 'GOST') throw badRequest('ERR_GOST_KEY', 'GOST keys are not issued by this center')
   throw badRequest('ERR_UNSUPPORTED_ALGORITHM', `unsupported key algorithm ${key.oid}`)
+}
+
+/** CSR signatures accepted: RSA PKCS#1 v1.5 and ECDSA with SHA-2, what every client we serve writes. */
+const CSR_SIGNATURES: ReadonlySet<string> = new Set([
+  AlgorithmOid.sha256WithRsa,
+  AlgorithmOid.sha384WithRsa,
+  AlgorithmOid.sha512WithRsa,
+  AlgorithmOid.ecdsaWithSha256,
+  AlgorithmOid.ecdsaWithSha384,
+  AlgorithmOid.ecdsaWithSha512,
+])
+
+/** Signatures over broken hashes (MD2, MD5, SHA-1 with RSA, ECDSA or DSA): their own code. */
+const WEAK_CSR_SIGNATURES: ReadonlySet<string> = new Set([
+  '1.2.840.113549.1.1.2', // md2WithRSAEncryption
+  '1.2.840.113549.1.1.4', // md5WithRSAEncryption
+  AlgorithmOid.sha1WithRsa,
+  AlgorithmOid.ecdsaWithSha1,
+  '1.2.840.10040.4.3', // dsa-with-sha1
+  '1.3.14.3.2.29', // sha1WithRSASignature (OIW)
+])
+
+/**
+ * Refuses a CSR signed with anything but SHA-2 RSA/ECDSA before its signature is checked: a SHA-1
+ * proof of possession can be forged by collision, and the CA never signs with such hashes either.
+ * @throws ApiError 400 ERR_WEAK_ALGORITHM (MD2/MD5/SHA-1) or ERR_UNSUPPORTED_ALGORITHM (anything else off the list).
+ */
+export function enforceCsrSignaturePolicy(oid: string, purpose: string): void {
+  if (CSR_SIGNATURES.has(oid)) return
+  const name = signatureAlgorithmName(oid)
+  if (WEAK_CSR_SIGNATURES.has(oid)) {
+    throw badRequest('ERR_WEAK_ALGORITHM', `the ${purpose} CSR is signed with ${name}; sign it with SHA-256 or stronger`, { algorithm: name })
+  }
+  throw badRequest('ERR_UNSUPPORTED_ALGORITHM', `the ${purpose} CSR signature algorithm ${name} is not accepted`, { algorithm: name })
 }
