@@ -9,7 +9,7 @@ import { parsePki, toArrayBuffer } from './asn1.ts'
 import { parseCertificate, describeCertificate, type CertificateInfo } from './certificate-info.ts'
 import { essCertHash, signedAttributes, signingTimeOf } from './cms-attributes.ts'
 import { getCrypto, getEngine } from './engine.ts'
-import { ErrorCode, QoltanbaError } from './errors.ts'
+import { asMalformed, ErrorCode, QoltanbaError } from './errors.ts'
 import { AlgorithmOid, CmsOid, isGostOid } from './oids.ts'
 import { isWebCryptoSignature, signatureAlgorithmName } from './public-key.ts'
 import { bytesEqual, signingHash, type SignHash } from './x509-helpers.ts'
@@ -128,6 +128,16 @@ export async function verifyCms(
   crypto: Crypto = getCrypto(),
 ): Promise<CmsVerification> {
   const sd = loadSignedData(cms, opts.maxBytes)
+  try {
+    return await verifyLoaded(sd, opts, crypto)
+  } catch (e) {
+    // pkijs and the attribute readers meet hostile layouts (an attribute with an empty value SET,
+    // an ESS hash algorithm that is not an AlgorithmIdentifier) with plain TypeErrors: malformed input.
+    throw asMalformed(e, 'CMS')
+  }
+}
+
+async function verifyLoaded(sd: pkijs.SignedData, opts: VerifyCmsOptions, crypto: Crypto): Promise<CmsVerification> {
   const signerInfo = sd.signerInfos[0]
   if (!signerInfo) throw new QoltanbaError(ErrorCode.Malformed, 'SignedData has no signer')
   const digestOid = signerInfo.digestAlgorithm.algorithmId
