@@ -8,6 +8,7 @@
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { getCrypto, getEngine } from '../pki/engine.ts'
+import { asMalformed } from '../pki/errors.ts'
 import { checkDigestAlgorithm, checkKeyStrength, checkSignatureAlgorithm } from './algorithm-policy.ts'
 import { parseCertificateCached, toHex, type ParsedCertificate } from './certificate.ts'
 import { NotDer } from './der.ts'
@@ -29,6 +30,8 @@ function checkCertificateCount(n: number): void {
 
 /** A parsed, not yet verified, SignedData. */
 export interface ParsedSignedData {
+  /** eContentType: id-data for a signed document or sign-in payload, other OIDs for TSTInfo, receipts, … */
+  readonly contentType: string
   /** The encapsulated content, or undefined for a detached signature. */
   readonly content: Uint8Array | undefined
   readonly signer: ParsedCertificate
@@ -46,10 +49,21 @@ export interface ParsedSignedData {
 
 const textDecoder = new TextDecoder('latin1')
 
+function notBase64(cause?: unknown): never {
+  return refuse(LoginErrorCode.Malformed, 'The CMS is neither DER nor base64', {}, cause)
+}
+
 function base64ToBytes(b64: string): Uint8Array {
   const clean = b64.replace(/[\s\r\n]+/g, '').replace(/-/g, '+').replace(/_/g, '/')
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length === 0) refuse(LoginErrorCode.Malformed, 'The CMS is neither DER nor base64')
-  const bin = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='))
+  // One character past a multiple of four carries 6 bits, not a byte: no encoder writes that,
+  // and atob throws a DOMException on it (once a 500 on the login route).
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length === 0 || clean.length % 4 === 1) notBase64()
+  let bin: string
+  try {
+    bin = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='))
+  } catch (e) {
+    return notBase64(e) // misplaced padding ("A==")
+  }
   const out = new Uint8Array(bin.length)
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
   return out
@@ -111,10 +125,19 @@ function findSignerFast(sid: FastSignerId, certs: readonly ParsedCertificate[]):
       if (!sameBytes(c.cert.serialNumber.valueBlock.valueHexView, sid.serial)) return false
       if (sameBytes(new Uint8Array(c.cert.issuer.valueBeforeDecode), sid.issuer)) return true
       // Same name, other string encoding: compare the way pkijs (RFC 5280 §7.1) does.
-      issuerName ??= pkijs.RelativeDistinguishedNames.fromBER(sid.issuer.slice())
+      issuerName ??= signerIssuerName(sid.issuer)
       return c.cert.issuer.isEqual(issuerName)
     }),
   )
+}
+
+/** The SignerInfo's issuer as a Name; a SEQUENCE that is not one is ERR_MALFORMED (asn1js throws AsnError). */
+function signerIssuerName(der: Uint8Array): pkijs.RelativeDistinguishedNames {
+  try {
+    return pkijs.RelativeDistinguishedNames.fromBER(der.slice())
+  } catch (e) {
+    return refuse(LoginErrorCode.Malformed, 'The signer identifier of the CMS does not hold a valid issuer name', {}, e)
+  }
 }
 
 function signingTimeOf(signerInfo: pkijs.SignerInfo): Date | undefined {
@@ -157,6 +180,7 @@ function parseWithPkijs(der: Uint8Array): ParsedSignedData {
   const signingTime = signingTimeOf(signerInfo)
   const signingCertificates = signingCertificatesOf(signerInfo)
   return {
+    contentType: signedData.encapContentInfo.eContentType,
     content: eContent ? octetStringBytes(eContent) : undefined,
     signer,
     certificates,
@@ -186,6 +210,7 @@ function parseFast(der: Uint8Array): ParsedSignedData {
   const certificates = fast.certificates.map(parseCertificateCached)
   const signer = findSignerFast(info.sid, certificates)
   return {
+    contentType: fast.eContentType,
     content: fast.content,
     signer,
     certificates,
@@ -202,15 +227,35 @@ function parseFast(der: Uint8Array): ParsedSignedData {
   }
 }
 
-/** Parses the CMS structure (no cryptography). Throws ERR_MALFORMED. */
+/**
+ * Parses the CMS structure (no cryptography). Throws only QoltanbaError: ERR_MALFORMED for
+ * anything that is not a readable SignedData with one signer whose certificate it carries.
+ */
 export function parseSignedData(input: Uint8Array | string): ParsedSignedData {
-  const der = decodeCmsInput(input)
-  if (der.length > MAX_CMS_BYTES) refuse(LoginErrorCode.Malformed, `The CMS is larger than ${MAX_CMS_BYTES} bytes`)
+  // The boundary for outside bytes: asn1js, pkijs and atob throw their own error types on
+  // inputs nobody foresaw; a relying party must only ever see a code.
   try {
-    return parseFast(der)
+    const der = decodeCmsInput(input)
+    if (der.length > MAX_CMS_BYTES) refuse(LoginErrorCode.Malformed, `The CMS is larger than ${MAX_CMS_BYTES} bytes`)
+    try {
+      return parseFast(der)
+    } catch (e) {
+      if (!(e instanceof NotDer)) throw e
+      return parseWithPkijs(der) // BER (NCALayer's indefinite lengths) or an unusual layout
+    }
   } catch (e) {
-    if (!(e instanceof NotDer)) throw e
-    return parseWithPkijs(der) // BER (NCALayer's indefinite lengths) or an unusual layout
+    throw asMalformed(e, 'The CMS')
+  }
+}
+
+/**
+ * Refuses a CMS whose eContentType is not in `allowed` (default: id-data only) with
+ * ERR_WRONG_CONTENT_TYPE. A signature over a timestamp token (id-ct-TSTInfo) or a receipt is a
+ * valid signature over other bytes with another meaning; it must not pass for a signed document.
+ */
+export function checkContentType(parsed: ParsedSignedData, allowed: readonly string[] = [CmsOid.data]): void {
+  if (!allowed.includes(parsed.contentType)) {
+    refuse(LoginErrorCode.WrongContentType, `The CMS signs content of type ${parsed.contentType}, expected ${allowed.join(' or ')}`, { contentType: parsed.contentType })
   }
 }
 

@@ -28,6 +28,8 @@ export const LoginErrorCode = {
   PathLen: 'ERR_PATH_LEN',
   NotACa: 'ERR_NOT_A_CA',
   UnknownCriticalExtension: 'ERR_UNKNOWN_CRITICAL_EXTENSION',
+  /** The CMS signs something other than id-data (a timestamp token, a receipt, …). */
+  WrongContentType: 'ERR_WRONG_CONTENT_TYPE',
   AccountUnknown: 'ERR_ACCOUNT_UNKNOWN',
   SessionRequired: 'ERR_SESSION_REQUIRED',
   Forbidden: 'ERR_FORBIDDEN',

@@ -17,7 +17,7 @@
  */
 import { getCrypto } from '../pki/engine.ts'
 import type { ParsedCertificate } from './certificate.ts'
-import { parseSignedData, type ParsedSignedData } from './cms-signature.ts'
+import { checkContentType, parseSignedData, type ParsedSignedData } from './cms-signature.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { bytesEqual, normalizeOrigin, parseLoginPayload, type LoginPayload } from './login-payload.ts'
 import { subjectIdentity, type SubjectIdentity } from './name.ts'
@@ -109,9 +109,6 @@ function checkPayload(content: Uint8Array, opts: VerifyLoginOptions, now: Date):
   if (opts.expectedPayload && !bytesEqual(content, opts.expectedPayload)) {
     refuse(LoginErrorCode.PayloadMismatch, 'The signed content differs from the issued payload')
   }
-  if (!opts.expectedPayload && (opts.expectedOrigin === undefined || opts.expectedNonce === undefined)) {
-    throw new TypeError('verifyLoginCms needs expectedPayload, or expectedOrigin and expectedNonce')
-  }
   return ours
 }
 
@@ -121,15 +118,23 @@ function checkPayload(content: Uint8Array, opts: VerifyLoginOptions, now: Date):
  * ERR_NONCE_EXPIRED, ERR_NONCE_UNKNOWN), signature (ERR_SIGNATURE_INVALID, ERR_SIGNING_CERT_MISMATCH,
  * ERR_WEAK_ALGORITHM, ERR_WEAK_KEY), path (ERR_UNTRUSTED_CHAIN, ERR_CERT_EXPIRED, ERR_CERT_NOT_YET_VALID, ERR_PATH_LEN,
  * ERR_NOT_A_CA, ERR_UNKNOWN_CRITICAL_EXTENSION), purpose (ERR_WRONG_KEY_USAGE), status
- * (ERR_CERT_REVOKED, ERR_CERT_ON_HOLD, ERR_REVOCATION_UNKNOWN) or ERR_MALFORMED.
+ * (ERR_CERT_REVOKED, ERR_CERT_ON_HOLD, ERR_REVOCATION_UNKNOWN), ERR_WRONG_CONTENT_TYPE (the CMS
+ * signs something other than id-data, e.g. a timestamp token) or ERR_MALFORMED. Whatever the
+ * input, nothing else is thrown; a TypeError only for options missing both ways of binding
+ * the payload (a bug in the caller, not an input).
  */
 export async function verifyLoginCms(opts: VerifyLoginOptions): Promise<LoginVerification> {
+  if (!opts.expectedPayload && (opts.expectedOrigin === undefined || opts.expectedNonce === undefined)) {
+    throw new TypeError('verifyLoginCms needs expectedPayload, or expectedOrigin and expectedNonce')
+  }
   const crypto = opts.crypto ?? getCrypto()
   const now = opts.now ?? new Date()
   const skewMs = opts.skewMs ?? DEFAULT_SKEW_MS
   const store = 'anchors' in opts.trustAnchors ? opts.trustAnchors : createTrustStore(opts.trustAnchors)
 
   const parsed = opts.parsed ?? parseSignedData(opts.cms)
+  // A sign-in is a signature over our payload (id-data); a signed TSTInfo is no sign-in.
+  checkContentType(parsed)
   const content = parsed.content ?? opts.detachedContent ?? opts.expectedPayload
   if (!content) refuse(LoginErrorCode.Malformed, 'The CMS is detached and no content was given')
   const payload = checkPayload(content, opts, now)
