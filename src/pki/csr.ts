@@ -5,7 +5,7 @@
 import * as pkijs from 'pkijs'
 import { parsePki } from './asn1.ts'
 import { getCrypto, getEngine } from './engine.ts'
-import { ErrorCode, QoltanbaError } from './errors.ts'
+import { asMalformed, ErrorCode, QoltanbaError } from './errors.ts'
 import { readExtensions, requestedExtensions, type ExtensionsInfo, type KeyUsageName } from './extensions.ts'
 import { buildName, describeName, type NameInfo, type SubjectFields } from './names.ts'
 import { CmsOid, isGostOid } from './oids.ts'
@@ -73,26 +73,44 @@ export function parseCertificationRequest(der: Uint8Array): pkijs.CertificationR
 const loadCsr = parseCertificationRequest
 
 /**
+ * The requested extensions. RFC 2986 §4.1 makes an attribute's values a SET SIZE(1..MAX) and
+ * PKCS#9 extensionRequest is single-valued: an empty SET (pkijs then leaves `values` undefined),
+ * a second value or a second extensionRequest is refused, since two readers could see different
+ * extensions in it.
+ */
+function requestedExtensionsOf(csr: pkijs.CertificationRequest): pkijs.Extension[] {
+  const attrs = (csr.attributes ?? []).filter((a) => a.type === CmsOid.extensionRequest)
+  if (attrs.length === 0) return []
+  const values = attrs.length === 1 ? (attrs[0]?.values ?? []) : []
+  if (values.length !== 1) {
+    throw new QoltanbaError(ErrorCode.Malformed, 'extensionRequest must be one attribute with exactly one value', { attributes: attrs.length, values: values.length })
+  }
+  try {
+    return new pkijs.Extensions({ schema: values[0] }).extensions
+  } catch (e) {
+    throw new QoltanbaError(ErrorCode.Malformed, 'extensionRequest is malformed', {}, { cause: e })
+  }
+}
+
+/**
  * Describes a DER CSR (it does not verify it; see {@link verifyCsr}).
- * @throws QoltanbaError ERR_MALFORMED / ERR_TOO_LARGE.
+ * @throws QoltanbaError ERR_MALFORMED / ERR_TOO_LARGE, and nothing else whatever the bytes.
  */
 export function parseCsr(der: Uint8Array): CsrInfo {
   const csr = loadCsr(der)
-  const attr = csr.attributes?.find((a) => a.type === CmsOid.extensionRequest)
-  let extensions: pkijs.Extension[] = []
-  if (attr?.values[0]) {
-    try {
-      extensions = new pkijs.Extensions({ schema: attr.values[0] }).extensions
-    } catch (e) {
-      throw new QoltanbaError(ErrorCode.Malformed, 'extensionRequest is malformed', {}, { cause: e })
+  // pkijs objects built from odd but schema-valid DER have missing members (see above), so
+  // reading them is guarded as a whole: outside bytes must end in a code, never a TypeError.
+  try {
+    const extensions = requestedExtensionsOf(csr)
+    const sigOid = csr.signatureAlgorithm.algorithmId
+    return {
+      subject: describeName(csr.subject),
+      publicKey: describePublicKey(csr.subjectPublicKeyInfo),
+      signatureAlgorithm: { oid: sigOid, name: signatureAlgorithmName(sigOid) },
+      extensions: readExtensions(extensions),
     }
-  }
-  const sigOid = csr.signatureAlgorithm.algorithmId
-  return {
-    subject: describeName(csr.subject),
-    publicKey: describePublicKey(csr.subjectPublicKeyInfo),
-    signatureAlgorithm: { oid: sigOid, name: signatureAlgorithmName(sigOid) },
-    extensions: readExtensions(extensions),
+  } catch (e) {
+    throw asMalformed(e, 'certification request')
   }
 }
 
