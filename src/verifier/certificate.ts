@@ -7,6 +7,20 @@ import * as pkijs from 'pkijs'
 import { describeNameBrief } from './name.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { AlgorithmOid, ExtensionOid } from '../pki/oids.ts'
+import {
+  decodeCertificatePolicies,
+  decodeInhibitAnyPolicy,
+  decodeNameConstraints,
+  decodePolicyConstraints,
+  decodePolicyMappings,
+  decodeSubjectAltName,
+  PathExtensionOid,
+  type NameConstraintsFacts,
+  type PolicyConstraintsFacts,
+  type PolicyMappingFact,
+} from './extension-facts.ts'
+import type { GeneralNameFact } from './general-names.ts'
+import { profileProblems, type ProfileProblem } from './certificate-profile.ts'
 
 /** Key usage bit names in RFC 5280 order (bit 0 first). */
 export const KEY_USAGE_BITS = [
@@ -59,6 +73,17 @@ export interface ParsedCertificate {
   readonly ocspUrls: readonly string[]
   /** CRL URLs from cRLDistributionPoints. */
   readonly crlUrls: readonly string[]
+  /** Issuer and subject are the same name (RFC 5280 §6.1: self-issued). */
+  readonly selfIssued: boolean
+  readonly subjectAltNames?: readonly GeneralNameFact[]
+  readonly nameConstraints?: NameConstraintsFacts
+  /** Policy OIDs from certificatePolicies. */
+  readonly policies?: readonly string[]
+  readonly policyMappings?: readonly PolicyMappingFact[]
+  readonly policyConstraints?: PolicyConstraintsFacts
+  readonly inhibitAnyPolicy?: number
+  /** RFC 5280 profile violations (MUST rules), refused when the certificate is on a path. */
+  readonly profileProblems: readonly ProfileProblem[]
 }
 
 export function toHex(bytes: Uint8Array): string {
@@ -108,8 +133,9 @@ function accessUrls(names: pkijs.GeneralName[] | undefined): string[] {
 }
 
 function extensionValue(ext: pkijs.Extension): asn1js.AsnType {
-  const parsed = asn1js.fromBER(ext.extnValue.valueBlock.valueHexView as Uint8Array<ArrayBuffer>)
-  if (parsed.offset === -1) throw new Error(`extension ${ext.extnID} is not DER`)
+  const bytes = ext.extnValue.valueBlock.valueHexView
+  const parsed = asn1js.fromBER(bytes as Uint8Array<ArrayBuffer>)
+  if (parsed.offset === -1 || parsed.offset !== bytes.length) throw new Error(`extension ${ext.extnID} is not DER`)
   return parsed.result
 }
 
@@ -133,6 +159,12 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
       authorityKeyId?: string
       ocspUrls: string[]
       crlUrls: string[]
+      subjectAltNames?: GeneralNameFact[]
+      nameConstraints?: NameConstraintsFacts
+      policies?: string[]
+      policyMappings?: PolicyMappingFact[]
+      policyConstraints?: PolicyConstraintsFacts
+      inhibitAnyPolicy?: number
     } = { ocspUrls: [], crlUrls: [] }
     const critical: string[] = []
     for (const ext of cert.extensions ?? []) {
@@ -153,6 +185,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
         }
         case ExtensionOid.extKeyUsage:
           facts.extKeyUsage = new pkijs.ExtKeyUsage({ schema: extensionValue(ext) }).keyPurposes
+          if (facts.extKeyUsage.length === 0) throw new Error('extKeyUsage is empty') // SIZE (1..MAX)
           break
         case ExtensionOid.subjectKeyIdentifier: {
           const v = extensionValue(ext)
@@ -177,9 +210,27 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
           }
           break
         }
+        case ExtensionOid.subjectAltName:
+          facts.subjectAltNames = decodeSubjectAltName(extensionValue(ext))
+          break
+        case PathExtensionOid.nameConstraints:
+          facts.nameConstraints = decodeNameConstraints(extensionValue(ext))
+          break
+        case ExtensionOid.certificatePolicies:
+          facts.policies = decodeCertificatePolicies(extensionValue(ext))
+          break
+        case PathExtensionOid.policyMappings:
+          facts.policyMappings = decodePolicyMappings(extensionValue(ext))
+          break
+        case PathExtensionOid.policyConstraints:
+          facts.policyConstraints = decodePolicyConstraints(extensionValue(ext))
+          break
+        case PathExtensionOid.inhibitAnyPolicy:
+          facts.inhibitAnyPolicy = decodeInhibitAnyPolicy(extensionValue(ext))
+          break
       }
     }
-    return {
+    const parsed = {
       der,
       cert,
       serialHex: toHex(stripLeadingZeros(cert.serialNumber.valueBlock.valueHexView)),
@@ -190,8 +241,10 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
       signatureAlgorithm: cert.signatureAlgorithm.algorithmId,
       publicKey: publicKeyFacts(cert.subjectPublicKeyInfo),
       criticalExtensions: critical,
+      selfIssued: cert.issuer.isEqual(cert.subject),
       ...facts,
     }
+    return { ...parsed, profileProblems: profileProblems(der, cert, parsed) }
   } catch (e) {
     return refuse(LoginErrorCode.Malformed, 'The certificate has a malformed extension', {}, e)
   }

@@ -28,6 +28,18 @@ export const LoginErrorCode = {
   PathLen: 'ERR_PATH_LEN',
   NotACa: 'ERR_NOT_A_CA',
   UnknownCriticalExtension: 'ERR_UNKNOWN_CRITICAL_EXTENSION',
+  /** A certificate carries the same extension twice (RFC 5280 §4.2). */
+  DuplicateExtension: 'ERR_DUPLICATE_EXTENSION',
+  /** A serial number that is not positive or longer than 20 octets (RFC 5280 §4.1.2.2). */
+  InvalidSerial: 'ERR_INVALID_SERIAL',
+  /** Another RFC 5280 MUST broken by a certificate on the path (details.rule names it). */
+  CertProfile: 'ERR_CERT_PROFILE',
+  /** A name outside a CA's permitted subtrees, inside its excluded ones, or not checkable. */
+  NameConstraints: 'ERR_NAME_CONSTRAINTS',
+  /** The path has no valid certificate policy, or not one the relying party requires. */
+  PolicyRequired: 'ERR_POLICY_REQUIRED',
+  /** The signer certificate is a CA certificate (cA=TRUE or keyCertSign), not an end entity. */
+  SignerIsCa: 'ERR_SIGNER_IS_CA',
   /** The CMS signs something other than id-data (a timestamp token, a receipt, …). */
   WrongContentType: 'ERR_WRONG_CONTENT_TYPE',
   AccountUnknown: 'ERR_ACCOUNT_UNKNOWN',

@@ -1,36 +1,39 @@
 /**
- * Certification path building and validation with the checks pkijs's chain engine lacks
- * (reference/pkijs-notes.md §2.4): pathLenConstraint, keyCertSign on CAs, unknown critical
- * extensions, weak algorithms and keys, validity of every certificate with a clock skew, and the
- * leaf being the certificate we asked about. Each link's signature is verified with WebCrypto.
+ * Certification path validation per RFC 5280 §6.1 over the candidates path-building.ts finds:
+ * validity of every certificate with a clock skew, weak algorithms and keys, unknown critical
+ * extensions, the §4 profile MUSTs (certificate-profile.ts), basicConstraints/keyCertSign on
+ * CAs, pathLenConstraint (self-issued intermediates not counted, §6.1.4(l)), name constraints
+ * (name-constraints.ts) and certificate policies (policy-tree.ts). pkijs's own chain engine is
+ * not used (reference/pkijs-notes.md §2.4).
  *
- * The path runs leaf → intermediates → trust anchor. Trust anchors are configured certificates;
- * their own signature and extensions are not examined (RFC 5280 §6.1: an anchor is a name and a
- * key), except validity and pathLenConstraint, which OpenSSL applies too.
+ * Trust anchors: with `anchorChecks` (the default) the anchor certificate is held to what it
+ * claims, RFC 5937 style — validity, cA=TRUE, keyCertSign when keyUsage is present,
+ * pathLenConstraint, understood critical extensions, the profile rules, and its
+ * nameConstraints apply to the path. With `anchorChecks: false` the anchor is only a name and
+ * a key (RFC 5280 §6.1.1(d)), as for an anchor configured without a certificate.
  */
-import { getEngine, getCrypto } from '../pki/engine.ts'
+import { getCrypto } from '../pki/engine.ts'
 import { ExtensionOid } from '../pki/oids.ts'
+import { QoltanbaError } from '../pki/errors.ts'
 import { checkKeyStrength, checkSignatureAlgorithm } from './algorithm-policy.ts'
 import type { ParsedCertificate } from './certificate.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
-import { LinkCache } from './link-cache.ts'
+import { PathExtensionOid } from './extension-facts.ts'
+import type { LinkCache } from './link-cache.ts'
+import { addNameConstraints, checkNameConstraints, EMPTY_NAME_CONSTRAINTS } from './name-constraints.ts'
+import { buildPaths } from './path-building.ts'
+import { processPolicies } from './policy-tree.ts'
 
 /** Default allowed clock difference for validity periods. */
 export const DEFAULT_SKEW_MS = 5 * 60_000
 
-/** Longest path (leaf + intermediates + anchor) we try to build. */
-const MAX_PATH_LENGTH = 8
-
 /**
- * Most signature checks one path search may spend. Certificates that all name each other as
- * issuer (same name, same key) would otherwise make the depth-first search exponential.
+ * Most complete candidate paths tried before giving up with the first one's refusal. Each
+ * candidate's links are already verified (and counted against path-building's budget).
  */
-const MAX_LINK_CHECKS = 64
+const MAX_CANDIDATE_PATHS = 8
 
-/**
- * Extensions a path may mark critical because we process them (or, for the policy ones, because
- * sign-in requires no policy so they cannot narrow an empty requirement).
- */
+/** Extensions a path may mark critical because we process them. */
 export const UNDERSTOOD_CRITICAL_EXTENSIONS: ReadonlySet<string> = new Set<string>([
   ExtensionOid.basicConstraints,
   ExtensionOid.keyUsage,
@@ -39,8 +42,10 @@ export const UNDERSTOOD_CRITICAL_EXTENSIONS: ReadonlySet<string> = new Set<strin
   ExtensionOid.certificatePolicies,
   ExtensionOid.subjectKeyIdentifier,
   ExtensionOid.authorityKeyIdentifier,
-  '2.5.29.36' /* policyConstraints */,
-  '2.5.29.54' /* inhibitAnyPolicy */,
+  PathExtensionOid.nameConstraints,
+  PathExtensionOid.policyMappings,
+  PathExtensionOid.policyConstraints,
+  PathExtensionOid.inhibitAnyPolicy,
 ])
 
 /** Inputs of {@link validatePath}. */
@@ -51,80 +56,26 @@ export interface PathValidationInput {
   readonly anchors: readonly ParsedCertificate[]
   readonly now: Date
   readonly skewMs?: number
+  /**
+   * Hold the anchor certificate to its own extensions (RFC 5937 style; see the file comment).
+   * Default true: anchors here are always certificates, and a root that is not a CA, has
+   * expired or constrains names should not be trusted beyond what it says.
+   */
+  readonly anchorChecks?: boolean
+  /**
+   * Certificate policy OIDs the leaf must be valid under (user-initial-policy-set with
+   * initial-explicit-policy, RFC 5280 §6.1.1), e.g. NCA's 1.2.398.3.3.2.x. Default: none.
+   */
+  readonly requiredPolicies?: readonly string[]
   /** Remembers verified certificate signatures between calls. */
   readonly linkCache?: LinkCache
   readonly crypto?: Crypto
 }
 
-function sameDer(a: ParsedCertificate, b: ParsedCertificate): boolean {
-  if (a === b) return true
-  if (a.der.length !== b.der.length) return false
-  for (let i = 0; i < a.der.length; i++) if (a.der[i] !== b.der[i]) return false
-  return true
-}
-
-/**
- * Name matches already decided, per (child, parent) object pair. Parsed certificates are
- * immutable and handed out once per DER (parseCertificateCached), and every sign-in asks about
- * the same few pairs; RFC 5280 name comparison prepares every attribute string each time.
- */
-const nameMatches = new WeakMap<ParsedCertificate, WeakMap<ParsedCertificate, boolean>>()
-
-function issuerNameMatches(parent: ParsedCertificate, child: ParsedCertificate): boolean {
-  let perChild = nameMatches.get(child)
-  if (!perChild) nameMatches.set(child, (perChild = new WeakMap()))
-  let match = perChild.get(parent)
-  if (match === undefined) perChild.set(parent, (match = child.cert.issuer.isEqual(parent.cert.subject)))
-  return match
-}
-
-function couldHaveIssued(parent: ParsedCertificate, child: ParsedCertificate): boolean {
-  if (!issuerNameMatches(parent, child)) return false
-  if (child.authorityKeyId && parent.subjectKeyId && child.authorityKeyId !== parent.subjectKeyId) return false
-  return true
-}
-
-async function linkVerifies(child: ParsedCertificate, parent: ParsedCertificate, cache: LinkCache | undefined, crypto: Crypto): Promise<boolean> {
-  if (cache?.has(child, parent)) return true
-  let ok = false
-  try {
-    ok = await getEngine(crypto).verifyWithPublicKey(
-      child.cert.tbsView as Uint8Array<ArrayBuffer>,
-      child.cert.signatureValue,
-      parent.cert.subjectPublicKeyInfo,
-      child.cert.signatureAlgorithm,
-    )
-  } catch {
-    ok = false // an algorithm WebCrypto cannot verify is as good as a wrong signature here
-  }
-  if (ok) cache?.add(child, parent)
-  return ok
-}
-
-async function buildPath(input: PathValidationInput, crypto: Crypto): Promise<ParsedCertificate[] | undefined> {
-  let budget = MAX_LINK_CHECKS
-  const linkOk = (child: ParsedCertificate, parent: ParsedCertificate) => budget-- > 0 && linkVerifies(child, parent, input.linkCache, crypto)
-  const search = async (path: ParsedCertificate[]): Promise<ParsedCertificate[] | undefined> => {
-    const current = path[path.length - 1] as ParsedCertificate
-    if (path.length >= MAX_PATH_LENGTH) return undefined
-    for (const anchor of input.anchors) {
-      if (couldHaveIssued(anchor, current) && !sameDer(anchor, current) && (await linkOk(current, anchor))) {
-        return [...path, anchor]
-      }
-    }
-    for (const candidate of input.intermediates) {
-      if (path.some((p) => sameDer(p, candidate)) || !couldHaveIssued(candidate, current)) continue
-      if (!(await linkOk(current, candidate))) continue
-      const found = await search([...path, candidate])
-      if (found) return found
-    }
-    return undefined
-  }
-  return search([input.leaf])
-}
-
 function checkValidity(cert: ParsedCertificate, now: Date, skewMs: number, role: string): void {
-  const t = now.getTime()
+  // Certificate times have whole seconds and the period includes both ends (§4.1.2.5), so
+  // 00:00:00.005 is still within a notAfter of 00:00:00 (x509-limbo validity::notafter-fractional).
+  const t = Math.floor(now.getTime() / 1000) * 1000
   if (cert.notBefore.getTime() - skewMs > t) {
     refuse(LoginErrorCode.CertNotYetValid, `The ${role} certificate "${cert.subjectDn}" is valid only from ${cert.notBefore.toISOString()}`, {
       role,
@@ -139,15 +90,16 @@ function checkValidity(cert: ParsedCertificate, now: Date, skewMs: number, role:
   }
 }
 
-function checkCa(cert: ParsedCertificate, intermediatesBelow: number, isAnchor: boolean): void {
-  if (!isAnchor) {
-    if (!cert.basicConstraints?.cA) {
-      refuse(LoginErrorCode.NotACa, `"${cert.subjectDn}" issued a certificate but is not a CA (basicConstraints)`, { subject: cert.subjectDn })
-    }
-    if (cert.keyUsage && !cert.keyUsage.has('keyCertSign')) {
-      refuse(LoginErrorCode.NotACa, `"${cert.subjectDn}" issued a certificate but lacks keyCertSign`, { subject: cert.subjectDn })
-    }
+function checkIsCa(cert: ParsedCertificate): void {
+  if (!cert.basicConstraints?.cA) {
+    refuse(LoginErrorCode.NotACa, `"${cert.subjectDn}" issued a certificate but is not a CA (basicConstraints)`, { subject: cert.subjectDn })
   }
+  if (cert.keyUsage && !cert.keyUsage.has('keyCertSign')) {
+    refuse(LoginErrorCode.NotACa, `"${cert.subjectDn}" issued a certificate but lacks keyCertSign`, { subject: cert.subjectDn })
+  }
+}
+
+function checkPathLen(cert: ParsedCertificate, intermediatesBelow: number): void {
   const pathLen = cert.basicConstraints?.pathLen
   if (pathLen !== undefined && intermediatesBelow > pathLen) {
     refuse(LoginErrorCode.PathLen, `"${cert.subjectDn}" allows ${pathLen} intermediate CA(s) below it, the path has ${intermediatesBelow}`, {
@@ -167,27 +119,93 @@ function checkCriticalExtensions(cert: ParsedCertificate): void {
 }
 
 /**
- * Builds a path from `leaf` to one of `anchors` and validates it. Returns the path leaf first,
- * anchor last. Throws ERR_UNTRUSTED_CHAIN when no path with valid signatures reaches an anchor,
- * then the code of the first failed check (validity, algorithms, CA constraints, pathLen,
- * critical extensions). Revocation and leaf purpose are checked by the caller.
+ * Profile rules not applied to an anchor: its authorityKeyIdentifier would name the key of an
+ * issuer we never look at (the anchor's own signature is not checked), so an anchor that is a
+ * cross-certificate without AKI is still a usable name and key (x509-limbo cve-2024-0567).
  */
-export async function validatePath(input: PathValidationInput): Promise<ParsedCertificate[]> {
-  const crypto = input.crypto ?? getCrypto()
-  const skewMs = input.skewMs ?? DEFAULT_SKEW_MS
-  const path = await buildPath(input, crypto)
-  if (!path) {
-    return refuse(LoginErrorCode.UntrustedChain, `No path from "${input.leaf.subjectDn}" to a trusted root`, { issuer: input.leaf.issuerDn })
+const NOT_FOR_ANCHORS: ReadonlySet<string> = new Set(['missing-aki'])
+
+function checkProfile(cert: ParsedCertificate, isAnchor = false): void {
+  const problem = cert.profileProblems.find((p) => !isAnchor || !NOT_FOR_ANCHORS.has(p.rule))
+  if (problem) refuse(problem.code, `"${cert.subjectDn}": ${problem.message}`, { subject: cert.subjectDn, rule: problem.rule })
+}
+
+/** Name constraints from the anchor (when checked) down to the leaf, §6.1.3(b)(c), §6.1.4(g). */
+function checkNames(path: readonly ParsedCertificate[], anchorChecks: boolean): void {
+  const anchor = path[path.length - 1] as ParsedCertificate
+  let state = anchorChecks && anchor.nameConstraints ? addNameConstraints(EMPTY_NAME_CONSTRAINTS, anchor.nameConstraints) : EMPTY_NAME_CONSTRAINTS
+  for (let i = path.length - 2; i >= 0; i--) {
+    const cert = path[i] as ParsedCertificate
+    if (i === 0 || !cert.selfIssued) checkNameConstraints(cert, state)
+    if (i > 0 && cert.nameConstraints) state = addNameConstraints(state, cert.nameConstraints)
   }
+}
+
+/** Policy processing runs only when it can change the outcome (it is not free on the hot path). */
+function needsPolicyProcessing(path: readonly ParsedCertificate[], required: readonly string[] | undefined): boolean {
+  if (required) return true
+  return path.slice(0, -1).some((c) => c.policyConstraints?.requireExplicitPolicy !== undefined)
+}
+
+/** Every check of one candidate path; throws the first failure. */
+function checkPath(path: readonly ParsedCertificate[], input: PathValidationInput): void {
+  const skewMs = input.skewMs ?? DEFAULT_SKEW_MS
+  const anchorChecks = input.anchorChecks ?? true
   const anchorIndex = path.length - 1
-  path.forEach((cert, i) => checkValidity(cert, input.now, skewMs, i === 0 ? 'signer' : i === anchorIndex ? 'root' : 'intermediate'))
+  const anchor = path[anchorIndex] as ParsedCertificate
+  path.forEach((cert, i) => {
+    if (i === anchorIndex && !anchorChecks) return
+    checkValidity(cert, input.now, skewMs, i === 0 ? 'signer' : i === anchorIndex ? 'root' : 'intermediate')
+  })
   path.forEach((cert, i) => {
     if (i === anchorIndex) return
     checkSignatureAlgorithm(cert.cert.signatureAlgorithm, `certificate "${cert.subjectDn}"`)
     checkKeyStrength(cert.publicKey, cert.subjectDn)
     checkCriticalExtensions(cert)
+    checkProfile(cert)
   })
-  // Index i ≥ 1 is a CA; the non-self-issued intermediates below it are those at 1..i-1.
-  for (let i = 1; i < path.length; i++) checkCa(path[i] as ParsedCertificate, i - 1, i === anchorIndex)
-  return path
+  if (anchorChecks) {
+    checkCriticalExtensions(anchor)
+    checkProfile(anchor, true)
+  }
+  // Index i ≥ 1 issued the certificate below it; its pathLen counts the non-self-issued
+  // intermediates at 1..i-1 (§6.1.4(l): self-issued ones, e.g. key rollover, do not count).
+  let intermediatesBelow = 0
+  for (let i = 1; i < path.length; i++) {
+    const cert = path[i] as ParsedCertificate
+    if (i < anchorIndex || anchorChecks) {
+      checkIsCa(cert)
+      checkPathLen(cert, intermediatesBelow)
+    }
+    if (!cert.selfIssued) intermediatesBelow++
+  }
+  checkNames(path, anchorChecks)
+  if (needsPolicyProcessing(path, input.requiredPolicies)) {
+    processPolicies(path, input.requiredPolicies ? { requiredPolicies: input.requiredPolicies } : {})
+  }
+}
+
+/**
+ * Builds a path from `leaf` to one of `anchors` and validates it. Returns the path leaf first,
+ * anchor last. Throws ERR_UNTRUSTED_CHAIN when no path with valid signatures reaches an anchor;
+ * when candidate paths exist but all fail, the first candidate's refusal (validity, algorithms,
+ * profile, CA constraints, pathLen, name constraints, policy). Revocation and leaf purpose are
+ * checked by the caller.
+ */
+export async function validatePath(input: PathValidationInput): Promise<ParsedCertificate[]> {
+  const crypto = input.crypto ?? getCrypto()
+  let firstRefusal: QoltanbaError | undefined
+  let tried = 0
+  for await (const path of buildPaths(input, crypto)) {
+    try {
+      checkPath(path, input)
+      return path
+    } catch (e) {
+      if (!(e instanceof QoltanbaError)) throw e
+      firstRefusal ??= e
+      if (++tried >= MAX_CANDIDATE_PATHS) break
+    }
+  }
+  if (firstRefusal) throw firstRefusal
+  return refuse(LoginErrorCode.UntrustedChain, `No path from "${input.leaf.subjectDn}" to a trusted root`, { issuer: input.leaf.issuerDn })
 }

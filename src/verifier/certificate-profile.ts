@@ -1,0 +1,130 @@
+/**
+ * The RFC 5280 profile rules a verifier can check on one certificate alone (the MUSTs of §4.1
+ * and §4.2), computed once when the certificate is parsed and refused when it is used on a path.
+ * A certificate a conforming CA cannot have issued is refused rather than interpreted: two
+ * implementations reading such a certificate differently is how path-validation bypasses start
+ * (a duplicate extension whose second copy one library takes and another ignores).
+ *
+ * Decisions where the RFC leaves room, documented in src/verifier/README.md:
+ * - times: UTCTime must be `YYMMDDHHMMSSZ`, GeneralizedTime `YYYYMMDDHHMMSSZ`, and dates
+ *   before 2050 must be UTCTime (§4.1.2.5) — all refused otherwise (OpenSSL is laxer);
+ * - AKI is required in every certificate that is not self-issued (§4.2.1.1 exempts only
+ *   self-signed ones; a self-issued key-rollover certificate without AKI is tolerated);
+ * - basicConstraints must be critical in a CA certificate (§4.2.1.9) — refused otherwise.
+ */
+import type * as pkijs from 'pkijs'
+import { ExtensionOid } from '../pki/oids.ts'
+import { childrenOf, readTlv, valueOf, type Tlv } from './der.ts'
+import { LoginErrorCode } from './errors.ts'
+import { PathExtensionOid, ANY_POLICY } from './extension-facts.ts'
+import { altNameProblem, type GeneralNameFact } from './general-names.ts'
+
+/** One violated MUST: the code it is refused with and a stable rule name for logs and tests. */
+export interface ProfileProblem {
+  readonly code: LoginErrorCode
+  readonly rule: string
+  readonly message: string
+}
+
+/** What the rules read besides the raw DER (the facts certificate.ts decoded). */
+interface ProfileFacts {
+  readonly basicConstraints?: { readonly cA: boolean }
+  readonly keyUsage?: ReadonlySet<string>
+  readonly subjectKeyId?: string
+  readonly selfIssued: boolean
+  readonly subjectAltNames?: readonly GeneralNameFact[]
+  readonly policyMappings?: readonly { readonly issuerDomainPolicy: string; readonly subjectDomainPolicy: string }[]
+}
+
+const UTC_TIME = /^\d{12}Z$/
+const GENERALIZED_TIME = /^\d{14}Z$/
+
+function timeProblem(der: Uint8Array, t: Tlv, field: string): string | undefined {
+  const text = String.fromCharCode(...valueOf(der, t))
+  if (t.tag === 0x17) {
+    if (!UTC_TIME.test(text)) return `${field} UTCTime "${text}" is not YYMMDDHHMMSSZ`
+    return undefined
+  }
+  if (t.tag === 0x18) {
+    if (!GENERALIZED_TIME.test(text)) return `${field} GeneralizedTime "${text}" is not YYYYMMDDHHMMSSZ`
+    if (Number(text.slice(0, 4)) < 2050) return `${field} ${text.slice(0, 4)} must be a UTCTime (dates before 2050)`
+    return undefined
+  }
+  return `${field} is neither UTCTime nor GeneralizedTime`
+}
+
+function serialProblem(serial: Uint8Array): string | undefined {
+  if (serial.length > 20) return `the serial number is ${serial.length} octets long (at most 20)`
+  if (((serial[0] ?? 0) & 0x80) !== 0) return 'the serial number is negative'
+  if (serial.every((b) => b === 0)) return 'the serial number is zero'
+  return undefined
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
+}
+
+/** The problems of one certificate (empty for a conforming one). */
+export function profileProblems(der: Uint8Array, cert: pkijs.Certificate, facts: ProfileFacts): ProfileProblem[] {
+  const out: ProfileProblem[] = []
+  const add = (rule: string, message: string, code: LoginErrorCode = LoginErrorCode.CertProfile) => out.push({ code, rule, message })
+
+  // Raw fields pkijs normalises away: serial bytes, time encodings, both signature algorithms.
+  const outer = readTlv(der, 0)
+  const [tbs, outerAlg] = childrenOf(der, outer)
+  const tbsFields = childrenOf(der, tbs as Tlv)
+  const offset = tbsFields[0]?.tag === 0xa0 ? 1 : 0
+  const [serial, innerAlg, , validity] = tbsFields.slice(offset)
+  const serialBytes = valueOf(der, serial as Tlv)
+  const serialIssue = serialProblem(serialBytes)
+  if (serialIssue) add('serial-number', serialIssue, LoginErrorCode.InvalidSerial)
+  if (!innerAlg || !outerAlg || !sameBytes(valueOf(der, innerAlg), valueOf(der, outerAlg))) {
+    add('signature-algorithm-mismatch', 'signatureAlgorithm differs from the signature field inside the certificate (§4.1.1.2)')
+  }
+  const [notBefore, notAfter] = childrenOf(der, validity as Tlv)
+  for (const [t, field] of [[notBefore, 'notBefore'], [notAfter, 'notAfter']] as const) {
+    const issue = t ? timeProblem(der, t, field) : `${field} is missing`
+    if (issue) add('time-encoding', issue)
+  }
+
+  const extensions = cert.extensions ?? []
+  const seen = new Set<string>()
+  for (const ext of extensions) {
+    if (seen.has(ext.extnID)) add('duplicate-extension', `extension ${ext.extnID} appears twice (§4.2)`, LoginErrorCode.DuplicateExtension)
+    seen.add(ext.extnID)
+  }
+  const critical = (oid: string) => extensions.find((e) => e.extnID === oid)?.critical
+  const isCa = facts.basicConstraints?.cA === true
+  const emptySubject = cert.subject.typesAndValues.length === 0
+
+  if (cert.issuer.typesAndValues.length === 0) add('empty-issuer', 'the issuer name is empty (§4.1.2.4)')
+  if (isCa && emptySubject) add('ca-empty-subject', 'a CA certificate has an empty subject (§4.1.2.6)')
+  if (emptySubject && (!facts.subjectAltNames || critical(ExtensionOid.subjectAltName) !== true)) {
+    add('empty-subject-san', 'the subject is empty and subjectAltName is missing or not critical (§4.2.1.6)')
+  }
+  if (cert.version >= 2) {
+    if (!facts.selfIssued && critical(ExtensionOid.authorityKeyIdentifier) === undefined) {
+      add('missing-aki', 'authorityKeyIdentifier is missing in a certificate that is not self-signed (§4.2.1.1)')
+    }
+    if (isCa && facts.subjectKeyId === undefined) add('missing-ski', 'subjectKeyIdentifier is missing in a CA certificate (§4.2.1.2)')
+  }
+  if (critical(ExtensionOid.authorityKeyIdentifier)) add('critical-aki', 'authorityKeyIdentifier is marked critical (§4.2.1.1)')
+  if (critical(ExtensionOid.subjectKeyIdentifier)) add('critical-ski', 'subjectKeyIdentifier is marked critical (§4.2.1.2)')
+  if (critical(ExtensionOid.authorityInfoAccess)) add('critical-aia', 'authorityInfoAccess is marked critical (§4.2.2.1)')
+  if (isCa && critical(ExtensionOid.basicConstraints) === false) add('basic-constraints-not-critical', 'basicConstraints is not critical in a CA certificate (§4.2.1.9)')
+  if (facts.keyUsage?.has('keyCertSign') && !isCa) add('key-cert-sign-without-ca', 'keyCertSign is set but basicConstraints cA is not (§4.2.1.3)')
+  if (critical(PathExtensionOid.nameConstraints) !== undefined) {
+    if (!isCa) add('name-constraints-not-ca', 'nameConstraints in a certificate that is not a CA (§4.2.1.10)')
+    if (critical(PathExtensionOid.nameConstraints) === false) add('name-constraints-not-critical', 'nameConstraints is not critical (§4.2.1.10)')
+  }
+  if (critical(PathExtensionOid.policyConstraints) === false) add('policy-constraints-not-critical', 'policyConstraints is not critical (§4.2.1.11)')
+  if (critical(PathExtensionOid.inhibitAnyPolicy) === false) add('inhibit-any-policy-not-critical', 'inhibitAnyPolicy is not critical (§4.2.1.14)')
+  if (facts.policyMappings?.some((m) => m.issuerDomainPolicy === ANY_POLICY || m.subjectDomainPolicy === ANY_POLICY)) {
+    add('policy-mapping-any-policy', 'policyMappings maps to or from anyPolicy (§4.2.1.5)')
+  }
+  for (const name of facts.subjectAltNames ?? []) {
+    const issue = altNameProblem(name)
+    if (issue) add('malformed-san', `subjectAltName: ${issue}`)
+  }
+  return out
+}

@@ -1,0 +1,91 @@
+/**
+ * Certification path building: candidate paths from a leaf through untrusted intermediates to a
+ * trust anchor, depth first, anchors before intermediates at every step, each link's signature
+ * verified with WebCrypto. Candidates come one at a time, so the validator can reject one (an
+ * expired or name-constrained intermediate) and ask for the next (x509-limbo
+ * pathological::multiple-chains-expired-intermediate, rfc5280::nc::nc-forbids-same-chain-ica).
+ */
+import { getEngine } from '../pki/engine.ts'
+import type { ParsedCertificate } from './certificate.ts'
+import type { LinkCache } from './link-cache.ts'
+
+/** Longest path (leaf + intermediates + anchor) we try to build. */
+export const MAX_PATH_LENGTH = 8
+
+/**
+ * Most signature checks one path search may spend. Certificates that all name each other as
+ * issuer (same name, same key) would otherwise make the depth-first search exponential.
+ */
+const MAX_LINK_CHECKS = 64
+
+export function sameDer(a: ParsedCertificate, b: ParsedCertificate): boolean {
+  if (a === b) return true
+  if (a.der.length !== b.der.length) return false
+  for (let i = 0; i < a.der.length; i++) if (a.der[i] !== b.der[i]) return false
+  return true
+}
+
+/**
+ * Name matches already decided, per (child, parent) object pair. Parsed certificates are
+ * immutable and handed out once per DER (parseCertificateCached), and every sign-in asks about
+ * the same few pairs; RFC 5280 name comparison prepares every attribute string each time.
+ */
+const nameMatches = new WeakMap<ParsedCertificate, WeakMap<ParsedCertificate, boolean>>()
+
+function issuerNameMatches(parent: ParsedCertificate, child: ParsedCertificate): boolean {
+  let perChild = nameMatches.get(child)
+  if (!perChild) nameMatches.set(child, (perChild = new WeakMap()))
+  let match = perChild.get(parent)
+  if (match === undefined) perChild.set(parent, (match = child.cert.issuer.isEqual(parent.cert.subject)))
+  return match
+}
+
+function couldHaveIssued(parent: ParsedCertificate, child: ParsedCertificate): boolean {
+  if (!issuerNameMatches(parent, child)) return false
+  if (child.authorityKeyId && parent.subjectKeyId && child.authorityKeyId !== parent.subjectKeyId) return false
+  return true
+}
+
+async function linkVerifies(child: ParsedCertificate, parent: ParsedCertificate, cache: LinkCache | undefined, crypto: Crypto): Promise<boolean> {
+  if (cache?.has(child, parent)) return true
+  let ok = false
+  try {
+    ok = await getEngine(crypto).verifyWithPublicKey(
+      child.cert.tbsView as Uint8Array<ArrayBuffer>,
+      child.cert.signatureValue,
+      parent.cert.subjectPublicKeyInfo,
+      child.cert.signatureAlgorithm,
+    )
+  } catch {
+    ok = false // an algorithm WebCrypto cannot verify is as good as a wrong signature here
+  }
+  if (ok) cache?.add(child, parent)
+  return ok
+}
+
+/** What {@link buildPaths} searches. */
+export interface PathSearch {
+  readonly leaf: ParsedCertificate
+  readonly intermediates: readonly ParsedCertificate[]
+  readonly anchors: readonly ParsedCertificate[]
+  readonly linkCache?: LinkCache
+}
+
+/** Candidate paths (leaf first, anchor last) whose every link signature verifies. */
+export async function* buildPaths(input: PathSearch, crypto: Crypto): AsyncGenerator<ParsedCertificate[]> {
+  let budget = MAX_LINK_CHECKS
+  const linkOk = async (child: ParsedCertificate, parent: ParsedCertificate) => budget-- > 0 && linkVerifies(child, parent, input.linkCache, crypto)
+  async function* search(path: ParsedCertificate[]): AsyncGenerator<ParsedCertificate[]> {
+    const current = path[path.length - 1] as ParsedCertificate
+    if (path.length >= MAX_PATH_LENGTH) return
+    for (const anchor of input.anchors) {
+      if (couldHaveIssued(anchor, current) && !sameDer(anchor, current) && (await linkOk(current, anchor))) yield [...path, anchor]
+    }
+    for (const candidate of input.intermediates) {
+      if (path.some((p) => sameDer(p, candidate)) || !couldHaveIssued(candidate, current)) continue
+      if (!(await linkOk(current, candidate))) continue
+      yield* search([...path, candidate])
+    }
+  }
+  yield* search([input.leaf])
+}
