@@ -25,7 +25,10 @@ addOpenApiPaths({
       responses: {
         200: { description: '{ iin, bin, role, subject, identity, expiresAt } and the session cookie' },
         400: { description: 'ERR_MALFORMED, ERR_VALIDATION, ERR_NONCE_UNKNOWN, ERR_NONCE_EXPIRED' },
-        401: { description: refusals },
+        401: {
+          description: `${refusals}. The status of every certificate of the path but the root is checked: for ERR_CERT_REVOKED, ERR_CERT_ON_HOLD and ` +
+            'ERR_REVOCATION_UNKNOWN, error.details.depth says which (0 the signer, 1 its issuing CA, …), with its subject and serial',
+        },
         403: { description: 'ERR_ACCOUNT_UNKNOWN (no IIN in the certificate)' },
       },
     },
