@@ -7,8 +7,8 @@ import { insertIssued, issueAudit, prepareSubject, signFor, type SignedCertifica
 import type { IssuingCa } from '../ca/issue.ts'
 import { recordAudit, recordAudits } from '../audit/audit.ts'
 import type { AppContext } from '../context.ts'
-import type { Application, ApplicationStatus, Certificate, CertificatePurpose, Operator, Tx } from '../db/schema.ts'
-import { ApiErrorCode, conflict, notFound } from '../errors.ts'
+import type { Application, ApplicationStatus, Certificate, CertificatePurpose, KeyStorage, Operator, Tx } from '../db/schema.ts'
+import { ApiErrorCode, badRequest, conflict, notFound } from '../errors.ts'
 import { getProfile } from '../profiles/profiles.ts'
 import type { SubjectFields } from '../../src/pki/names.ts'
 import { Actor, applicationSnapshot, expireIfDue, markExpired } from './service.ts'
@@ -62,8 +62,15 @@ const isOverdue = (a: Application, now: Date) => a.status === 'submitted' && new
 /** What the certificates are made from: if any of it changed between the read and the lock, they are stale. */
 const signedFields = (a: Application) => JSON.stringify([a.profile, a.surname, a.name, a.patronymic, a.iin, a.bin, a.organization, a.email, a.storage])
 
-/** Hook for tests: runs inside the approve transaction after the certificates are inserted. */
 export interface ApproveOptions {
+  /**
+   * The operator checked at the registration center that the keys are on a hardware token (the
+   * applicant's `storage: 'token'` alone is only a claim). Only then do the certificates get the
+   * profile's token validity (3 years); otherwise they get the 1-year validity of browser and file
+   * keys. Recorded in the approve audit row. Refused (ERR_VALIDATION) for non-token applications.
+   */
+  readonly tokenChecked?: boolean
+  /** Hook for tests: runs inside the approve transaction after the certificates are inserted. */
   readonly afterCertificates?: (trx: Tx) => Promise<void>
   readonly now?: Date
 }
@@ -98,6 +105,12 @@ export async function approveApplication(ctx: AppContext, number: string, operat
     .execute()
   const read = rows[0]
   if (!read) throw notFound('no such application')
+  const tokenChecked = options.tokenChecked === true
+  if (tokenChecked && read.storage !== 'token') {
+    throw badRequest(ApiErrorCode.Validation, 'tokenChecked applies only to applications whose keys are on a hardware token')
+  }
+  // The longer token validity needs the operator's check, not the applicant's word (ApproveOptions).
+  const validityStorage: KeyStorage = read.storage === 'token' && !tokenChecked ? 'file' : read.storage
   let prepared: { ca: IssuingCa; requests: ReadonlyArray<{ id: number; purpose: CertificatePurpose; spki: Uint8Array }>; signed: SignedCertificate[] } | undefined
   if (!isOverdue(read, now)) {
     if (read.status !== 'submitted') throw notSubmitted(read.status)
@@ -111,7 +124,7 @@ export async function approveApplication(ctx: AppContext, number: string, operat
       requests.map((r) =>
         signFor(
           ca,
-          { profile, purpose: r.purpose, csr: { publicKey: { spki: r.spki } }, subject, email: read.email, storage: read.storage, notBefore: now },
+          { profile, purpose: r.purpose, csr: { publicKey: { spki: r.spki } }, subject, email: read.email, storage: validityStorage, notBefore: now },
           name,
           { applicationNumber: number, purpose: r.purpose, actor },
         ),
@@ -157,7 +170,7 @@ export async function approveApplication(ctx: AppContext, number: string, operat
         entityType: 'application',
         entityId: number,
         before: applicationSnapshot(a),
-        after: { ...applicationSnapshot(after), certificates: certificates.map((c) => c.serial) },
+        after: { ...applicationSnapshot(after), certificates: certificates.map((c) => c.serial), tokenChecked, validityStorage },
       },
     ])
     return { application: after, certificates }

@@ -122,9 +122,12 @@ export const openApiDocument = {
     '/api/v1/operator/applications/{number}/approve': {
       post: {
         summary: 'Approve: issues both certificates in one transaction',
+        description:
+          'Validity: 1 year, or 3 years for an application with storage "token" only when the operator confirms with tokenChecked: true that the keys are on a hardware token (checked at the registration center). The confirmation is recorded in the approve audit row.',
         security: operatorSession,
         parameters: [numberParam],
-        responses: { 200: json({ type: 'object' }), 409: errorResponse('ERR_INVALID_STATE, ERR_APPLICATION_EXPIRED'), 503: errorResponse('ERR_CA_UNAVAILABLE') },
+        requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { tokenChecked: { type: 'boolean', default: false, description: 'The operator checked that the keys are on a hardware token (storage "token" only)' } } } } } },
+        responses: { 200: json({ type: 'object' }), 400: errorResponse('ERR_VALIDATION (tokenChecked for an application whose keys are not on a token)'), 409: errorResponse('ERR_INVALID_STATE, ERR_APPLICATION_EXPIRED'), 503: errorResponse('ERR_CA_UNAVAILABLE') },
       },
     },
     '/api/v1/operator/applications/{number}/reject': {

@@ -12,6 +12,13 @@ import { requireOperatorSession } from '../auth/require-session.ts'
 
 const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^[0-9]{12}$' } } } as const
 
+/** Approve body: `tokenChecked` = the operator saw the keys on a hardware token (3-year validity, review.ts). */
+const approveBody = {
+  type: 'object',
+  additionalProperties: false,
+  properties: { tokenChecked: { type: 'boolean' } },
+} as const
+
 export async function operatorRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts
   app.addHook('preHandler', requireOperatorSession(ctx))
@@ -57,10 +64,21 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: AppConte
     return operatorView(a, requests, certificates, audit)
   })
 
-  app.post<{ Params: { number: string } }>('/api/v1/operator/applications/:number/approve', { schema: { params: numberParams } }, async (req) => {
-    const { application, certificates } = await approveApplication(ctx, req.params.number, req.operator!)
-    return { number: application.number, status: application.status, certificates: certificates.map(certificateView) }
-  })
+  app.post<{ Params: { number: string }; Body: { tokenChecked?: boolean } }>(
+    '/api/v1/operator/applications/:number/approve',
+    {
+      schema: { params: numberParams, body: approveBody },
+      // The body is optional (older clients post none): validate an absent one as {}.
+      preValidation: async (req) => {
+        req.body ??= {}
+      },
+    },
+    async (req) => {
+      const tokenChecked = req.body?.tokenChecked === true
+      const { application, certificates } = await approveApplication(ctx, req.params.number, req.operator!, { tokenChecked })
+      return { number: application.number, status: application.status, certificates: certificates.map(certificateView) }
+    },
+  )
 
   app.post<{ Params: { number: string }; Body: { reason: string } }>(
     '/api/v1/operator/applications/:number/reject',

@@ -44,7 +44,10 @@ export interface CertificateProfile {
   /** Subject carries the applicant's e-mail in SubjectAltName rfc822Name when given. */
   readonly emailInSubjectAltName: boolean
   readonly certificates: Readonly<Record<CertificatePurpose, CertificateTemplate>>
-  /** Validity in days by where the key lives: 1 year for browser/file keys, 3 years on tokens. */
+  /**
+   * Validity in days by where the key lives: 1 year for browser/file keys, 3 years on tokens —
+   * the token figure only when the operator confirmed the token at approval (applications/review.ts).
+   */
   readonly validityDays: Readonly<Record<KeyStorage, number>>
   readonly allowedKeys: readonly AllowedKey[]
 }

@@ -223,7 +223,8 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
   it('issues legal-entity certificates with O, OU "BIN…" and the role OID', async () => {
     const created = (await submit(body(opensslCsr('p256').pem, opensslCsr('p256').pem, { profile: 'legal_head', bin: BIN, organization: 'ТОО "ҚОЛТАҢБА"', storage: 'token' }))).json() as { number: string; accessCode: string }
     const asOperator = { cookie: await s.operatorCookie() }
-    expect((await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator })).statusCode).toBe(200)
+    // The operator saw the token: 3-year validity (test/server/operators/token-validity.test.ts).
+    expect((await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator, payload: { tokenChecked: true } })).statusCode).toBe(200)
     const { certificates } = (await s.app.inject({ url: `/api/v1/applications/${created.number}/certificates`, headers: { 'x-access-code': created.accessCode } })).json() as { certificates: Array<{ purpose: string; pem: string; notBefore: string; notAfter: string }> }
     const sign = certificates.find((c) => c.purpose === 'sign')!
     const text = execFileSync('openssl', ['x509', '-noout', '-subject', '-ext', 'extendedKeyUsage,certificatePolicies', '-nameopt', 'utf8,sep_comma_plus'], { input: sign.pem, encoding: 'utf8' })
@@ -231,7 +232,7 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     expect(text).toContain('O=ТОО "ҚОЛТАҢБА"')
     expect(text).toContain('1.2.398.3.3.4.1.2.1')
     expect(text).toContain('1.2.398.3.3.2.1')
-    // Token keys: 3 years.
+    // Token keys checked by the operator: 3 years.
     const days = (Date.parse(sign.notAfter) - Date.parse(sign.notBefore)) / 86_400_000
     expect(days).toBe(3 * 365)
   })
