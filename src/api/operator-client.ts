@@ -35,7 +35,8 @@ export interface OperatorClient {
   listApplications(query?: OperatorApplicationQuery): Promise<OperatorApplicationItem[]>
   getApplication(number: string): Promise<OperatorApplicationView>
   getRequests(number: string): Promise<OperatorRequestCheck[]>
-  approve(number: string): Promise<{ number: string; status: ApplicationStatus; certificates: OperatorCertificate[] }>
+  /** `tokenChecked`: the operator saw the keys on a hardware token (3-year validity; token applications only). */
+  approve(number: string, tokenChecked?: boolean): Promise<{ number: string; status: ApplicationStatus; certificates: OperatorCertificate[] }>
   reject(number: string, reason: string): Promise<{ number: string; status: ApplicationStatus; rejectionReason: string | null }>
   findCertificates(query: { iin?: string; serial?: string }): Promise<OperatorCertificate[]>
   revoke(serial: string, reason: RevocationReason): Promise<CertificateStatusChange>
@@ -89,7 +90,7 @@ export function createOperatorClient(options: OperatorClientOptions = {}): Opera
     async getRequests(number) {
       return (await json<{ requests: OperatorRequestCheck[] }>(`${app(number)}/requests`)).requests
     },
-    approve: (number) => json(`${app(number)}/approve`, { method: 'POST', body: {} }),
+    approve: (number, tokenChecked = false) => json(`${app(number)}/approve`, { method: 'POST', body: { tokenChecked } }),
     reject: (number, reason) => json(`${app(number)}/reject`, { method: 'POST', body: { reason } }),
     async findCertificates(query) {
       const params = new URLSearchParams()

@@ -111,9 +111,12 @@ export const useOperatorStore = defineStore('operator', () => {
     return true
   }
 
-  /** Approves the open application (issues both certificates); true on success. */
-  async function approve(number: string): Promise<boolean> {
-    const done = await run(() => client.value.approve(number))
+  /**
+   * Approves the open application (issues both certificates); true on success. `tokenChecked`:
+   * the operator saw the keys on a hardware token, which alone earns the 3-year validity.
+   */
+  async function approve(number: string, tokenChecked = false): Promise<boolean> {
+    const done = await run(() => client.value.approve(number, tokenChecked))
     if (done) await openApplication(number)
     return !!done
   }
