@@ -8,7 +8,8 @@ import type { ParsedCertificate } from './certificate.ts'
 import { verifySignedData, type ParsedSignedData } from './cms-signature.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { checkPathRevocation } from './path-revocation.ts'
-import { validatePath } from './path-validation.ts'
+import { checkEndEntity } from './end-entity.ts'
+import { validatePath, type PathValidationInput } from './path-validation.ts'
 import type { RevocationChecker, RevocationResult } from './revocation.ts'
 import type { SignatureVerifier } from './signature-verifier.ts'
 import type { TrustStore } from './trust-store.ts'
@@ -27,6 +28,19 @@ export interface SignerCheckInput {
   /** Digest + verify for the CMS signature (default: WebCrypto over `crypto`). */
   readonly signatureVerifier?: SignatureVerifier
   readonly purpose: SignerPurpose
+  /** Relying-party path options (anchor checks, required certificate policies). */
+  readonly pathOptions?: PathOptions
+}
+
+/** The validatePath options a relying party may set through verifySignedCms/verifyLoginCms. */
+export type PathOptions = Pick<PathValidationInput, 'anchorChecks' | 'requiredPolicies'>
+
+/** Only the path options of a caller's options object (which also holds `now`, `crypto`, …). */
+export function pathOptionsOf(opts: PathOptions): PathOptions {
+  return {
+    ...(opts.anchorChecks !== undefined ? { anchorChecks: opts.anchorChecks } : {}),
+    ...(opts.requiredPolicies ? { requiredPolicies: opts.requiredPolicies } : {}),
+  }
 }
 
 function checkPurpose(leaf: ParsedCertificate, purpose: SignerPurpose): void {
@@ -67,7 +81,9 @@ export async function verifySignerAndPath(
     skewMs: input.skewMs,
     linkCache: store.linkCache,
     crypto: input.crypto,
+    ...input.pathOptions,
   })
+  checkEndEntity(leaf)
   checkPurpose(leaf, input.purpose)
   const revocations = await checkPathRevocation(chain, input.revocation, input.now)
   return { chain, revocation: revocations[0] as RevocationResult, revocations }

@@ -10,7 +10,7 @@ import { refuse, LoginErrorCode } from './errors.ts'
 import { subjectIdentity, type SubjectIdentity } from './name.ts'
 import { DEFAULT_SKEW_MS } from './path-validation.ts'
 import type { RevocationChecker, RevocationResult } from './revocation.ts'
-import { verifySignerAndPath, type SignerPurpose } from './signer-checks.ts'
+import { pathOptionsOf, verifySignerAndPath, type SignerPurpose } from './signer-checks.ts'
 import { createTrustStore, type TrustStore } from './trust-store.ts'
 import type { SignatureVerifier } from './signature-verifier.ts'
 
@@ -27,6 +27,13 @@ export interface VerifySignedCmsOptions {
   readonly crypto?: Crypto
   /** Digest + verify for the CMS signature (default: WebCrypto); servers pass node:crypto's. */
   readonly signatureVerifier?: SignatureVerifier
+  /**
+   * Certificate policy OIDs the signer certificate must be valid under (RFC 5280 §6.1 policy
+   * processing), e.g. NCA's 1.2.398.3.3.2.x; refused with ERR_POLICY_REQUIRED otherwise.
+   */
+  readonly requiredPolicies?: readonly string[]
+  /** Hold the trust anchor certificate to its own extensions (default true; see path-validation.ts). */
+  readonly anchorChecks?: boolean
 }
 
 export interface SignedCmsVerification {
@@ -59,6 +66,7 @@ export async function verifySignedCms(opts: VerifySignedCmsOptions): Promise<Sig
     crypto,
     ...(opts.signatureVerifier ? { signatureVerifier: opts.signatureVerifier } : {}),
     purpose: opts.purpose ?? 'signature',
+    pathOptions: pathOptionsOf(opts),
   })
   return {
     content,

@@ -22,7 +22,7 @@ import { refuse, LoginErrorCode } from './errors.ts'
 import { bytesEqual, normalizeOrigin, parseLoginPayload, type LoginPayload } from './login-payload.ts'
 import { subjectIdentity, type SubjectIdentity } from './name.ts'
 import { DEFAULT_SKEW_MS } from './path-validation.ts'
-import { verifySignerAndPath } from './signer-checks.ts'
+import { pathOptionsOf, verifySignerAndPath } from './signer-checks.ts'
 import type { RevocationChecker, RevocationResult } from './revocation.ts'
 import type { SignatureVerifier } from './signature-verifier.ts'
 import { createTrustStore, type TrustStore } from './trust-store.ts'
@@ -53,6 +53,13 @@ export interface VerifyLoginOptions {
   readonly crypto?: Crypto
   /** Digest + verify for the CMS signature (default: WebCrypto); servers pass node:crypto's. */
   readonly signatureVerifier?: SignatureVerifier
+  /**
+   * Certificate policy OIDs the signer certificate must be valid under (RFC 5280 §6.1 policy
+   * processing), e.g. NCA's 1.2.398.3.3.2.x; refused with ERR_POLICY_REQUIRED otherwise.
+   */
+  readonly requiredPolicies?: readonly string[]
+  /** Hold the trust anchor certificate to its own extensions (default true; see path-validation.ts). */
+  readonly anchorChecks?: boolean
 }
 
 /** Public facts about the signer certificate. */
@@ -138,7 +145,7 @@ export async function verifyLoginCms(opts: VerifyLoginOptions): Promise<LoginVer
   const content = parsed.content ?? opts.detachedContent ?? opts.expectedPayload
   if (!content) refuse(LoginErrorCode.Malformed, 'The CMS is detached and no content was given')
   const payload = checkPayload(content, opts, now)
-  const { chain, revocation, revocations } = await verifySignerAndPath({ parsed, content, store, now, skewMs, revocation: opts.revocation, crypto, purpose: 'authentication', ...(opts.signatureVerifier ? { signatureVerifier: opts.signatureVerifier } : {}) })
+  const { chain, revocation, revocations } = await verifySignerAndPath({ parsed, content, store, now, skewMs, revocation: opts.revocation, crypto, purpose: 'authentication', pathOptions: pathOptionsOf(opts), ...(opts.signatureVerifier ? { signatureVerifier: opts.signatureVerifier } : {}) })
   const leaf = parsed.signer
 
   const identity = subjectIdentity(leaf.cert.subject)
