@@ -105,6 +105,23 @@ export async function importPkcs12(
   }
 }
 
+/**
+ * True when `bytes` open with the empty password: the file has none (OpenSSL `-passout pass:`,
+ * PKCS12_create(NULL), Windows exports without a password; readPkcs12 tries both forms). The import
+ * dialog asks this first and asks for the file's password only when it is false; such a file still
+ * needs a container password of its own. Any other failure is false too: the import reports it.
+ */
+export async function pkcs12OpensWithoutPassword(ctx: KeystoreContext, bytes: Uint8Array): Promise<boolean> {
+  if (bytes.byteLength === 0 || bytes.byteLength > MAX_PKCS12_BYTES) return false
+  try {
+    const contents = await readPkcs12(bytes, '', ctx.crypto)
+    for (const key of contents.keys) key.pkcs8.fill(0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** The GOST refusal: WebCrypto has no GOST, so the user needs a token and the agent. */
 function gostError(): QoltanbaError {
   return new QoltanbaError(

@@ -28,7 +28,7 @@ import {
 } from './containers.ts'
 import { DEFAULT_DB_NAME, KeystoreDatabase } from './database.ts'
 import { exportEncryptedKey, exportPkcs12, type ExportPkcs12Options } from './export-pkcs12.ts'
-import { importPkcs12, type ImportPkcs12Options } from './import-pkcs12.ts'
+import { importPkcs12, pkcs12OpensWithoutPassword, type ImportPkcs12Options } from './import-pkcs12.ts'
 import { checkKey, type KeyCheckResult } from './key-check.ts'
 import { DEFAULT_PBKDF2_ITERATIONS, type KeyAlgorithmChoice } from './key-material.ts'
 import { addKey, changePassword, unlockContainer } from './passwords.ts'
@@ -168,6 +168,11 @@ export class Keystore {
   /** Imports a PKCS#12 file as a new unlocked container. */
   importPkcs12(bytes: Uint8Array, password: string, options?: ImportPkcs12Options): Promise<ContainerView> {
     return importPkcs12(this.#ctx, bytes, password, options)
+  }
+
+  /** True when a PKCS#12 file has no password (then import it with "" and a `containerPassword`). */
+  pkcs12OpensWithoutPassword(bytes: Uint8Array): Promise<boolean> {
+    return pkcs12OpensWithoutPassword(this.#ctx, bytes)
   }
 
   /** Exports a container (or one key) as a PKCS#12 file. */

@@ -83,6 +83,13 @@ export const useContainersStore = defineStore('containers', () => {
     return container.id
   }
 
+  /** True when a .p12/.pfx file opens without a password (the import dialog then asks for a new one only). */
+  async function fileHasNoPassword(file: File): Promise<boolean> {
+    const { MAX_PKCS12_BYTES } = await loadKeystoreModule()
+    if (file.size > MAX_PKCS12_BYTES) return false
+    return (await useKeystore()).pkcs12OpensWithoutPassword(new Uint8Array(await file.arrayBuffer()))
+  }
+
   /** Imports a .p12/.pfx file as a new container; returns what was imported. */
   async function importFile(file: File, password: string, options: ImportPkcs12Options = {}): Promise<ContainerView> {
     const { MAX_PKCS12_BYTES } = await loadKeystoreModule()
@@ -176,6 +183,7 @@ export const useContainersStore = defineStore('containers', () => {
     refresh,
     createContainer,
     importFile,
+    fileHasNoPassword,
     unlock,
     lock,
     rename,
