@@ -28,14 +28,32 @@ describe('x509-limbo', () => {
       if (got.result !== c.expected_result) disagreements.push({ c, got })
     }
     const agreed = inScope.length - disagreements.length
-    console.log(
+    console.info(
       `x509-limbo @ ${suite.upstream_commit.slice(0, 12)}: ${suite.testcases.length} vendored, ${inScope.length} in scope, ` +
         `${agreed} agree (${((agreed / inScope.length) * 100).toFixed(1)} %), ${disagreements.length} disagree`,
     )
-    for (const { c, got } of disagreements) console.log(`  ${c.id}: expected ${c.expected_result}, got ${got.result} ${got.code ?? ''}`)
+    for (const { c, got } of disagreements) console.info(`  ${c.id}: expected ${c.expected_result}, got ${got.result} ${got.code ?? ''}`)
 
     expect(disagreements.map(({ c }) => c.id).sort()).toEqual(Object.keys(knownDisagreements).sort())
     expect(agreed / inScope.length).toBeGreaterThanOrEqual(MIN_AGREEMENT)
+  })
+
+  // The profile refusals carry their own codes (issue 14 defect 8 and the RFC 5280 MUSTs).
+  it.each([
+    ['rfc5280::duplicate-extensions', 'ERR_DUPLICATE_EXTENSION'],
+    ['rfc5280::serial::zero', 'ERR_INVALID_SERIAL'],
+    ['rfc5280::serial::too-long', 'ERR_INVALID_SERIAL'],
+    ['rfc5280::aki::leaf-missing-aki', 'ERR_CERT_PROFILE'],
+    ['rfc5280::ski::intermediate-missing-ski', 'ERR_CERT_PROFILE'],
+    ['rfc5280::san::underscore-dns', 'ERR_CERT_PROFILE'],
+    ['rfc5280::nc::excluded-dns-match', 'ERR_NAME_CONSTRAINTS'],
+    ['rfc5280::nc::nc-forbids-othername', 'ERR_NAME_CONSTRAINTS'],
+    ['pathlen::intermediate-violates-pathlen-0', 'ERR_PATH_LEN'],
+    ['rfc5280::unknown-critical-extension-root', 'ERR_UNKNOWN_CRITICAL_EXTENSION'],
+  ])('%s is refused with %s', async (id, code) => {
+    const c = suite.testcases.find((t) => t.id === id)
+    expect(c, id).toBeDefined()
+    expect(await runLimboCase(c as LimboCase)).toMatchObject({ result: 'FAILURE', code })
   })
 
   it('explains every listed disagreement', () => {
