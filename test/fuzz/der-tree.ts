@@ -26,8 +26,8 @@ interface Read {
 
 const MAX_DEPTH = 40
 
-function readOne(b: Uint8Array, at: number, limit: number, depth: number): Read | undefined {
-  if (depth > MAX_DEPTH || at >= limit) return undefined
+function readHeader(b: Uint8Array, at: number, limit: number): { tag: Uint8Array; start: number; end: number } | undefined {
+  if (at >= limit) return undefined
   let p = at
   const first = b[p++] as number
   if ((first & 0x1f) === 0x1f) {
@@ -45,6 +45,17 @@ function readOne(b: Uint8Array, at: number, limit: number, depth: number): Read 
     for (let i = 0; i < n; i++) len = len * 256 + (b[p++] as number)
   }
   if (p + len > limit) return undefined
+  return { tag, start: p, end: p + len }
+}
+
+function readOne(b: Uint8Array, at: number, limit: number, depth: number): Read | undefined {
+  if (depth > MAX_DEPTH) return undefined
+  const h = readHeader(b, at, limit)
+  if (!h) return undefined
+  const { tag } = h
+  const first = tag[0] as number
+  const p = h.start
+  const len = h.end - h.start
   const content = b.subarray(p, p + len)
   const node: DerNode = { tag, content }
   if (first & 0x20) {
@@ -122,11 +133,31 @@ export function allNodes(root: DerNode): DerNode[] {
   return out
 }
 
-/** The whole encoding of the element at `path` (child indexes from the root), or undefined. */
+/** Where one element's contents start and end, or undefined when its header does not fit. */
+function header(b: Uint8Array, at: number, limit: number): { at: number; start: number; end: number } | undefined {
+  const h = readHeader(b, at, limit)
+  return h && { at, start: h.start, end: h.end }
+}
+
+/**
+ * The raw encoding of the element at `path` (child indexes from the root; an OCTET STRING's
+ * contents count as its children), or undefined. Only the headers on the way are read, so damage
+ * elsewhere (a later sibling, bytes after the end) does not hide the element: the invariants ask
+ * whether the SIGNED part changed, wherever else the mutation landed.
+ */
 export function elementAt(bytes: Uint8Array, path: readonly number[]): Uint8Array | undefined {
-  let node = readDer(bytes)
-  for (const i of path) node = node?.children?.[i]
-  return node && writeDer(node)
+  let cur = header(bytes, 0, bytes.length)
+  for (const i of path) {
+    if (!cur) return undefined
+    let p = cur.start + (bytes[cur.at] === 0x03 ? 1 : 0)
+    let child = header(bytes, p, cur.end)
+    for (let k = 0; k < i && child; k++) {
+      p = child.end
+      child = header(bytes, p, cur.end)
+    }
+    cur = child
+  }
+  return cur && bytes.subarray(cur.at, cur.end)
 }
 
 export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {

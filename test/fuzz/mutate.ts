@@ -6,7 +6,7 @@
  * Plus plain random bytes, which every parser must also survive.
  */
 import fc from 'fast-check'
-import { allNodes, cloneTree, concat, contentsOf, readDer, writeDer, type DerNode } from './der-tree.ts'
+import { allNodes, cloneTree, concat, contentsOf, lengthOctets, readDer, writeDer, type DerNode } from './der-tree.ts'
 
 /** A mutated input and the seed it came from (targets check acceptance against that seed). */
 export interface Mutant {
@@ -74,8 +74,17 @@ function rawNode(bytes: Uint8Array): DerNode {
   return { tag: new Uint8Array(0), content: new Uint8Array(0), children: [], prefix: bytes, raw: true } as DerNode
 }
 
+/** Parsed trees of the inputs seen, most often a seed: parsing it once saves most of the cost. */
+const trees = new WeakMap<Uint8Array, DerNode | null>()
+
+function treeOf(bytes: Uint8Array): DerNode | undefined {
+  let tree = trees.get(bytes)
+  if (tree === undefined) trees.set(bytes, (tree = readDer(bytes) ?? null))
+  return tree ?? undefined
+}
+
 function applyTreeStep(bytes: Uint8Array, s: Step): Uint8Array {
-  const parsed = readDer(bytes)
+  const parsed = treeOf(bytes)
   if (!parsed) return applyByteStep(bytes, { kind: 'flip', at: (s as { node: number }).node, bit: 0 })
   const root = cloneTree(parsed)
   const nodes = allNodes(root)
@@ -102,9 +111,16 @@ function applyTreeStep(bytes: Uint8Array, s: Step): Uint8Array {
     }
     case 'nest': {
       // Wraps the element in `depth` SEQUENCEs: recursion limits must hold without a stack overflow.
-      let wrapped = writeDer(target)
-      for (let i = 0; i < s.depth; i++) wrapped = writeDer({ tag: Uint8Array.of(0x30), content: wrapped })
-      replaceNode(target, wrapped)
+      // Headers only, inside out: re-encoding the whole element per level would cost depth × size.
+      const inner = writeDer(target)
+      const headers: Uint8Array[] = []
+      let length = inner.length
+      for (let i = 0; i < s.depth; i++) {
+        const h = concat([Uint8Array.of(0x30), lengthOctets(length)])
+        headers.push(h)
+        length += h.length
+      }
+      replaceNode(target, concat([...headers.reverse(), inner]))
       break
     }
   }
@@ -159,6 +175,19 @@ export function applySteps(seed: Uint8Array, steps: readonly Step[]): Uint8Array
   return steps.reduce<Uint8Array>((b, s) => applyByteStep(b, s), seed)
 }
 
+/** `n` pseudo-random bytes from `seed` (xorshift32): fast-check draws byte by byte, which costs more than the parsers. */
+function randomBytes(seed: number, n: number): Uint8Array {
+  const out = new Uint8Array(n)
+  let x = seed | 1
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13
+    x ^= x >>> 17
+    x ^= x << 5
+    out[i] = x & 0xff
+  }
+  return out
+}
+
 /**
  * Mutants of the given seeds: mostly 1–3 mutation steps on one seed, sometimes random bytes
  * (reported as seed -1), and now and then the seed itself, so the accepting path runs too.
@@ -167,7 +196,7 @@ export function mutants(seeds: readonly Uint8Array[]): fc.Arbitrary<Mutant> {
   const seedIndex = fc.integer({ min: 0, max: seeds.length - 1 })
   return fc.oneof(
     { weight: 16, arbitrary: fc.tuple(seedIndex, fc.array(step, { minLength: 1, maxLength: 3 })).map(([i, st]) => ({ seed: i, bytes: applySteps(seeds[i] as Uint8Array, st) })) },
-    { weight: 2, arbitrary: fc.uint8Array({ maxLength: 600 }).map((bytes) => ({ seed: -1, bytes })) },
+    { weight: 2, arbitrary: fc.tuple(fc.nat(), fc.integer({ min: 0, max: 600 })).map(([s, n]) => ({ seed: -1, bytes: randomBytes(s, n) })) },
     { weight: 1, arbitrary: seedIndex.map((i) => ({ seed: i, bytes: seeds[i] as Uint8Array })) },
   )
 }
