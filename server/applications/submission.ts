@@ -7,8 +7,9 @@
  * CSR. A CSR's subject may be minimal (no IIN, a placeholder CN such as generic tools write): the
  * registry fills it. But a CSR that names somebody else is refused, not rewritten: a SERIALNUMBER
  * with another IIN (ERR_CSR_MISMATCH), or a SURNAME / GIVENNAME that is not the registry's for the
- * applicant's IIN (ERR_CSR_NAME_MISMATCH). CN is a display label (tools put "TEST", an alias or an
- * e-mail there) and is not compared.
+ * applicant's IIN (ERR_CSR_NAME_MISMATCH). A CN is compared only in a CSR that carries the IIN (an
+ * NCA-style subject, where CN is "SURNAME NAME"); without the IIN it is a generic tool's label
+ * ("TEST", an alias) that names nobody, and the registry replaces it.
  */
 import { createHash } from 'node:crypto'
 import { parseCsr, verifyCsr, type CsrInfo } from '../../src/pki/csr.ts'
@@ -177,20 +178,23 @@ function normalizeName(value: string): string {
 }
 
 /**
- * Refuses CSRs whose SURNAME or GIVENNAME is not the registry's for the applicant (GIVENNAME holds
+ * Refuses CSRs whose SURNAME, GIVENNAME or (next to the IIN) CN is not the registry's for the applicant (GIVENNAME holds
  * the patronymic in NCA subjects and in ours, the first name in some tools: either is accepted).
  * @throws ApiError 400 ERR_CSR_NAME_MISMATCH.
  */
 export function checkRequestNames(requests: readonly CheckedRequest[], person: PersonName): void {
   const surname = normalizeName(person.surname)
   const given = [person.name, person.patronymic ?? '', `${person.name} ${person.patronymic ?? ''}`].map(normalizeName).filter(Boolean)
+  // NCA writes CN as "SURNAME NAME"; some tools add the patronymic.
+  const commonNames = [`${person.surname} ${person.name}`, `${person.surname} ${person.name} ${person.patronymic ?? ''}`].map(normalizeName)
   for (const r of requests) {
     const { subject } = r.info
     const wrongSurname = subject.surname !== undefined && normalizeName(subject.surname) !== surname
     const wrongGiven = subject.givenName !== undefined && !given.includes(normalizeName(subject.givenName))
-    if (wrongSurname || wrongGiven) {
+    const wrongCommonName = subject.iin !== undefined && subject.commonName !== undefined && !commonNames.includes(normalizeName(subject.commonName))
+    if (wrongSurname || wrongGiven || wrongCommonName) {
       throw badRequest(ApiErrorCode.CsrNameMismatch, `the ${r.purpose} CSR names another person than the registry holds for this IIN`, {
-        field: wrongSurname ? 'surname' : 'givenName',
+        field: wrongSurname ? 'surname' : wrongGiven ? 'givenName' : 'commonName',
       })
     }
   }

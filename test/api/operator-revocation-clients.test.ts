@@ -43,8 +43,8 @@ describe('operator and holder clients against the server', () => {
       return fetch(input, { ...init, headers })
     }
     operator = createOperatorClient({ baseUrl, fetch: withSession })
-    const auth = opensslCsr('rsa2048', `/CN=TEST/serialNumber=IIN${IIN}/C=KZ`)
-    sign = opensslCsr('p256', `/CN=TEST/serialNumber=IIN${IIN}/C=KZ`)
+    const auth = opensslCsr('rsa2048', `/serialNumber=IIN${IIN}/C=KZ`)
+    sign = opensslCsr('p256', `/serialNumber=IIN${IIN}/C=KZ`)
     const r = await fetch(`${baseUrl}/api/v1/applications`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID().replace(/-/g, '') },

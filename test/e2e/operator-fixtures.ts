@@ -84,7 +84,7 @@ function cli(env: NodeJS.ProcessEnv, args: string[]): string {
 function opensslRequest(dir: string, name: string, newkey: string[], iin: string): { key: string; csr: string } {
   const key = join(dir, `${name}.key`)
   const csr = join(dir, `${name}.csr`)
-  execFileSync('openssl', ['req', '-new', ...newkey, '-nodes', '-keyout', key, '-out', csr, '-subj', `/CN=TEST/serialNumber=IIN${iin}/C=KZ`, '-sha256'], { stdio: 'pipe' })
+  execFileSync('openssl', ['req', '-new', ...newkey, '-nodes', '-keyout', key, '-out', csr, '-subj', `/serialNumber=IIN${iin}/C=KZ`, '-sha256'], { stdio: 'pipe' })
   return { key: readFileSync(key, 'utf8'), csr: readFileSync(csr, 'utf8') }
 }
 

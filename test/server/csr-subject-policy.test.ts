@@ -75,6 +75,8 @@ describe.each(ENGINES)('CSR subject and signature policy on %s', (engine) => {
       ['another IIN', opensslCsrWith('ec', 'sha256', '/CN=ҚҰНАНБАЕВ АБАЙ/serialNumber=IIN850315300019/C=KZ'), 'ERR_CSR_MISMATCH'],
       ['applicant IIN, another surname (openssl)', opensslCsrWith('ec', 'sha256', `/CN=ИВАНОВ СЕРГЕЙ/SN=ИВАНОВ/serialNumber=IIN${IIN}/C=KZ`), 'ERR_CSR_NAME_MISMATCH'],
       ['applicant IIN, another given name (openssl)', opensslCsrWith('rsa', 'sha256', `/CN=ТЕСТОВ ТЕСТ/SN=ТЕСТОВ/GN=ПЕТРОВИЧ/serialNumber=IIN${IIN}/C=KZ`), 'ERR_CSR_NAME_MISMATCH'],
+      ['applicant IIN, another person only in CN (openssl)', opensslCsrWith('ec', 'sha256', `/CN=ИВАНОВ СЕРГЕЙ/serialNumber=IIN${IIN}/C=KZ`), 'ERR_CSR_NAME_MISMATCH'],
+      ['applicant IIN, a placeholder CN (openssl)', opensslCsrWith('rsa', 'sha256', `/CN=TEST/serialNumber=IIN${IIN}/C=KZ`), 'ERR_CSR_NAME_MISMATCH'],
       ['no IIN, another surname (our builder)', await ourCsr({ commonName: 'ИВАНОВ СЕРГЕЙ', surname: 'ИВАНОВ', country: 'KZ' }), 'ERR_CSR_NAME_MISMATCH'],
     ]
     const before = await stored()
@@ -91,6 +93,8 @@ describe.each(ENGINES)('CSR subject and signature policy on %s', (engine) => {
   it('accepts the applicant named as in the registry (any case), and CSRs without an IIN, naming the certificate from the registry', async () => {
     const ours = await submit(await ourCsr(applicant), await ourCsr({ ...applicant, surname: 'Тестов', givenName: 'тестович' }))
     expect(ours.statusCode).toBe(201)
+    const withPatronymic = await submit(opensslCsrWith('ec', 'sha256', `/CN=Тестов Тест Тестович/serialNumber=IIN${IIN}/C=KZ`), opensslCsrWith('rsa', 'sha256', `/serialNumber=IIN${IIN}/C=KZ`))
+    expect(withPatronymic.statusCode).toBe(201)
     const noIin = await submit(opensslCsrWith('rsa', 'sha256', '/CN=TEST/C=KZ'), opensslCsrWith('ec', 'sha384', '/CN=ТЕСТОВ ТЕСТ/SN=ТЕСТОВ/C=KZ'))
     expect(noIin.statusCode).toBe(201)
     const row = await s.t.db.selectFrom('applications').selectAll().where('number', '=', noIin.json().number).executeTakeFirstOrThrow()
