@@ -35,11 +35,10 @@ async function signIn(page: Page, server: ConsoleServer, m: Messages): Promise<v
 
   await page.goto(`${server.url}/operator`)
   await expect(await pageHeading(page)).toHaveText(text(m, 'operator.signin.title'))
-  await page.getByTestId('operator-signin-certificate').click()
-  // page.goto reloaded the app, so the imported container is locked again: its password unlocks it.
+  // The console signs in on its own page. page.goto reloaded the app, so the imported container
+  // is locked again: its password unlocks it.
   await page.getByTestId('signin-password').fill(server.demoOperator.password)
   await page.getByTestId('signin-submit').click()
-  // The sign-in page brings the operator back to the console.
   await expect(await pageHeading(page)).toHaveText(text(m, 'operator.queue.title'))
   await expect(page.getByTestId('operator-who')).toContainText(server.demoOperator.iin)
 }
@@ -212,7 +211,7 @@ for (const { locale, approveIin, rejectIin } of CASES) {
       await expectAccessible(page, 'not an operator')
       await page.getByTestId('operator-signout').click()
       await expect(page.getByTestId('operator-not-operator')).toHaveCount(0)
-      await expect(page.getByTestId('operator-signin-certificate')).toBeVisible()
+      await expect(page.getByTestId('signin-methods')).toBeVisible()
     })
 
     test('phone layout: the queue and the lookup fit 360 px', async ({ browser, consoleServer: server }) => {
