@@ -7,7 +7,7 @@ import { storeRegistry } from '../../src/stores/registry.ts'
 import { useContainersStore } from '../../src/stores/containers.ts'
 import { KIOSK_DEVICE_KEY } from '../../src/kiosk/config.ts'
 import { closeConnectionsOnVersionChange } from '../../src/kiosk/idb-connections.ts'
-import { wipeUserData } from '../../src/kiosk/wipe.ts'
+import { HANDOVER_DATABASES, wipeUserData } from '../../src/kiosk/wipe.ts'
 import { installWebStubs, type MemoryCacheStorage, type MemoryStorage } from './web-stubs.ts'
 
 const useNotesStore = defineStore('notes', () => {
@@ -72,6 +72,25 @@ describe('kiosk session wipe', () => {
     expect(session.length).toBe(0)
     expect(loggedOut).toBe(1)
     expect(report.loggedOut).toBe(true)
+  })
+
+  it('a role switch keeps the applicant\'s waiting keys and applications, and nothing else', async () => {
+    closeConnectionsOnVersionChange()
+    const containers = useContainersStore()
+    const id = await containers.createContainer('Applicant', 'applicant-password', 'P-256')
+    const stray = await openDB('some-module-db', 1, { upgrade: (db) => void db.createObjectStore('rows') })
+    await stray.put('rows', { personal: true }, 1)
+    local.setItem('qoltanba.locale', 'ru')
+
+    const report = await wipeUserData({ pinia, logout: async () => undefined, keepDatabases: HANDOVER_DATABASES, timeoutMs: 2000 })
+
+    expect(report.blocked).toEqual([])
+    expect(report.databases).toEqual(['some-module-db'])
+    expect(await databaseNames()).toEqual(['qoltanba-keystore'])
+    expect(local.length).toBe(0)
+    // The container is still there (locked: the keys left memory), for the applicant's return.
+    await containers.refresh()
+    expect(containers.containers.map((c) => [c.id, c.unlocked])).toEqual([[id, false]])
   })
 
   it('still wipes when the server cannot be reached, and says so', async () => {
