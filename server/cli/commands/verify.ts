@@ -7,7 +7,8 @@
  * Revocation is checked for every certificate of the path but the root (signer and intermediate
  * CAs): first in the CRL files given with `--crl` (offline verification), then by OCSP (AIA),
  * then by the CRLs the certificates name (CDP); a certificate nobody answers for is refused with
- * ERR_REVOCATION_UNKNOWN.
+ * ERR_REVOCATION_UNKNOWN. `--require-policy <oid>` (repeatable) accepts only a signer certificate
+ * valid under one of those certificate policies (RFC 5280 policy processing), else ERR_POLICY_REQUIRED.
  */
 import { readFileSync } from 'node:fs'
 import { isQoltanbaError } from '../../../src/pki/errors.ts'
@@ -35,6 +36,7 @@ const trustOptions: CliOptions = {
   'no-revocation': { type: 'boolean' },
   'timeout-ms': { type: 'string' },
   now: { type: 'string' },
+  'require-policy': { type: 'string', multiple: true },
 }
 
 function readInput(path: string): Uint8Array {
@@ -79,7 +81,10 @@ function common(ctx: CliRunContext) {
   const nowRaw = ctx.values.now as string | undefined
   const now = nowRaw ? new Date(nowRaw) : new Date()
   if (Number.isNaN(now.getTime())) throw new CliUsageError('--now must be an ISO date')
-  return { cms: readInput(requireString(ctx, 'cms')), trustAnchors: createTrustStore(anchors, certsFrom(ctx, 'intermediate')), revocation, now }
+  const policies = (ctx.values['require-policy'] as string[] | undefined) ?? []
+  if (policies.some((p) => !/^\d+(\.\d+)+$/.test(p))) throw new CliUsageError('--require-policy takes a dotted policy OID, e.g. 1.2.398.3.3.2.1')
+  const requiredPolicies = policies.length ? { requiredPolicies: policies } : {}
+  return { cms: readInput(requireString(ctx, 'cms')), trustAnchors: createTrustStore(anchors, certsFrom(ctx, 'intermediate')), revocation, now, ...requiredPolicies }
 }
 
 function chainReport(chain: readonly ParsedCertificate[]) {
@@ -104,7 +109,7 @@ export const commands: CliCommand[] = [
     name: ['verify-login'],
     summary: 'Verify a certificate sign-in CMS against your origin and nonce (relying parties)',
     usage:
-      '--cms <file|-> --origin <https://your.portal> (--nonce=<nonce> | --payload <issued-bytes-file>) --anchor <root.pem> [--anchor …] [--intermediate <ca.pem>] [--crl <crl file> …] [--no-revocation] [--timeout-ms 3000] [--now <ISO>]',
+      '--cms <file|-> --origin <https://your.portal> (--nonce=<nonce> | --payload <issued-bytes-file>) --anchor <root.pem> [--anchor …] [--intermediate <ca.pem>] [--crl <crl file> …] [--require-policy <oid> …] [--no-revocation] [--timeout-ms 3000] [--now <ISO>]',
     options: { ...trustOptions, origin: { type: 'string' }, nonce: { type: 'string' }, payload: { type: 'string' } },
     async run(ctx) {
       const base = common(ctx)
@@ -136,7 +141,7 @@ export const commands: CliCommand[] = [
   {
     name: ['verify-cms'],
     summary: 'Verify a CMS signature (attached or detached) with path validation and revocation',
-    usage: '--cms <file|-> [--content <file>] --anchor <root.pem> [--anchor …] [--intermediate <ca.pem>] [--purpose signature|authentication|any] [--crl <crl file> …] [--no-revocation] [--timeout-ms 3000] [--now <ISO>]',
+    usage: '--cms <file|-> [--content <file>] --anchor <root.pem> [--anchor …] [--intermediate <ca.pem>] [--purpose signature|authentication|any] [--crl <crl file> …] [--require-policy <oid> …] [--no-revocation] [--timeout-ms 3000] [--now <ISO>]',
     options: { ...trustOptions, content: { type: 'string' }, purpose: { type: 'string' } },
     async run(ctx) {
       const base = common(ctx)
