@@ -15,6 +15,7 @@ import { ApiError, ApiErrorCode, installErrorHandler, installJsonNotFound } from
 import { registerStatic } from './http/static.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { openApiRoutes } from './http/openapi.ts'
+import { buildValidator } from './http/validation.ts'
 import { healthRoutes } from './routes/health.ts'
 import { clientConfigRoutes } from './routes/client-config.ts'
 import { profileRoutes } from './profiles/routes.ts'
@@ -68,7 +69,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
     // Validation errors carry ajv's text; the error handler turns them into ERR_VALIDATION.
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } },
+    // Bodies are validated without type coercion, query/params/headers with it (validation.ts).
+    schemaController: { compilersFactory: { buildValidator } },
   })
 
   const db = options.db ?? (await openDatabase(config))
