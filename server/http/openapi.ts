@@ -51,6 +51,13 @@ export const openApiDocument = {
   },
   paths: {
     '/api/v1/health': { get: { summary: 'Liveness and version', responses: { 200: json({ type: 'object', properties: { status: { const: 'ok' }, version: { type: 'string' } } }) } } },
+    '/api/v1/client-config': {
+      get: {
+        summary: 'Settings this deployment makes for the browser app (never cached)',
+        responses: { 200: json({ type: 'object', properties: { kiosk: { type: 'boolean' }, idleSeconds: { type: 'integer' }, warnSeconds: { type: 'integer' } } }) },
+      },
+    },
+    '/api/docs': { get: { summary: 'This OpenAPI document', responses: { 200: json({ type: 'object' }) } } },
     '/api/v1/profiles': { get: { summary: 'Certificate profiles and allowed keys', responses: { 200: json({ type: 'object' }) } } },
     '/api/v1/persons/lookup': {
       post: {
@@ -101,6 +108,17 @@ export const openApiDocument = {
     },
     '/api/v1/applications/{number}/installed': {
       post: { summary: 'Confirm installation (issued → installed)', parameters: [numberParam, accessCode], responses: { 200: json({ type: 'object' }), 403: errorResponse('ERR_ACCESS_DENIED'), 409: errorResponse('ERR_INVALID_STATE') } },
+    },
+    '/api/v1/operator/me': {
+      get: {
+        summary: 'The signed-in operator',
+        security: operatorSession,
+        responses: {
+          200: json({ type: 'object', properties: { iin: { type: 'string' }, surname: { type: 'string' }, name: { type: 'string' }, patronymic: { type: ['string', 'null'] }, role: { enum: ['operator', 'admin'] } } }),
+          401: errorResponse('ERR_SESSION_REQUIRED'),
+          403: errorResponse('ERR_FORBIDDEN'),
+        },
+      },
     },
     '/api/v1/operator/applications': {
       get: {
