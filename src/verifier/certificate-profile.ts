@@ -10,7 +10,10 @@
  *   before 2050 must be UTCTime (§4.1.2.5) — all refused otherwise (OpenSSL is laxer);
  * - AKI is required in every certificate that is not self-issued (§4.2.1.1 exempts only
  *   self-signed ones; a self-issued key-rollover certificate without AKI is tolerated);
- * - basicConstraints must be critical in a CA certificate (§4.2.1.9) — refused otherwise.
+ * - basicConstraints must be critical in a CA certificate (§4.2.1.9) — refused otherwise;
+ * - serial numbers that are zero, negative or longer than 20 octets are refused, although
+ *   §4.1.2.2 asks users to "gracefully handle" the first two: a CA that issues them is not one a
+ *   relying party should trust silently (NCA serials are positive 20-octet values).
  */
 import type * as pkijs from 'pkijs'
 import { ExtensionOid } from '../pki/oids.ts'
@@ -40,6 +43,7 @@ const UTC_TIME = /^\d{12}Z$/
 const GENERALIZED_TIME = /^\d{14}Z$/
 
 function timeProblem(der: Uint8Array, t: Tlv, field: string): string | undefined {
+  if (t.end - t.valueStart > 32) return `${field} is ${t.end - t.valueStart} bytes long, not a time`
   const text = String.fromCharCode(...valueOf(der, t))
   if (t.tag === 0x17) {
     if (!UTC_TIME.test(text)) return `${field} UTCTime "${text}" is not YYMMDDHHMMSSZ`
