@@ -5,7 +5,7 @@
  */
 import { getCrypto } from '../pki/engine.ts'
 import type { ParsedCertificate } from './certificate.ts'
-import { parseSignedData } from './cms-signature.ts'
+import { checkContentType, parseSignedData } from './cms-signature.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { subjectIdentity, type SubjectIdentity } from './name.ts'
 import { DEFAULT_SKEW_MS } from './path-validation.ts'
@@ -34,6 +34,12 @@ export interface VerifySignedCmsOptions {
   readonly requiredPolicies?: readonly string[]
   /** Hold the trust anchor certificate to its own extensions (default true; see path-validation.ts). */
   readonly anchorChecks?: boolean
+  /**
+   * eContentType OIDs accepted (default: id-data only, a signed document). Anything else — a
+   * timestamp token (id-ct-TSTInfo), a receipt — is ERR_WRONG_CONTENT_TYPE unless listed here,
+   * so a signature with another meaning never passes for a signed document by accident.
+   */
+  readonly contentTypes?: readonly string[]
 }
 
 export interface SignedCmsVerification {
@@ -48,12 +54,16 @@ export interface SignedCmsVerification {
   readonly signingTime?: Date
 }
 
-/** Verifies a CMS SignedData; rejects with the same codes as verifyLoginCms (payload codes aside). */
+/**
+ * Verifies a CMS SignedData; rejects with the same codes as verifyLoginCms (payload codes aside),
+ * ERR_WRONG_CONTENT_TYPE included, and with nothing but a QoltanbaError for any input.
+ */
 export async function verifySignedCms(opts: VerifySignedCmsOptions): Promise<SignedCmsVerification> {
   const crypto = opts.crypto ?? getCrypto()
   const now = opts.now ?? new Date()
   const store = 'anchors' in opts.trustAnchors ? opts.trustAnchors : createTrustStore(opts.trustAnchors)
   const parsed = parseSignedData(opts.cms)
+  checkContentType(parsed, opts.contentTypes)
   const content = parsed.content ?? opts.content
   if (!content) return refuse(LoginErrorCode.Malformed, 'The CMS is detached and no content was given')
   const { chain, revocation, revocations } = await verifySignerAndPath({

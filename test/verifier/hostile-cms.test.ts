@@ -16,6 +16,7 @@ import {
   createTrustStore,
   parseSignedData,
   verifyLoginCms,
+  verifySignedCms,
   type TrustStore,
 } from '../../src/verifier/index.ts'
 import { AUTH_EXTENSIONS, OpensslPki, openssl, type CaDir, type IssuedCert } from './helpers/openssl-pki.ts'
@@ -147,12 +148,22 @@ describe('verifyLoginCms: every single-byte change of a real token', () => {
   })
 })
 
-describe('verifyLoginCms: content that is not id-data', () => {
+describe('verifyLoginCms / verifySignedCms: content that is not id-data', () => {
   it('refuses a valid signature by a trusted certificate over the payload typed as a timestamp token (id-ct-TSTInfo)', async () => {
     const { bytes } = issue()
     const cms = sign(bytes, ['-econtent_type', TST_INFO])
     expect(parseSignedData(cms).contentType).toBe(TST_INFO)
     await expect(login(cms, bytes)).rejects.toMatchObject({ code: 'ERR_WRONG_CONTENT_TYPE', details: { contentType: TST_INFO } })
     expect(parseSignedData(sign(bytes)).contentType).toBe('1.2.840.113549.1.7.1')
+  })
+
+  it('verifySignedCms takes id-data only unless the caller lists other content types', async () => {
+    const content = new TextEncoder().encode('a document')
+    const cms = sign(content, ['-econtent_type', TST_INFO])
+    const verify = (contentTypes?: string[]) =>
+      verifySignedCms({ cms, trustAnchors: store, revocation: acceptWithoutRevocationCheck, ...(contentTypes ? { contentTypes } : {}) })
+    await expect(verify()).rejects.toMatchObject({ code: 'ERR_WRONG_CONTENT_TYPE' })
+    await expect(verify([TST_INFO])).resolves.toMatchObject({ content })
+    await expect(verifySignedCms({ cms: sign(content), trustAnchors: store, revocation: acceptWithoutRevocationCheck })).resolves.toMatchObject({ content })
   })
 })
