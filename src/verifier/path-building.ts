@@ -1,7 +1,7 @@
 /**
  * Certification path building: candidate paths from a leaf through untrusted intermediates to a
  * trust anchor, depth first, anchors before intermediates at every step, each link's signature
- * verified with WebCrypto. Candidates come one at a time, so the validator can reject one (an
+ * verified with WebCrypto. Candidates are offered one at a time, so the validator can reject one (an
  * expired or name-constrained intermediate) and ask for the next (x509-limbo
  * pathological::multiple-chains-expired-intermediate, rfc5280::nc::nc-forbids-same-chain-ica).
  */
@@ -71,21 +71,42 @@ export interface PathSearch {
   readonly linkCache?: LinkCache
 }
 
-/** Candidate paths (leaf first, anchor last) whose every link signature verifies. */
-export async function* buildPaths(input: PathSearch, crypto: Crypto): AsyncGenerator<ParsedCertificate[]> {
+/** What the validator says of one candidate: keep it, try the next, or stop searching. */
+export type CandidateVerdict = 'accept' | 'next' | 'stop'
+
+/**
+ * Offers candidate paths (leaf first, anchor last) whose every link signature verifies to
+ * `consider`, depth first, until it accepts one (returned) or says stop. A callback rather than
+ * an async generator: sign-in runs this on every login, and each generator layer costs promise
+ * hops the plain recursion does not.
+ */
+export async function findPath(input: PathSearch, crypto: Crypto, consider: (path: ParsedCertificate[]) => CandidateVerdict): Promise<ParsedCertificate[] | undefined> {
   let budget = MAX_LINK_CHECKS
+  let stopped = false
   const linkOk = async (child: ParsedCertificate, parent: ParsedCertificate) => budget-- > 0 && linkVerifies(child, parent, input.linkCache, crypto)
-  async function* search(path: ParsedCertificate[]): AsyncGenerator<ParsedCertificate[]> {
+  const offer = (path: ParsedCertificate[]): ParsedCertificate[] | undefined => {
+    const verdict = consider(path)
+    if (verdict === 'stop') stopped = true
+    return verdict === 'accept' ? path : undefined
+  }
+  const search = async (path: ParsedCertificate[]): Promise<ParsedCertificate[] | undefined> => {
     const current = path[path.length - 1] as ParsedCertificate
-    if (path.length >= MAX_PATH_LENGTH) return
+    if (path.length >= MAX_PATH_LENGTH) return undefined
     for (const anchor of input.anchors) {
-      if (couldHaveIssued(anchor, current) && !sameDer(anchor, current) && (await linkOk(current, anchor))) yield [...path, anchor]
+      if (stopped) return undefined
+      if (couldHaveIssued(anchor, current) && !sameDer(anchor, current) && (await linkOk(current, anchor))) {
+        const found = offer([...path, anchor])
+        if (found) return found
+      }
     }
     for (const candidate of input.intermediates) {
+      if (stopped) return undefined
       if (path.some((p) => sameDer(p, candidate)) || !couldHaveIssued(candidate, current)) continue
       if (!(await linkOk(current, candidate))) continue
-      yield* search([...path, candidate])
+      const found = await search([...path, candidate])
+      if (found) return found
     }
+    return undefined
   }
-  yield* search([input.leaf])
+  return search([input.leaf])
 }

@@ -21,7 +21,7 @@ import { refuse, LoginErrorCode } from './errors.ts'
 import { PathExtensionOid } from './extension-facts.ts'
 import type { LinkCache } from './link-cache.ts'
 import { addNameConstraints, checkNameConstraints, EMPTY_NAME_CONSTRAINTS } from './name-constraints.ts'
-import { buildPaths } from './path-building.ts'
+import { findPath } from './path-building.ts'
 import { processPolicies } from './policy-tree.ts'
 
 /** Default allowed clock difference for validity periods. */
@@ -144,7 +144,8 @@ function checkNames(path: readonly ParsedCertificate[], anchorChecks: boolean): 
 /** Policy processing runs only when it can change the outcome (it is not free on the hot path). */
 function needsPolicyProcessing(path: readonly ParsedCertificate[], required: readonly string[] | undefined): boolean {
   if (required) return true
-  return path.slice(0, -1).some((c) => c.policyConstraints?.requireExplicitPolicy !== undefined)
+  for (let i = 0; i < path.length - 1; i++) if ((path[i] as ParsedCertificate).policyConstraints?.requireExplicitPolicy !== undefined) return true
+  return false
 }
 
 /** Every check of one candidate path; throws the first failure. */
@@ -196,16 +197,17 @@ export async function validatePath(input: PathValidationInput): Promise<ParsedCe
   const crypto = input.crypto ?? getCrypto()
   let firstRefusal: QoltanbaError | undefined
   let tried = 0
-  for await (const path of buildPaths(input, crypto)) {
+  const path = await findPath(input, crypto, (candidate) => {
     try {
-      checkPath(path, input)
-      return path
+      checkPath(candidate, input)
+      return 'accept'
     } catch (e) {
       if (!(e instanceof QoltanbaError)) throw e
       firstRefusal ??= e
-      if (++tried >= MAX_CANDIDATE_PATHS) break
+      return ++tried >= MAX_CANDIDATE_PATHS ? 'stop' : 'next'
     }
-  }
+  })
+  if (path) return path
   if (firstRefusal) throw firstRefusal
   return refuse(LoginErrorCode.UntrustedChain, `No path from "${input.leaf.subjectDn}" to a trusted root`, { issuer: input.leaf.issuerDn })
 }
