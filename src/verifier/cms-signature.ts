@@ -142,7 +142,8 @@ function signerIssuerName(der: Uint8Array): pkijs.RelativeDistinguishedNames {
 
 function signingTimeOf(signerInfo: pkijs.SignerInfo): Date | undefined {
   const attr = signerInfo.signedAttrs?.attributes.find((a) => a.type === '1.2.840.113549.1.9.5')
-  const v = attr?.values[0]
+  // An empty value SET leaves pkijs's `values` undefined; the fast path skips such a signingTime too.
+  const v = attr?.values?.[0]
   if (v instanceof asn1js.UTCTime || v instanceof asn1js.GeneralizedTime) return v.toDate()
   return undefined
 }
@@ -151,7 +152,7 @@ function signingCertificatesOf(signerInfo: pkijs.SignerInfo): SigningCertificate
   const out: SigningCertificateAttribute[] = []
   for (const a of signerInfo.signedAttrs?.attributes ?? []) {
     if (a.type !== CmsOid.signingCertificateV2 && a.type !== CmsOid.signingCertificate) continue
-    if (a.values.length !== 1 || out.some((o) => o.type === a.type)) refuse(LoginErrorCode.Malformed, 'The CMS has a repeated or multi-valued signing-certificate attribute')
+    if (a.values?.length !== 1 || out.some((o) => o.type === a.type)) refuse(LoginErrorCode.Malformed, 'The CMS has a repeated or multi-valued signing-certificate attribute')
     // The bytes as signed; signed attributes are DER (RFC 5652 §5.3), anything else is refused as malformed.
     out.push({ type: a.type, value: new Uint8Array((a.values[0] as asn1js.AsnType).valueBeforeDecodeView) })
   }
