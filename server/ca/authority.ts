@@ -36,7 +36,11 @@ export interface CertificateAuthority extends IssuingCa, StatusListener {
   renewOcspIfDue(now?: Date): Promise<boolean>
   /** The root CA's CRL as published at /crl/root.crl (see root-crl.ts). */
   rootCrl(): PublishedCrl
-  /** Signs a new root CRL when under 30 days remain (checked at load and twice a day). */
+  /**
+   * Takes up the root CRL in DATA_DIR/ca, or signs a new one, when under 30 days remain or it
+   * does not list exactly the database's entries (a revocation by `qoltanba ca revoke-issuing`);
+   * checked at load and every `rootCrlCheckMs`.
+   */
   refreshRootCrl(now?: Date): Promise<PublishedCrl>
   /** Stops timers and closes token sessions. */
   close(): void
@@ -49,10 +53,18 @@ export interface LoadOptions {
   readonly warmCrl?: boolean
   /** The clock of the load-time OCSP renewal check (tests move it). */
   readonly now?: Date
+  /** Period of the root CRL check (default ROOT_CRL_CHECK_MS). */
+  readonly rootCrlCheckMs?: number
 }
 
-/** How often a running server checks the OCSP responder certificate and the root CRL. */
+/** How often a running server checks the OCSP responder certificate. */
 const OCSP_RENEWAL_CHECK_MS = 12 * 3600_000
+/**
+ * How often a running server compares its root CRL with the database: this is how a revocation
+ * of the issuing CA by the CLI (beside a server on PostgreSQL) reaches it, so it bounds that
+ * delay. One small query and a read of a small file.
+ */
+export const ROOT_CRL_CHECK_MS = 60_000
 
 /**
  * Renews the OCSP responder certificate if due: the new certificate is recorded in
@@ -136,9 +148,12 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
   const refreshRootCrl = async (now = new Date()): Promise<PublishedCrl> => (rootCrl = await ensureRootCrl(config, db, hierarchy, now))
   const renewalTimer = setInterval(() => {
     renewOcsp().catch((e: unknown) => console.error('OCSP responder certificate renewal failed (retried in 12 h)', e))
-    refreshRootCrl().catch((e: unknown) => console.error('root CRL refresh failed (retried in 12 h)', e))
   }, OCSP_RENEWAL_CHECK_MS)
   renewalTimer.unref()
+  const rootCrlTimer = setInterval(() => {
+    refreshRootCrl().catch((e: unknown) => console.error('root CRL refresh failed (retried at the next check)', e))
+  }, options.rootCrlCheckMs ?? ROOT_CRL_CHECK_MS)
+  rootCrlTimer.unref()
   return {
     hierarchy,
     publicUrl: config.publicUrl,
@@ -154,6 +169,7 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
     refreshRootCrl,
     close() {
       clearInterval(renewalTimer)
+      clearInterval(rootCrlTimer)
       crl.close()
       hierarchy.close()
     },

@@ -5,21 +5,29 @@
  * name it in their CRL distribution points (hierarchies made by this version on), it is served
  * at /crl/root.crl and kept in DATA_DIR/ca/root.crl, so it can be copied elsewhere too.
  *
- * Its list is empty: nothing in Qoltanba revokes the issuing CA (a compromised issuing CA means
- * a new hierarchy). So it can live long: a year, re-signed when under 30 days remain (checked at
- * start and by the CA's 12-hour check). The root key signs only then: it is opened for the one
- * signature and closed. CRL numbers come from ca_crl_state (row 'root'), like the issuing CA's,
- * so instances sharing a database never publish two different CRLs under one number.
+ * What it lists lives in the database (ca_root_crl_entries, migration 005; added by
+ * `qoltanba ca revoke-issuing`, issuing-ca-revocation.ts), and every signature lists exactly
+ * that: a CRL re-signed because it nears its end or its file was lost keeps the revoked CA on
+ * it. A file that does not list what the database holds (a revocation by another process, a
+ * DATA_DIR restored from an older backup) is signed again at once, so the check below doubles
+ * as the way a revocation reaches a running server.
+ *
+ * It changes rarely, so it can live long: a year, re-signed when under 30 days remain. The root
+ * key signs only then: it is opened for the one signature and closed. CRL numbers come from
+ * ca_crl_state (row 'root'), like the issuing CA's, so instances sharing a database never
+ * publish two different CRLs under one number.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as asn1js from 'asn1js'
 import { sql } from 'kysely'
 import * as pkijs from 'pkijs'
-import type { Db } from '../db/schema.ts'
+import type { Db, Tx } from '../db/schema.ts'
 import type { PublishedCrl } from './crl.ts'
-import { signCrl } from './crl-build.ts'
+import { crlEntry, signCrl } from './crl-build.ts'
+import { serialKey } from './crl-entries.ts'
 import { caDir, openRootSigner, ROOT_NAME, writeCaFile, type CaConfig, type CaHierarchy } from './hierarchy.ts'
+import type { CaSigner } from './signer.ts'
 
 export const ROOT_CRL_VALIDITY_MS = 365 * 24 * 3600_000
 export const ROOT_CRL_REFRESH_BEFORE_MS = 30 * 24 * 3600_000
@@ -55,29 +63,70 @@ export function rootCrlDue(crl: PublishedCrl | undefined, now: Date): boolean {
   return !crl || crl.nextUpdate.getTime() - now.getTime() < ROOT_CRL_REFRESH_BEFORE_MS
 }
 
+/** The revokedCertificates the root CRL must hold: entry DERs back to back, in serial order. */
+interface ListedEntries {
+  readonly der: Buffer
+  readonly count: number
+}
+
+/** Reads ca_root_crl_entries and encodes each row as its CRL entry (the order is the signing order). */
+async function listedEntries(db: Db | Tx): Promise<ListedEntries> {
+  const rows = await db.selectFrom('ca_root_crl_entries').select(['serial', 'revoked_at', 'reason']).orderBy('serial').execute()
+  const der = Buffer.concat(rows.map((r) => crlEntry(Buffer.from(serialKey(r.serial), 'hex'), r.revoked_at, r.reason)))
+  return { der, count: rows.length }
+}
+
 /**
- * Returns the current root CRL, signing a new one first when it is due. The number follows both
- * the database and the file (a DATA_DIR restored next to a newer database, or the other way
- * round, still gets a higher number).
+ * True when `crl` lists exactly `listed`: the same number of entries, and the entries' bytes as
+ * we sign them appear in it (our CRLs carry them verbatim, in this order). Anything else — an
+ * entry missing, one added by hand, another revocation date — is signed again from the database.
  */
-export async function ensureRootCrl(config: CaConfig, db: Db, hierarchy: CaHierarchy, now: Date): Promise<PublishedCrl> {
-  const current = readRootCrl(config)
-  if (current && !rootCrlDue(current, now)) return current
+function listsExactly(crl: PublishedCrl, listed: ListedEntries): boolean {
+  return crl.entries === listed.count && (listed.count === 0 || crl.der.includes(listed.der))
+}
+
+/**
+ * Signs a root CRL inside `trx` with the root key `signer` and writes it to DATA_DIR/ca. The
+ * ca_crl_state row is locked (upserted) BEFORE the entries are read, so a revocation that
+ * committed while we waited for the lock is on the CRL, and two signers (the CLI beside a
+ * running server) take turns: the file always ends at the highest number. The file is written
+ * before the commit, so a failed write rolls the number back; the number follows both the
+ * database and the file (a DATA_DIR restored next to a newer database, or the other way round,
+ * still gets a higher number).
+ */
+export async function signRootCrlIn(trx: Tx, config: CaConfig, hierarchy: CaHierarchy, signer: CaSigner, now: Date): Promise<PublishedCrl> {
   const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000)
   const nextUpdate = new Date(thisUpdate.getTime() + ROOT_CRL_VALIDITY_MS)
-  const floor = (current?.crlNumber ?? 0) + 1
+  const floor = (readRootCrl(config)?.crlNumber ?? 0) + 1
   const state = await sql<{ crl_number: number }>`
     insert into ca_crl_state (issuer, crl_number, this_update, next_update, entries)
     values (${ROOT_NAME}, ${floor}, ${thisUpdate}, ${nextUpdate}, 0)
     on conflict (issuer) do update set crl_number = greatest(ca_crl_state.crl_number + 1, excluded.crl_number),
-      this_update = excluded.this_update, next_update = excluded.next_update, entries = 0
-    returning crl_number`.execute(db)
+      this_update = excluded.this_update, next_update = excluded.next_update
+    returning crl_number`.execute(trx)
   const crlNumber = Number(state.rows[0]?.crl_number)
+  const listed = await listedEntries(trx)
+  await trx.updateTable('ca_crl_state').set({ entries: listed.count }).where('issuer', '=', ROOT_NAME).execute()
+  const der = signCrl(
+    { issuer: hierarchy.root.subject, issuerKeyId: hierarchy.root.keyId, thisUpdate, nextUpdate, crlNumber, entries: listed.count ? [listed.der] : [] },
+    signer,
+  )
+  writeCaFile(config, `${ROOT_NAME}.crl`, der)
+  return { der, crlNumber, thisUpdate, nextUpdate, entries: listed.count }
+}
+
+/**
+ * Returns the current root CRL: the file in DATA_DIR/ca while it lists exactly what the
+ * database holds and has 30 days or more left at `now`, else a new one signed now (the root key
+ * is opened for that signature only, before the transaction, so a wrong passphrase changes
+ * nothing). Called at start, by the CA's periodic check, and after a revocation.
+ */
+export async function ensureRootCrl(config: CaConfig, db: Db, hierarchy: CaHierarchy, now: Date): Promise<PublishedCrl> {
+  const current = readRootCrl(config)
+  if (current && !rootCrlDue(current, now) && listsExactly(current, await listedEntries(db))) return current
   const signer = openRootSigner(config, hierarchy)
   try {
-    const der = signCrl({ issuer: hierarchy.root.subject, issuerKeyId: hierarchy.root.keyId, thisUpdate, nextUpdate, crlNumber, entries: [] }, signer)
-    writeCaFile(config, `${ROOT_NAME}.crl`, der)
-    return { der, crlNumber, thisUpdate, nextUpdate, entries: 0 }
+    return await db.transaction().execute((trx) => signRootCrlIn(trx, config, hierarchy, signer, now))
   } finally {
     signer.close()
   }

@@ -127,6 +127,23 @@ export interface CaCrlStateTable {
   entries: number
 }
 
+/**
+ * CA certificates the root has revoked (migration 005): the root CRL lists exactly these, every
+ * time it is signed. Rows are only ever added.
+ */
+export interface CaRootCrlEntriesTable {
+  /** Lowercase hex of the serial's magnitude, no leading zero bytes. */
+  serial: string
+  subject_dn: string
+  certificate: Uint8Array
+  revoked_at: Timestamp
+  /** RFC 5280 CRLReason code, 1–5. */
+  reason: number
+  /** 'cli:<user>', … */
+  revoked_by: string
+  created_at: CreatedAt
+}
+
 export interface OperatorsTable {
   id: Generated<number>
   iin: string
@@ -161,6 +178,7 @@ export interface Database {
   audit_log: AuditLogTable
   ca_authorities: CaAuthoritiesTable
   ca_crl_state: CaCrlStateTable
+  ca_root_crl_entries: CaRootCrlEntriesTable
 }
 
 /** The database handle used everywhere (a transaction is one too). */

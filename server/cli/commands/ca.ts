@@ -1,11 +1,14 @@
 /**
- * CA commands: `qoltanba ca init` (root CA, issuing CA, OCSP responder) and
- * `qoltanba operator create` (operator account + certificate in a PKCS#12).
+ * CA commands: `qoltanba ca init` (root CA, issuing CA, OCSP responder), `qoltanba ca
+ * revoke-issuing` (the root revokes the issuing CA) and `qoltanba operator create` (operator
+ * account + certificate in a PKCS#12).
  */
 import { resolve } from 'node:path'
 import { checkIin } from '../../../src/pki/iin.ts'
 import { loadCertificateAuthority } from '../../ca/authority.ts'
-import { caDir, hierarchyExists, initCertificateAuthority } from '../../ca/hierarchy.ts'
+import { caDir, hierarchyExists, initCertificateAuthority, ROOT_NAME } from '../../ca/hierarchy.ts'
+import { CA_REVOCATION_REASONS, revokeIssuingCa, type CaRevocationReason } from '../../ca/issuing-ca-revocation.ts'
+import { databaseKind } from '../../db/database.ts'
 import { createOperatorCredential } from '../../ca/operator-credential.ts'
 import type { CaKeyAlgorithm } from '../../ca/signer.ts'
 import { CliUsageError, requireString, type CliCommand } from '../types.ts'
@@ -39,6 +42,43 @@ export const commands: CliCommand[] = [
         ca.close()
       })
       if (development) ctx.out('This is a DEVELOPMENT hierarchy: do not use it in production.')
+    },
+  },
+  {
+    name: ['ca', 'revoke-issuing'],
+    summary: 'Revoke the issuing CA certificate: the root CA lists it on /crl/root.crl (final; needs the root key)',
+    usage: `--reason <${CA_REVOCATION_REASONS.join('|')}>`,
+    options: { reason: { type: 'string' } },
+    async run(ctx) {
+      const reason = requireString(ctx, 'reason')
+      if (!(CA_REVOCATION_REASONS as readonly string[]).includes(reason)) throw new CliUsageError(`--reason must be one of ${CA_REVOCATION_REASONS.join(', ')}`)
+      const config = ctx.config()
+      if (!hierarchyExists(config)) {
+        ctx.err('No CA hierarchy in DATA_DIR: nothing to revoke.')
+        return 1
+      }
+      await ctx.withDatabase(async (db) => {
+        // Loading checks that this database belongs to this DATA_DIR's CA before anything is written.
+        const ca = await loadCertificateAuthority(config, db, { warmCrl: false })
+        try {
+          const r = await revokeIssuingCa(config, db, ca.hierarchy, { reason: reason as CaRevocationReason, actor: CLI_ACTOR })
+          const { serial, subjectDn, revokedAt, revokedBy } = r.revocation
+          if (!r.revoked) {
+            ctx.out(`The issuing CA ${subjectDn} (serial ${serial}) is already revoked: ${r.revocation.reason}, ${revokedAt.toISOString()}, by ${revokedBy}. Nothing changed.`)
+            return
+          }
+          ctx.out(`Revoked the issuing CA ${subjectDn} (serial ${serial}): ${reason}, ${revokedAt.toISOString()}.`)
+          ctx.out(`Root CRL number ${r.crl?.crlNumber} lists it: ${caDir(config)}/${ROOT_NAME}.crl, served at ${config.publicUrl}/crl/${ROOT_NAME}.crl.`)
+          ctx.out('Certificates this CA issued now fail `openssl verify -crl_check_all` and sign-in (ERR_CERT_REVOKED at depth 1).')
+          ctx.out(
+            databaseKind(config) === 'postgres'
+              ? 'Servers running on this database take up the new root CRL within a minute; others with their own DATA_DIR re-sign it then.'
+              : 'Start the server again: it publishes the new root CRL from its start.',
+          )
+        } finally {
+          ca.close()
+        }
+      })
     },
   },
   {

@@ -11,7 +11,7 @@ import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll } from 'vitest'
 import { sql } from 'kysely'
-import { ensureCertificateAuthority, type CertificateAuthority } from '../../../server/ca/authority.ts'
+import { ensureCertificateAuthority, type CertificateAuthority, type LoadOptions } from '../../../server/ca/authority.ts'
 import type { CaConfig } from '../../../server/ca/hierarchy.ts'
 import { issueAndRecord } from '../../../server/ca/store.ts'
 import type { IssuedCertificate } from '../../../server/ca/issue.ts'
@@ -26,8 +26,11 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://po
 export type DbKind = 'pglite' | 'postgres'
 export const DB_KINDS: readonly DbKind[] = ['pglite', 'postgres']
 
-/** Opens a fresh database of `kind`; `drop` removes it (PostgreSQL: its schema). */
-export async function openTestDb(kind: DbKind, dataDir: string): Promise<{ db: Db; drop: () => Promise<void> }> {
+/**
+ * Opens a fresh database of `kind`; `drop` removes it (PostgreSQL: its schema). `databaseUrl`
+ * reaches the same PostgreSQL schema from another process or CLI run (undefined for PGlite).
+ */
+export async function openTestDb(kind: DbKind, dataDir: string): Promise<{ db: Db; databaseUrl?: string; drop: () => Promise<void> }> {
   if (kind === 'pglite') {
     const db = await openDatabase({ dataDir, databaseUrl: undefined }, { memory: true })
     return { db, drop: () => db.destroy() }
@@ -36,6 +39,7 @@ export async function openTestDb(kind: DbKind, dataDir: string): Promise<{ db: D
   const db = await openDatabase({ dataDir, databaseUrl: TEST_DATABASE_URL }, { schema, poolSize: 4 })
   return {
     db,
+    databaseUrl: `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`,
     drop: async () => {
       await sql`drop schema ${sql.id(schema)} cascade`.execute(db)
       await db.destroy()
@@ -47,6 +51,8 @@ export interface CaFixture {
   readonly dir: string
   readonly config: CaConfig
   readonly db: Db
+  /** PostgreSQL: a DATABASE_URL reaching this fixture's schema (for a CLI run beside it). */
+  readonly databaseUrl?: string
   readonly ca: CertificateAuthority
   readonly app: FastifyInstance
   /** http://127.0.0.1:<port> */
@@ -63,11 +69,11 @@ export const TEST_OPERATOR_HEADER = 'x-test-operator'
 /** Test stand-in for a signed-in session: header x-test-session carries the session's IIN. */
 export const TEST_SESSION_HEADER = 'x-test-session'
 
-export async function setupCa(kind: DbKind, extra: Partial<CaConfig> = {}): Promise<CaFixture> {
+export async function setupCa(kind: DbKind, extra: Partial<CaConfig> = {}, load: LoadOptions = {}): Promise<CaFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'qoltanba-ca-'))
   const config: CaConfig = { dataDir: dir, publicUrl: 'http://qoltanba.test', caKeyPassphrase: undefined, pkcs11: undefined, ...extra }
-  const { db, drop } = await openTestDb(kind, dir)
-  const ca = await ensureCertificateAuthority(config, db, { keyIterations: 1000, log: () => {}, crl: { debounceMs: 20 } })
+  const { db, databaseUrl, drop } = await openTestDb(kind, dir)
+  const ca = await ensureCertificateAuthority(config, db, { keyIterations: 1000, log: () => {}, crl: { debounceMs: 20 }, ...load })
   const app = Fastify({ logger: false })
   installErrorHandler(app)
   await app.register(pkiEndpoints, { getCa: async () => ca })
@@ -87,7 +93,7 @@ export async function setupCa(kind: DbKind, extra: Partial<CaConfig> = {}): Prom
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
   const caDir = join(dir, 'ca')
   return {
-    dir, config, db, ca, app, url,
+    dir, config, db, ...(databaseUrl ? { databaseUrl } : {}), ca, app, url,
     rootPem: join(caDir, 'root.pem'), issuingPem: join(caDir, 'issuing.pem'), ocspPem: join(caDir, 'ocsp.pem'),
     async close() {
       await app.close()

@@ -1,0 +1,177 @@
+/**
+ * `qoltanba ca revoke-issuing`: the root puts the issuing CA on its CRL, durably. Through the
+ * CLI itself, on the two ways it runs:
+ * - PostgreSQL, beside a running server (the fixture's app): the server's periodic root CRL
+ *   check takes the new CRL up, /crl/root.crl lists the issuing CA and `openssl verify
+ *   -crl_check_all` refuses a leaf at depth 1;
+ * - PGlite (DATA_DIR/pgdata), with the server stopped: the next start publishes it.
+ * Every later signature of the root CRL (near its end, file lost) keeps the entry; a second run
+ * changes nothing and says so.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { ensureCertificateAuthority, type CertificateAuthority } from '../../../server/ca/authority.ts'
+import type { CaConfig } from '../../../server/ca/hierarchy.ts'
+import { readRootCrl } from '../../../server/ca/root-crl.ts'
+import { main } from '../../../server/cli/main.ts'
+import { openDatabase } from '../../../server/db/index.ts'
+import type { Db } from '../../../server/db/schema.ts'
+import { issueTestCertificate, openssl, opensslAll, setupCa, writePem, type CaFixture } from './helpers.ts'
+
+const DAY = 24 * 3600_000
+
+async function cli(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = []
+  const err: string[] = []
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { PATH: process.env.PATH, USER: 'tester', ...env })
+  return { code, out: out.join('\n'), err: err.join('\n') }
+}
+
+/** `openssl verify -crl_check_all` of `leafDer` with the CA files of `dataDir` and both CRLs; scratch files go to `dir`. */
+function verifyPath(dir: string, dataDir: string, leafDer: Uint8Array, rootCrlDer: Uint8Array, issuingCrlDer: Uint8Array): { code: number; out: string } {
+  const caDir = join(dataDir, 'ca')
+  const leaf = writePem(dir, 'leaf.pem', leafDer)
+  const rootCrl = writePem(dir, 'root-crl.pem', rootCrlDer, 'X509 CRL')
+  const issuingCrl = writePem(dir, 'issuing-crl.pem', issuingCrlDer, 'X509 CRL')
+  return openssl(['verify', '-crl_check_all', '-CAfile', join(caDir, 'root.pem'), '-untrusted', join(caDir, 'issuing.pem'), '-CRLfile', rootCrl, '-CRLfile', issuingCrl, leaf])
+}
+
+/** The issuing CA's serial as `openssl crl -text` prints it (uppercase hex). */
+function issuingSerial(dataDir: string): string {
+  return openssl(['x509', '-in', join(dataDir, 'ca', 'issuing.pem'), '-noout', '-serial']).out.trim().replace(/^serial=/, '').toUpperCase()
+}
+
+/** Asserts that `crlDer` is a root CRL OpenSSL accepts (root of `dataDir`) and that it lists the issuing CA as a CA compromise. */
+function expectListsIssuing(dir: string, dataDir: string, crlDer: Uint8Array): void {
+  const path = writePem(dir, 'check.crl.pem', crlDer, 'X509 CRL')
+  const text = opensslAll(['crl', '-in', path, '-CAfile', join(dataDir, 'ca', 'root.pem'), '-noout', '-text'])
+  expect(text.out).toContain('verify OK')
+  expect(text.out).toContain(`Serial Number: ${issuingSerial(dataDir)}`)
+  expect(text.out).toMatch(/X509v3 CRL Reason Code: \s*\n\s+CA Compromise/)
+}
+
+async function auditCount(db: Db): Promise<number> {
+  const r = await db.selectFrom('audit_log').select((eb) => eb.fn.countAll<number>().as('n')).where('action', '=', 'ca.revoke_issuing').executeTakeFirstOrThrow()
+  return Number(r.n)
+}
+
+describe('ca revoke-issuing beside a running server on PostgreSQL', () => {
+  let f: CaFixture
+  let tmp: string
+  beforeAll(async () => {
+    // A short check period: the test waits for the server's own timer, not for a call of ours.
+    f = await setupCa('postgres', {}, { rootCrlCheckMs: 100 })
+    tmp = mkdtempSync(join(tmpdir(), 'qoltanba-revoke-issuing-'))
+  }, 120_000)
+  afterAll(async () => {
+    await f?.close()
+    if (tmp) rmSync(tmp, { recursive: true, force: true })
+  })
+  const env = () => ({ DATA_DIR: f.dir, PUBLIC_URL: 'http://qoltanba.test', DATABASE_URL: f.databaseUrl })
+  const served = async (name: string) => new Uint8Array(await (await fetch(`${f.url}/crl/${name}.crl`)).arrayBuffer())
+
+  it('refuses a missing or unknown reason', async () => {
+    expect((await cli(env(), 'ca', 'revoke-issuing')).code).toBe(2)
+    const bad = await cli(env(), 'ca', 'revoke-issuing', '--reason', 'certificateHold')
+    expect(bad.code).toBe(2)
+    expect(bad.err).toContain('keyCompromise, cACompromise, affiliationChanged, superseded, cessationOfOperation')
+    expect(f.ca.rootCrl().entries).toBe(0)
+  })
+
+  it('revokes the issuing CA: the running server publishes it and openssl refuses its leaves at depth 1', async () => {
+    const leaf = await issueTestCertificate(f)
+    expect(verifyPath(tmp, f.dir, leaf.der, await served('root'), await served('issuing')).code).toBe(0)
+    const before = f.ca.rootCrl().crlNumber
+
+    const r = await cli(env(), 'ca', 'revoke-issuing', '--reason', 'cACompromise')
+    expect(r.code, r.err).toBe(0)
+    expect(r.out).toMatch(/Revoked the issuing CA .*ISSUING CA.*: cACompromise/)
+    expect(r.out).toContain('within a minute')
+
+    await vi.waitFor(() => expect(f.ca.rootCrl().entries).toBe(1), { timeout: 30_000, interval: 50 })
+    expect(f.ca.rootCrl().crlNumber).toBeGreaterThan(before)
+    const rootCrl = await served('root')
+    expectListsIssuing(tmp, f.dir, rootCrl)
+    const refused = verifyPath(tmp, f.dir, leaf.der, rootCrl, await served('issuing'))
+    expect(refused.code).not.toBe(0)
+    expect(refused.out).toMatch(/error 23 at 1 depth lookup: certificate revoked/)
+    expect(await auditCount(f.db)).toBe(1)
+  })
+
+  it('says so and changes nothing when run again', async () => {
+    const number = readRootCrl(f.config)?.crlNumber
+    const again = await cli(env(), 'ca', 'revoke-issuing', '--reason', 'keyCompromise')
+    expect(again.code, again.err).toBe(0)
+    expect(again.out).toMatch(/is already revoked: cACompromise, .* by cli:\S+\. Nothing changed\./)
+    expect(readRootCrl(f.config)?.crlNumber).toBe(number)
+    expect(await auditCount(f.db)).toBe(1)
+  })
+
+  it('keeps the issuing CA on every later root CRL: re-signed near its end, and when the file is lost', async () => {
+    const current = f.ca.rootCrl()
+    const late = new Date(current.nextUpdate.getTime() - 10 * DAY)
+    const renewed = await f.ca.refreshRootCrl(late)
+    expect(renewed.crlNumber).toBeGreaterThan(current.crlNumber)
+    expect(renewed.thisUpdate.getTime()).toBe(Math.floor(late.getTime() / 1000) * 1000)
+    expect(renewed.entries).toBe(1)
+    expectListsIssuing(tmp, f.dir, renewed.der)
+
+    rmSync(join(f.dir, 'ca', 'root.crl'))
+    const resigned = await f.ca.refreshRootCrl()
+    expect(resigned.crlNumber).toBeGreaterThan(renewed.crlNumber)
+    expectListsIssuing(tmp, f.dir, resigned.der)
+    const leaf = await issueTestCertificate(f)
+    expect(verifyPath(tmp, f.dir, leaf.der, await served('root'), await served('issuing')).out).toMatch(/error 23 at 1 depth lookup: certificate revoked/)
+  })
+})
+
+describe('ca revoke-issuing on the embedded database (server stopped)', () => {
+  let dir: string
+  const config = (): CaConfig => ({ dataDir: dir, publicUrl: 'http://qoltanba.test', caKeyPassphrase: undefined, pkcs11: undefined, caKeyAlgorithm: 'P-256' })
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'qoltanba-revoke-issuing-pglite-'))
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  /** A "server run": opens DATA_DIR/pgdata and the CA, hands them to `fn`, closes both. */
+  async function run<T>(fn: (db: Db, ca: CertificateAuthority) => Promise<T>, now?: Date): Promise<T> {
+    const db = await openDatabase({ dataDir: dir, databaseUrl: undefined })
+    try {
+      const ca = await ensureCertificateAuthority(config(), db, { keyIterations: 1000, log: () => {}, warmCrl: false, ...(now ? { now } : {}) })
+      try {
+        return await fn(db, ca)
+      } finally {
+        ca.close()
+      }
+    } finally {
+      await db.destroy()
+    }
+  }
+
+  it('is published by the next start and kept by the re-signing near its end', { timeout: 120_000 }, async () => {
+    const { leaf, issuingCrl } = await run(async (db, ca) => {
+      expect(ca.rootCrl().entries).toBe(0)
+      return { leaf: (await issueTestCertificate({ db, ca })).der, issuingCrl: (await ca.crl.regenerate()).der }
+    })
+
+    const r = await cli({ DATA_DIR: dir, PUBLIC_URL: 'http://qoltanba.test' }, 'ca', 'revoke-issuing', '--reason', 'cACompromise')
+    expect(r.code, r.err).toBe(0)
+    expect(r.out).toContain('Start the server again')
+
+    const started = await run(async (db, ca) => {
+      expect(await auditCount(db)).toBe(1)
+      return ca.rootCrl()
+    })
+    expect(started.entries).toBe(1)
+    expectListsIssuing(dir, dir, started.der)
+    expect(verifyPath(dir, dir, leaf, started.der, issuingCrl).out).toMatch(/error 23 at 1 depth lookup: certificate revoked/)
+
+    // A start 20 days before the CRL ends signs a new one: it still lists the issuing CA.
+    const late = new Date(started.nextUpdate.getTime() - 20 * DAY)
+    const renewed = await run(async (_db, ca) => ca.rootCrl(), late)
+    expect(renewed.crlNumber).toBe(started.crlNumber + 1)
+    expectListsIssuing(dir, dir, renewed.der)
+  })
+})
