@@ -69,14 +69,31 @@ function base64ToBytes(b64: string): Uint8Array {
   return out
 }
 
+/** Longest CMS text read: base64 of MAX_CMS_BYTES with line breaks and armour to spare. */
+export const MAX_CMS_TEXT = 2 * MAX_CMS_BYTES
+
+/**
+ * The body between the first PEM header and the END line after it, found with indexOf: a lazy
+ * `BEGIN…([\s\S]*?)…END` regex scans to the end of the text from every header, so thousands
+ * of headers without an END took seconds (quadratic) on the unauthenticated login route.
+ */
+function pemBody(text: string): string | undefined {
+  const begin = /-----BEGIN [A-Z0-9 ]+-----/.exec(text)
+  if (!begin) return undefined
+  const from = begin.index + begin[0].length
+  const end = text.indexOf('-----END ', from)
+  return end < 0 ? undefined : text.slice(from, end)
+}
+
 /** Turns DER bytes, base64 text or PEM text (as bytes or string) into DER. */
 export function decodeCmsInput(input: Uint8Array | string): Uint8Array {
   if (typeof input !== 'string') {
     if (input[0] === 0x30) return input
+    if (input.length > MAX_CMS_TEXT) refuse(LoginErrorCode.Malformed, `The CMS text is longer than ${MAX_CMS_TEXT} characters`)
     input = textDecoder.decode(input)
   }
-  const pem = /-----BEGIN [A-Z0-9 ]+-----([\s\S]*?)-----END [A-Z0-9 ]+-----/.exec(input)
-  return base64ToBytes(pem ? (pem[1] as string) : input.trim())
+  if (input.length > MAX_CMS_TEXT) refuse(LoginErrorCode.Malformed, `The CMS text is longer than ${MAX_CMS_TEXT} characters`)
+  return base64ToBytes(pemBody(input) ?? input.trim())
 }
 
 function octetStringBytes(s: asn1js.OctetString): Uint8Array {

@@ -8,6 +8,7 @@
 import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { QoltanbaError } from '../../src/pki/errors.ts'
+import { MAX_CMS_TEXT } from '../../src/verifier/cms-signature.ts'
 import { childrenOf, readTlv, type Tlv } from '../../src/verifier/der.ts'
 import {
   acceptWithoutRevocationCheck,
@@ -93,6 +94,10 @@ describe('parseSignedData / verifyLoginCms: text that is no CMS', () => {
     ['no bytes', new Uint8Array(0)],
     ['a lone SEQUENCE tag', new Uint8Array([0x30])],
     ['an indefinite SEQUENCE with nothing in it', new Uint8Array([0x30, 0x80])],
+    // A lazy BEGIN…END regex scanned to the end of the text from every header: quadratic, 15 s
+    // for the first on a shared CI core, minutes (past the test timeout) for the second.
+    ['as many PEM headers without an END line as the limit holds', '-----BEGIN CMS-----'.repeat(Math.floor(MAX_CMS_TEXT / 19))],
+    ['four times that', '-----BEGIN CMS-----'.repeat(Math.floor((4 * MAX_CMS_TEXT) / 19))],
   ])('%s is ERR_MALFORMED', async (_name, input) => {
     expect(await codeOf(() => parseSignedData(input))).toBe('ERR_MALFORMED')
     expect(await codeOf(() => login(input, issue().bytes))).toBe('ERR_MALFORMED')
