@@ -20,7 +20,7 @@ export const openApiDocument = {
     title: 'Qoltanba Registration Center API',
     version,
     description:
-      'Errors are `{error:{code,message}}` with a stable `code`. Input problems are 4xx. Status endpoints and person lookup are rate limited (429 ERR_RATE_LIMITED).',
+      'Errors are `{error:{code,message}}` with a stable `code`. Input problems are 4xx. JSON bodies must have the types this document gives (a number or an array where a string is expected is 400 ERR_VALIDATION, never converted); query and path parameters are text and convert to their schema type. Status endpoints and person lookup are rate limited (429 ERR_RATE_LIMITED).',
   },
   components: {
     securitySchemes: {
