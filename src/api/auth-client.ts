@@ -68,7 +68,7 @@ function fromBase64(b64: string): Uint8Array {
 }
 
 async function toError(response: Response): Promise<QoltanbaError> {
-  let body: { error?: { code?: unknown; message?: unknown } } | undefined
+  let body: { error?: { code?: unknown; message?: unknown; details?: { depth?: unknown } } } | undefined
   try {
     body = (await response.json()) as typeof body
   } catch {
@@ -76,7 +76,11 @@ async function toError(response: Response): Promise<QoltanbaError> {
   }
   const code = body?.error?.code
   if (typeof code === 'string' && /^ERR_[A-Z0-9_]+$/.test(code)) {
-    return new QoltanbaError(code, typeof body?.error?.message === 'string' ? body.error.message : code, { status: response.status })
+    // Only `depth` of the details: which certificate of the path a revocation refusal is about,
+    // so the page can tell the person's own certificate from its CA's (sign-in-error.ts).
+    const depth = body?.error?.details?.depth
+    const details = { status: response.status, ...(Number.isInteger(depth) ? { depth: depth as number } : {}) }
+    return new QoltanbaError(code, typeof body?.error?.message === 'string' ? body.error.message : code, details)
   }
   return new QoltanbaError(ErrorCode.Network, `HTTP ${response.status} without an API error`, { status: response.status })
 }

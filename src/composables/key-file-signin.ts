@@ -29,6 +29,7 @@ export function useKeyFileSignIn() {
   async function signInWithKeyFile(file: File, password: string): Promise<boolean> {
     session.busy = true
     session.error = null
+    session.errorDepth = null
     const { Keystore, KeystoreSigner, MAX_PKCS12_BYTES } = await import('@/keystore/index.ts')
     const keystore = new Keystore({ dbName: `qoltanba-signin-${crypto.randomUUID()}`, idleLockMs: 0 })
     try {

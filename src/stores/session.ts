@@ -16,6 +16,12 @@ function codeOf(e: unknown): string {
   return typeof code === 'string' && code.startsWith('ERR_') ? code : 'ERR_INTERNAL'
 }
 
+/** Which certificate of the path a refusal is about (the server's details.depth), or null. */
+function depthOf(e: unknown): number | null {
+  const depth = (e as { details?: { depth?: unknown } } | null)?.details?.depth
+  return typeof depth === 'number' ? depth : null
+}
+
 /** What to sign with: a signer and, for signers that list, the certificate and its storage. */
 export interface SignInChoice {
   readonly signer: Signer
@@ -33,6 +39,8 @@ export const useSessionStore = defineStore('session', () => {
   const checked = ref(false)
   /** Code of the last failure (errors.<code>), or null. */
   const error = ref<string | null>(null)
+  /** With `error`: the certificate of the path it is about (0 the person's own, 1 its CA, …), or null. */
+  const errorDepth = ref<number | null>(null)
   /** True while signing in or out. */
   const busy = ref(false)
   /** The personal cabinet: my certificates and applications as the server knows them. */
@@ -59,9 +67,11 @@ export const useSessionStore = defineStore('session', () => {
     try {
       session.value = await client.value.session()
       error.value = null
+      errorDepth.value = null
       await loadCabinet()
     } catch (e) {
       error.value = codeOf(e)
+      errorDepth.value = null
     } finally {
       checked.value = true
     }
@@ -71,6 +81,7 @@ export const useSessionStore = defineStore('session', () => {
   async function signIn(choice: SignInChoice): Promise<boolean> {
     busy.value = true
     error.value = null
+    errorDepth.value = null
     try {
       const challenge = await client.value.challenge()
       const { cms } = await choice.signer.signCms({
@@ -87,6 +98,7 @@ export const useSessionStore = defineStore('session', () => {
       return true
     } catch (e) {
       error.value = codeOf(e)
+      errorDepth.value = depthOf(e)
       return false
     } finally {
       busy.value = false
@@ -101,9 +113,11 @@ export const useSessionStore = defineStore('session', () => {
       await client.value.logout()
       session.value = null
       error.value = null
+      errorDepth.value = null
       await loadCabinet()
     } catch (e) {
       error.value = codeOf(e)
+      errorDepth.value = null
     } finally {
       busy.value = false
     }
@@ -120,9 +134,10 @@ export const useSessionStore = defineStore('session', () => {
     applications.value = []
     checked.value = false
     error.value = null
+    errorDepth.value = null
     busy.value = false
   }
 
-  return { session, checked, error, busy, certificates, applications, refresh, loadCabinet, signIn, signOut, useClient, $reset }
+  return { session, checked, error, errorDepth, busy, certificates, applications, refresh, loadCabinet, signIn, signOut, useClient, $reset }
 })
 
