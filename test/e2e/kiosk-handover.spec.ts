@@ -84,6 +84,7 @@ for (const { locale, browserLocale, iin } of CASES) {
 
       // Defect 1: the operator signs in right here; the kiosk stays in the operator's role.
       await expect(page.getByTestId('operator-signin')).toBeVisible()
+      await expect(page.getByTestId('signin-keyfile'), 'the console signs in on its own page').toBeVisible()
       // No browser container is offered: the only ones here are the applicant's.
       await expect(page.locator('#signin-browser')).toHaveCount(0)
       await expectAccessible(page, 'operator sign-in on the kiosk')
