@@ -28,7 +28,8 @@ export interface IssuingCaRevocation {
   /** Serial as lowercase hex (magnitude). */
   readonly serial: string
   readonly subjectDn: string
-  readonly reason: CaRevocationReason
+  /** 'unspecified' only for a revocation taken over from a hand-signed root CRL (root-crl-adoption.ts). */
+  readonly reason: CaRevocationReason | 'unspecified'
   readonly revokedAt: Date
   readonly revokedBy: string
 }
@@ -41,8 +42,8 @@ export interface RevokeIssuingResult {
   readonly crl?: PublishedCrl
 }
 
-function reasonName(code: number): CaRevocationReason {
-  const name = CA_REVOCATION_REASONS.find((r) => CrlReason[r] === code)
+function reasonName(code: number): CaRevocationReason | 'unspecified' {
+  const name = [...CA_REVOCATION_REASONS, 'unspecified' as const].find((r) => CrlReason[r] === code)
   if (!name) throw new Error(`unexpected CA revocation reason code ${code}`)
   return name
 }

@@ -26,6 +26,7 @@ import type { Db, Tx } from '../db/schema.ts'
 import type { PublishedCrl } from './crl.ts'
 import { crlEntry, signCrl } from './crl-build.ts'
 import { serialKey } from './crl-entries.ts'
+import { adoptIssuingRevocation } from './root-crl-adoption.ts'
 import { caDir, openRootSigner, ROOT_NAME, writeCaFile, type CaConfig, type CaHierarchy } from './hierarchy.ts'
 import type { CaSigner } from './signer.ts'
 
@@ -123,7 +124,11 @@ export async function signRootCrlIn(trx: Tx, config: CaConfig, hierarchy: CaHier
  */
 export async function ensureRootCrl(config: CaConfig, db: Db, hierarchy: CaHierarchy, now: Date): Promise<PublishedCrl> {
   const current = readRootCrl(config)
-  if (current && !rootCrlDue(current, now) && listsExactly(current, await listedEntries(db))) return current
+  let listed = await listedEntries(db)
+  // A genuine file that revokes the issuing CA behind the database's back (signed by hand before
+  // migration 005) is recorded first, so the signature below keeps it.
+  if (current && current.entries > 0 && !listsExactly(current, listed) && (await adoptIssuingRevocation(db, hierarchy, current))) listed = await listedEntries(db)
+  if (current && !rootCrlDue(current, now) && listsExactly(current, listed)) return current
   const signer = openRootSigner(config, hierarchy)
   try {
     return await db.transaction().execute((trx) => signRootCrlIn(trx, config, hierarchy, signer, now))

@@ -137,7 +137,7 @@ export interface CaRootCrlEntriesTable {
   subject_dn: string
   certificate: Uint8Array
   revoked_at: Timestamp
-  /** RFC 5280 CRLReason code, 1–5. */
+  /** RFC 5280 CRLReason code, 0–5 (0 only when taken over from a hand-signed root CRL). */
   reason: number
   /** 'cli:<user>', … */
   revoked_by: string

@@ -5,7 +5,8 @@
  * was re-signed empty, and an issuing CA put on it by hand quietly became valid again.
  *
  * A row is never deleted or changed: revoking a CA certificate is final (RFC 5280 §5.3.1 has no
- * release except from certificateHold, which the root does not use — reasons 1–5 only).
+ * release except from certificateHold, which the root does not use). Reasons 1–5 from the CLI;
+ * 0 (unspecified) only for a revocation taken over from a hand-signed root CRL without a reason.
  */
 import { sql, type Kysely } from 'kysely'
 
@@ -18,8 +19,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('subject_dn', 'text', (c) => c.notNull())
     .addColumn('certificate', 'bytea', (c) => c.notNull())
     .addColumn('revoked_at', 'timestamptz', (c) => c.notNull())
-    // RFC 5280 CRLReason: keyCompromise, cACompromise, affiliationChanged, superseded, cessationOfOperation.
-    .addColumn('reason', 'integer', (c) => c.notNull().check(sql`reason between 1 and 5`))
+    // RFC 5280 CRLReason: unspecified, keyCompromise, cACompromise, affiliationChanged, superseded, cessationOfOperation.
+    .addColumn('reason', 'integer', (c) => c.notNull().check(sql`reason between 0 and 5`))
     .addColumn('revoked_by', 'text', (c) => c.notNull())
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute()

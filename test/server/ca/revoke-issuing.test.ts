@@ -6,14 +6,16 @@
  *   -crl_check_all` refuses a leaf at depth 1;
  * - PGlite (DATA_DIR/pgdata), with the server stopped: the next start publishes it.
  * Every later signature of the root CRL (near its end, file lost) keeps the entry; a second run
- * changes nothing and says so.
+ * changes nothing and says so. A root CRL signed by hand before the table existed is taken over,
+ * a forged one is not.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ensureCertificateAuthority, type CertificateAuthority } from '../../../server/ca/authority.ts'
-import type { CaConfig } from '../../../server/ca/hierarchy.ts'
+import { CrlReason, crlEntry, signCrl } from '../../../server/ca/crl-build.ts'
+import { openRootSigner, writeCaFile, type CaConfig } from '../../../server/ca/hierarchy.ts'
 import { readRootCrl } from '../../../server/ca/root-crl.ts'
 import { main } from '../../../server/cli/main.ts'
 import { openDatabase } from '../../../server/db/index.ts'
@@ -173,5 +175,55 @@ describe('ca revoke-issuing on the embedded database (server stopped)', () => {
     const renewed = await run(async (_db, ca) => ca.rootCrl(), late)
     expect(renewed.crlNumber).toBe(started.crlNumber + 1)
     expectListsIssuing(dir, dir, renewed.der)
+  })
+})
+
+describe('a root CRL that revokes the issuing CA without the database knowing (signed by hand before migration 005)', () => {
+  let f: CaFixture
+  beforeAll(async () => {
+    f = await setupCa('pglite', { caKeyAlgorithm: 'P-256' })
+  }, 120_000)
+  afterAll(async () => f?.close())
+
+  /** Writes a root CRL listing the issuing CA, signed by the root key or forged with the issuing CA's. */
+  function handSigned(forged: boolean): Buffer {
+    const h = f.ca.hierarchy
+    const thisUpdate = new Date(Math.floor(Date.now() / 1000) * 1000)
+    const template = {
+      issuer: h.root.subject, issuerKeyId: h.root.keyId, thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + 365 * DAY),
+      crlNumber: f.ca.rootCrl().crlNumber + 1, entries: [crlEntry(h.issuing.serial, new Date(thisUpdate.getTime() - DAY), CrlReason.keyCompromise)],
+    }
+    const signer = forged ? h.issuing.signer : openRootSigner(f.config, h)
+    try {
+      const der = signCrl(template, signer)
+      writeCaFile(f.config, 'root.crl', der)
+      return der
+    } finally {
+      if (!forged) signer.close()
+    }
+  }
+
+  it('drops a forged one: the database list wins', async () => {
+    handSigned(true)
+    const crl = await f.ca.refreshRootCrl()
+    expect(crl.entries).toBe(0)
+    expect(await f.db.selectFrom('ca_root_crl_entries').selectAll().execute()).toEqual([])
+  })
+
+  it('records a genuine one, with its date and reason, so every later signature keeps it', async () => {
+    const der = handSigned(false)
+    const taken = await f.ca.refreshRootCrl()
+    expect(taken.der).toEqual(der) // it already lists what the database now holds: kept as is
+    const row = await f.db.selectFrom('ca_root_crl_entries').selectAll().executeTakeFirstOrThrow()
+    expect(row).toMatchObject({ reason: CrlReason.keyCompromise, revoked_by: 'system:root.crl' })
+    expect(await auditCount(f.db)).toBe(1)
+
+    const renewed = await f.ca.refreshRootCrl(new Date(taken.nextUpdate.getTime() - 10 * DAY))
+    expect(renewed.crlNumber).toBeGreaterThan(taken.crlNumber)
+    const path = writePem(f.dir, 'renewed.crl.pem', renewed.der, 'X509 CRL')
+    const text = opensslAll(['crl', '-in', path, '-CAfile', join(f.dir, 'ca', 'root.pem'), '-noout', '-text']).out
+    expect(text).toContain('verify OK')
+    expect(text).toContain(`Serial Number: ${issuingSerial(f.dir)}`)
+    expect(text).toMatch(/X509v3 CRL Reason Code: \s*\n\s+Key Compromise/)
   })
 })
