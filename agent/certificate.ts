@@ -5,7 +5,7 @@
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
-import { ErrorCode, QoltanbaError } from '../src/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../src/core/errors.ts'
 
 /** Parsed certificate facts. */
 export interface CertificateFacts {

@@ -5,7 +5,7 @@
  * the token operation, never stored or logged.
  */
 import { Buffer } from 'node:buffer'
-import { ErrorCode, QoltanbaError } from '../src/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../src/core/errors.ts'
 import { AgentModule, MAX_REQUEST_BYTES } from '../src/agents/qoltanba-protocol.ts'
 import type { PairingStore } from './pairing.ts'
 import type { ModuleConfig } from './pkcs11/session.ts'

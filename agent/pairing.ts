@@ -7,7 +7,7 @@
 import { randomInt, timingSafeEqual } from 'node:crypto'
 import { readFileSync, writeFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
-import { ErrorCode, QoltanbaError } from '../src/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../src/core/errors.ts'
 
 const CODE_TTL_MS = 2 * 60_000
 const MAX_ATTEMPTS = 3

@@ -8,7 +8,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { Buffer } from 'node:buffer'
-import { ErrorCode, QoltanbaError } from '../src/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../src/core/errors.ts'
 import { readPkcs12, MAX_PKCS12_BYTES, type Pkcs12Contents } from '../src/pki/pkcs12/index.ts'
 import { importPrivateKey, publicKeyOf } from '../src/pki/private-key.ts'
 import { certificateMatchesKey } from '../src/pki/certificate-info.ts'

@@ -8,7 +8,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server } f
 import { createServer as createHttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 import { WebSocketServer, type WebSocket } from 'ws'
-import { ErrorCode, QoltanbaError } from '../src/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../src/core/errors.ts'
 import { MAX_REQUEST_BYTES } from '../src/agents/qoltanba-protocol.ts'
 import { handle, ModuleNotFound } from './handlers.ts'
 import { PairingStore, type ShowPairingCode } from './pairing.ts'

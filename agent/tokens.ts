@@ -4,7 +4,7 @@
  * operation only (agent/pkcs11/session.ts); the PIN is passed through and not kept.
  */
 import { Buffer } from 'node:buffer'
-import { ErrorCode, QoltanbaError } from '../src/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../src/core/errors.ts'
 import type {
   GenerateKeyPairArgs,
   GenerateKeyPairResult,

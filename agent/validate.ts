@@ -2,7 +2,7 @@
  * Checks for messages from the untrusted WebSocket: every field is typed and bounded before use,
  * and a failure is ERR_MALFORMED naming the field (never echoing its value, which may be a PIN).
  */
-import { ErrorCode, QoltanbaError } from '../src/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../src/core/errors.ts'
 
 /** A parsed JSON object. */
 export type Json = Record<string, unknown>

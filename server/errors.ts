@@ -4,32 +4,32 @@
  * 4xx; a 500 means a bug or an outage, never a bad request.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import { QoltanbaError } from '../src/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../src/core/errors.ts'
 
-/** Error codes the server adds to src/pki's ErrorCode table. */
+/** The server's named subset of the one code table (src/core/error-codes.ts). */
 export const ApiErrorCode = {
-  Validation: 'ERR_VALIDATION',
-  TooLarge: 'ERR_TOO_LARGE',
-  UnsupportedMediaType: 'ERR_UNSUPPORTED_MEDIA_TYPE',
-  RateLimited: 'ERR_RATE_LIMITED',
-  NotFound: 'ERR_NOT_FOUND',
-  Internal: 'ERR_INTERNAL',
-  Unauthorized: 'ERR_UNAUTHORIZED',
-  Forbidden: 'ERR_FORBIDDEN',
-  AccessDenied: 'ERR_ACCESS_DENIED',
-  UnknownProfile: 'ERR_UNKNOWN_PROFILE',
-  PersonNotFound: 'ERR_PERSON_NOT_FOUND',
-  KeyAlreadyCertified: 'ERR_KEY_ALREADY_CERTIFIED',
-  KeyPending: 'ERR_KEY_PENDING',
-  DuplicateKey: 'ERR_DUPLICATE_KEY',
-  CsrMismatch: 'ERR_CSR_MISMATCH',
-  CsrNameMismatch: 'ERR_CSR_NAME_MISMATCH',
-  IdempotencyKeyRequired: 'ERR_IDEMPOTENCY_KEY_REQUIRED',
-  IdempotencyConflict: 'ERR_IDEMPOTENCY_CONFLICT',
-  InvalidState: 'ERR_INVALID_STATE',
-  ApplicationExpired: 'ERR_APPLICATION_EXPIRED',
-  CaUnavailable: 'ERR_CA_UNAVAILABLE',
-  RegistryUnavailable: 'ERR_REGISTRY_UNAVAILABLE',
+  Validation: ErrorCode.Validation,
+  TooLarge: ErrorCode.TooLarge,
+  UnsupportedMediaType: ErrorCode.UnsupportedMediaType,
+  RateLimited: ErrorCode.RateLimited,
+  NotFound: ErrorCode.NotFound,
+  Internal: ErrorCode.Internal,
+  Unauthorized: ErrorCode.Unauthorized,
+  Forbidden: ErrorCode.Forbidden,
+  AccessDenied: ErrorCode.AccessDenied,
+  UnknownProfile: ErrorCode.UnknownProfile,
+  PersonNotFound: ErrorCode.PersonNotFound,
+  KeyAlreadyCertified: ErrorCode.KeyAlreadyCertified,
+  KeyPending: ErrorCode.KeyPending,
+  DuplicateKey: ErrorCode.DuplicateKey,
+  CsrMismatch: ErrorCode.CsrMismatch,
+  CsrNameMismatch: ErrorCode.CsrNameMismatch,
+  IdempotencyKeyRequired: ErrorCode.IdempotencyKeyRequired,
+  IdempotencyConflict: ErrorCode.IdempotencyConflict,
+  InvalidState: ErrorCode.InvalidState,
+  ApplicationExpired: ErrorCode.ApplicationExpired,
+  CaUnavailable: ErrorCode.CaUnavailable,
+  RegistryUnavailable: ErrorCode.RegistryUnavailable,
 } as const
 
 /** HTTP status for codes thrown by src/pki (QoltanbaError) when they reach a route. */
@@ -53,7 +53,7 @@ export class ApiError extends Error {
   override readonly name = 'ApiError'
   constructor(
     readonly statusCode: number,
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details: Readonly<Record<string, string | number | boolean>> = {},
   ) {
@@ -62,19 +62,19 @@ export class ApiError extends Error {
 }
 
 /** 400 with a specific code. */
-export const badRequest = (code: string, message: string, details?: Record<string, string | number | boolean>) =>
+export const badRequest = (code: ErrorCode, message: string, details?: Record<string, string | number | boolean>) =>
   new ApiError(400, code, message, details)
 /** 401: no or invalid credentials. */
 export const unauthorized = (message = 'Authentication required') => new ApiError(401, ApiErrorCode.Unauthorized, message)
 /** 403 with a specific code (default ERR_FORBIDDEN). */
-export const forbidden = (message = 'Forbidden', code: string = ApiErrorCode.Forbidden) => new ApiError(403, code, message)
+export const forbidden = (message = 'Forbidden', code: ErrorCode = ApiErrorCode.Forbidden) => new ApiError(403, code, message)
 /** 404. */
-export const notFound = (message = 'Not found', code: string = ApiErrorCode.NotFound) => new ApiError(404, code, message)
+export const notFound = (message = 'Not found', code: ErrorCode = ApiErrorCode.NotFound) => new ApiError(404, code, message)
 /** 409: the request conflicts with the current state. */
-export const conflict = (code: string, message: string, details?: Record<string, string | number | boolean>) =>
+export const conflict = (code: ErrorCode, message: string, details?: Record<string, string | number | boolean>) =>
   new ApiError(409, code, message, details)
 /** 422: well-formed but refused by a business rule. */
-export const unprocessable = (code: string, message: string, details?: Record<string, string | number | boolean>) =>
+export const unprocessable = (code: ErrorCode, message: string, details?: Record<string, string | number | boolean>) =>
   new ApiError(422, code, message, details)
 
 /** The JSON body of an error response. */

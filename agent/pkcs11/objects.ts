@@ -6,7 +6,7 @@
 import { createHash, createPublicKey, randomBytes } from 'node:crypto'
 import * as asn1js from 'asn1js'
 import pkcs11js from 'pkcs11js'
-import { ErrorCode, QoltanbaError } from '../../src/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../../src/core/errors.ts'
 import type { TokenContext } from './session.ts'
 
 const P256_OID_DER = Buffer.from('06082a8648ce3d030107', 'hex')

@@ -9,7 +9,7 @@
  * interleave on one module; the agent's dispatcher also serialises operations.
  */
 import pkcs11js from 'pkcs11js'
-import { ErrorCode, QoltanbaError } from '../../src/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../../src/core/errors.ts'
 
 /** A configured PKCS#11 module. */
 export interface ModuleConfig {

@@ -5,7 +5,7 @@
  * under load, concurrent sign-ins share one DELETE of challenges, one status SELECT and one
  * transaction for roles + sessions + audit rows, instead of a handful of statements each.
  */
-import { isQoltanbaError } from '../../src/pki/errors.ts'
+import { isQoltanbaError } from '../../src/core/errors.ts'
 import { parseLoginPayload, parseSignedData, verifyLoginCms, type LoginVerification, type ParsedSignedData } from '../../src/verifier/index.ts'
 import { LoginErrorCode } from '../../src/verifier/errors.ts'
 import { recordAudit, recordAudits, type AuditEntryInput } from '../audit/audit.ts'

@@ -8,7 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import { createAuthClient, type SessionView } from '../../src/api/auth-client.ts'
 import { certificateMatchesKey } from '../../src/pki/certificate-info.ts'
 import { signCms } from '../../src/pki/cms.ts'
-import { ErrorCode, QoltanbaError } from '../../src/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../../src/core/errors.ts'
 import { readPkcs12 } from '../../src/pki/pkcs12/index.ts'
 import { importPrivateKey, publicKeyOf } from '../../src/pki/private-key.ts'
 

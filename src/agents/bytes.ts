@@ -3,7 +3,7 @@
  * PEM-armoured (NCALayer's CMS: reference agents-ncalayer-webeid.md §1.5 "Interop notes"), so
  * decoding strips any armour and whitespace first. Works in browsers and Node (atob/btoa).
  */
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 
 /** Standard base64 of `bytes` (no line breaks). */
 export function toBase64(bytes: Uint8Array): string {

@@ -9,7 +9,7 @@
  *   waits on the same socket, because each new connection may raise the browser's
  *   local-network permission prompt again (§5.2).
  */
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import type { UnavailableReason } from './signer.ts'
 
 /** The part of the WebSocket API we use; browsers' WebSocket and `ws` both fit. */

@@ -9,7 +9,7 @@
  *    (`MODULE_NOT_FOUND` when the module is not installed).
  * Our agent uses envelope 1 and puts an `ERR_*` code and `data` (e.g. `attemptsLeft`) in failures.
  */
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError, isErrorCode } from '../core/errors.ts'
 import { fromBase64Text } from './bytes.ts'
 
 /** Module names on NCALayer's socket. */
@@ -19,7 +19,7 @@ export const NcaModule = {
 } as const
 
 /** commonUtils messages that mean something specific (§1.4). */
-const commonUtilsMessages: Record<string, string> = {
+const commonUtilsMessages: Readonly<Partial<Record<string, ErrorCode>>> = {
   'action.canceled': ErrorCode.UserCancelled,
   'storage.empty': ErrorCode.TokenMissing,
   'storage.unknown': ErrorCode.TokenMissing,
@@ -87,7 +87,8 @@ export function unwrapReply(reply: Record<string, unknown>): unknown {
 
 function failure(code: string | undefined, message: string | undefined, data?: unknown, details?: string): QoltanbaError {
   const text = message ?? 'The agent reported a failure'
-  if (code?.startsWith('ERR_')) return new QoltanbaError(code, text, safeDetails(data))
+  // A code from our table crosses the boundary as itself; anything else is the agent's own.
+  if (isErrorCode(code)) return new QoltanbaError(code, text, safeDetails(data))
   const facts: Record<string, string | number | boolean> = { agentCode: code ?? '', agentMessage: text }
   if (details) facts.agentDetails = details.slice(0, 200)
   return new QoltanbaError(ErrorCode.AgentProtocol, `Agent failure ${code ?? ''}: ${text}`, facts)

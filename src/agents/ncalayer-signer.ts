@@ -4,7 +4,7 @@
  * NCALayer picks the key and asks the PIN in its own window, so there is no listing, no CSR and
  * no certificate import (reference agents-ncalayer-webeid.md §1.5, §1.7, §4.3).
  */
-import { ErrorCode, QoltanbaError, isQoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError, isQoltanbaError } from '../core/errors.ts'
 import { toBase64 } from './bytes.ts'
 import { AgentConnection, type ConnectionOptions } from './connection.ts'
 import { NcaModule, normaliseSignatures, unwrapReply } from './envelopes.ts'

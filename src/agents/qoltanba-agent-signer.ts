@@ -3,7 +3,7 @@
  * `kz.qoltanba.tokens` and `kz.qoltanba.pairing` modules (src/agents/qoltanba-protocol.ts).
  * The page asks the PIN (`secretEntry: 'page'`) and sends it with the one request that needs it.
  */
-import { ErrorCode, QoltanbaError, isQoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError, isQoltanbaError } from '../core/errors.ts'
 import { fromBase64Text, toBase64 } from './bytes.ts'
 import { AgentConnection, type ConnectionOptions } from './connection.ts'
 import { normaliseSignatures, unwrapReply } from './envelopes.ts'

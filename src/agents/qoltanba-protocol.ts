@@ -4,7 +4,7 @@
  * Framing is NCALayer's (reference agents-ncalayer-webeid.md §1.2–1.3): the agent greets first,
  * requests are `{module, method, args, uuid?}`, replies use the `basics` envelope
  * `{status:true, body:{result}}` / `{status:false, code, message, data?}`, with `uuid` echoed.
- * Failures carry a stable `ERR_*` code (src/pki/errors.ts) and `data` with safe facts
+ * Failures carry a stable `ERR_*` code (src/core/errors.ts) and `data` with safe facts
  * (`attemptsLeft`, `pinCountLow`). Binary values are standard base64 of DER.
  *
  * Modules:

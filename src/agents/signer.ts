@@ -6,7 +6,7 @@
  * Conventions shared by all implementations:
  * - Binary values are `Uint8Array` DER (certificates, CSRs, CMS); no PEM or base64 crosses this
  *   boundary.
- * - Failures are `QoltanbaError`s with a stable `code` (src/pki/errors.ts). A user who cancels
+ * - Failures are `QoltanbaError`s with a stable `code` (src/core/errors.ts). A user who cancels
  *   in an agent's own dialog gives `ERR_USER_CANCELLED`: a normal outcome, never an error toast.
  *   An `AbortSignal` that fires also gives `ERR_USER_CANCELLED` (with `details.aborted = true`).
  * - Secrets (PIN, container password) are passed per call in `secret` when `secretEntry` is

@@ -3,7 +3,7 @@
  * their own files (operator-client.ts, revocation-client.ts): JSON on success, the server's
  * `{error: {code}}` as a QoltanbaError, anything else (proxy page, offline) as ERR_NETWORK.
  */
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError, isErrorCode } from '../core/errors.ts'
 
 /** The error for a fetch that never reached the server. */
 export function unreachable(cause: unknown): QoltanbaError {
@@ -21,7 +21,8 @@ export async function readApiResponse<T>(response: Response): Promise<T> {
   if (response.ok && body !== undefined) return body as T
   const error = (body as { error?: { code?: unknown; message?: unknown } } | undefined)?.error
   if (typeof error?.code === 'string' && /^ERR_[A-Z0-9_]+$/.test(error.code)) {
-    throw new QoltanbaError(error.code, typeof error.message === 'string' ? error.message : error.code, { status: response.status })
+    // A code this build does not know (a newer server) is still the server's refusal.
+    throw new QoltanbaError(isErrorCode(error.code) ? error.code : ErrorCode.Internal, typeof error.message === 'string' ? error.message : error.code, { status: response.status })
   }
   throw new QoltanbaError(ErrorCode.Network, `HTTP ${response.status} without an API error`, { status: response.status })
 }

@@ -4,7 +4,7 @@
  * challenge, hands back the signed CMS and reads who is signed in. Failures are QoltanbaErrors
  * with the server's code (ERR_NONCE_EXPIRED, ERR_CERT_REVOKED, …) or ERR_NETWORK.
  */
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError, isErrorCode } from '../core/errors.ts'
 
 /** A challenge: the exact bytes to sign. */
 export interface SignInChallenge {
@@ -80,7 +80,7 @@ async function toError(response: Response): Promise<QoltanbaError> {
     // so the page can tell the person's own certificate from its CA's (sign-in-error.ts).
     const depth = body?.error?.details?.depth
     const details = { status: response.status, ...(Number.isInteger(depth) ? { depth: depth as number } : {}) }
-    return new QoltanbaError(code, typeof body?.error?.message === 'string' ? body.error.message : code, details)
+    return new QoltanbaError(isErrorCode(code) ? code : ErrorCode.Internal, typeof body?.error?.message === 'string' ? body.error.message : code, details)
   }
   return new QoltanbaError(ErrorCode.Network, `HTTP ${response.status} without an API error`, { status: response.status })
 }

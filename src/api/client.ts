@@ -10,7 +10,7 @@
  * const view = await api.getApplication(number, accessCode)
  * ```
  */
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError, isErrorCode } from '../core/errors.ts'
 import type {
   ApplicationView,
   IssuedCertificates,
@@ -124,7 +124,8 @@ async function toError(response: Response): Promise<QoltanbaError> {
   const code = body?.error?.code
   if (typeof code === 'string' && /^ERR_[A-Z0-9_]+$/.test(code)) {
     const message = typeof body?.error?.message === 'string' ? body.error.message : code
-    return new QoltanbaError(code, message, { status: response.status, ...(body?.error?.details ?? {}) })
+    // A code this build does not know (a newer server) is still the server's refusal.
+    return new QoltanbaError(isErrorCode(code) ? code : ErrorCode.Internal, message, { status: response.status, ...(body?.error?.details ?? {}) })
   }
   // A proxy's or gateway's page (502/503/504), or the service worker's offline answer.
   return new QoltanbaError(ErrorCode.Network, `HTTP ${response.status} without an API error`, { status: response.status })

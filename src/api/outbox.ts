@@ -6,7 +6,7 @@
  * next attempt repeats the same key, and the server answers with the same application: every
  * prepared application becomes exactly one application on the server.
  */
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { isRetryable, type ApiClient } from './client.ts'
 import { openApplicationsDb, type ApplicationsDb } from './database.ts'
 import { APPLICATIONS_DB_NAME, type ApplicationDraft, type ApplicationRecord, type OutboxRecord } from './records.ts'

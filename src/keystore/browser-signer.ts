@@ -18,7 +18,7 @@ import type {
   SignerStorage,
 } from '../agents/signer.ts'
 import { createCsr } from '../pki/csr.ts'
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import type { KeyUsageName } from '../pki/extensions.ts'
 import type { Keystore } from './keystore.ts'
 import type { ContainerView } from './views.ts'

@@ -1,6 +1,6 @@
 /** Certificates in containers: stored with a readable summary, matched to keys by public key. */
 import { describeCertificate, certificateMatchesKey, type CertificateInfo } from '../pki/certificate-info.ts'
-import { asMalformed, ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { asMalformed, ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { EkuOid, PolicyOid } from '../pki/oids.ts'
 import { decodeDerOrPem } from '../pki/pem.ts'
 import type { KeystoreContext } from './context.ts'

@@ -1,5 +1,5 @@
 /** Containers: list, read, create with a generated key, rename, delete. */
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import type { KeystoreContext } from './context.ts'
 import { importPrivateKey } from '../pki/private-key.ts'
 import { generateKeyMaterial, sealPkcs8, type KeyAlgorithmChoice, type KeyMaterial } from './key-material.ts'

@@ -7,7 +7,7 @@
  * died with its connection committed nothing.
  */
 import { deleteDB, openDB, type IDBPDatabase, type IDBPTransaction } from 'idb'
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { runMigrations, SCHEMA_VERSION } from './migrations.ts'
 import type { KeystoreSchema, KeystoreStore } from './schema.ts'
 

@@ -2,7 +2,7 @@
  * Exporting keys as PKCS#12 files (a backup, or to use the key elsewhere) and as encrypted
  * PKCS#8 (the stored bytes, for keys without a certificate yet).
  */
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { toPem } from '../pki/pem.ts'
 import { writePkcs12 } from '../pki/pkcs12/index.ts'
 import type { KeystoreContext } from './context.ts'

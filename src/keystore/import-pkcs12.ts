@@ -3,7 +3,7 @@
  * before the one transaction that stores it, so a file that fails in any way (wrong password,
  * broken MAC, garbage, GOST key, no key) leaves the keystore untouched.
  */
-import { asMalformed, ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { asMalformed, ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { MAX_PKCS12_BYTES, readPkcs12 } from '../pki/pkcs12/index.ts'
 import { summarizeCertificate, certificateBelongsTo } from './certificates.ts'
 import type { KeystoreContext } from './context.ts'

@@ -3,7 +3,7 @@
  * these functions, long enough to export the PKCS#8 and encrypt it; what leaves here is either
  * encrypted bytes or a non-extractable CryptoKey. Plain PKCS#8 buffers are zeroed after use.
  */
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { decryptPrivateKey, encryptPrivateKey } from '../pki/pkcs8.ts'
 import { importPrivateKey, publicKeyOf } from '../pki/private-key.ts'
 import type { KeyAlgorithm } from './schema.ts'

@@ -13,7 +13,7 @@
  * ```
  */
 import { getCrypto } from '../pki/engine.ts'
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { signCms } from '../pki/cms.ts'
 import { attachCertificate, deleteCertificate, setCertificateRevoked } from './certificates.ts'
 import type { KeystoreContext } from './context.ts'

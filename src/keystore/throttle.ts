@@ -3,7 +3,7 @@
  * (0, 1, 2, 4, 8, 16, then 30 s at most), so guessing a password costs time, yet nobody is ever
  * locked out for good. The history lives in the database: a reload does not reset it.
  */
-import { ErrorCode, QoltanbaError } from '../pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import type { KeystoreDatabase } from './database.ts'
 
 /** Longest wait between attempts. */

@@ -3,7 +3,7 @@
  * fails with typed errors instead of hanging or throwing library messages.
  */
 import * as asn1js from 'asn1js'
-import { ErrorCode, QoltanbaError } from './errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 
 /** Limits for {@link parseAsn1}. Defaults suit certificates, CSRs, CMS and keys. */
 export interface Asn1Limits {

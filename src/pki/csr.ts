@@ -5,7 +5,7 @@
 import * as pkijs from 'pkijs'
 import { parsePki } from './asn1.ts'
 import { getCrypto, getEngine } from './engine.ts'
-import { asMalformed, ErrorCode, QoltanbaError } from './errors.ts'
+import { asMalformed, ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { readExtensions, requestedExtensions, type ExtensionsInfo, type KeyUsageName } from './extensions.ts'
 import { buildName, describeName, type NameInfo, type SubjectFields } from './names.ts'
 import { CmsOid, isGostOid } from './oids.ts'

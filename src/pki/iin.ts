@@ -3,7 +3,7 @@
  * check digit (reference/kazakhstan-data.md §1.4). Birth date and sex are decoded only as a hint:
  * since 2013 an IIN need not match the person's data, so never reject on them.
  */
-import { ErrorCode } from './errors.ts'
+import { ErrorCode } from '../core/errors.ts'
 
 const W1 = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
 const W2 = [3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]

@@ -3,7 +3,7 @@
  * `await import('@/pki')` in the app (pkijs is ~95 KB gzip). PKCS#12 lives in `./pkcs12/index.ts`,
  * a separate lazy module.
  */
-export { ErrorCode, QoltanbaError, isQoltanbaError, asMalformed } from './errors.ts'
+export { ErrorCode, QoltanbaError, isQoltanbaError, asMalformed } from '../core/errors.ts'
 export { getCrypto, setCrypto, getEngine } from './engine.ts'
 
 export { parseAsn1, parsePki, toArrayBuffer, DEFAULT_MAX_BYTES, type Asn1Limits } from './asn1.ts'

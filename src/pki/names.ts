@@ -7,7 +7,7 @@
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
-import { ErrorCode, QoltanbaError } from './errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { NameOid, NameShortName } from './oids.ts'
 
 /** Subject fields of an NCA RK-style certificate. Empty strings are left out. */

@@ -2,7 +2,7 @@
  * PEM armour (RFC 7468): base64 between `-----BEGIN label-----` and `-----END label-----`.
  * Pure JS base64 so it runs the same in browsers, Node and workers.
  */
-import { ErrorCode, QoltanbaError } from './errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
 const B64_INDEX = new Map([...B64].map((c, i) => [c, i]))

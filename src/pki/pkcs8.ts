@@ -8,7 +8,7 @@ import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { parseAsn1, parsePki, toArrayBuffer } from './asn1.ts'
 import { getCrypto } from './engine.ts'
-import { asMalformed, ErrorCode, QoltanbaError } from './errors.ts'
+import { asMalformed, ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { PbeOid } from './oids.ts'
 
 /** The iteration count we write unless told otherwise (OWASP 2023 for PBKDF2-HMAC-SHA256). */

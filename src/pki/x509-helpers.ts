@@ -6,7 +6,7 @@
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { getCrypto, getEngine } from './engine.ts'
-import { ErrorCode, QoltanbaError } from './errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { toArrayBuffer } from './asn1.ts'
 
 /** Hashes we sign with. SHA-1 is deliberately absent. */

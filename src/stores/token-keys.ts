@@ -3,7 +3,7 @@
  * the chosen token by our local agent, each with a PKCS#10 the token signs, so the private keys
  * never exist outside it. The application then records storage 'token' and the token's key ids.
  */
-import { ErrorCode, QoltanbaError } from '@/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '@/core/errors.ts'
 import type { ApplicationDraft, SubmissionBody } from '@/api/index.ts'
 import { toBase64 } from '@/agents/bytes.ts'
 import type { Signer } from '@/agents/signer.ts'

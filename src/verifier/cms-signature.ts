@@ -8,7 +8,7 @@
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { getCrypto, getEngine } from '../pki/engine.ts'
-import { asMalformed } from '../pki/errors.ts'
+import { asMalformed } from '../core/errors.ts'
 import { checkDigestAlgorithm, checkKeyStrength, checkSignatureAlgorithm } from './algorithm-policy.ts'
 import { parseCertificateCached, toHex, type ParsedCertificate } from './certificate.ts'
 import { NotDer } from './der.ts'

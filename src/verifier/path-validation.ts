@@ -14,7 +14,7 @@
  */
 import { getCrypto } from '../pki/engine.ts'
 import { ExtensionOid } from '../pki/oids.ts'
-import { QoltanbaError } from '../pki/errors.ts'
+import { QoltanbaError } from '../core/errors.ts'
 import { checkKeyStrength, checkSignatureAlgorithm } from './algorithm-policy.ts'
 import type { ParsedCertificate } from './certificate.ts'
 import { refuse, LoginErrorCode } from './errors.ts'

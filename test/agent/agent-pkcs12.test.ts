@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { QoltanbaAgentSigner } from '../../src/agents/qoltanba-agent-signer.ts'
 import type { WebSocketLike } from '../../src/agents/connection.ts'
-import { isQoltanbaError } from '../../src/pki/errors.ts'
+import { isQoltanbaError } from '../../src/core/errors.ts'
 import { startAgent, type RunningAgent } from '../../agent/server.ts'
 
 const ORIGIN = 'https://qoltanba.example.kz'

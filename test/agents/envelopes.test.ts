@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { normaliseSignatures, unwrapReply } from '../../src/agents/envelopes.ts'
 import { fromBase64Text, toBase64 } from '../../src/agents/bytes.ts'
-import { isQoltanbaError } from '../../src/pki/errors.ts'
+import { isQoltanbaError } from '../../src/core/errors.ts'
 
 function codeOf(reply: Record<string, unknown>): { code: string; details: object } {
   try {

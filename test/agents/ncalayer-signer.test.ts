@@ -12,7 +12,7 @@ import { WebSocket } from 'ws'
 import type { WebSocketLike } from '../../src/agents/connection.ts'
 import { unwrapReply } from '../../src/agents/envelopes.ts'
 import { NcaLayerSigner } from '../../src/agents/ncalayer-signer.ts'
-import { isQoltanbaError, type QoltanbaError } from '../../src/pki/errors.ts'
+import { isQoltanbaError, type QoltanbaError } from '../../src/core/errors.ts'
 import { startNcaLayerStandin, type NcaLayerStandin } from './ncalayer-standin.ts'
 
 const createSocket = (url: string): WebSocketLike => new WebSocket(url, { origin: 'https://qoltanba.example.kz' }) as unknown as WebSocketLike

@@ -6,7 +6,7 @@
 import 'fake-indexeddb/auto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ApplicationOutbox, createApiClient, type ApiClient, type ApplicationDraft, type SubmissionBody } from '../../src/api/index.ts'
-import { QoltanbaError } from '../../src/pki/errors.ts'
+import { QoltanbaError } from '../../src/core/errors.ts'
 import { startTestServer, type TestServer } from '../server/helpers/app.ts'
 import { opensslCsr } from '../server/helpers/csr.ts'
 

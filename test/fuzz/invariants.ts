@@ -7,7 +7,7 @@
  * - an accepted input carries the same signed content and signer as its seed (the target checks
  *   that and reports a violation otherwise).
  */
-import { QoltanbaError } from '../../src/pki/errors.ts'
+import { QoltanbaError } from '../../src/core/errors.ts'
 
 /** An input that takes longer than this counts as a hang. */
 export const HANG_MS = 2000

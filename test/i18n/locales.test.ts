@@ -4,6 +4,7 @@ import kk from '@/i18n/locales/kk.json'
 import ru from '@/i18n/locales/ru.json'
 import en from '@/i18n/locales/en.json'
 import { pickInitialLocale, resolveStartLocale } from '@/i18n/locales.ts'
+import { ErrorCode } from '@/core/error-codes.ts'
 
 type Tree = { [key: string]: string | Tree }
 
@@ -51,6 +52,16 @@ describe('message files', () => {
         baseCompile(message, { onError: (e) => errors.push(e.message) })
         expect(errors, `${locale} ${key}`).toEqual([])
       }
+    }
+  })
+
+  // The one code table (src/core/error-codes.ts) and the translations move together: a code
+  // without a message would show its raw ERR_ text, a message without a code is dead.
+  it('translate every error code of the table, and only those', () => {
+    const codes = Object.values(ErrorCode).sort()
+    for (const [locale, messages] of Object.entries(files)) {
+      const translated = [...messages.keys()].filter((k) => k.startsWith('errors.')).map((k) => k.slice('errors.'.length)).sort()
+      expect(translated, locale).toEqual(codes)
     }
   })
 })

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createCsr, parseCsr, verifyCsr } from '../../src/pki/csr.ts'
 import { EkuOid } from '../../src/pki/oids.ts'
 import { fromPem, toPem } from '../../src/pki/pem.ts'
-import { isQoltanbaError } from '../../src/pki/errors.ts'
+import { isQoltanbaError } from '../../src/core/errors.ts'
 import { openssl, type OpenSsl } from './openssl.ts'
 
 const subject = {

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { gunzipSync } from 'node:zlib'
-import { QoltanbaError } from '../../src/pki/errors.ts'
+import { QoltanbaError } from '../../src/core/errors.ts'
 import { checkExtendedKeyUsage } from '../../src/verifier/end-entity.ts'
 import { parseCertificate, type ParsedCertificate } from '../../src/verifier/certificate.ts'
 import { validatePath } from '../../src/verifier/path-validation.ts'

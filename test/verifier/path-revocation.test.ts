@@ -19,7 +19,7 @@ import {
   type FetchLike,
   type RevocationChecker,
 } from '../../src/verifier/index.ts'
-import { isQoltanbaError } from '../../src/pki/errors.ts'
+import { isQoltanbaError } from '../../src/core/errors.ts'
 import { freePort, startOcspResponder } from './helpers/ocsp-responder.ts'
 import { OpensslPki, type CaDir, type IssuedCert } from './helpers/openssl-pki.ts'
 import { CRL_BASE, crlFiles, intermediateWithStatus, leafUnder, opensslVerifyAll, scopedCrl } from './helpers/path-pki.ts'

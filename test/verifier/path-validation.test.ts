@@ -6,7 +6,7 @@
  * (§6.1.3(d)–(f), requiredPolicies).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { QoltanbaError } from '../../src/pki/errors.ts'
+import { QoltanbaError } from '../../src/core/errors.ts'
 import { parseCertificate } from '../../src/verifier/certificate.ts'
 import { validatePath, type PathValidationInput } from '../../src/verifier/path-validation.ts'
 import { caExtensions, leafExtensions, OpensslChain, type MadeCert } from './helpers/openssl-chain.ts'

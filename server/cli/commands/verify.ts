@@ -11,7 +11,7 @@
  * valid under one of those certificate policies (RFC 5280 policy processing), else ERR_POLICY_REQUIRED.
  */
 import { readFileSync } from 'node:fs'
-import { isQoltanbaError } from '../../../src/pki/errors.ts'
+import { isQoltanbaError } from '../../../src/core/errors.ts'
 import {
   acceptWithoutRevocationCheck,
   createTrustStore,

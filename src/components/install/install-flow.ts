@@ -4,7 +4,7 @@
  * files — write the two PKCS#12 files (NCA names) with the user's password; then tell the server.
  * Nothing is marked installed unless every step before succeeded, so a failure loses nothing.
  */
-import { ErrorCode, QoltanbaError } from '@/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '@/core/errors.ts'
 import { sha256Hex, type ApiClient, type ApplicationRecord, type CertificatePurpose, type IssuedCertificates } from '@/api/index.ts'
 import type { Keystore } from '@/keystore/index.ts'
 

@@ -4,7 +4,7 @@
  * token key by public key and written next to it by our local agent (same CKA_ID), then the
  * server is told. The PIN is used for these calls only.
  */
-import { ErrorCode, QoltanbaError } from '@/pki/errors.ts'
+import { ErrorCode, QoltanbaError } from '@/core/errors.ts'
 import { sha256Hex } from '@/api/index.ts'
 import type { Signer } from '@/agents/signer.ts'
 import { useAgentsStore } from '@/stores/agents.ts'

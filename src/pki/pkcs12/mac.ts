@@ -5,7 +5,7 @@
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
-import { ErrorCode, QoltanbaError } from '../errors.ts'
+import { ErrorCode, QoltanbaError } from '../../core/errors.ts'
 import { AlgorithmOid } from '../oids.ts'
 import { bufferSource } from './bytes.ts'
 import { KdfPurpose, pkcs12Kdf, type Pkcs12KdfHash, type Pkcs12Password } from './kdf.ts'

@@ -7,7 +7,7 @@
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
-import { ErrorCode, QoltanbaError } from '../errors.ts'
+import { ErrorCode, QoltanbaError } from '../../core/errors.ts'
 import { PbeOid } from '../oids.ts'
 import { bufferSource } from './bytes.ts'
 import { KdfPurpose, NO_PASSWORD, pkcs12Kdf, type Pkcs12Password } from './kdf.ts'

@@ -5,7 +5,7 @@
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { parsePki, type Asn1Limits } from '../asn1.ts'
-import { ErrorCode, QoltanbaError } from '../errors.ts'
+import { ErrorCode, QoltanbaError } from '../../core/errors.ts'
 import { keyAlgorithm } from './key-algorithm.ts'
 import { MAX_BAGS, MAX_PKCS12_BYTES, MAX_PKCS12_DEPTH, MAX_PKCS12_NODES, MAX_SAFE_CONTENTS_NESTING } from './limits.ts'
 import { Pkcs12Oid } from './oids.ts'

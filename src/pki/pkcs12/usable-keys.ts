@@ -1,5 +1,5 @@
 /** The step between reading a PKCS#12 file and importing its keys into WebCrypto. */
-import { ErrorCode, QoltanbaError } from '../errors.ts'
+import { ErrorCode, QoltanbaError } from '../../core/errors.ts'
 import type { Pkcs12Contents, Pkcs12Key } from './types.ts'
 
 /**

@@ -3,7 +3,7 @@
  * agent client as the PWA will: detect, pair with the code the agent shows, list certificates.
  */
 import { QoltanbaAgentSigner } from '../../../src/agents/qoltanba-agent-signer.ts'
-import { isQoltanbaError } from '../../../src/pki/errors.ts'
+import { isQoltanbaError } from '../../../src/core/errors.ts'
 
 const agentUrl = new URLSearchParams(location.search).get('agent') ?? undefined
 const signer = new QoltanbaAgentSigner({ url: agentUrl })

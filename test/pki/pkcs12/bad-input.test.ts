@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs'
 import * as asn1js from 'asn1js'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { QoltanbaError } from '../../../src/pki/errors.ts'
+import { QoltanbaError } from '../../../src/core/errors.ts'
 import { readPkcs12, writePkcs12 } from '../../../src/pki/pkcs12/index.ts'
 import { Pkcs12Oid, Pkcs12PbeOid } from '../../../src/pki/pkcs12/oids.ts'
 import { encryptPbes2Aes256 } from '../../../src/pki/pkcs12/pbe.ts'

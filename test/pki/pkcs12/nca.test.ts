@@ -7,7 +7,7 @@ import { X509Certificate } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { readPkcs12, selectWebCryptoKeys } from '../../../src/pki/pkcs12/index.ts'
-import { QoltanbaError } from '../../../src/pki/errors.ts'
+import { QoltanbaError } from '../../../src/core/errors.ts'
 
 const dir = new URL('../../fixtures/nca-test-keys/', import.meta.url)
 const load = (name: string) => new Uint8Array(readFileSync(new URL(name, dir)))

@@ -1,0 +1,118 @@
+/**
+ * The one table of stable error codes (web-eid.js keeps one enum too). Every refusal anywhere —
+ * pki, keystore, agents, verifier, the server's API — carries one of these strings, the UI maps it
+ * to `errors.<CODE>` in src/i18n/locales/*.json (test/i18n/error-codes.test.ts checks kk, ru and en
+ * for every entry) and tests assert codes, never English text.
+ *
+ * Areas keep named subsets for readability (`LoginErrorCode` in src/verifier/errors.ts,
+ * `ApiErrorCode` in server/errors.ts); their values come from here, so a code cannot be invented
+ * in one area without this table knowing it.
+ */
+export const ErrorCode = {
+  // Input and parsing (pki, keystore, server)
+  Malformed: 'ERR_MALFORMED',
+  TooLarge: 'ERR_TOO_LARGE',
+  UnsupportedAlgorithm: 'ERR_UNSUPPORTED_ALGORITHM',
+  GostKey: 'ERR_GOST_KEY',
+  WeakKey: 'ERR_WEAK_KEY',
+  WeakAlgorithm: 'ERR_WEAK_ALGORITHM',
+  SignatureInvalid: 'ERR_SIGNATURE_INVALID',
+  KeyMismatch: 'ERR_KEY_MISMATCH',
+  InvalidIin: 'ERR_INVALID_IIN',
+  InvalidBin: 'ERR_INVALID_BIN',
+
+  // Key containers (keystore)
+  WrongPassword: 'ERR_WRONG_PASSWORD',
+  MacMismatch: 'ERR_MAC_MISMATCH',
+  Locked: 'ERR_LOCKED',
+  RetryLater: 'ERR_RETRY_LATER',
+  StorageFailed: 'ERR_STORAGE_FAILED',
+  NotFound: 'ERR_NOT_FOUND',
+  /** A key file with no certificate usable for sign-in. */
+  NoAuthCertificate: 'ERR_NO_AUTH_CERTIFICATE',
+
+  // Signers and local agents (agents, agent/)
+  AgentUnavailable: 'ERR_AGENT_UNAVAILABLE',
+  UserCancelled: 'ERR_USER_CANCELLED',
+  WrongPin: 'ERR_WRONG_PIN',
+  PinLocked: 'ERR_PIN_LOCKED',
+  TokenMissing: 'ERR_TOKEN_MISSING',
+  OriginNotApproved: 'ERR_ORIGIN_NOT_APPROVED',
+  PairingFailed: 'ERR_PAIRING_FAILED',
+  AgentProtocol: 'ERR_AGENT_PROTOCOL',
+  AgentBusy: 'ERR_AGENT_BUSY',
+  NotSupported: 'ERR_NOT_SUPPORTED',
+
+  // Sign-in and signature verification (verifier)
+  NonceExpired: 'ERR_NONCE_EXPIRED',
+  NonceUnknown: 'ERR_NONCE_UNKNOWN',
+  OriginMismatch: 'ERR_ORIGIN_MISMATCH',
+  PayloadMismatch: 'ERR_PAYLOAD_MISMATCH',
+  /** The ESS signingCertificate(V2) attribute names another certificate than the signer's. */
+  SigningCertMismatch: 'ERR_SIGNING_CERT_MISMATCH',
+  UntrustedChain: 'ERR_UNTRUSTED_CHAIN',
+  CertExpired: 'ERR_CERT_EXPIRED',
+  CertNotYetValid: 'ERR_CERT_NOT_YET_VALID',
+  CertRevoked: 'ERR_CERT_REVOKED',
+  CertOnHold: 'ERR_CERT_ON_HOLD',
+  RevocationUnknown: 'ERR_REVOCATION_UNKNOWN',
+  WrongKeyUsage: 'ERR_WRONG_KEY_USAGE',
+  PathLen: 'ERR_PATH_LEN',
+  NotACa: 'ERR_NOT_A_CA',
+  UnknownCriticalExtension: 'ERR_UNKNOWN_CRITICAL_EXTENSION',
+  /** A certificate carries the same extension twice (RFC 5280 §4.2). */
+  DuplicateExtension: 'ERR_DUPLICATE_EXTENSION',
+  /** A serial number that is not positive or longer than 20 octets (RFC 5280 §4.1.2.2). */
+  InvalidSerial: 'ERR_INVALID_SERIAL',
+  /** Another RFC 5280 MUST broken by a certificate on the path (details.rule names it). */
+  CertProfile: 'ERR_CERT_PROFILE',
+  /** A name outside a CA's permitted subtrees, inside its excluded ones, or not checkable. */
+  NameConstraints: 'ERR_NAME_CONSTRAINTS',
+  /** The path has no valid certificate policy, or not one the relying party requires. */
+  PolicyRequired: 'ERR_POLICY_REQUIRED',
+  /** The signer certificate is a CA certificate (cA=TRUE or keyCertSign), not an end entity. */
+  SignerIsCa: 'ERR_SIGNER_IS_CA',
+  /** The CMS signs something other than id-data (a timestamp token, a receipt, …). */
+  WrongContentType: 'ERR_WRONG_CONTENT_TYPE',
+  AccountUnknown: 'ERR_ACCOUNT_UNKNOWN',
+  SessionRequired: 'ERR_SESSION_REQUIRED',
+  Forbidden: 'ERR_FORBIDDEN',
+
+  // The Registration Center's API (server, api)
+  Network: 'ERR_NETWORK',
+  Internal: 'ERR_INTERNAL',
+  Validation: 'ERR_VALIDATION',
+  UnsupportedMediaType: 'ERR_UNSUPPORTED_MEDIA_TYPE',
+  RateLimited: 'ERR_RATE_LIMITED',
+  Unauthorized: 'ERR_UNAUTHORIZED',
+  AccessDenied: 'ERR_ACCESS_DENIED',
+  UnknownProfile: 'ERR_UNKNOWN_PROFILE',
+  PersonNotFound: 'ERR_PERSON_NOT_FOUND',
+  KeyAlreadyCertified: 'ERR_KEY_ALREADY_CERTIFIED',
+  KeyPending: 'ERR_KEY_PENDING',
+  DuplicateKey: 'ERR_DUPLICATE_KEY',
+  CsrMismatch: 'ERR_CSR_MISMATCH',
+  CsrNameMismatch: 'ERR_CSR_NAME_MISMATCH',
+  IdempotencyKeyRequired: 'ERR_IDEMPOTENCY_KEY_REQUIRED',
+  IdempotencyConflict: 'ERR_IDEMPOTENCY_CONFLICT',
+  InvalidState: 'ERR_INVALID_STATE',
+  ApplicationExpired: 'ERR_APPLICATION_EXPIRED',
+  CaUnavailable: 'ERR_CA_UNAVAILABLE',
+  RegistryUnavailable: 'ERR_REGISTRY_UNAVAILABLE',
+
+  // Revocation requests (server/pki-routes, server/ca)
+  InvalidReason: 'ERR_INVALID_REASON',
+  AlreadyRevoked: 'ERR_ALREADY_REVOKED',
+  /** A signed revocation request names another certificate than the one it is sent for. */
+  RequestMismatch: 'ERR_REQUEST_MISMATCH',
+  RequestExpired: 'ERR_REQUEST_EXPIRED',
+} as const
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
+
+const KNOWN: ReadonlySet<string> = new Set(Object.values(ErrorCode))
+
+/** True when `code` is in the table (for codes that arrive as text: API bodies, agent replies). */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && KNOWN.has(code)
+}
