@@ -142,22 +142,41 @@ function header(b: Uint8Array, at: number, limit: number): { at: number; start: 
 /**
  * The raw encoding of the element at `path` (child indexes from the root; an OCTET STRING's
  * contents count as its children), or undefined. Only the headers on the way are read, so damage
- * elsewhere (a later sibling, bytes after the end) does not hide the element: the invariants ask
- * whether the SIGNED part changed, wherever else the mutation landed.
+ * elsewhere (a later sibling, a wrong parent length, bytes after the end) does not hide the
+ * element: the invariants ask whether the SIGNED part changed, wherever else the mutation landed.
  */
 export function elementAt(bytes: Uint8Array, path: readonly number[]): Uint8Array | undefined {
   let cur = header(bytes, 0, bytes.length)
   for (const i of path) {
     if (!cur) return undefined
+    // Children are read up to the end of the input, not of the parent: BER readers such as
+    // asn1js tolerate a parent length that is too short, and so must the oracle.
     let p = cur.start + (bytes[cur.at] === 0x03 ? 1 : 0)
-    let child = header(bytes, p, cur.end)
+    let child = header(bytes, p, bytes.length)
     for (let k = 0; k < i && child; k++) {
       p = child.end
-      child = header(bytes, p, cur.end)
+      child = header(bytes, p, bytes.length)
     }
     cur = child
   }
   return cur && bytes.subarray(cur.at, cur.end)
+}
+
+/** The contents octets of an element returned by {@link elementAt} (its header skipped). */
+function contentsAt(bytes: Uint8Array, path: readonly number[]): Uint8Array | undefined {
+  const el = elementAt(bytes, path)
+  const h = el && readHeader(el, 0, el.length)
+  return h && el.subarray(h.start, h.end)
+}
+
+/**
+ * The same certificate by what its issuer signed: the tbsCertificate bytes and the signature
+ * octets. The outer SEQUENCE header, the signature BIT STRING header and its unused-bits octet
+ * are outside the signature, so re-encoding them (a non-minimal length, unused bits 1 — which
+ * OpenSSL refuses and src/verifier tolerates, see the fuzz README) is an unsigned change.
+ */
+export function sameCertificate(a: Uint8Array, b: Uint8Array): boolean {
+  return sameBytes(elementAt(a, [0]), elementAt(b, [0])) && sameBytes(contentsAt(a, [2])?.subarray(1), contentsAt(b, [2])?.subarray(1))
 }
 
 export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {

@@ -4,7 +4,8 @@
  * (src/pki/cms.ts), on mutants of `openssl cms -sign` output (DER, BER-streamed, CAdES with a
  * chain). Signature checks alone tie the content to the signer's KEY (the certificate's own
  * signature is path validation's job), so there a mutant that verifies must carry the seed's
- * content and key; with path validation it must also carry the seed's certificate.
+ * content and key; with path validation it must also carry the seed's certificate (its signed
+ * part: a re-encoded outer header is an unsigned change, see sameCertificate).
  */
 import { parseCertificate as parsePkiCertificate } from '../../../src/pki/certificate-info.ts'
 import { verifyCms } from '../../../src/pki/cms.ts'
@@ -12,7 +13,7 @@ import { parseSignedData, verifySignedData } from '../../../src/verifier/cms-sig
 import { acceptWithoutRevocationCheck } from '../../../src/verifier/revocation.ts'
 import { createTrustStore } from '../../../src/verifier/trust-store.ts'
 import { verifySignedCms } from '../../../src/verifier/verify-cms.ts'
-import { sameBytes } from '../der-tree.ts'
+import { sameBytes, sameCertificate } from '../der-tree.ts'
 import type { FuzzTarget, Verdict } from '../invariants.ts'
 import { mutants, type Mutant } from '../mutate.ts'
 import { FUZZ_NOW, type Seeds } from '../seeds.ts'
@@ -52,7 +53,7 @@ export function cmsTarget(seeds: Seeds): FuzzTarget<Mutant> {
           return { kind: 'violation', why: 'verifySignedData accepted other content or another key' }
         }
         trusted = await accepts(() => verifySignedCms({ cms: bytes, content: seeds.cmsContent, trustAnchors: store, revocation: acceptWithoutRevocationCheck, now: FUZZ_NOW }))
-        if (trusted && (!sameContent || !sameBytes(p.signer.der, signer))) {
+        if (trusted && (!sameContent || !sameCertificate(p.signer.der, signer))) {
           return { kind: 'violation', why: 'verifySignedCms accepted other content or another signer certificate' }
         }
       }

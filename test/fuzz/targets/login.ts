@@ -7,7 +7,7 @@ import fc from 'fast-check'
 import { acceptWithoutRevocationCheck } from '../../../src/verifier/revocation.ts'
 import { createTrustStore } from '../../../src/verifier/trust-store.ts'
 import { verifyLoginCms } from '../../../src/verifier/verify-login.ts'
-import { sameBytes } from '../der-tree.ts'
+import { sameCertificate } from '../der-tree.ts'
 import type { FuzzTarget } from '../invariants.ts'
 import { mutants, textMutants } from '../mutate.ts'
 import { FUZZ_NOW, LOGIN_ORIGIN, type Seeds } from '../seeds.ts'
@@ -28,7 +28,7 @@ export function loginTarget(seeds: Seeds): FuzzTarget<LoginInput> {
         revocation: acceptWithoutRevocationCheck,
         now: FUZZ_NOW,
       })
-      if (!sameBytes(v.certificate.der, seeds.good.der)) return { kind: 'violation', why: 'a mutated token signed in as another certificate' }
+      if (!sameCertificate(v.certificate.der, seeds.good.der)) return { kind: 'violation', why: 'a mutated token signed in as another certificate' }
       if (v.payload?.nonce !== 'fuzz-nonce-0123456789abcdef') return { kind: 'violation', why: 'a mutated token carries another payload' }
       return { kind: 'accepted' }
     },
