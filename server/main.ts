@@ -9,6 +9,7 @@ import { buildApp } from './app.ts'
 import { openDatabase } from './db/database.ts'
 import { ensureCertificateAuthority } from './ca/authority.ts'
 import { expireOverdueApplications } from './applications/service.ts'
+import { createDemoOperator } from './operators/credential.ts'
 
 /** How often overdue applications are moved to "expired" (they also expire lazily on access). */
 const EXPIRY_SWEEP_MS = 60 * 60 * 1000
@@ -42,8 +43,8 @@ async function main(): Promise<void> {
   }
   if (process.argv.includes('--build-if-needed')) await buildIfNeeded(config.distDir)
   const db = await openDatabase(config)
-  // First start on an empty DATA_DIR creates a development CA and says so loudly.
-  const ca = await ensureCertificateAuthority(config, db, { demoOperator: true })
+  // First start on an empty DATA_DIR creates a development CA (and says so loudly) with a demo operator.
+  const ca = await ensureCertificateAuthority(config, db, { onCreated: (created, log) => createDemoOperator(db, created, config.dataDir, log) })
   const app = await buildApp(config, { db, ca })
   const sweep = async () => {
     try {

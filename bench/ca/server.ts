@@ -13,7 +13,7 @@ import { loadConfig, type ServerConfig } from '../../server/config.ts'
 import { openDatabase } from '../../server/db/index.ts'
 import type { Db } from '../../server/db/schema.ts'
 import { loadCertificateAuthority } from '../../server/ca/authority.ts'
-import { createOperatorCredential } from '../../server/ca/operator-credential.ts'
+import { createOperatorCredential } from '../../server/operators/credential.ts'
 import { signInWithPkcs12 } from '../../server/auth/sign-in-client.ts'
 
 export const OPERATOR_IIN = '850315300019'

@@ -2,7 +2,6 @@
  * The loaded certificate authority: hierarchy + CRL publisher + OCSP responder, recorded in the
  * database (ca_authorities) so a database can never silently be served by another CA.
  */
-import { join } from 'node:path'
 import type { ServerConfig } from '../config.ts'
 import type { Db } from '../db/schema.ts'
 import { CrlPublisher, type CrlOptions, type PublishedCrl } from './crl.ts'
@@ -197,8 +196,12 @@ export async function ensureCertificateAuthority(
   config: CaConfig & Partial<Pick<ServerConfig, 'databaseUrl'>>,
   db: Db,
   options: LoadOptions & Pick<InitOptions, 'keyIterations' | 'log'> & {
-    /** With a new development hierarchy, also create a demo operator and its PKCS#12 (npm start does). */
-    readonly demoOperator?: boolean
+    /**
+     * Called once, after loading, when this start created a new development hierarchy (npm start
+     * creates the demo operator there: createDemoOperator in server/operators/credential.ts). A
+     * callback, so the CA does not depend on operator accounts.
+     */
+    readonly onCreated?: (ca: CertificateAuthority, log: (line: string) => void) => Promise<void>
   } = {},
 ): Promise<CertificateAuthority> {
   const log = options.log ?? ((line: string) => console.warn(line))
@@ -210,14 +213,7 @@ export async function ensureCertificateAuthority(
   }
   const ca = await loadCertificateAuthority(config, db, options)
   if (ca.development) log(`WARNING: this server runs a DEVELOPMENT CA (${caDir(config)}); do not use its certificates in production.`)
-  if (created && options.demoOperator) {
-    const { createOperatorCredential, DEMO_OPERATOR } = await import('./operator-credential.ts')
-    const cred = await createOperatorCredential(db, ca, undefined, { ...DEMO_OPERATOR, out: join(config.dataDir, 'demo-operator.p12'), actor: 'system' })
-    log(`   Demo operator (IIN ${cred.iin}, ${DEMO_OPERATOR.surname} ${DEMO_OPERATOR.name}): certificate and key in ${cred.p12Path}`)
-    log(`   its PKCS#12 password is in ${cred.passwordPath ?? '(given)'} (mode 0600). Import the file in the app to sign in to the operator console,`)
-    log(`   or from a script: qoltanba operator sign-in --p12 ${cred.p12Path}${cred.passwordPath ? ` --password-file ${cred.passwordPath}` : ''}`)
-    log('')
-  }
+  if (created && options.onCreated) await options.onCreated(ca, log)
   return ca
 }
 

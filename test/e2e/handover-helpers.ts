@@ -12,7 +12,7 @@ import { expect, type Page } from '@playwright/test'
 export type Locale = 'kk' | 'ru'
 type Messages = Record<string, unknown>
 
-/** The demo operator of the shared server (server/ca/operator-credential.ts). */
+/** The demo operator of the shared server (server/operators/credential.ts). */
 export function demoOperator(): { p12: string; password: string; iin: string } {
   const dataDir = process.env.QOLTANBA_E2E_DATA_DIR
   if (!dataDir) throw new Error('QOLTANBA_E2E_DATA_DIR is set by playwright.config.ts')

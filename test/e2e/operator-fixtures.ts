@@ -22,7 +22,7 @@ export { expect, expectAccessible, pageHeading, type AppLocale } from './fixture
 const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test'
 /** The operator the CLI adds for API calls (server/registry/demo-persons.json: БӨКЕЙХАНОВ ӘЛИХАН). */
 export const OPERATOR_IIN = '700611300018'
-/** The demo operator `npm start` creates with a sign-in certificate (server/ca/operator-credential.ts). */
+/** The demo operator `npm start` creates with a sign-in certificate (server/operators/credential.ts). */
 export const DEMO_OPERATOR_IIN = '920722400013'
 
 /** An application submitted through the API, with the private keys OpenSSL made for it. */

@@ -9,7 +9,7 @@ import { loadCertificateAuthority } from '../../ca/authority.ts'
 import { caDir, hierarchyExists, initCertificateAuthority, ROOT_NAME } from '../../ca/hierarchy.ts'
 import { CA_REVOCATION_REASONS, revokeIssuingCa, type CaRevocationReason } from '../../ca/issuing-ca-revocation.ts'
 import { databaseKind } from '../../db/database.ts'
-import { createOperatorCredential } from '../../ca/operator-credential.ts'
+import { createOperatorCredential } from '../../operators/credential.ts'
 import type { CaKeyAlgorithm } from '../../ca/signer.ts'
 import { CliUsageError, requireString, type CliCommand } from '../types.ts'
 

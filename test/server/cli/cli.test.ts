@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../../../server/cli/main.ts'
-import { createOperatorCredential } from '../../../server/ca/operator-credential.ts'
+import { createOperatorCredential } from '../../../server/operators/credential.ts'
 import { startTestServer } from '../helpers/app.ts'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'qt-cli-'))

@@ -11,7 +11,7 @@ import { ensureCertificateAuthority, type CertificateAuthority } from '../../../
 import { loadConfig, type ServerConfig } from '../../../server/config.ts'
 import type { AppContext } from '../../../server/context.ts'
 import { injectFetch, signInWithKey } from '../../../server/auth/sign-in-client.ts'
-import { issueOperatorCertificate } from '../../../server/ca/operator-credential.ts'
+import { issueOperatorCertificate } from '../../../server/operators/credential.ts'
 import { importPrivateKey } from '../../../src/pki/private-key.ts'
 import { openTestDatabase, type Engine, type TestDatabase } from './database.ts'
 

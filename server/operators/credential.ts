@@ -5,13 +5,14 @@
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { chmodSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { EkuOid, PolicyOid } from '../../src/pki/oids.ts'
 import type { Db, OperatorRole } from '../db/schema.ts'
-import { upsertOperator } from '../operators/accounts.ts'
 import type { PersonRegistry } from '../registry/registry.ts'
 import type { CertificateProfile } from '../profiles/types.ts'
-import type { CertificateAuthority } from './authority.ts'
-import { issueAndRecord } from './store.ts'
+import type { CertificateAuthority } from '../ca/authority.ts'
+import { issueAndRecord } from '../ca/store.ts'
+import { upsertOperator } from './accounts.ts'
 
 /** NCA RK "Оператор НУЦ" authority OID (kazakhstan-data.md §2.4). */
 export const NCA_OPERATOR_ROLE_OID = '1.2.398.3.3.4.2.3'
@@ -136,4 +137,16 @@ export async function createOperatorCredential(
     chmodSync(passwordPath, 0o600)
   }
   return { iin: issued.iin, serialHex: issued.serialHex, p12Path: input.out, ...(passwordPath ? { passwordPath } : {}) }
+}
+
+/**
+ * The demo operator of a new development CA (npm start passes this to ensureCertificateAuthority
+ * as `onCreated`): its PKCS#12 and password file go to DATA_DIR, and the log says where.
+ */
+export async function createDemoOperator(db: Db, ca: CertificateAuthority, dataDir: string, log: (line: string) => void): Promise<void> {
+  const cred = await createOperatorCredential(db, ca, undefined, { ...DEMO_OPERATOR, out: join(dataDir, 'demo-operator.p12'), actor: 'system' })
+  log(`   Demo operator (IIN ${cred.iin}, ${DEMO_OPERATOR.surname} ${DEMO_OPERATOR.name}): certificate and key in ${cred.p12Path}`)
+  log(`   its PKCS#12 password is in ${cred.passwordPath ?? '(given)'} (mode 0600). Import the file in the app to sign in to the operator console,`)
+  log(`   or from a script: qoltanba operator sign-in --p12 ${cred.p12Path}${cred.passwordPath ? ` --password-file ${cred.passwordPath}` : ''}`)
+  log('')
 }
