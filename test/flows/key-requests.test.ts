@@ -1,12 +1,14 @@
 /**
- * The wizard's hardware-token branch against a recording signer: two keys made one after the
- * other on the chosen token with the PIN, each with its purpose's EKU and an ASCII label, and a
- * submission with storage 'token' whose draft remembers the token and key ids.
+ * The key step against a recording signer (a hardware token of our agent): two keys made one
+ * after the other on the chosen token with the PIN, each with its purpose's EKU and an ASCII
+ * label, and a submission with storage 'token' whose draft remembers the token and key ids. The
+ * same flow over the real browser keystore makes one container holding both keys.
  */
 import { describe, expect, it } from 'vitest'
 import type { GenerateKeyAndCsrRequest, Signer } from '../../src/agents/signer.ts'
-import { generateOnTokenWith, tokenObjectLabel } from '../../src/stores/token-keys.ts'
-import type { KeyRequestInput } from '../../src/stores/request-keys.ts'
+import { makeKeysAndRequests, tokenObjectLabel, type KeyRequestInput, type KeyTarget } from '../../src/flows/key-requests.ts'
+import { KeystoreSigner } from '../../src/keystore/index.ts'
+import { newKeystore } from '../keystore/helpers.ts'
 
 function recordingSigner(fail?: Error): { signer: Signer; calls: GenerateKeyAndCsrRequest[] } {
   const calls: GenerateKeyAndCsrRequest[] = []
@@ -24,7 +26,7 @@ function recordingSigner(fail?: Error): { signer: Signer; calls: GenerateKeyAndC
   return { signer, calls }
 }
 
-function input(phases: string[]): KeyRequestInput {
+function input(phases: string[], storage: KeyRequestInput['storage'] = 'token'): KeyRequestInput {
   return {
     draft: {
       applicant: {
@@ -33,20 +35,19 @@ function input(phases: string[]): KeyRequestInput {
       },
     },
     caRootSha256: 'ab'.repeat(32),
-    storage: 'token',
+    storage,
     algorithm: 'P-256',
-    password: '',
-    containerName: 'unused',
-    keystore: () => Promise.reject(new Error('no browser keystore for token storage')),
     onPhase: (p) => void phases.push(p),
   }
 }
 
-describe('generateOnTokenWith', () => {
+const onToken = (signer: Signer, pin: string): KeyTarget => ({ signer, storageId: 'p11:softhsm:1', secret: pin, label: (p) => tokenObjectLabel(p, '900101300017') })
+
+describe('makeKeysAndRequests', () => {
   it('makes both keys on the token and submits storage token with the token and key ids', async () => {
     const { signer, calls } = recordingSigner()
     const phases: string[] = []
-    const { body, draft } = await generateOnTokenWith(input(phases), { signer, storageId: 'p11:softhsm:1', pin: '246810' })
+    const { body, draft } = await makeKeysAndRequests(input(phases), onToken(signer, '246810'))
 
     expect(calls.map((c) => [c.storageId, c.secret, c.algorithm, c.extKeyUsage, c.label])).toEqual([
       ['p11:softhsm:1', '246810', 'P-256', ['1.3.6.1.5.5.7.3.2'], 'AUTH IIN900101300017'],
@@ -68,13 +69,26 @@ describe('generateOnTokenWith', () => {
   it('stops at the first failure (a wrong PIN makes no second key)', async () => {
     const wrongPin = Object.assign(new Error('wrong PIN'), { code: 'ERR_WRONG_PIN' })
     const { signer, calls } = recordingSigner(wrongPin)
-    await expect(generateOnTokenWith(input([]), { signer, storageId: 'p11:softhsm:1', pin: '0000' })).rejects.toMatchObject({ code: 'ERR_WRONG_PIN' })
+    await expect(makeKeysAndRequests(input([]), onToken(signer, '0000'))).rejects.toMatchObject({ code: 'ERR_WRONG_PIN' })
     expect(calls).toHaveLength(1)
   })
 
   it('refuses a signer that cannot generate keys', async () => {
     const signer = { capabilities: new Set(['signCms']) } as unknown as Signer
-    await expect(generateOnTokenWith(input([]), { signer, storageId: 'x', pin: '1' })).rejects.toMatchObject({ code: 'ERR_NOT_SUPPORTED' })
+    await expect(makeKeysAndRequests(input([]), onToken(signer, '1'))).rejects.toMatchObject({ code: 'ERR_NOT_SUPPORTED' })
+  })
+
+  it('browser storage: both keys in one new container named by the label, CSRs signed by them', async () => {
+    const keystore = newKeystore()
+    const phases: string[] = []
+    const target: KeyTarget = { signer: new KeystoreSigner(keystore), secret: 'Keys-Test-1', label: () => 'ТЕСТОВ ТЕСТ — application' }
+    const { body, draft } = await makeKeysAndRequests(input(phases, 'browser'), target)
+    expect(phases).toEqual(['auth_key', 'sign_key', 'requests'])
+    const containers = await keystore.listContainers()
+    expect(containers.map((c) => c.name)).toEqual(['ТЕСТОВ ТЕСТ — application'])
+    expect(draft.keys).toEqual({ storage: 'browser', algorithm: 'P-256', containerId: containers[0]!.id, keyIds: { auth: containers[0]!.keys[0]!.id, sign: containers[0]!.keys[1]!.id } })
+    expect(body.storage).toBe('browser')
+    expect(body.requests.map((r) => r.purpose)).toEqual(['auth', 'sign'])
   })
 
   it('labels are printable ASCII (the agent refuses others)', () => {
