@@ -165,6 +165,8 @@ export interface ImportCertificateRequest extends SignerCallOptions {
   /** The key it belongs to; when absent the signer finds the key by public key. */
   readonly keyId?: string
   readonly label?: string
+  /** CA certificates (DER, up to the root) kept with it where the signer keeps a chain (the keystore); others ignore it. */
+  readonly chain?: readonly Uint8Array[]
 }
 
 /** Why an agent is unavailable; each maps to a line of the troubleshooting checklist. */

@@ -114,7 +114,7 @@ export class KeystoreSigner implements Signer {
     let lastError: unknown = new QoltanbaError(ErrorCode.KeyMismatch, 'No key matches the certificate')
     for (const container of candidates) {
       try {
-        const stored = await this.keystore.attachCertificate(container.id, request.certificate)
+        const stored = await this.keystore.attachCertificate(container.id, request.certificate, request.chain)
         return { id: stored.id, storageId: container.id, der: stored.der, ...(stored.keyId ? { keyId: stored.keyId } : {}), label: request.label ?? stored.summary.commonName ?? container.name }
       } catch (e) {
         if (!(e instanceof QoltanbaError && e.code === ErrorCode.KeyMismatch)) throw e

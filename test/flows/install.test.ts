@@ -1,6 +1,6 @@
 /**
  * Installation against a real Registration Center (PGlite, Fastify on a local port) and a real
- * keystore (fake-indexeddb): keys and requests made by the wizard's code, approved by an
+ * keystore (fake-indexeddb): keys and requests made by the key flow, approved by an
  * operator, then installed — into the container, or as two .p12 files OpenSSL opens. Every
  * failure (wrong password, another CA root, a certificate for another key) installs nothing and
  * leaves the application "issued".
@@ -11,11 +11,12 @@ import { randomUUID } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createApiClient, rootFingerprint, type ApplicationRecord } from '../../../src/api/index.ts'
-import { prepareKeysAndRequests } from '../../../src/stores/request-keys.ts'
-import { INSTALL_PHASES, installCertificates, keyFileName, type InstallPhase, type KeyFile } from '../../../src/components/install/install-flow.ts'
-import { startTestServer, type TestServer } from '../../server/helpers/app.ts'
-import { manualClock, newKeystore, rejectsWithCode } from '../../keystore/helpers.ts'
+import { createApiClient, rootFingerprint, type ApplicationRecord } from '../../src/api/index.ts'
+import { makeKeysAndRequests } from '../../src/flows/key-requests.ts'
+import { INSTALL_PHASES, installCertificates, keyFileName, type InstallOptions, type InstallPhase, type KeyFile } from '../../src/flows/install.ts'
+import { KeystoreSigner, type Keystore } from '../../src/keystore/index.ts'
+import { startTestServer, type TestServer } from '../server/helpers/app.ts'
+import { manualClock, newKeystore, rejectsWithCode } from '../keystore/helpers.ts'
 
 let server: TestServer
 let baseUrl: string
@@ -35,7 +36,7 @@ async function issued(storage: 'browser' | 'file') {
   const clock = manualClock(Date.now())
   const keystore = newKeystore({ now: clock.now })
   const client = createApiClient({ baseUrl })
-  const { body, draft } = await prepareKeysAndRequests({
+  const { body, draft } = await makeKeysAndRequests({
     draft: {
       applicant: {
         kind: 'individual', profile: 'individual', iin: '900101300017', surname: 'ТЕСТОВ', name: 'ТЕСТ', patronymic: 'ТЕСТОВИЧ',
@@ -45,11 +46,8 @@ async function issued(storage: 'browser' | 'file') {
     caRootSha256: await rootFingerprint(client),
     storage,
     algorithm: 'P-256',
-    password: PASSWORD,
-    containerName: 'test',
-    keystore: async () => keystore,
     onPhase: () => {},
-  })
+  }, { signer: new KeystoreSigner(keystore), secret: PASSWORD, label: () => 'test' })
   const submitted = await client.submitApplication(body, randomUUID())
   const approved = await server.app.inject({
     method: 'POST',
@@ -63,11 +61,16 @@ async function issued(storage: 'browser' | 'file') {
   return { keystore, client, record, clock, status, ownCertificates }
 }
 
+/** The options a browser-keystore installation passes (key files: exported and handed to `save`). */
+function onKeystore(keystore: Keystore, rest: Omit<InstallOptions, 'signer' | 'keyFiles'>, save?: (files: readonly KeyFile[]) => Promise<void>): InstallOptions {
+  return { ...rest, signer: new KeystoreSigner(keystore), ...(save ? { keyFiles: { keystore, save } } : {}) }
+}
+
 describe('installCertificates', () => {
   it('browser storage: verifies, matches and stores both certificates with the chain, then reports installed', async () => {
     const { keystore, client, record, status, ownCertificates } = await issued('browser')
     const phases: InstallPhase[] = []
-    const result = await installCertificates({ application: record, client, keystore, onPhase: (p) => phases.push(p) })
+    const result = await installCertificates(onKeystore(keystore, { application: record, client, onPhase: (p) => phases.push(p) }))
     expect(phases).toEqual(INSTALL_PHASES)
     expect(result.files).toEqual([])
     expect(result.certificates.map((c) => c.purpose).sort()).toEqual(['auth', 'sign'])
@@ -83,12 +86,12 @@ describe('installCertificates', () => {
     const { keystore, client, record, clock, status } = await issued('file')
     const saved: KeyFile[] = []
     const saveFiles = async (files: readonly KeyFile[]) => void saved.push(...files)
-    await rejectsWithCode(installCertificates({ application: record, client, keystore, password: 'wrong-password-1', onPhase: () => {}, saveFiles }), 'ERR_WRONG_PASSWORD')
+    await rejectsWithCode(installCertificates(onKeystore(keystore, { application: record, client, secret: 'wrong-password-1', onPhase: () => {} }, saveFiles)), 'ERR_WRONG_PASSWORD')
     expect(saved).toEqual([])
     expect(await status()).toBe('issued')
 
     clock.advance(60_000) // past the wrong-password delay
-    const result = await installCertificates({ application: record, client, keystore, password: PASSWORD, onPhase: () => {}, saveFiles })
+    const result = await installCertificates(onKeystore(keystore, { application: record, client, secret: PASSWORD, onPhase: () => {} }, saveFiles))
     expect(saved.map((f) => f.name).sort()).toEqual([...result.files].sort())
     expect(result.files.map((n) => n.replace(/[0-9a-f]{40}/, '<ski>')).sort()).toEqual(['AUTH_ECDSA256_<ski>.p12', 'ECDSA256_<ski>.p12'])
     const dir = mkdtempSync(join(tmpdir(), 'qt-install-'))
@@ -113,7 +116,7 @@ describe('installCertificates', () => {
   it('refuses a CA root other than the one seen when applying', async () => {
     const { keystore, client, record, status, ownCertificates } = await issued('browser')
     const other = { ...record, caRootSha256: '00'.repeat(32) }
-    await rejectsWithCode(installCertificates({ application: other, client, keystore, onPhase: () => {} }), 'ERR_UNTRUSTED_CHAIN')
+    await rejectsWithCode(installCertificates(onKeystore(keystore, { application: other, client, onPhase: () => {} })), 'ERR_UNTRUSTED_CHAIN')
     expect(await ownCertificates()).toEqual([])
     expect(await status()).toBe('issued')
   })
@@ -121,7 +124,7 @@ describe('installCertificates', () => {
   it('refuses a certificate that is not for the key made for it', async () => {
     const { keystore, client, record, status, ownCertificates } = await issued('browser')
     const swapped = { ...record, keys: { ...record.keys, keyIds: { auth: record.keys.keyIds!.sign, sign: record.keys.keyIds!.auth } } }
-    await rejectsWithCode(installCertificates({ application: swapped, client, keystore, onPhase: () => {} }), 'ERR_KEY_MISMATCH')
+    await rejectsWithCode(installCertificates(onKeystore(keystore, { application: swapped, client, onPhase: () => {} })), 'ERR_KEY_MISMATCH')
     expect(await ownCertificates()).toEqual([])
     expect(await status()).toBe('issued')
   })

@@ -1,12 +1,16 @@
 /**
- * Installing issued certificates: download them, verify each one's chain to the CA's root
- * certificate, match each to the key made for it, store them in the container, and — for key
- * files — write the two PKCS#12 files (NCA names) with the user's password; then tell the server.
- * Nothing is marked installed unless every step before succeeded, so a failure loses nothing.
+ * Installing issued certificates, once for every place keys can live: download them, verify each
+ * one's chain to the CA's root certificate, match each to the key made for it, store each next to
+ * its key through the {@link Signer} that holds the keys (the browser keystore, or a hardware token
+ * of our local agent), and — for key files — write the two PKCS#12 files (NCA names) with the
+ * user's password; then tell the server. Nothing is marked installed unless every step before
+ * succeeded, so a failure loses nothing. The caller picks the signer (src/stores/installation.ts).
  */
 import { ErrorCode, QoltanbaError } from '@/core/errors.ts'
 import { sha256Hex, type ApiClient, type ApplicationRecord, type CertificatePurpose, type IssuedCertificates } from '@/api/index.ts'
+import type { Signer } from '@/agents/signer.ts'
 import type { Keystore } from '@/keystore/index.ts'
+import { tokenObjectLabel } from './key-requests.ts'
 
 /** Progress phases, in order. */
 export type InstallPhase = 'download' | 'verify' | 'match' | 'store' | 'confirm'
@@ -23,12 +27,16 @@ export interface KeyFile {
 export interface InstallOptions {
   readonly application: ApplicationRecord
   readonly client: ApiClient
-  readonly keystore: Keystore
-  /** The container password (key files only: it opens the keys and protects the files). */
-  readonly password?: string
+  /** The signer holding the application's keys (storage 'token': our agent; else the keystore). */
+  readonly signer: Signer
+  /** Token PIN, or for key files the container password (it opens the keys and protects the files). */
+  readonly secret?: string
   readonly onPhase: (phase: InstallPhase) => void
-  /** Where key files go (a folder the user picked, or downloads). */
-  readonly saveFiles?: (files: readonly KeyFile[]) => Promise<void>
+  /** Key files only: the keystore that exports them and where they go (a folder, or downloads). */
+  readonly keyFiles?: {
+    readonly keystore: Keystore
+    readonly save: (files: readonly KeyFile[]) => Promise<void>
+  }
   readonly now?: Date
 }
 
@@ -40,11 +48,16 @@ export interface InstallResult {
 
 /** Runs the whole installation (see the module comment). */
 export async function installCertificates(options: InstallOptions): Promise<InstallResult> {
-  const { application: app, client, keystore, onPhase } = options
-  // Hardware token: the PIN comes in `password`; the certificates go onto the token.
-  if (app.keys.storage === 'token') return (await import('@/components/token/token-install.ts')).installOnToken(options)
-  const { containerId, keyIds } = app.keys
-  if (!containerId || !keyIds) throw new QoltanbaError(ErrorCode.NotSupported, 'The keys of this application are not in this browser')
+  const { application: app, client, signer, onPhase } = options
+  const onToken = app.keys.storage === 'token'
+  const storageId = onToken ? app.keys.tokenId : app.keys.containerId
+  const { keyIds } = app.keys
+  if (!storageId || !keyIds) {
+    throw new QoltanbaError(ErrorCode.NotSupported, onToken ? 'The token of this application is not known here' : 'The keys of this application are not in this browser')
+  }
+  // Key files are written before the server hears of it; without somewhere to save them, stop now.
+  if (app.keys.storage === 'file' && !options.keyFiles) throw new QoltanbaError(ErrorCode.NotSupported, 'Key files need a keystore and a place to save them')
+  const secret = options.secret ?? ''
 
   onPhase('download')
   const issued = await client.getCertificates(app.number, app.accessCode)
@@ -58,26 +71,36 @@ export async function installCertificates(options: InstallOptions): Promise<Inst
   const { leaves, chain } = await verifyIssued(issued, root, pki, verifier, options.now ?? new Date())
 
   onPhase('match')
-  const container = await keystore.getContainer(containerId)
+  // On a token, listing with the PIN also checks it before anything is written.
+  const keys = await signer.listKeys({ storageId, secret })
   for (const leaf of leaves) {
-    const key = container.keys.find((k) => k.id === keyIds[leaf.purpose])
-    if (!key || !pki.certificateMatchesKey(leaf.der, key.spki)) {
+    const key = keys.find((k) => k.id === keyIds[leaf.purpose])
+    if (!key) throw new QoltanbaError(ErrorCode.KeyMismatch, `The ${leaf.purpose} key is not in this storage`)
+    if (key.publicKey && !pki.certificateMatchesKey(leaf.der, key.publicKey)) {
       throw new QoltanbaError(ErrorCode.KeyMismatch, `The ${leaf.purpose} certificate is not for the key made for it`)
     }
   }
 
   onPhase('store')
-  // With the CA chain: signatures and the .p12 files then carry it.
-  for (const leaf of leaves) await keystore.attachCertificate(containerId, leaf.der, chain)
+  // With the CA chain where the signer keeps one (the keystore): signatures and .p12 files carry it.
+  for (const leaf of leaves) {
+    await signer.importCertificate({
+      storageId,
+      secret,
+      certificate: leaf.der,
+      keyId: keyIds[leaf.purpose],
+      chain,
+      label: tokenObjectLabel(leaf.purpose, app.applicant.iin),
+    })
+  }
   const files: KeyFile[] = []
-  if (app.keys.storage === 'file') {
-    const password = options.password ?? ''
+  if (app.keys.storage === 'file' && options.keyFiles) {
     for (const leaf of leaves) {
-      const bytes = await keystore.exportPkcs12(containerId, { password, keyId: keyIds[leaf.purpose], compatibility: 'modern' })
+      const bytes = await options.keyFiles.keystore.exportPkcs12(storageId, { password: secret, keyId: keyIds[leaf.purpose], compatibility: 'modern' })
       const info = await pki.describeCertificate(leaf.der)
       files.push({ name: keyFileName(leaf.purpose, app.keys.algorithm, info.subjectKeyIdentifier ?? info.fingerprintSha256.slice(0, 40)), bytes, purpose: leaf.purpose })
     }
-    await options.saveFiles?.(files)
+    await options.keyFiles.save(files)
   }
 
   onPhase('confirm')
