@@ -17,6 +17,8 @@ export interface DerNode {
   children?: DerNode[]
   /** Bytes kept before the children (the unused-bits octet of an opened BIT STRING). */
   prefix?: Uint8Array
+  /** Written as is instead of tag + length + contents: a mutator's deliberately broken element. */
+  raw?: Uint8Array
 }
 
 interface Read {
@@ -118,6 +120,7 @@ export function contentsOf(node: DerNode): Uint8Array {
 
 /** Writes `node` with lengths recomputed from its (possibly changed) children. */
 export function writeDer(node: DerNode): Uint8Array {
+  if (node.raw) return node.raw
   const body = contentsOf(node)
   return concat([node.tag, lengthOctets(body.length), body])
 }

@@ -69,11 +69,6 @@ function lengthVariant(node: DerNode, how: number): Uint8Array {
   return concat([node.tag, len, body])
 }
 
-/** A node that is written as given bytes (a raw-bytes leaf with an empty tag). */
-function rawNode(bytes: Uint8Array): DerNode {
-  return { tag: new Uint8Array(0), content: new Uint8Array(0), children: [], prefix: bytes, raw: true } as DerNode
-}
-
 /** Parsed trees of the inputs seen, most often a seed: parsing it once saves most of the cost. */
 const trees = new WeakMap<Uint8Array, DerNode | null>()
 
@@ -124,20 +119,12 @@ function applyTreeStep(bytes: Uint8Array, s: Step): Uint8Array {
       break
     }
   }
-  return writeRaw(root)
+  return writeDer(root)
 }
 
 /** Makes `node` write exactly `bytes` (its header included). */
 function replaceNode(node: DerNode, bytes: Uint8Array): void {
-  Object.assign(node, rawNode(bytes))
-}
-
-/** writeDer that honours raw replacement nodes. */
-function writeRaw(node: DerNode): Uint8Array {
-  if ((node as DerNode & { raw?: boolean }).raw) return node.prefix as Uint8Array
-  if (!node.children) return writeDer(node)
-  const body = concat([node.prefix ?? new Uint8Array(0), ...node.children.map(writeRaw)])
-  return writeDer({ tag: node.tag, content: body })
+  node.raw = bytes
 }
 
 function applyByteStep(bytes: Uint8Array, s: Step): Uint8Array {
