@@ -5,7 +5,7 @@
  */
 import { computed, ref } from 'vue'
 import { useAgentsStore } from '@/stores/agents.ts'
-import { describeTokenCertificates, type TokenCertificateView } from './token-certificates.ts'
+import { describeTokenCertificates, type TokenCertificateView } from '@/flows/token-certificates.ts'
 
 export function useTokenCertificateList() {
   const agents = useAgentsStore()
