@@ -25,7 +25,8 @@ import { applicationRoutes } from './applications/routes.ts'
 import { operatorRoutes } from './operators/routes.ts'
 import { operatorConsoleRoutes } from './operators/console-routes.ts'
 import { deriveKey, loadServerSecret } from './security/secret.ts'
-import { registerSignIn } from './auth/index.ts'
+import { loadAuthConfig, registerSignIn } from './auth/index.ts'
+import { cabinetRoutes } from './applications/cabinet-routes.ts'
 import { asCertificateAuthority } from './ca/authority.ts'
 import { pkiEndpoints } from './pki-routes/pki-endpoints.ts'
 import { revocationRoutes } from './pki-routes/revocation-routes.ts'
@@ -119,8 +120,10 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   })
   await app.register(operatorRoutes, { ctx })
   await app.register(operatorConsoleRoutes, { ctx })
-  // Certificate sign-in (/api/v1/auth/*) and the personal cabinet (/api/v1/me*).
-  await registerSignIn(app, ctx)
+  // Certificate sign-in (/api/v1/auth/*, /api/v1/me) and the personal cabinet's lists (/api/v1/me/*).
+  const authConfig = loadAuthConfig()
+  await registerSignIn(app, ctx, authConfig)
+  await app.register(cabinetRoutes, { ctx, policy: authConfig.session })
   // PKI endpoints (/ca, /crl, /ocsp) and revocation routes (CA module). Before the SPA fallback.
   const getAuthority = async () => asCertificateAuthority(await getCa())
   await app.register(pkiEndpoints, { getCa: getAuthority })

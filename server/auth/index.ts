@@ -1,6 +1,6 @@
 /**
  * Certificate sign-in for the Registration Center: wires the challenge/login/logout routes and
- * the personal cabinet into the app, with trust built from our CA and TRUST_ANCHORS_DIR.
+ * GET /api/v1/me into the app, with trust built from our CA and TRUST_ANCHORS_DIR.
  */
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.ts'
@@ -43,7 +43,7 @@ export function lazySignInSetup(ctx: AppContext, config: AuthConfig): () => Prom
   }
 }
 
-/** Registers sign-in and the personal cabinet (called by buildApp). */
+/** Registers sign-in and GET /api/v1/me (called by buildApp; the cabinet's lists are server/applications/cabinet-routes.ts). */
 export async function registerSignIn(app: FastifyInstance, ctx: AppContext, config: AuthConfig = loadAuthConfig()): Promise<void> {
   const rateLimit = { max: ctx.config.rateLimit.submitMax * 2, timeWindow: ctx.config.rateLimit.windowMs }
   await app.register(authRoutes, { ctx, setup: lazySignInSetup(ctx, config), policy: config.session, rateLimit })

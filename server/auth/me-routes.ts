@@ -1,10 +1,11 @@
 /**
- * The personal cabinet API, behind certificate sign-in: who I am, my certificates and my
- * applications as the Registration Center knows them (matched by the IIN of the sign-in certificate).
+ * GET /api/v1/me, behind certificate sign-in: who I am — the session's person, the certificate
+ * used and, for an active operator account, its name and role. The cabinet's lists (my
+ * certificates, my applications) are the applications feature's: server/applications/cabinet-routes.ts.
  */
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.ts'
-import { certificateView } from '../applications/views.ts'
+import { operatorAccountOf } from './queries.ts'
 import { requireSession, type SessionGuardOptions } from './require-session.ts'
 
 export async function meRoutes(app: FastifyInstance, opts: { ctx: AppContext } & SessionGuardOptions): Promise<void> {
@@ -13,7 +14,7 @@ export async function meRoutes(app: FastifyInstance, opts: { ctx: AppContext } &
 
   app.get('/api/v1/me', async (req) => {
     const s = req.authSession!
-    const op = await ctx.db.selectFrom('operators').select(['surname', 'name', 'patronymic', 'role', 'active']).where('iin', '=', s.iin).executeTakeFirst()
+    const op = await operatorAccountOf(ctx.db, s.iin)
     return {
       iin: s.iin,
       bin: s.bin,
@@ -23,35 +24,6 @@ export async function meRoutes(app: FastifyInstance, opts: { ctx: AppContext } &
       signedInAt: s.created_at.toISOString(),
       expiresAt: s.expires_at.toISOString(),
       operator: op?.active ? { surname: op.surname, name: op.name, patronymic: op.patronymic, role: op.role } : null,
-    }
-  })
-
-  app.get('/api/v1/me/certificates', async (req) => {
-    const rows = await ctx.db.selectFrom('certificates').selectAll().where('iin', '=', req.authSession!.iin).orderBy('created_at', 'desc').limit(500).execute()
-    return { certificates: rows.map(certificateView) }
-  })
-
-  app.get('/api/v1/me/applications', async (req) => {
-    const rows = await ctx.db
-      .selectFrom('applications')
-      .select(['number', 'status', 'profile', 'storage', 'bin', 'organization', 'region', 'created_at', 'expires_at', 'status_changed_at'])
-      .where('iin', '=', req.authSession!.iin)
-      .orderBy('created_at', 'desc')
-      .limit(500)
-      .execute()
-    return {
-      applications: rows.map((a) => ({
-        number: a.number,
-        status: a.status,
-        profile: a.profile,
-        storage: a.storage,
-        bin: a.bin,
-        organization: a.organization,
-        region: a.region,
-        createdAt: a.created_at.toISOString(),
-        expiresAt: a.expires_at.toISOString(),
-        statusChangedAt: a.status_changed_at.toISOString(),
-      })),
     }
   })
 }

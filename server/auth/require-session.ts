@@ -10,6 +10,7 @@ import type { Operator, OperatorRole } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
 import { LoginErrorCode } from '../../src/verifier/errors.ts'
 import { cookieNames, readCookie } from './cookies.ts'
+import { operatorAccountOf } from './queries.ts'
 import type { AuthSession } from './schema.ts'
 import { DEFAULT_SESSION_POLICY, findSession, type SessionPolicy } from './sessions.ts'
 
@@ -53,7 +54,7 @@ export function requireOperatorSession(
   const base = requireSession(ctx, opts)
   return async function requireOperatorSessionHandler(this: unknown, req: FastifyRequest, reply: FastifyReply) {
     await base.call(this as never, req, reply)
-    const op = await ctx.db.selectFrom('operators').selectAll().where('iin', '=', req.authSession!.iin).executeTakeFirst()
+    const op = await operatorAccountOf(ctx.db, req.authSession!.iin)
     if (!op || !op.active || !roles.includes(op.role)) throw new ApiError(403, LoginErrorCode.Forbidden, 'this account may not use the operator console')
     req.operator = op
   }

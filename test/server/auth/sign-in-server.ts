@@ -7,6 +7,7 @@ import type { AppContext } from '../../../server/context.ts'
 import { installErrorHandler } from '../../../server/errors.ts'
 import { authRoutes } from '../../../server/auth/routes.ts'
 import { meRoutes } from '../../../server/auth/me-routes.ts'
+import { cabinetRoutes } from '../../../server/applications/cabinet-routes.ts'
 import { requireOperatorSession } from '../../../server/auth/require-session.ts'
 import { createSignInSetup } from '../../../server/auth/sign-in-setup.ts'
 import { openTestDatabase, type Engine, type TestDatabase } from '../helpers/database.ts'
@@ -43,6 +44,7 @@ export async function startSignInServer(engine: Engine, pki: SignInPki, publicUr
   installErrorHandler(app)
   await app.register(authRoutes, { ctx, setup: async () => setup, now })
   await app.register(meRoutes, { ctx, now })
+  await app.register(cabinetRoutes, { ctx, now })
   await app.register(async (scope) => {
     scope.addHook('preHandler', requireOperatorSession(ctx, ['operator', 'admin'], { now }))
     scope.get('/api/v1/operator/whoami', async (req) => ({ iin: req.operator!.iin, role: req.operator!.role }))
