@@ -5,7 +5,10 @@
  */
 import { computed, ref, shallowRef } from 'vue'
 import { acceptHMRUpdate, defineStore } from 'pinia'
+import type { RevocationReason } from '@/api/revocation-reasons.ts'
+import type { RevocationOutcome } from '@/flows/revocation.ts'
 import type {
+  CertificateView,
   ContainerView,
   ExportPkcs12Options,
   ImportPkcs12Options,
@@ -110,6 +113,12 @@ export const useContainersStore = defineStore('containers', () => {
     keystore.value?.lockContainer(containerId)
   }
 
+  /** Revokes one of this device's own certificates with its key (src/flows/revocation.ts); the caller refreshes. */
+  async function revoke(certificate: CertificateView, reason: RevocationReason, password: string): Promise<RevocationOutcome> {
+    const [{ revokeStoredCertificate }, instance] = await Promise.all([import('@/flows/revocation.ts'), useKeystore()])
+    return revokeStoredCertificate(instance, certificate, reason, password)
+  }
+
   async function rename(containerId: string, name: string): Promise<void> {
     await (await useKeystore()).renameContainer(containerId, name)
     await refresh()
@@ -186,6 +195,7 @@ export const useContainersStore = defineStore('containers', () => {
     fileHasNoPassword,
     unlock,
     lock,
+    revoke,
     rename,
     changePassword,
     remove,
