@@ -4,7 +4,7 @@
  * for sign-in at commit, without waiting for the next CRL).
  */
 import type { ParsedCertificate, RevocationChecker, RevocationResult } from '../../src/verifier/index.ts'
-import { toHex } from '../../src/verifier/certificate.ts'
+import { toHex } from '../../src/core/bytes.ts'
 import { sql } from 'kysely'
 import type { Db } from '../db/schema.ts'
 import { groupBatch } from '../db/group-batch.ts'

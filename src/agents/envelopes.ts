@@ -10,7 +10,7 @@
  * Our agent uses envelope 1 and puts an `ERR_*` code and `data` (e.g. `attemptsLeft`) in failures.
  */
 import { ErrorCode, QoltanbaError, isErrorCode } from '../core/errors.ts'
-import { fromBase64Text } from './bytes.ts'
+import { fromBase64Text } from '../core/bytes.ts'
 
 /** Module names on NCALayer's socket. */
 export const NcaModule = {

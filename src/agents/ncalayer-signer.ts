@@ -5,7 +5,7 @@
  * no certificate import (reference agents-ncalayer-webeid.md §1.5, §1.7, §4.3).
  */
 import { ErrorCode, QoltanbaError, isQoltanbaError } from '../core/errors.ts'
-import { toBase64 } from './bytes.ts'
+import { toBase64 } from '../core/bytes.ts'
 import { AgentConnection, type ConnectionOptions } from './connection.ts'
 import { NcaModule, normaliseSignatures, unwrapReply } from './envelopes.ts'
 import type {

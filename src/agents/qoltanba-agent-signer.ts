@@ -4,7 +4,7 @@
  * The page asks the PIN (`secretEntry: 'page'`) and sends it with the one request that needs it.
  */
 import { ErrorCode, QoltanbaError, isQoltanbaError } from '../core/errors.ts'
-import { fromBase64Text, toBase64 } from './bytes.ts'
+import { fromBase64Text, toBase64 } from '../core/bytes.ts'
 import { AgentConnection, type ConnectionOptions } from './connection.ts'
 import { normaliseSignatures, unwrapReply } from './envelopes.ts'
 import {

@@ -4,6 +4,7 @@
  * challenge, hands back the signed CMS and reads who is signed in. Failures are QoltanbaErrors
  * with the server's code (ERR_NONCE_EXPIRED, ERR_CERT_REVOKED, …) or ERR_NETWORK.
  */
+import { fromBase64, toBase64 } from '../core/bytes.ts'
 import { ErrorCode, QoltanbaError, isErrorCode } from '../core/errors.ts'
 
 /** A challenge: the exact bytes to sign. */
@@ -54,19 +55,6 @@ export interface AuthClient {
   myApplications(): Promise<MyApplication[]>
 }
 
-function base64(bytes: Uint8Array): string {
-  let s = ''
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192))
-  return btoa(s)
-}
-
-function fromBase64(b64: string): Uint8Array {
-  const bin = atob(b64)
-  const out = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
-  return out
-}
-
 async function toError(response: Response): Promise<QoltanbaError> {
   let body: { error?: { code?: unknown; message?: unknown; details?: { depth?: unknown } } } | undefined
   try {
@@ -109,7 +97,7 @@ export function createAuthClient(options: { baseUrl?: string; fetch?: typeof fet
       return { nonce: r.nonce, payload: fromBase64(r.payload), origin: r.origin, expiresAt: r.expiresAt }
     },
     async login(cms) {
-      return (await (await send('/api/v1/auth/login', post({ cms: base64(cms) }))).json()) as SessionView
+      return (await (await send('/api/v1/auth/login', post({ cms: toBase64(cms) }))).json()) as SessionView
     },
     async logout() {
       await send('/api/v1/auth/logout', post())

@@ -3,6 +3,7 @@
  * SignedData over {@link revocationRequestPayload}, signed with that certificate's own key
  * (server/pki-routes/revocation-routes.ts checks signer, serial, reason and a ±10 min time).
  */
+import { toBase64 } from '../core/bytes.ts'
 import { readApiResponse, unreachable } from './api-response.ts'
 import type { ApiClientOptions } from './client.ts'
 import type { CertificateStatusChange } from './operator-types.ts'
@@ -15,12 +16,6 @@ import { REVOCATION_REASON_CODES, type RevocationReason } from './revocation-rea
 export function revocationRequestPayload(serial: string, reason: RevocationReason, time: Date = new Date()): Uint8Array {
   const text = JSON.stringify({ action: 'revoke', serial: serial.toLowerCase(), reason: REVOCATION_REASON_CODES[reason], time: time.toISOString() })
   return new TextEncoder().encode(text)
-}
-
-function base64(bytes: Uint8Array): string {
-  let s = ''
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000))
-  return btoa(s)
 }
 
 /**
@@ -40,7 +35,7 @@ export async function sendRevocationRequest(
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       cache: 'no-store',
-      body: JSON.stringify({ reason: REVOCATION_REASON_CODES[reason], cms: base64(cms) }),
+      body: JSON.stringify({ reason: REVOCATION_REASON_CODES[reason], cms: toBase64(cms) }),
     })
   } catch (e) {
     throw unreachable(e)

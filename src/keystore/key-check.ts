@@ -5,7 +5,7 @@
  * public key.
  */
 import { verifyCms } from '../pki/cms.ts'
-import { bytesEqual } from '../pki/x509-helpers.ts'
+import { bytesEqual } from '../core/bytes.ts'
 import type { KeystoreContext } from './context.ts'
 import { importPublicKey } from './key-material.ts'
 import type { Keystore } from './keystore.ts'

@@ -1,4 +1,5 @@
 /** The operator PIN that locks a URL-enabled kiosk: stored only as a salted PBKDF2 hash. */
+import { bytesEqual, fromBase64, toBase64 } from '../core/bytes.ts'
 import type { PinHash } from './config.ts'
 
 const ITERATIONS = 100_000
@@ -6,14 +7,6 @@ const ITERATIONS = 100_000
 /** A PIN is 4 to 12 digits. */
 export function isValidPin(pin: string): boolean {
   return /^\d{4,12}$/.test(pin)
-}
-
-function toBase64(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes))
-}
-
-function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0))
 }
 
 async function derive(pin: string, salt: Uint8Array<ArrayBuffer>): Promise<Uint8Array> {
@@ -32,10 +25,7 @@ export async function hashPin(pin: string): Promise<PinHash> {
 export async function verifyPin(pin: string, stored: PinHash): Promise<boolean> {
   const actual = await derive(pin, fromBase64(stored.salt))
   const expected = fromBase64(stored.hash)
-  if (actual.length !== expected.length) return false
-  let diff = 0
-  for (let i = 0; i < actual.length; i++) diff |= actual[i]! ^ expected[i]!
-  return diff === 0
+  return bytesEqual(actual, expected)
 }
 
 /** How the app moves on once the PIN changed kiosk mode (the router and `location` in the app). */

@@ -9,7 +9,8 @@ import { readExtensions, type ExtensionsInfo } from './extensions.ts'
 import { describeName, type NameInfo } from './names.ts'
 import { AlgorithmOid } from './oids.ts'
 import { describePublicKey, signatureAlgorithmName, type PublicKeyDescription } from './public-key.ts'
-import { bytesEqual, sha256hex, toHex } from './x509-helpers.ts'
+import { bytesEqual, toHex } from '../core/bytes.ts'
+import { sha256hex } from './x509-helpers.ts'
 
 /** What a certificate says, with extensions flattened in (see {@link ExtensionsInfo}). */
 export interface CertificateInfo extends ExtensionsInfo {

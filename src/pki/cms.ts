@@ -12,7 +12,8 @@ import { getCrypto, getEngine } from './engine.ts'
 import { asMalformed, ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { AlgorithmOid, CmsOid, isGostOid } from './oids.ts'
 import { isWebCryptoSignature, signatureAlgorithmName } from './public-key.ts'
-import { bytesEqual, signingHash, type SignHash } from './x509-helpers.ts'
+import { bytesEqual } from '../core/bytes.ts'
+import { signingHash, type SignHash } from './x509-helpers.ts'
 
 /** Options of {@link signCms}. */
 export interface SignCmsOptions {

@@ -5,7 +5,7 @@
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { AccessMethodOid, EkuRole, ExtensionOid, PolicyName } from './oids.ts'
-import { toHex } from './x509-helpers.ts'
+import { toHex } from '../core/bytes.ts'
 
 /** keyUsage bits in RFC 5280 order (bit 0 first). */
 export const KEY_USAGE_NAMES = [

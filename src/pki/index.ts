@@ -7,7 +7,8 @@ export { ErrorCode, QoltanbaError, isQoltanbaError, asMalformed } from '../core/
 export { getCrypto, setCrypto, getEngine } from './engine.ts'
 
 export { parseAsn1, parsePki, toArrayBuffer, DEFAULT_MAX_BYTES, type Asn1Limits } from './asn1.ts'
-export { toPem, fromPem, decodeDerOrPem, toBase64, fromBase64, type PemBlock } from './pem.ts'
+export { toPem, fromPem, decodeDerOrPem, type PemBlock } from './pem.ts'
+export { toBase64, fromBase64, toHex, fromHex, bytesEqual } from '../core/bytes.ts'
 export { checkIin, checkBin, decodeIin, checkDigit, type IdCheck, type IinHint } from './iin.ts'
 export * from './oids.ts'
 
@@ -40,9 +41,6 @@ export {
   keyIdentifier,
   randomSerial,
   sha256hex,
-  toHex,
-  fromHex,
-  bytesEqual,
   type SignHash,
   type PkiSignable,
 } from './x509-helpers.ts'

@@ -1,50 +1,9 @@
 /**
  * PEM armour (RFC 7468): base64 between `-----BEGIN label-----` and `-----END label-----`.
- * Pure JS base64 so it runs the same in browsers, Node and workers.
+ * Base64 is src/core/bytes.ts's, so PEM bodies follow the same rule as every other base64 field.
  */
 import { ErrorCode, QoltanbaError } from '../core/errors.ts'
-
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
-const B64_INDEX = new Map([...B64].map((c, i) => [c, i]))
-
-/** Standard base64 of `bytes` (with padding). */
-export function toBase64(bytes: Uint8Array): string {
-  let out = ''
-  for (let i = 0; i < bytes.length; i += 3) {
-    const a = bytes[i] ?? 0
-    const b = bytes[i + 1] ?? 0
-    const c = bytes[i + 2] ?? 0
-    const n = (a << 16) | (b << 8) | c
-    out += B64[(n >> 18) & 63]! + B64[(n >> 12) & 63]!
-    out += i + 1 < bytes.length ? B64[(n >> 6) & 63]! : '='
-    out += i + 2 < bytes.length ? B64[n & 63]! : '='
-  }
-  return out
-}
-
-/**
- * Decodes base64 (whitespace ignored, padding optional).
- * @throws QoltanbaError ERR_MALFORMED on characters outside the alphabet.
- */
-export function fromBase64(text: string): Uint8Array<ArrayBuffer> {
-  const clean = text.replace(/[\s=]/g, '')
-  if (clean.length % 4 === 1) throw new QoltanbaError(ErrorCode.Malformed, 'base64 has a bad length')
-  const out = new Uint8Array(Math.floor((clean.length * 3) / 4))
-  let bits = 0
-  let acc = 0
-  let o = 0
-  for (const ch of clean) {
-    const v = B64_INDEX.get(ch)
-    if (v === undefined) throw new QoltanbaError(ErrorCode.Malformed, 'base64 has a bad character')
-    acc = (acc << 6) | v
-    bits += 6
-    if (bits >= 8) {
-      bits -= 8
-      out[o++] = (acc >> bits) & 0xff
-    }
-  }
-  return out.subarray(0, o)
-}
+import { fromBase64, toBase64 } from '../core/bytes.ts'
 
 /**
  * Wraps DER in PEM with 64-column lines.

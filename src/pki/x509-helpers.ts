@@ -8,6 +8,7 @@ import * as pkijs from 'pkijs'
 import { getCrypto, getEngine } from './engine.ts'
 import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { toArrayBuffer } from './asn1.ts'
+import { toHex } from '../core/bytes.ts'
 
 /** Hashes we sign with. SHA-1 is deliberately absent. */
 export type SignHash = 'SHA-256' | 'SHA-384' | 'SHA-512'
@@ -104,30 +105,7 @@ export function randomSerial(bytes = 16, crypto: Crypto = getCrypto()): asn1js.I
   return new asn1js.Integer({ valueHex: toArrayBuffer(raw) })
 }
 
-/** Lower-case hex of `bytes`. */
-export function toHex(bytes: Uint8Array | ArrayBuffer): string {
-  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes)
-  let out = ''
-  for (const b of view) out += b.toString(16).padStart(2, '0')
-  return out
-}
-
-/** Bytes of a hex string (whitespace and colons ignored). */
-export function fromHex(hex: string): Uint8Array {
-  const clean = hex.replace(/[\s:]/g, '')
-  if (!/^(?:[0-9a-fA-F]{2})*$/.test(clean)) throw new QoltanbaError(ErrorCode.Malformed, 'bad hex string')
-  return Uint8Array.from(clean.match(/../g) ?? [], (h) => parseInt(h, 16))
-}
-
 /** SHA-256 of `bytes` as lower-case hex (certificate fingerprints, ESS cert hashes). */
 export async function sha256hex(bytes: Uint8Array, crypto: Crypto = getCrypto()): Promise<string> {
   return toHex(await crypto.subtle.digest('SHA-256', toArrayBuffer(bytes)))
-}
-
-/** Constant-shape byte equality. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!
-  return diff === 0
 }

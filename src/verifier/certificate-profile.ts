@@ -16,6 +16,7 @@
  *   relying party should trust silently (NCA serials are positive 20-octet values).
  */
 import type * as pkijs from 'pkijs'
+import { sameBytes } from '../core/bytes.ts'
 import { ExtensionOid } from '../pki/oids.ts'
 import { childrenOf, readTlv, valueOf, type Tlv } from './der.ts'
 import { LoginErrorCode } from './errors.ts'
@@ -62,10 +63,6 @@ function serialProblem(serial: Uint8Array): string | undefined {
   if (((serial[0] ?? 0) & 0x80) !== 0) return 'the serial number is negative'
   if (serial.every((b) => b === 0)) return 'the serial number is zero'
   return undefined
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i])
 }
 
 /** The problems of one certificate (empty for a conforming one). */

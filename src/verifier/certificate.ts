@@ -4,6 +4,7 @@
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
+import { sameBytes, toHex } from '../core/bytes.ts'
 import { describeNameBrief } from './name.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { AlgorithmOid, ExtensionOid } from '../pki/oids.ts'
@@ -84,12 +85,6 @@ export interface ParsedCertificate {
   readonly inhibitAnyPolicy?: number
   /** RFC 5280 profile violations (MUST rules), refused when the certificate is on a path. */
   readonly profileProblems: readonly ProfileProblem[]
-}
-
-export function toHex(bytes: Uint8Array): string {
-  let s = ''
-  for (const b of bytes) s += b.toString(16).padStart(2, '0')
-  return s
 }
 
 function stripLeadingZeros(bytes: Uint8Array): Uint8Array {
@@ -262,12 +257,6 @@ const PARSED_CACHE_MAX = 2000
  */
 function cacheKey(der: Uint8Array): string {
   return `${der.length}:${latin1.decode(der.subarray(Math.max(0, der.length - 48)))}`
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 /**

@@ -7,10 +7,11 @@
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
+import { fromBase64, sameBytes, toHex } from '../core/bytes.ts'
 import { getCrypto, getEngine } from '../pki/engine.ts'
 import { asMalformed } from '../core/errors.ts'
 import { checkDigestAlgorithm, checkKeyStrength, checkSignatureAlgorithm } from './algorithm-policy.ts'
-import { parseCertificateCached, toHex, type ParsedCertificate } from './certificate.ts'
+import { parseCertificateCached, type ParsedCertificate } from './certificate.ts'
 import { NotDer } from './der.ts'
 import { parseSignedDataDer, verifySignerInfoFast, type FastSignerId, type FastSignerInfo } from './fast-cms.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
@@ -54,19 +55,12 @@ function notBase64(cause?: unknown): never {
 }
 
 function base64ToBytes(b64: string): Uint8Array {
-  const clean = b64.replace(/[\s\r\n]+/g, '').replace(/-/g, '+').replace(/_/g, '/')
-  // One character past a multiple of four carries 6 bits, not a byte: no encoder writes that,
-  // and atob throws a DOMException on it (once a 500 on the login route).
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(clean) || clean.length === 0 || clean.length % 4 === 1) notBase64()
-  let bin: string
+  if (b64.trim().length === 0) notBase64()
   try {
-    bin = atob(clean.padEnd(Math.ceil(clean.length / 4) * 4, '='))
+    return fromBase64(b64, { urlSafe: true })
   } catch (e) {
-    return notBase64(e) // misplaced padding ("A==")
+    return notBase64(e)
   }
-  const out = new Uint8Array(bin.length)
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i)
-  return out
 }
 
 /** Longest CMS text read: base64 of MAX_CMS_BYTES with line breaks and armour to spare. */
@@ -107,12 +101,6 @@ function octetStringBytes(s: asn1js.OctetString): Uint8Array {
     o += p.length
   }
   return out
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 function single<T>(matches: T[]): T {

@@ -12,7 +12,8 @@
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { getCrypto, getEngine } from '../pki/engine.ts'
-import { toHex, type ParsedCertificate } from './certificate.ts'
+import { toHex } from '../core/bytes.ts'
+import type { ParsedCertificate } from './certificate.ts'
 import { fetchBytes, type FetchLike } from './fetch-bytes.ts'
 import { REASON_CERTIFICATE_HOLD, type RevocationChecker, type RevocationResult } from './revocation.ts'
 

@@ -10,6 +10,7 @@
  * or returns undefined, and the caller uses the full pkijs path.
  */
 import * as pkijs from 'pkijs'
+import { sameBytes } from '../core/bytes.ts'
 import { AlgorithmOid, CmsOid } from '../pki/oids.ts'
 import type { ParsedCertificate } from './certificate.ts'
 import { childrenOf, encodingOf, expectTag, NotDer, oidOf, readTlv, valueOf, type Tlv } from './der.ts'
@@ -157,12 +158,6 @@ const CURVES: Readonly<Record<string, { name: string; size: number }>> = {
   [AlgorithmOid.p256]: { name: 'P-256', size: 32 },
   [AlgorithmOid.p384]: { name: 'P-384', size: 48 },
   [AlgorithmOid.p521]: { name: 'P-521', size: 66 },
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 /** The scheme of a SignerInfo with `signer`'s key, or undefined when the fast path does not handle it. */

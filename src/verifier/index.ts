@@ -10,11 +10,11 @@ export {
   parseLoginPayload,
   createNonce,
   normalizeOrigin,
-  bytesEqual,
   LOGIN_PAYLOAD_TYPE,
   LOGIN_CHALLENGE_TTL_MS,
   type LoginPayload,
 } from './login-payload.ts'
+export { bytesEqual } from '../core/bytes.ts'
 export { createTrustStore, isInStore, type TrustStore } from './trust-store.ts'
 export { parseCertificate, type ParsedCertificate, type PublicKeyFacts, type KeyUsageBit } from './certificate.ts'
 export { subjectIdentity, type SubjectIdentity } from './name.ts'

@@ -6,6 +6,7 @@
  *
  * Example: {"type":"qoltanba-login/1","origin":"https://rc.example.kz","nonce":"q5…","issuedAt":"2026-11-23T16:00:00.000Z","expiresAt":"2026-11-23T16:05:00.000Z"}
  */
+import { toBase64Url } from '../core/bytes.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 
 /** Value of the `type` field; a new layout gets a new version suffix. */
@@ -33,7 +34,7 @@ export function normalizeOrigin(url: string): string {
 /** 32 random bytes as unpadded base64url (43 characters). */
 export function createNonce(crypto: Crypto = globalThis.crypto): string {
   const bytes = crypto.getRandomValues(new Uint8Array(32))
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
+  return toBase64Url(bytes)
 }
 
 /** Builds the payload and its canonical bytes. */
@@ -74,12 +75,4 @@ export function parseLoginPayload(bytes: Uint8Array): LoginPayload {
     !Number.isNaN(Date.parse(p.expiresAt))
   if (!ok) refuse(LoginErrorCode.PayloadMismatch, 'The signed content is not a sign-in payload')
   return value as LoginPayload
-}
-
-/** Byte equality without early exit, for comparing signed content with the issued payload. */
-export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= (a[i] as number) ^ (b[i] as number)
-  return diff === 0
 }

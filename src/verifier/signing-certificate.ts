@@ -8,6 +8,7 @@
  * Absent attributes are accepted: NCALayer and `openssl cms -sign` without -cades may omit them.
  */
 import * as pkijs from 'pkijs'
+import { sameBytes } from '../core/bytes.ts'
 import { AlgorithmOid, CmsOid } from '../pki/oids.ts'
 import type { ParsedCertificate } from './certificate.ts'
 import { childrenOf, encodingOf, expectTag, NotDer, oidOf, readTlv, valueOf, type Tlv } from './der.ts'
@@ -66,12 +67,6 @@ function firstCertId(attr: SigningCertificateAttribute): EssCertId {
     if (e instanceof NotDer) return malformed(e)
     throw e
   }
-}
-
-function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
-  return true
 }
 
 function sameIssuer(name: Uint8Array, cert: ParsedCertificate): boolean {

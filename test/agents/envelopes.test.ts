@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest'
 import { normaliseSignatures, unwrapReply } from '../../src/agents/envelopes.ts'
-import { fromBase64Text, toBase64 } from '../../src/agents/bytes.ts'
+import { fromBase64Text, toBase64 } from '../../src/core/bytes.ts'
 import { isQoltanbaError } from '../../src/core/errors.ts'
 
 function codeOf(reply: Record<string, unknown>): { code: string; details: object } {
