@@ -14,7 +14,14 @@ import type { Db } from './db/schema.ts'
 import { ApiError, ApiErrorCode, installErrorHandler, installJsonNotFound } from './errors.ts'
 import { registerStatic } from './http/static.ts'
 import { securityHeaders } from './http/security-headers.ts'
-import { openApiRoutes } from './http/openapi.ts'
+import { docsOpenApi, openApiRoutes, type OpenApiFragment } from './http/openapi.ts'
+import { serviceOpenApi } from './routes/openapi.ts'
+import { profilesOpenApi } from './profiles/openapi.ts'
+import { personsOpenApi } from './registry/openapi.ts'
+import { applicationsOpenApi, cabinetOpenApi } from './applications/openapi.ts'
+import { operatorsOpenApi } from './operators/openapi.ts'
+import { signInOpenApi } from './auth/openapi.ts'
+import { pkiOpenApi } from './pki-routes/openapi.ts'
 import { buildValidator } from './http/validation.ts'
 import { healthRoutes } from './routes/health.ts'
 import { clientConfigRoutes } from './routes/client-config.ts'
@@ -49,6 +56,19 @@ export interface BuildAppOptions {
   /** The CA, or a provider of it; without one, issuing endpoints answer 503 ERR_CA_UNAVAILABLE. */
   readonly ca?: CertificateAuthority | CaProvider
 }
+
+/** The OpenAPI document's parts, in the order GET /api/docs lists them. */
+const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [
+  serviceOpenApi,
+  docsOpenApi,
+  profilesOpenApi,
+  personsOpenApi,
+  applicationsOpenApi,
+  operatorsOpenApi,
+  signInOpenApi,
+  cabinetOpenApi,
+  pkiOpenApi,
+]
 
 /** Request headers and fields that must never reach a log line. */
 export const LOG_REDACT = [
@@ -110,7 +130,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   const window = config.rateLimit.windowMs
   await app.register(healthRoutes)
   await app.register(clientConfigRoutes, { kiosk: config.kiosk })
-  await app.register(openApiRoutes)
+  await app.register(openApiRoutes, { fragments: OPENAPI_FRAGMENTS })
   await app.register(profileRoutes)
   await app.register(personRoutes, { registry: ctx.registry, rateLimit: { max: config.rateLimit.lookupMax, timeWindow: window } })
   await app.register(applicationRoutes, {

@@ -7,7 +7,6 @@ import type { AppContext } from '../context.ts'
 import { loadAuthConfig, loadTrustAnchorFiles, type AuthConfig } from './auth-config.ts'
 import { meRoutes } from './me-routes.ts'
 import { authRoutes } from './routes.ts'
-import './openapi.ts'
 import { createSignInSetup, type SignInSetup } from './sign-in-setup.ts'
 
 export { requireSession, requireOperatorSession, sessionOf } from './require-session.ts'

@@ -1,47 +1,42 @@
-/** The sign-in and cabinet endpoints in the OpenAPI document (`GET /api/docs`). */
-import { addOpenApiPaths } from '../http/openapi.ts'
+/** The sign-in endpoints and GET /api/v1/me in the OpenAPI document (`GET /api/docs`). */
+import { sessionSecurity as session, type OpenApiFragment } from '../http/openapi.ts'
 
-const session = [{ sessionCookie: [] }]
 const refusals =
   'ERR_NONCE_EXPIRED, ERR_NONCE_UNKNOWN, ERR_ORIGIN_MISMATCH, ERR_PAYLOAD_MISMATCH, ERR_SIGNATURE_INVALID, ERR_SIGNING_CERT_MISMATCH, ERR_UNTRUSTED_CHAIN, ' +
   'ERR_CERT_EXPIRED, ERR_CERT_NOT_YET_VALID, ERR_CERT_REVOKED, ERR_CERT_ON_HOLD, ERR_REVOCATION_UNKNOWN, ERR_WRONG_KEY_USAGE, ERR_WEAK_KEY, ' +
   'ERR_WEAK_ALGORITHM, ERR_UNSUPPORTED_ALGORITHM, ERR_PATH_LEN, ERR_NOT_A_CA, ERR_UNKNOWN_CRITICAL_EXTENSION, ' +
   'ERR_WRONG_CONTENT_TYPE (the CMS signs something other than id-data, e.g. a timestamp token)'
 
-addOpenApiPaths({
-  '/api/v1/auth/challenge': {
-    post: {
-      summary: 'A one-time sign-in challenge (5 minutes, bound to the pre-login cookie it sets)',
-      responses: { 200: { description: '{ nonce, payload (base64 of the exact bytes to sign as CMS), origin, issuedAt, expiresAt }' } },
-    },
-  },
-  '/api/v1/auth/login': {
-    post: {
-      summary: 'Sign in with a CMS SignedData over the challenge payload (attached; base64 DER or PEM)',
-      requestBody: {
-        required: true,
-        content: { 'application/json': { schema: { type: 'object', required: ['cms'], properties: { cms: { type: 'string' }, payload: { type: 'string' } } } } },
+export const signInOpenApi: OpenApiFragment = {
+  paths: {
+    '/api/v1/auth/challenge': {
+      post: {
+        summary: 'A one-time sign-in challenge (5 minutes, bound to the pre-login cookie it sets)',
+        responses: { 200: { description: '{ nonce, payload (base64 of the exact bytes to sign as CMS), origin, issuedAt, expiresAt }' } },
       },
-      responses: {
-        200: { description: '{ iin, bin, role, subject, identity, expiresAt } and the session cookie' },
-        400: { description: 'ERR_MALFORMED, ERR_VALIDATION, ERR_NONCE_UNKNOWN, ERR_NONCE_EXPIRED' },
-        401: {
-          description: `${refusals}. The status of every certificate of the path but the root is checked: for ERR_CERT_REVOKED, ERR_CERT_ON_HOLD and ` +
-            'ERR_REVOCATION_UNKNOWN, error.details.depth says which (0 the signer, 1 its issuing CA, …), with its subject and serial',
+    },
+    '/api/v1/auth/login': {
+      post: {
+        summary: 'Sign in with a CMS SignedData over the challenge payload (attached; base64 DER or PEM)',
+        requestBody: {
+          required: true,
+          content: { 'application/json': { schema: { type: 'object', required: ['cms'], properties: { cms: { type: 'string' }, payload: { type: 'string' } } } } },
         },
-        403: { description: 'ERR_ACCOUNT_UNKNOWN (no IIN in the certificate)' },
+        responses: {
+          200: { description: '{ iin, bin, role, subject, identity, expiresAt } and the session cookie' },
+          400: { description: 'ERR_MALFORMED, ERR_VALIDATION, ERR_NONCE_UNKNOWN, ERR_NONCE_EXPIRED' },
+          401: {
+            description: `${refusals}. The status of every certificate of the path but the root is checked: for ERR_CERT_REVOKED, ERR_CERT_ON_HOLD and ` +
+              'ERR_REVOCATION_UNKNOWN, error.details.depth says which (0 the signer, 1 its issuing CA, …), with its subject and serial',
+          },
+          403: { description: 'ERR_ACCOUNT_UNKNOWN (no IIN in the certificate)' },
+        },
       },
     },
+    '/api/v1/auth/logout': { post: { summary: 'End the session', responses: { 204: { description: 'Signed out' } } } },
+    '/api/v1/auth/session': {
+      get: { summary: 'The current session', security: session, responses: { 200: { description: 'Session' }, 401: { description: 'ERR_SESSION_REQUIRED' } } },
+    },
+    '/api/v1/me': { get: { summary: 'Who I am (personal cabinet)', security: session, responses: { 200: { description: 'Me' }, 401: { description: 'ERR_SESSION_REQUIRED' } } } },
   },
-  '/api/v1/auth/logout': { post: { summary: 'End the session', responses: { 204: { description: 'Signed out' } } } },
-  '/api/v1/auth/session': {
-    get: { summary: 'The current session', security: session, responses: { 200: { description: 'Session' }, 401: { description: 'ERR_SESSION_REQUIRED' } } },
-  },
-  '/api/v1/me': { get: { summary: 'Who I am (personal cabinet)', security: session, responses: { 200: { description: 'Me' }, 401: { description: 'ERR_SESSION_REQUIRED' } } } },
-  '/api/v1/me/certificates': {
-    get: { summary: 'My certificates as the Registration Center knows them', security: session, responses: { 200: { description: '{ certificates }' }, 401: { description: 'ERR_SESSION_REQUIRED' } } },
-  },
-  '/api/v1/me/applications': {
-    get: { summary: 'My applications', security: session, responses: { 200: { description: '{ applications }' }, 401: { description: 'ERR_SESSION_REQUIRED' } } },
-  },
-})
+}

@@ -8,7 +8,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.ts'
 import { badRequest, notFound } from '../errors.ts'
-import { addOpenApiPaths } from '../http/openapi.ts'
 import { parseCsr, verifyCsr } from '../../src/pki/csr.ts'
 import { toPem } from '../../src/pki/pem.ts'
 import { certificateView } from '../applications/views.ts'
@@ -97,26 +96,3 @@ export async function operatorConsoleRoutes(app: FastifyInstance, opts: { ctx: A
     return { number, requests: await Promise.all(rows.map(checkRequest)) }
   })
 }
-
-const operatorSession = [{ sessionCookie: [] }]
-addOpenApiPaths({
-  '/api/v1/operator/certificates': {
-    get: {
-      summary: 'Certificate lookup by IIN or serial (operator console)',
-      security: operatorSession,
-      parameters: [
-        { name: 'iin', in: 'query', schema: { type: 'string' } },
-        { name: 'serial', in: 'query', schema: { type: 'string' } },
-      ],
-      responses: { 200: { description: 'Certificates, newest first' }, 400: { description: 'ERR_VALIDATION' }, 401: { description: 'ERR_SESSION_REQUIRED' } },
-    },
-  },
-  '/api/v1/operator/applications/{number}/requests': {
-    get: {
-      summary: 'The application\u2019s PKCS#10 requests, re-verified (key type, subject, signature valid)',
-      security: operatorSession,
-      parameters: [{ name: 'number', in: 'path', required: true, schema: { type: 'string' } }],
-      responses: { 200: { description: 'Requests with signatureValid' }, 404: { description: 'ERR_NOT_FOUND' } },
-    },
-  },
-})

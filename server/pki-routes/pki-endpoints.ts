@@ -8,7 +8,6 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { CertificateAuthority } from '../ca/authority.ts'
 import { ISSUING_NAME, OCSP_NAME, ROOT_NAME } from '../ca/hierarchy.ts'
 import { ocspError, OcspStatus } from '../ca/ocsp-der.ts'
-import './openapi.ts'
 
 export interface PkiEndpointOptions {
   /** The loaded CA (may still be starting). */

@@ -19,7 +19,6 @@ import { changeStatus, HOLDER_REASONS, normalizeSerial, reasonCode, REVOCATION_R
 import type { Db } from '../db/schema.ts'
 import { badRequest, forbidden, unauthorized } from '../errors.ts'
 import { verifyCms } from '../../src/pki/cms.ts'
-import './openapi.ts'
 
 /** Allowed clock difference for the signed `time` of a holder's request. */
 export const REQUEST_TIME_WINDOW_MS = 10 * 60_000
