@@ -3,7 +3,7 @@
  */
 import { ref, shallowRef, toValue, watch, type MaybeRefOrGetter } from 'vue'
 import type { CertificateInfo } from '@/pki/certificate-info.ts'
-import { errorCode } from './keystore-errors.ts'
+import { errorCode } from './error-message.ts'
 
 /** `info` for `der` (re-read when it changes); `error` holds an error code. */
 export function useCertificateDetails(der: MaybeRefOrGetter<Uint8Array | null>) {

@@ -7,7 +7,7 @@ import { useI18n } from 'vue-i18n'
 import type { CertificateView, ContainerView } from '@/keystore/views.ts'
 import { useAppStore } from '@/stores/app.ts'
 import { useContainersStore } from '@/stores/containers.ts'
-import { useKeystoreErrors } from './keystore-errors.ts'
+import { useErrorMessage } from './error-message.ts'
 
 /** Dialogs of the page. */
 export type CertificatesDialogName = 'import' | 'create' | 'unlock' | 'export' | 'delete' | 'details' | 'rename' | 'change_password'
@@ -22,7 +22,7 @@ export function useCertificatesPage() {
   const { t } = useI18n()
   const store = useContainersStore()
   const app = useAppStore()
-  const { message } = useKeystoreErrors()
+  const { message } = useErrorMessage({ retryWait: true })
 
   const dialog = ref<CertificatesDialogName | null>(null)
   const selected = shallowRef<ContainerView | null>(null)

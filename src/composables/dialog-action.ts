@@ -5,7 +5,7 @@
 import { ref } from 'vue'
 
 /**
- * @param describe turns a thrown error into the sentence shown (e.g. `useKeystoreErrors().message`).
+ * @param describe turns a thrown error into the sentence shown (e.g. `useErrorMessage({ retryWait: true }).message`).
  * @example
  * const { working, error, run } = useDialogAction(message)
  * await run(async () => { await store.rename(id, name); open.value = false })
