@@ -4,7 +4,7 @@
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
-import type { WireSubject } from '../src/agents/qoltanba-protocol.ts'
+import type { WireSubject } from '../src/core/agent-protocol.ts'
 import { buildName } from '../src/pki/names.ts'
 
 /** Signature algorithm identifier for a key type, with SHA-256. */

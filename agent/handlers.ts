@@ -6,7 +6,7 @@
  */
 import { Buffer } from 'node:buffer'
 import { ErrorCode, QoltanbaError } from '../src/core/errors.ts'
-import { AgentModule, MAX_REQUEST_BYTES } from '../src/agents/qoltanba-protocol.ts'
+import { AgentModule, MAX_REQUEST_BYTES } from '../src/core/agent-protocol.ts'
 import type { PairingStore } from './pairing.ts'
 import type { ModuleConfig } from './pkcs11/session.ts'
 import { isPkcs12StorageId, listPkcs12Files, listPkcs12Objects, signWithPkcs12 } from './pkcs12-store.ts'

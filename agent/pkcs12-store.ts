@@ -13,7 +13,7 @@ import { readPkcs12, MAX_PKCS12_BYTES, type Pkcs12Contents } from '../src/pki/pk
 import { importPrivateKey, publicKeyOf } from '../src/pki/private-key.ts'
 import { certificateMatchesKey } from '../src/pki/certificate-info.ts'
 import { signCms } from '../src/pki/cms.ts'
-import type { ListObjectsResult, WireToken } from '../src/agents/qoltanba-protocol.ts'
+import type { ListObjectsResult, WireToken } from '../src/core/agent-protocol.ts'
 import { matchesSignerParams, parseCertificate, type SignerParams } from './certificate.ts'
 import { certificateId } from './pkcs11/objects.ts'
 

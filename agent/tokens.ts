@@ -11,7 +11,7 @@ import type {
   ImportCertificateResult,
   ListObjectsResult,
   WireToken,
-} from '../src/agents/qoltanba-protocol.ts'
+} from '../src/core/agent-protocol.ts'
 import { buildCms } from './cms.ts'
 import { buildCsr } from './csr.ts'
 import { matchesSignerParams, parseCertificate, type SignerParams } from './certificate.ts'

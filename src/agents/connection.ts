@@ -10,7 +10,7 @@
  *   local-network permission prompt again (§5.2).
  */
 import { ErrorCode, QoltanbaError } from '../core/errors.ts'
-import type { UnavailableReason } from './signer.ts'
+import type { UnavailableReason } from '../core/signer.ts'
 
 /** The part of the WebSocket API we use; browsers' WebSocket and `ws` both fit. */
 export interface WebSocketLike {

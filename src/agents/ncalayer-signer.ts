@@ -7,7 +7,7 @@
 import { ErrorCode, QoltanbaError, isQoltanbaError } from '../core/errors.ts'
 import { toBase64 } from '../core/bytes.ts'
 import { AgentConnection, type ConnectionOptions } from './connection.ts'
-import { NcaModule, normaliseSignatures, unwrapReply } from './envelopes.ts'
+import { NcaModule, normaliseSignatures, unwrapReply } from '../core/agent-envelopes.ts'
 import type {
   GeneratedKeyAndCsr,
   SignCmsRequest,
@@ -18,7 +18,7 @@ import type {
   SignerKey,
   SignerStatus,
   SignerStorage,
-} from './signer.ts'
+} from '../core/signer.ts'
 
 /** NCALayer's only endpoint (§1.2). */
 export const NCALAYER_URL = 'wss://127.0.0.1:13579/'

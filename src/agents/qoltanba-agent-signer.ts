@@ -6,7 +6,7 @@
 import { ErrorCode, QoltanbaError, isQoltanbaError } from '../core/errors.ts'
 import { fromBase64Text, toBase64 } from '../core/bytes.ts'
 import { AgentConnection, type ConnectionOptions } from './connection.ts'
-import { normaliseSignatures, unwrapReply } from './envelopes.ts'
+import { normaliseSignatures, unwrapReply } from '../core/agent-envelopes.ts'
 import {
   AgentModule,
   type GenerateKeyPairResult,
@@ -16,7 +16,7 @@ import {
   type PairingBegun,
   type PairingStatus,
   type WireToken,
-} from './qoltanba-protocol.ts'
+} from '../core/agent-protocol.ts'
 import type {
   GenerateKeyAndCsrRequest,
   GeneratedKeyAndCsr,
@@ -30,7 +30,7 @@ import type {
   SignerKey,
   SignerStatus,
   SignerStorage,
-} from './signer.ts'
+} from '../core/signer.ts'
 
 /** TLS endpoint (certificate trusted by the install step) and plain endpoint for http://localhost pages. */
 export const QOLTANBA_AGENT_WSS_URL = 'wss://127.0.0.1:13590/'

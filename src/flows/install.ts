@@ -8,7 +8,7 @@
  */
 import { ErrorCode, QoltanbaError } from '@/core/errors.ts'
 import { sha256Hex, type ApiClient, type ApplicationRecord, type CertificatePurpose, type IssuedCertificates } from '@/api/index.ts'
-import type { Signer } from '@/agents/signer.ts'
+import type { Signer } from '@/core/signer.ts'
 import type { Keystore } from '@/keystore/index.ts'
 import { tokenObjectLabel } from './key-requests.ts'
 

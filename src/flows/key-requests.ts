@@ -8,7 +8,7 @@
 import { ErrorCode, QoltanbaError } from '@/core/errors.ts'
 import type { ApplicationDraft, SubmissionBody } from '@/api/index.ts'
 import { toBase64 } from '@/core/bytes.ts'
-import type { KeyAlgorithmName, Signer } from '@/agents/signer.ts'
+import type { KeyAlgorithmName, Signer } from '@/core/signer.ts'
 
 /** What the progress display shows, in order. */
 export type GenerationPhase = 'auth_key' | 'sign_key' | 'requests' | 'sending'

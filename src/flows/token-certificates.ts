@@ -2,7 +2,7 @@
  * Token certificates (from our agent) described for display: name, IIN, validity and whether
  * they authenticate (clientAuth). Shared by sign-in and My certificates. Loads pkijs lazily.
  */
-import type { SignerCertificate } from '@/agents/signer.ts'
+import type { SignerCertificate } from '@/core/signer.ts'
 
 const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2'
 

@@ -16,7 +16,7 @@ import type {
   SignerKey,
   SignerStatus,
   SignerStorage,
-} from '../agents/signer.ts'
+} from '../core/signer.ts'
 import { createCsr } from '../pki/csr.ts'
 import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import type { KeyUsageName } from '../pki/extensions.ts'

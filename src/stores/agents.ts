@@ -9,8 +9,8 @@ import { defineStore } from 'pinia'
 import type { CreateWebSocket } from '@/agents/connection.ts'
 import { NcaLayerSigner } from '@/agents/ncalayer-signer.ts'
 import { QoltanbaAgentSigner } from '@/agents/qoltanba-agent-signer.ts'
-import type { WireToken } from '@/agents/qoltanba-protocol.ts'
-import type { Signer, SignerCapability, SignerCertificate, SignerStatus } from '@/agents/signer.ts'
+import type { WireToken } from '@/core/agent-protocol.ts'
+import type { Signer, SignerCapability, SignerCertificate, SignerStatus } from '@/core/signer.ts'
 
 /** The agents the PWA knows. */
 export type AgentKind = 'qoltanba-agent' | 'ncalayer'

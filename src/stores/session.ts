@@ -6,7 +6,7 @@
 import { ref, shallowRef } from 'vue'
 import { defineStore } from 'pinia'
 import { createAuthClient, type AuthClient, type MyApplication, type MyCertificate, type SessionView } from '@/api/auth-client.ts'
-import type { Signer } from '@/agents/signer.ts'
+import type { Signer } from '@/core/signer.ts'
 
 /** clientAuth: NCALayer shows only authentication keys with this filter. */
 const CLIENT_AUTH_OID = '1.3.6.1.5.5.7.3.2'

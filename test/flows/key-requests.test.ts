@@ -5,7 +5,7 @@
  * same flow over the real browser keystore makes one container holding both keys.
  */
 import { describe, expect, it } from 'vitest'
-import type { GenerateKeyAndCsrRequest, Signer } from '../../src/agents/signer.ts'
+import type { GenerateKeyAndCsrRequest, Signer } from '../../src/core/signer.ts'
 import { makeKeysAndRequests, tokenObjectLabel, type KeyRequestInput, type KeyTarget } from '../../src/flows/key-requests.ts'
 import { KeystoreSigner } from '../../src/keystore/index.ts'
 import { newKeystore } from '../keystore/helpers.ts'

@@ -20,7 +20,7 @@ import { caDir, openRootSigner, writeCaFile } from '../../../server/ca/hierarchy
 import { revokeIssuingCa } from '../../../server/ca/issuing-ca-revocation.ts'
 import { issueAndRecord } from '../../../server/ca/store.ts'
 import { getProfile } from '../../../server/profiles/index.ts'
-import type { Signer } from '../../../src/agents/signer.ts'
+import type { Signer } from '../../../src/core/signer.ts'
 import { createAuthClient } from '../../../src/api/auth-client.ts'
 import { signInErrorKey } from '../../../src/composables/sign-in-error.ts'
 import { signCms } from '../../../src/pki/cms.ts'

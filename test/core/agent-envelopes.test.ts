@@ -3,7 +3,7 @@
  * value or a typed error.
  */
 import { describe, expect, it } from 'vitest'
-import { normaliseSignatures, unwrapReply } from '../../src/agents/envelopes.ts'
+import { normaliseSignatures, unwrapReply } from '../../src/core/agent-envelopes.ts'
 import { fromBase64Text, toBase64 } from '../../src/core/bytes.ts'
 import { isQoltanbaError } from '../../src/core/errors.ts'
 

@@ -9,8 +9,8 @@
  *    (`MODULE_NOT_FOUND` when the module is not installed).
  * Our agent uses envelope 1 and puts an `ERR_*` code and `data` (e.g. `attemptsLeft`) in failures.
  */
-import { ErrorCode, QoltanbaError, isErrorCode } from '../core/errors.ts'
-import { fromBase64Text } from '../core/bytes.ts'
+import { ErrorCode, QoltanbaError, isErrorCode } from './errors.ts'
+import { fromBase64Text } from './bytes.ts'
 
 /** Module names on NCALayer's socket. */
 export const NcaModule = {
