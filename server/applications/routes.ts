@@ -8,6 +8,7 @@ import { toPem } from '../../src/pki/pem.ts'
 import type { AppContext } from '../context.ts'
 import { ApiErrorCode, badRequest, conflict } from '../errors.ts'
 import { checkSubmission, submissionSchema, type SubmissionBody } from './submission.ts'
+import { certificatesOfApplication, requestsOfApplication } from './queries.ts'
 import { findByAccessCode, markInstalled, submitApplication } from './service.ts'
 import { applicantView, certificateView } from './views.ts'
 
@@ -48,7 +49,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
 
   app.get<{ Params: { number: string } }>('/api/v1/applications/:number', statusConfig, async (req, reply) => {
     const a = await findApplication(ctx, req)
-    const requests = await ctx.db.selectFrom('application_requests').selectAll().where('application_number', '=', a.number).orderBy('purpose').execute()
+    const requests = await requestsOfApplication(ctx.db, a.number)
     reply.header('Cache-Control', 'no-store')
     return applicantView(a, requests)
   })
@@ -58,7 +59,7 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
     if (a.status !== 'issued' && a.status !== 'installed') {
       throw conflict(ApiErrorCode.InvalidState, `no certificates: the application is "${a.status}"`, { status: a.status })
     }
-    const certs = await ctx.db.selectFrom('certificates').selectAll().where('application_number', '=', a.number).orderBy('purpose').execute()
+    const certs = await certificatesOfApplication(ctx.db, a.number)
     const ca = await ctx.getCa()
     reply.header('Cache-Control', 'no-store')
     return {

@@ -112,3 +112,13 @@ export async function issueAndRecord(trx: Tx | Db, ca: IssuingCa, input: IssueIn
   await recordAudit(trx, issueAudit(final))
   return final.issued
 }
+
+/** The holder's IIN of a stored certificate (revocation checks the session's person against it). */
+export function certificateOwner(trx: Tx | Db, serial: string): Promise<{ iin: string | null } | undefined> {
+  return trx.selectFrom('certificates').select(['iin']).where('serial', '=', serial).executeTakeFirst()
+}
+
+/** The DER of a stored certificate (a signed revocation request must come from this very certificate). */
+export function certificateDer(trx: Tx | Db, serial: string): Promise<{ der: Uint8Array } | undefined> {
+  return trx.selectFrom('certificates').select(['der']).where('serial', '=', serial).executeTakeFirst()
+}

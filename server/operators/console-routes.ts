@@ -10,6 +10,7 @@ import type { AppContext } from '../context.ts'
 import { badRequest, notFound } from '../errors.ts'
 import { parseCsr, verifyCsr } from '../../src/pki/csr.ts'
 import { toPem } from '../../src/pki/pem.ts'
+import { applicationExists, findCertificates, requestsOfApplication } from '../applications/queries.ts'
 import { certificateView } from '../applications/views.ts'
 import { requireOperatorSession } from '../auth/require-session.ts'
 
@@ -80,19 +81,15 @@ export async function operatorConsoleRoutes(app: FastifyInstance, opts: { ctx: A
     async (req) => {
       const { iin, serial } = req.query
       if (!iin && !serial) throw badRequest('ERR_VALIDATION', 'give an iin or a serial')
-      let q = ctx.db.selectFrom('certificates').selectAll()
-      if (iin) q = q.where('iin', '=', iin)
-      if (serial) q = q.where('serial', '=', serial.replace(/:/g, '').toLowerCase())
-      const rows = await q.orderBy('created_at', 'desc').orderBy('serial').limit(LOOKUP_LIMIT).execute()
+      const rows = await findCertificates(ctx.db, { iin, serial }, LOOKUP_LIMIT)
       return { certificates: rows.map((c) => ({ ...certificateView(c), iin: c.iin, bin: c.bin, applicationNumber: c.application_number })) }
     },
   )
 
   app.get<{ Params: { number: string } }>('/api/v1/operator/applications/:number/requests', { schema: { params: numberParams } }, async (req) => {
     const number = req.params.number
-    const exists = await ctx.db.selectFrom('applications').select('number').where('number', '=', number).executeTakeFirst()
-    if (!exists) throw notFound('no such application')
-    const rows = await ctx.db.selectFrom('application_requests').selectAll().where('application_number', '=', number).orderBy('purpose').execute()
+    if (!(await applicationExists(ctx.db, number))) throw notFound('no such application')
+    const rows = await requestsOfApplication(ctx.db, number)
     return { number, requests: await Promise.all(rows.map(checkRequest)) }
   })
 }

@@ -6,6 +6,7 @@ import type { AppContext } from '../context.ts'
 import type { ApplicationStatus } from '../db/schema.ts'
 import { notFound } from '../errors.ts'
 import { approveApplication, rejectApplication, searchApplications } from '../applications/review.ts'
+import { applicationByNumber, certificatesOfApplication, historyOfApplication, requestsOfApplication } from '../applications/queries.ts'
 import { expireIfDue } from '../applications/service.ts'
 import { certificateView, listItem, operatorView } from '../applications/views.ts'
 import { requireOperatorSession } from '../auth/require-session.ts'
@@ -54,12 +55,12 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: AppConte
   app.get<{ Params: { number: string } }>('/api/v1/operator/applications/:number', { schema: { params: numberParams } }, async (req) => {
     const number = req.params.number
     await expireIfDue(ctx.db, number)
-    const a = await ctx.db.selectFrom('applications').selectAll().where('number', '=', number).executeTakeFirst()
+    const a = await applicationByNumber(ctx.db, number)
     if (!a) throw notFound('no such application')
     const [requests, certificates, audit] = await Promise.all([
-      ctx.db.selectFrom('application_requests').selectAll().where('application_number', '=', number).orderBy('purpose').execute(),
-      ctx.db.selectFrom('certificates').selectAll().where('application_number', '=', number).orderBy('purpose').execute(),
-      ctx.db.selectFrom('audit_log').selectAll().where('entity_type', '=', 'application').where('entity_id', '=', number).orderBy('id').execute(),
+      requestsOfApplication(ctx.db, number),
+      certificatesOfApplication(ctx.db, number),
+      historyOfApplication(ctx.db, number),
     ])
     return operatorView(a, requests, certificates, audit)
   })

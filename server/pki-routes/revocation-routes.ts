@@ -16,6 +16,7 @@
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify'
 import type { CertificateAuthority } from '../ca/authority.ts'
 import { changeStatus, HOLDER_REASONS, normalizeSerial, reasonCode, REVOCATION_REASONS } from '../ca/revocation.ts'
+import { certificateDer, certificateOwner } from '../ca/store.ts'
 import type { Db } from '../db/schema.ts'
 import { badRequest, forbidden, unauthorized } from '../errors.ts'
 import { verifyCms } from '../../src/pki/cms.ts'
@@ -66,14 +67,14 @@ export async function revocationRoutes(app: FastifyInstance, opts: RevocationRou
         const iin = await opts.sessionIinOf?.(req)
         if (!iin) throw unauthorized('sign in, or sign the revocation request with the certificate')
         const result = await changeStatus(opts.db, ca, { action: 'revoke', reason }, serial, `holder:${iin}`, async (trx) => {
-          const cert = await trx.selectFrom('certificates').select(['iin']).where('serial', '=', serial).executeTakeFirst()
+          const cert = await certificateOwner(trx, serial)
           if (cert && cert.iin !== iin) throw forbidden('this certificate belongs to someone else', 'ERR_ACCESS_DENIED')
         })
         return { serial: result.serial, status: result.after.status, reason: result.after.reason, revokedAt: result.after.at }
       }
       const cms = Buffer.from(req.body.cms, 'base64')
       const result = await changeStatus(opts.db, ca, { action: 'revoke', reason }, serial, `holder:${serial}`, async (trx) => {
-        const cert = await trx.selectFrom('certificates').select(['der']).where('serial', '=', serial).executeTakeFirst()
+        const cert = await certificateDer(trx, serial)
         if (!cert) return // changeStatus answers 404
         let v
         try {
