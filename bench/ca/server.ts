@@ -14,7 +14,7 @@ import { openDatabase } from '../../server/db/index.ts'
 import type { Db } from '../../server/db/schema.ts'
 import { loadCertificateAuthority } from '../../server/ca/authority.ts'
 import { createOperatorCredential } from '../../server/operators/credential.ts'
-import { signInWithPkcs12 } from '../../server/auth/sign-in-client.ts'
+import { signInWithPkcs12 } from '../../server/cli/sign-in-client.ts'
 
 export const OPERATOR_IIN = '850315300019'
 

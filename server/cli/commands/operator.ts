@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { checkIin } from '../../../src/pki/iin.ts'
 import { deactivateOperator, upsertOperator } from '../../operators/accounts.ts'
-import { signInWithPkcs12 } from '../../auth/sign-in-client.ts'
+import { signInWithPkcs12 } from '../sign-in-client.ts'
 import { CliUsageError, requireString, type CliCommand, type CliRunContext } from '../types.ts'
 
 function iinOption(ctx: CliRunContext): string {

@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../../../server/config.ts'
 import { openDatabase } from '../../../server/db/index.ts'
 import type { Db } from '../../../server/db/schema.ts'
-import { signInWithPkcs12 } from '../../../server/auth/sign-in-client.ts'
+import { signInWithPkcs12 } from '../../../server/cli/sign-in-client.ts'
 import { opensslCsr } from '../helpers/csr.ts'
 import { DB_KINDS, openssl, opensslAsync, TEST_DATABASE_URL } from './helpers.ts'
 
