@@ -1,5 +1,7 @@
 /**
- * A minimal DER writer and reader for the CA's hot paths (certificates, CRLs, OCSP).
+ * A minimal DER writer for the CA's hot paths (certificates, CRLs, OCSP): the one piece of PKI
+ * encoding outside src/pki, because it builds Node Buffers (src/pki runs in browsers too) and a
+ * Uint8Array version would copy on every concatenation. Reading DER is src/pki/der-reader.ts's.
  *
  * Why by hand and not pkijs/asn1js: the CA signs thousands of OCSP responses and CRLs with up to
  * a million entries. pkijs needs ~14 s to build a 100k-entry CRL and its parser gives up past
@@ -103,76 +105,4 @@ export function x509Time(d: Date): Buffer {
 export function generalizedTime(d: Date): Buffer {
   const s = `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}Z`
   return tlv(0x18, Buffer.from(s, 'latin1'))
-}
-
-/** One parsed TLV: tag byte, where its contents are, and where it ends. */
-export interface Tlv {
-  readonly tag: number
-  /** Offset of the first content byte. */
-  readonly start: number
-  /** Offset just past the contents. */
-  readonly end: number
-  /** Offset of the tag byte (to slice the whole encoding). */
-  readonly offset: number
-}
-
-/** Thrown by the reader on anything that is not well-formed DER (callers map it to their status). */
-export class DerError extends Error {}
-
-/**
- * Reads the TLV at `pos` of `buf`, bounded by `limit`. Only single-byte tags and definite
- * lengths up to 4 bytes, which is all DER in our protocols needs; anything else is rejected.
- */
-export function readTlv(buf: Uint8Array, pos: number, limit = buf.length): Tlv {
-  if (pos + 2 > limit) throw new DerError('truncated')
-  const tag = buf[pos] as number
-  if ((tag & 0x1f) === 0x1f) throw new DerError('multi-byte tag')
-  let len = buf[pos + 1] as number
-  let p = pos + 2
-  if (len & 0x80) {
-    const n = len & 0x7f
-    if (n === 0 || n > 4) throw new DerError('unsupported length')
-    if (p + n > limit) throw new DerError('truncated length')
-    len = 0
-    for (let i = 0; i < n; i++) len = len * 256 + (buf[p + i] as number)
-    p += n
-  }
-  if (p + len > limit) throw new DerError('truncated contents')
-  return { tag, start: p, end: p + len, offset: pos }
-}
-
-/** The children of a constructed TLV. */
-export function children(buf: Uint8Array, t: Tlv): Tlv[] {
-  const out: Tlv[] = []
-  for (let p = t.start; p < t.end; ) {
-    const c = readTlv(buf, p, t.end)
-    out.push(c)
-    p = c.end
-    if (out.length > 10_000) throw new DerError('too many elements')
-  }
-  return out
-}
-
-/** Expects `t` to carry `tag`. */
-export function expectTag(t: Tlv | undefined, tag: number, what: string): Tlv {
-  if (!t || t.tag !== tag) throw new DerError(`expected ${what}`)
-  return t
-}
-
-/** Decodes the dotted form of an OBJECT IDENTIFIER's contents. */
-export function decodeOid(buf: Uint8Array, t: Tlv): string {
-  const arcs: bigint[] = []
-  let v = 0n
-  for (let i = t.start; i < t.end; i++) {
-    const b = buf[i] as number
-    v = (v << 7n) | BigInt(b & 0x7f)
-    if (!(b & 0x80)) {
-      arcs.push(v)
-      v = 0n
-    }
-  }
-  if (arcs.length === 0) throw new DerError('empty OID')
-  const first = arcs[0] as bigint
-  const a = first < 80n ? first / 40n : 2n
-  return [a, first - a * 40n, ...arcs.slice(1)].join('.')
 }

@@ -4,9 +4,8 @@
  * read is a malformedRequest, never an exception escaping to a 500.
  */
 import { AlgorithmOid } from '../../src/pki/oids.ts'
-import {
-  bitString, children, decodeOid, DerError, enumerated, explicit, expectTag, generalizedTime, octetString, oid, readTlv, seq, type Tlv,
-} from './der.ts'
+import { childrenOf, DerError, expectTag, oidOf, readTlv, valueOf, type Tlv } from '../../src/pki/der-reader.ts'
+import { bitString, enumerated, explicit, generalizedTime, octetString, oid, seq } from './der.ts'
 import type { CaSigner } from './signer.ts'
 
 export const OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2'
@@ -43,22 +42,32 @@ export interface ParsedOcspRequest {
 /** Most CertIDs one request may carry; more is refused as malformed. */
 export const MAX_CERTS_PER_REQUEST = 20
 
+/** Most elements one SEQUENCE may hold: a bound for a parser of unauthenticated requests. */
+const MAX_ELEMENTS = 10_000
+const children = (buf: Uint8Array, t: Tlv): Tlv[] => childrenOf(buf, t, MAX_ELEMENTS)
+
+/** The dotted OID in `t`; an empty one is malformed. */
+function oidAt(buf: Uint8Array, t: Tlv): string {
+  if (t.end === t.valueStart) throw new DerError('empty OID')
+  return oidOf(valueOf(buf, t))
+}
+
 function parseCertId(buf: Buffer, t: Tlv): RequestedCert {
   const [alg, nameHash, keyHash, serial] = children(buf, expectTag(t, 0x30, 'CertID'))
   const algOid = children(buf, expectTag(alg, 0x30, 'AlgorithmIdentifier'))[0]
-  const hashOid = decodeOid(buf, expectTag(algOid, 0x06, 'OID'))
+  const hashOid = oidAt(buf, expectTag(algOid, 0x06, 'OID'))
   const nh = expectTag(nameHash, 0x04, 'issuerNameHash')
   const kh = expectTag(keyHash, 0x04, 'issuerKeyHash')
   const s = expectTag(serial, 0x02, 'serialNumber')
-  if (s.end === s.start) throw new DerError('empty serial')
-  let p = s.start
+  if (s.end === s.valueStart) throw new DerError('empty serial')
+  let p = s.valueStart
   const negative = ((buf[p] as number) & 0x80) !== 0
   while (p < s.end - 1 && buf[p] === 0) p++
   return {
-    certId: buf.subarray(t.offset, t.end),
+    certId: buf.subarray(t.start, t.end),
     hashOid,
-    issuerNameHash: buf.subarray(nh.start, nh.end),
-    issuerKeyHash: buf.subarray(kh.start, kh.end),
+    issuerNameHash: buf.subarray(nh.valueStart, nh.end),
+    issuerKeyHash: buf.subarray(kh.valueStart, kh.end),
     serialHex: negative ? undefined : buf.subarray(p, s.end).toString('hex'),
   }
 }
@@ -82,7 +91,7 @@ export function parseOcspRequest(der: Uint8Array): ParsedOcspRequest {
     const exts = children(buf, expectTag(children(buf, expectTag(extsT, 0xa2, 'requestExtensions'))[0], 0x30, 'Extensions'))
     for (const e of exts) {
       const [id] = children(buf, expectTag(e, 0x30, 'Extension'))
-      if (decodeOid(buf, expectTag(id, 0x06, 'OID')) === OCSP_NONCE) nonceExtension = buf.subarray(e.offset, e.end)
+      if (oidAt(buf, expectTag(id, 0x06, 'OID')) === OCSP_NONCE) nonceExtension = buf.subarray(e.start, e.end)
     }
   }
   return { certs, nonceExtension }

@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../db/schema.ts'
-import { DerError } from './der.ts'
+import { DerError } from '../../src/pki/der-reader.ts'
 import type { CaMember } from './hierarchy.ts'
 import {
   CERTID_HASHES, ocspError, OcspStatus, parseOcspRequest, signOcspResponse, singleResponse, type CertStatus, type RequestedCert,

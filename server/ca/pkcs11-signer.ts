@@ -8,7 +8,8 @@
  */
 import { createHash, createPublicKey } from 'node:crypto'
 import pkcs11js from 'pkcs11js'
-import { bitString, oid, readTlv, seq, uintBytes } from './der.ts'
+import { readTlv } from '../../src/pki/der-reader.ts'
+import { bitString, oid, seq, uintBytes } from './der.ts'
 import { signatureAlgorithmFor, type CaKeyAlgorithm, type CaSigner } from './signer.ts'
 
 /** Where the token is and how to log in. */
@@ -112,7 +113,7 @@ function publicSpki(o: Opened, pub: pkcs11js.Handle): { spki: Buffer; keyType: '
     // CKA_EC_POINT is a DER OCTET STRING around the point (some modules give the bare point).
     // A bare uncompressed point has odd length 2n+1; the wrapped one is 04 <len> <point>.
     const t = raw[0] === 0x04 && raw.length === (raw[1] as number) + 2 && (raw[2] === 0x04 || raw[2] === 0x02 || raw[2] === 0x03) ? readTlv(raw, 0) : undefined
-    const q = t ? raw.subarray(t.start, t.end) : raw
+    const q = t ? raw.subarray(t.valueStart, t.end) : raw
     const spki = seq(seq(oid('1.2.840.10045.2.1'), params?.value as Buffer), bitString(q))
     return { spki, keyType: 'EC' }
   }

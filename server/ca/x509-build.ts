@@ -3,15 +3,13 @@
  * Extensions follow RFC 5280; which ones an end-entity certificate gets is decided in issue.ts.
  */
 import { createHash } from 'node:crypto'
-import { AccessMethodOid, ExtensionOid } from '../../src/pki/oids.ts'
-import {
-  bitString, bool, children, decodeOid, explicit, expectTag, ia5, implicitPrim, int, NULL, octetString, oid, readTlv, seq, tlv, uintBytes, x509Time,
-} from './der.ts'
+import { AccessMethodOid, AlgorithmOid, ExtensionOid } from '../../src/pki/oids.ts'
+import { childrenOf, expectTag, oidOf, readTlv, valueOf, type Tlv } from '../../src/pki/der-reader.ts'
+import { bitString, bool, explicit, ia5, implicitPrim, int, NULL, octetString, oid, seq, tlv, uintBytes, x509Time } from './der.ts'
 import type { CaSigner } from './signer.ts'
 
 /** id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1). */
 export const OCSP_NOCHECK = '1.3.6.1.5.5.7.48.1.5'
-const RSA_ENCRYPTION = '1.2.840.113549.1.1.1'
 
 /** One Extension DER. */
 export function extension(extnId: string, critical: boolean, value: Buffer): Buffer {
@@ -95,9 +93,9 @@ export function ocspNoCheck(): Buffer {
 export function spkiPublicKeyBits(spki: Uint8Array): Buffer {
   const buf = Buffer.from(spki)
   const outer = readTlv(buf, 0)
-  const [, bits] = children(buf, outer)
+  const [, bits] = childrenOf(buf, outer)
   const b = expectTag(bits, 0x03, 'BIT STRING')
-  return buf.subarray(b.start + 1, b.end)
+  return buf.subarray(b.valueStart + 1, b.end)
 }
 
 /**
@@ -107,9 +105,9 @@ export function spkiPublicKeyBits(spki: Uint8Array): Buffer {
  */
 export function spkiKeyType(spki: Uint8Array): 'RSA' | 'EC' {
   const buf = Buffer.from(spki.buffer, spki.byteOffset, spki.byteLength)
-  const [alg] = children(buf, readTlv(buf, 0))
-  const [algOid] = children(buf, expectTag(alg, 0x30, 'AlgorithmIdentifier'))
-  return decodeOid(buf, expectTag(algOid, 0x06, 'OBJECT IDENTIFIER')) === RSA_ENCRYPTION ? 'RSA' : 'EC'
+  const [alg] = childrenOf(buf, readTlv(buf, 0))
+  const [algOid] = childrenOf(buf, expectTag(alg, 0x30, 'AlgorithmIdentifier'))
+  return oidOf(valueOf(buf, expectTag(algOid, 0x06, 'OBJECT IDENTIFIER'))) === AlgorithmOid.rsaEncryption ? 'RSA' : 'EC'
 }
 
 /** RFC 5280 §4.2.1.2 method 1: SHA-1 of the subjectPublicKey bits. */
@@ -165,8 +163,8 @@ export interface CertificateParts {
   readonly notAfter: Date
 }
 
-function readTime(buf: Buffer, t: { tag: number; start: number; end: number }): Date {
-  const s = buf.subarray(t.start, t.end).toString('latin1')
+function readTime(buf: Buffer, t: Tlv): Date {
+  const s = buf.subarray(t.valueStart, t.end).toString('latin1')
   const full = t.tag === 0x17 ? `${Number(s.slice(0, 2)) >= 50 ? '19' : '20'}${s}` : s
   return new Date(Date.UTC(+full.slice(0, 4), +full.slice(4, 6) - 1, +full.slice(6, 8), +full.slice(8, 10), +full.slice(10, 12), +full.slice(12, 14)))
 }
@@ -174,22 +172,22 @@ function readTime(buf: Buffer, t: { tag: number; start: number; end: number }): 
 /** Splits a certificate into the parts above (the CA's own, trusted input). */
 export function certificateParts(der: Uint8Array): CertificateParts {
   const buf = Buffer.from(der)
-  const [tbsT] = children(buf, readTlv(buf, 0))
-  const tbs = children(buf, expectTag(tbsT, 0x30, 'TBSCertificate'))
+  const [tbsT] = childrenOf(buf, readTlv(buf, 0))
+  const tbs = childrenOf(buf, expectTag(tbsT, 0x30, 'TBSCertificate'))
   const off = tbs[0]?.tag === 0xa0 ? 1 : 0
   const slice = (i: number): Buffer => {
     const t = tbs[off + i]
     if (!t) throw new Error('truncated certificate')
-    return buf.subarray(t.offset, t.end)
+    return buf.subarray(t.start, t.end)
   }
-  const serialT = tbs[off] as { start: number; end: number }
-  const validity = children(buf, tbs[off + 3] as Parameters<typeof children>[1])
+  const serialT = tbs[off] as Tlv
+  const validity = childrenOf(buf, tbs[off + 3] as Tlv)
   return {
-    serial: buf.subarray(serialT.start, serialT.end),
+    serial: buf.subarray(serialT.valueStart, serialT.end),
     issuer: slice(2),
     subject: slice(4),
     spki: slice(5),
-    notBefore: readTime(buf, validity[0] as { tag: number; start: number; end: number }),
-    notAfter: readTime(buf, validity[1] as { tag: number; start: number; end: number }),
+    notBefore: readTime(buf, validity[0] as Tlv),
+    notAfter: readTime(buf, validity[1] as Tlv),
   }
 }

@@ -18,7 +18,7 @@
 import type * as pkijs from 'pkijs'
 import { sameBytes } from '../core/bytes.ts'
 import { ExtensionOid } from '../pki/oids.ts'
-import { childrenOf, readTlv, valueOf, type Tlv } from './der.ts'
+import { childrenOf, readTlv, valueOf, type Tlv } from '../pki/der-reader.ts'
 import { LoginErrorCode } from './errors.ts'
 import { PathExtensionOid, ANY_POLICY } from './extension-facts.ts'
 import { altNameProblem, type GeneralNameFact } from './general-names.ts'

@@ -12,7 +12,7 @@ import { getCrypto, getEngine } from '../pki/engine.ts'
 import { asMalformed } from '../core/errors.ts'
 import { checkDigestAlgorithm, checkKeyStrength, checkSignatureAlgorithm } from './algorithm-policy.ts'
 import { parseCertificateCached, type ParsedCertificate } from './certificate.ts'
-import { NotDer } from './der.ts'
+import { DerError } from '../pki/der-reader.ts'
 import { parseSignedDataDer, verifySignerInfoFast, type FastSignerId, type FastSignerInfo } from './fast-cms.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { defaultSignatureVerifier, type SignatureVerifier } from './signature-verifier.ts'
@@ -246,7 +246,7 @@ export function parseSignedData(input: Uint8Array | string): ParsedSignedData {
     try {
       return parseFast(der)
     } catch (e) {
-      if (!(e instanceof NotDer)) throw e
+      if (!(e instanceof DerError)) throw e
       return parseWithPkijs(der) // BER (NCALayer's indefinite lengths) or an unusual layout
     }
   } catch (e) {

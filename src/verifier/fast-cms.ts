@@ -6,14 +6,14 @@
  * (contentType and messageDigest signed attributes, signature over the DER SET of attributes);
  * the ESS signing-certificate attributes are only located here and checked after the signature
  * (signing-certificate.ts), so a CMS without them costs nothing more.
- * Anything else — BER indefinite lengths (NCALayer), RSA-PSS, unusual layouts — throws NotDer
+ * Anything else — BER indefinite lengths (NCALayer), RSA-PSS, unusual layouts — throws DerError
  * or returns undefined, and the caller uses the full pkijs path.
  */
 import * as pkijs from 'pkijs'
 import { sameBytes } from '../core/bytes.ts'
 import { AlgorithmOid, CmsOid } from '../pki/oids.ts'
 import type { ParsedCertificate } from './certificate.ts'
-import { childrenOf, encodingOf, expectTag, NotDer, oidOf, readTlv, valueOf, type Tlv } from './der.ts'
+import { childrenOf, encodingOf, expectTag, DerError, oidOf, readTlv, valueOf, type Tlv } from '../pki/der-reader.ts'
 import type { HashName, SignatureScheme, SignatureVerifier } from './signature-verifier.ts'
 import type { SigningCertificateAttribute } from './signing-certificate.ts'
 
@@ -60,7 +60,7 @@ function signerInfoOf(buf: Uint8Array, si: Tlv): FastSignerInfo {
     sid = { issuer: encodingOf(buf, expectTag(issuer, 0x30)), serial: valueOf(buf, expectTag(serial, 0x02)) }
   } else if (sidTlv?.tag === 0x80) {
     sid = { ski: valueOf(buf, sidTlv) }
-  } else throw new NotDer('signer identifier')
+  } else throw new DerError('signer identifier')
   const digestAlgorithm = oidOf(valueOf(buf, expectTag(childrenOf(buf, expectTag(parts[i++], 0x30))[0], 0x06)))
   let signedAttrs: Uint8Array | undefined
   let contentTypeAttr: string | undefined
@@ -77,18 +77,18 @@ function signerInfoOf(buf: Uint8Array, si: Tlv): FastSignerInfo {
       const ess = oid === CmsOid.signingCertificateV2 || oid === CmsOid.signingCertificate
       if (vals.length !== 1) {
         // The pkijs path refuses these as malformed.
-        if (oid === CmsOid.contentType || oid === CmsOid.messageDigest || ess) throw new NotDer('multi-valued attribute')
+        if (oid === CmsOid.contentType || oid === CmsOid.messageDigest || ess) throw new DerError('multi-valued attribute')
         continue
       }
       const v = vals[0] as Tlv
       // RFC 5652 §11: exactly one of each; a second copy could make two parsers see different values.
-      if ((oid === CmsOid.contentType && contentTypeAttr) || (oid === CmsOid.messageDigest && messageDigest)) throw new NotDer('duplicate attribute')
+      if ((oid === CmsOid.contentType && contentTypeAttr) || (oid === CmsOid.messageDigest && messageDigest)) throw new DerError('duplicate attribute')
       if (oid === CmsOid.contentType) contentTypeAttr = oidOf(valueOf(buf, expectTag(v, 0x06)))
       else if (oid === CmsOid.messageDigest) messageDigest = valueOf(buf, expectTag(v, 0x04))
       else if (oid === CmsOid.signingTime && (v.tag === 0x17 || v.tag === 0x18)) signingTime = timeOf(buf, v)
       else if (ess) {
         // RFC 5035 §5.4: one of each at most.
-        if (signingCertificates?.some((a) => a.type === oid)) throw new NotDer('duplicate attribute')
+        if (signingCertificates?.some((a) => a.type === oid)) throw new DerError('duplicate attribute')
         ;(signingCertificates ??= []).push({ type: oid as SigningCertificateAttribute['type'], value: encodingOf(buf, v) })
       }
     }
@@ -114,12 +114,12 @@ function signerInfoOf(buf: Uint8Array, si: Tlv): FastSignerInfo {
   }
 }
 
-/** Reads a DER ContentInfo(SignedData); throws NotDer for anything the fast path does not take. */
+/** Reads a DER ContentInfo(SignedData); throws DerError for anything the fast path does not take. */
 export function parseSignedDataDer(buf: Uint8Array): FastSignedData {
   const ci = readTlv(buf, 0)
-  if (ci.end !== buf.length) throw new NotDer('trailing bytes')
+  if (ci.end !== buf.length) throw new DerError('trailing bytes')
   const [type, explicit] = childrenOf(buf, expectTag(ci, 0x30))
-  if (oidOf(valueOf(buf, expectTag(type, 0x06))) !== CmsOid.signedData) throw new NotDer('not SignedData')
+  if (oidOf(valueOf(buf, expectTag(type, 0x06))) !== CmsOid.signedData) throw new DerError('not SignedData')
   const [sdTlv] = childrenOf(buf, expectTag(explicit, 0xa0))
   const sd = childrenOf(buf, expectTag(sdTlv, 0x30))
   let i = 2 // version, digestAlgorithms

@@ -7,7 +7,7 @@
  * cost of the RSA-2048 verification itself, and sign-in is verification-bound.
  */
 import type { ParsedCertificate } from './certificate.ts'
-import { childrenOf, expectTag, readTlv, valueOf } from './der.ts'
+import { childrenOf, expectTag, readTlv, valueOf } from '../pki/der-reader.ts'
 
 /** Hash names as WebCrypto spells them. */
 export type HashName = 'SHA-256' | 'SHA-384' | 'SHA-512'

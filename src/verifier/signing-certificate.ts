@@ -11,7 +11,7 @@ import * as pkijs from 'pkijs'
 import { sameBytes } from '../core/bytes.ts'
 import { AlgorithmOid, CmsOid } from '../pki/oids.ts'
 import type { ParsedCertificate } from './certificate.ts'
-import { childrenOf, encodingOf, expectTag, NotDer, oidOf, readTlv, valueOf, type Tlv } from './der.ts'
+import { childrenOf, encodingOf, expectTag, DerError, oidOf, readTlv, valueOf, type Tlv } from '../pki/der-reader.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import type { HashName, SignatureVerifier } from './signature-verifier.ts'
 
@@ -64,7 +64,7 @@ function firstCertId(attr: SigningCertificateAttribute): EssCertId {
       .map((n) => encodingOf(buf, expectTag(childrenOf(buf, n)[0], 0x30)))
     return { hashOid, certHash, issuerSerial: { directoryNames, serial: valueOf(buf, expectTag(serial, 0x02)) } }
   } catch (e) {
-    if (e instanceof NotDer) return malformed(e)
+    if (e instanceof DerError) return malformed(e)
     throw e
   }
 }

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { countRows } from '../../server/applications/service.ts'
-import { childrenOf, readTlv, type Tlv } from '../../src/verifier/der.ts'
+import { childrenOf, readTlv, type Tlv } from '../../src/pki/der-reader.ts'
 import { extensionRequest, withAttributes } from '../pki/csr-rewrite.ts'
 import { openssl, OpensslPki } from '../verifier/helpers/openssl-pki.ts'
 import { startTestServer, type TestServer } from './helpers/app.ts'

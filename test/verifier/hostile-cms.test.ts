@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { QoltanbaError } from '../../src/core/errors.ts'
 import { MAX_CMS_TEXT } from '../../src/verifier/cms-signature.ts'
-import { childrenOf, readTlv, type Tlv } from '../../src/verifier/der.ts'
+import { childrenOf, readTlv, type Tlv } from '../../src/pki/der-reader.ts'
 import {
   acceptWithoutRevocationCheck,
   buildLoginPayload,

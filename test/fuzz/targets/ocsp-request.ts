@@ -3,7 +3,7 @@
  * requests (SHA-1 and SHA-256 CertIDs, several certificates, nonce). Refusals are DerError, which
  * the responder turns into malformedRequest; the whole HTTP path is fuzzed in the app target.
  */
-import { DerError } from '../../../server/ca/der.ts'
+import { DerError } from '../../../src/pki/der-reader.ts'
 import { parseOcspRequest } from '../../../server/ca/ocsp-der.ts'
 import type { FuzzTarget } from '../invariants.ts'
 import { mutants, type Mutant } from '../mutate.ts'

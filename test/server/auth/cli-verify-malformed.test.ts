@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { main } from '../../../server/cli/main.ts'
-import { childrenOf, readTlv, type Tlv } from '../../../src/verifier/der.ts'
+import { childrenOf, readTlv, type Tlv } from '../../../src/pki/der-reader.ts'
 import { openssl, OpensslPki, type CaDir, type IssuedCert } from '../../verifier/helpers/openssl-pki.ts'
 
 let pki: OpensslPki

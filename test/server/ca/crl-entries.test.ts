@@ -11,17 +11,17 @@ import { describe, expect, it } from 'vitest'
 import { crlEntry } from '../../../server/ca/crl-build.ts'
 import { CrlEntries, serialKey } from '../../../server/ca/crl-entries.ts'
 import { CrlPublisher } from '../../../server/ca/crl.ts'
-import { children, readTlv } from '../../../server/ca/der.ts'
+import { childrenOf, readTlv } from '../../../src/pki/der-reader.ts'
 import { changeStatus } from '../../../server/ca/revocation.ts'
 import { DB_KINDS, issueTestCertificate, opensslAll, setupCa, useCaFixture, type CaFixture } from './helpers.ts'
 
 /** The revokedCertificates entries of a CRL, as hex, sorted. */
 function entriesOf(crl: Buffer): string[] {
-  const tbs = children(crl, readTlv(crl, 0))[0]!
-  const fields = children(crl, tbs)
+  const tbs = childrenOf(crl, readTlv(crl, 0))[0]!
+  const fields = childrenOf(crl, tbs)
   // version, signature, issuer, thisUpdate, nextUpdate, then revokedCertificates if any.
   const list = fields[5]?.tag === 0x30 ? fields[5] : undefined
-  return list ? children(crl, list).map((e) => crl.toString('hex', e.offset, e.end)).sort() : []
+  return list ? childrenOf(crl, list).map((e) => crl.toString('hex', e.start, e.end)).sort() : []
 }
 
 const hexOf = (...entries: Buffer[]) => entries.map((e) => e.toString('hex')).sort()
