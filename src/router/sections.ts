@@ -1,5 +1,5 @@
 /** The top-level sections shown in the header navigation and the menu. */
-import type { MessageKey } from '@/router/meta.ts'
+import type { MessageKey } from './meta.ts'
 
 /** A link to a top-level screen. */
 export interface Section {
