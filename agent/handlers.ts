@@ -139,7 +139,7 @@ function tokenWrite(method: string, args: Json, ctx: CallContext): unknown {
 }
 
 /**
- * NCALayer's `basics.sign` (reference §1.5) for `format: "cms"`: `data` a string or an array,
+ * NCALayer's `basics.sign` (docs/protocols.md#signing-with-basics) for `format: "cms"`: `data` a string or an array,
  * `signingParams.decode` (base64 input), `encapsulate` (default true), `signerParams` filters;
  * plus our `storageId`, `certificateId`, `pin`. Returns an array of base64 CMS, as NCALayer 1.4.
  * Without `storageId` only tokens are searched (a PIN is not tried as every file's password).

@@ -1,5 +1,5 @@
 /**
- * Origin pairing (the Fortify pattern, reference agents-ncalayer-webeid.md §3): a page asks to
+ * Origin pairing (the Fortify pattern, docs/protocols.md#pairing-a-site-with-our-agent): a page asks to
  * pair; the agent shows a 6-digit code on its own console (never sends it to the page); the user
  * types it into the page, which sends it back. Three wrong codes or two minutes end the attempt.
  * Approved origins are kept in `approved-origins.json` in the agent's data dir.

@@ -172,7 +172,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
 /**
  * Plain HTTP(S) GET answers with a one-line page: opening https://127.0.0.1:<port>/ in a browser
- * is how a user checks (and, if needed, accepts) the agent's certificate (reference §5.1).
+ * is how a user checks (and, if needed, accepts) the agent's certificate (docs/protocols.md#when-an-agent-does-not-answer).
  */
 function statusPage(_req: IncomingMessage, res: import('node:http').ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })

@@ -35,7 +35,7 @@ export async function searchApplications(ctx: AppContext, q: SearchQuery): Promi
     .execute()
 }
 
-/** The subject of an application's certificates, NCA style (kazakhstan-data.md §2.2). */
+/** The subject of an application's certificates, NCA style (docs/kazakhstan-data.md#subject-names). */
 export function subjectFor(a: Pick<Application, 'surname' | 'name' | 'patronymic' | 'iin' | 'bin' | 'organization'>): SubjectFields {
   return {
     commonName: `${a.surname} ${a.name}`,

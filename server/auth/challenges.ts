@@ -1,5 +1,5 @@
 /**
- * One-time sign-in challenges (Web eID rules, reference/agents-ncalayer-webeid.md §2.5): 32-byte
+ * One-time sign-in challenges (Web eID rules, docs/protocols.md#challenges): 32-byte
  * nonce, 5-minute lifetime, bound to the browser's pre-login cookie, deleted by the lookup that
  * uses it, whatever the outcome (single use: a replayed CMS finds nothing).
  */

@@ -2,7 +2,7 @@
  * CRL DER built by hand, for CRLs of a million entries.
  *
  * Why not pkijs: it takes ~14 s to build and sign 100k entries and its parser fails past ~1,250
- * entries with reason codes (reference/pkijs-notes.md §2). Here each revoked entry is encoded
+ * entries with reason codes (docs/pkijs-notes.md#building-crls-and-ocsp-responses). Here each revoked entry is encoded
  * once (by the database: certificates.crl_entry, migration 004, whose encoder must match
  * crlEntry below — the tests compare them), the list arrives as one Buffer, and the TBSCertList
  * is signed once: 1M entries cost about a concat of ~55 MB.

@@ -5,7 +5,7 @@
  *
  * Why by hand and not pkijs/asn1js: the CA signs thousands of OCSP responses and CRLs with up to
  * a million entries. pkijs needs ~14 s to build a 100k-entry CRL and its parser gives up past
- * ~1,250 entries (reference/pkijs-notes.md §2), and every OCSP response would allocate a tree of
+ * ~1,250 entries (docs/pkijs-notes.md#building-crls-and-ocsp-responses), and every OCSP response would allocate a tree of
  * asn1js objects. Here a DER value is just a Buffer: encoders concatenate Buffers once, so a CRL
  * is one `Buffer.concat` of precomputed entries plus one signature.
  */

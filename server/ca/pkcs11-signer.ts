@@ -4,7 +4,7 @@
  * Keys are generated on the token as non-extractable, sensitive objects, found again by label,
  * and used with synchronous C_Sign. SoftHSM2 2.6 has no CKM_ECDSA_SHA256, so EC keys sign a
  * SHA-256 digest with raw CKM_ECDSA and we re-encode r‖s as an Ecdsa-Sig-Value
- * (reference/openssl-softhsm-interop.md §3).
+ * (docs/protocols.md#pkcs11-and-softhsm2).
  */
 import { createHash, createPublicKey } from 'node:crypto'
 import pkcs11js from 'pkcs11js'

@@ -12,7 +12,7 @@ import { CrlReason } from './crl-build.ts'
 
 /** Reasons a revocation may carry (certificateHold goes through hold, removeFromCRL through release). */
 export const REVOCATION_REASONS: readonly number[] = [0, 1, 2, 3, 4, 5, 9, 10]
-/** Reasons a certificate holder may give themselves (DESIGN.md journey 7). */
+/** Reasons a certificate holder may give themselves (docs/architecture.md#holder-revocation-reasons). */
 export const HOLDER_REASONS: readonly number[] = [0, 1, 3, 4, 5]
 
 /** Reason codes by RFC 5280 name, for APIs that take names. */

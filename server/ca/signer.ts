@@ -2,7 +2,7 @@
  * The CA's signing keys behind one synchronous interface, so certificate, CRL and OCSP builders
  * do not care whether the key is a decrypted PKCS#8 file (Node KeyObject) or lives in a PKCS#11
  * token. Synchronous on purpose: Node's `crypto.sign` and pkcs11js `C_Sign` are both synchronous
- * and faster than their promise forms (reference/openssl-softhsm-interop.md §5: 37.8k vs 19k
+ * and faster than their promise forms (docs/protocols.md#signing-speed-in-node: 37.8k vs 19k
  * P-256 signatures/s), and signing a 300-byte TBS is far shorter than a thread-pool round trip.
  */
 import { createPublicKey, sign as nodeSign, type KeyObject } from 'node:crypto'

@@ -14,7 +14,7 @@ import type { CertificateAuthority } from '../ca/authority.ts'
 import { issueAndRecord } from '../ca/store.ts'
 import { upsertOperator } from './accounts.ts'
 
-/** NCA RK "Оператор НУЦ" authority OID (kazakhstan-data.md §2.4). */
+/** NCA RK "Оператор НУЦ" authority OID (docs/kazakhstan-data.md#oids). */
 export const NCA_OPERATOR_ROLE_OID = '1.2.398.3.3.4.2.3'
 
 /** The operator certificate profile: authentication only, 1 year. */

@@ -1,5 +1,5 @@
 /**
- * The profiles the Registration Center issues. OIDs follow NCA RK (kazakhstan-data.md §2.4):
+ * The profiles the Registration Center issues. OIDs follow NCA RK (docs/kazakhstan-data.md#oids):
  * EKU clientAuth (auth) / emailProtection (sign) + role OIDs 1.2.398.3.3.4.1.x, policies
  * 1.2.398.3.3.2.x; key usage critical, digitalSignature + keyEncipherment (auth) or
  * digitalSignature + nonRepudiation (sign).

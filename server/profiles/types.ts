@@ -1,7 +1,7 @@
 /**
  * Certificate profiles as data. A profile describes one kind of applicant (an individual, or a
  * legal entity's employee in a role) and the two certificates an application yields: the
- * authentication certificate and the signing certificate (NCA RK model, kazakhstan-data.md §2).
+ * authentication certificate and the signing certificate (NCA RK model, docs/kazakhstan-data.md#nca-certificates).
  */
 import type { KeyUsageName } from '../../src/pki/extensions.ts'
 import type { CertificatePurpose, KeyStorage } from '../db/schema.ts'

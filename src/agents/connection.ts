@@ -1,13 +1,13 @@
 /**
  * One WebSocket to a local agent (NCALayer or ours), speaking NCALayer's framing
- * (reference agents-ncalayer-webeid.md §1.2, §1.9):
+ * (docs/protocols.md#endpoint-and-framing, docs/protocols.md#rules-for-our-adapter):
  * - the agent speaks first with a greeting `{"result":{"version":"…"}}`;
  * - `--heartbeat--` text frames and non-JSON frames are dropped;
  * - one request at a time per socket (basics replies carry no id; commonUtils echoes `uuid`),
  *   so requests are queued here;
  * - connecting times out after a few seconds, but a socket still connecting is kept: the Retry
  *   waits on the same socket, because each new connection may raise the browser's
- *   local-network permission prompt again (§5.2).
+ *   local-network permission prompt again (docs/protocols.md#when-an-agent-does-not-answer).
  */
 import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import type { UnavailableReason } from '../core/signer.ts'
@@ -94,7 +94,7 @@ export function abortedError(): QoltanbaError {
   return new QoltanbaError(ErrorCode.UserCancelled, 'The operation was aborted', { aborted: true })
 }
 
-/** True for the greeting shape and nothing else (§1.9 rule 4: a stray greeting). */
+/** True for the greeting shape and nothing else (a stray greeting: docs/protocols.md#reply-envelopes). */
 function isGreeting(frame: Record<string, unknown>): boolean {
   const result = frame.result
   return (
@@ -223,7 +223,7 @@ export class AgentConnection {
     Object.assign(st, { ws })
     ws.onopen = () => st.opened.resolve()
     ws.onerror = () => {
-      // onclose follows and carries the outcome; the browser gives no reason here (§5.1)
+      // onclose follows and carries the outcome; the browser gives no reason here (docs/protocols.md#when-an-agent-does-not-answer)
     }
     ws.onclose = () => {
       st.closed = true
@@ -245,7 +245,7 @@ export class AgentConnection {
     try {
       frame = JSON.parse(data)
     } catch {
-      return // non-JSON frames are dropped (§1.9 rule 2)
+      return // non-JSON frames are dropped (docs/protocols.md#rules-for-our-adapter, rule 2)
     }
     if (typeof frame !== 'object' || frame === null || Array.isArray(frame)) return
     const obj = frame as Record<string, unknown>

@@ -2,7 +2,7 @@
  * NCALayer (НУЦ РК) as a Signer: CMS through `kz.gov.pki.knca.basics` → `sign`, falling back to
  * the legacy `kz.gov.pki.knca.commonUtils` → `createCAdESFromBase64` when `basics` is missing.
  * NCALayer picks the key and asks the PIN in its own window, so there is no listing, no CSR and
- * no certificate import (reference agents-ncalayer-webeid.md §1.5, §1.7, §4.3).
+ * no certificate import (docs/protocols.md#signing-with-basics, docs/protocols.md#no-key-generation-or-certificate-import).
  */
 import { ErrorCode, QoltanbaError, isQoltanbaError } from '../core/errors.ts'
 import { toBase64 } from '../core/bytes.ts'
@@ -20,13 +20,13 @@ import type {
   SignerStorage,
 } from '../core/signer.ts'
 
-/** NCALayer's only endpoint (§1.2). */
+/** NCALayer's only endpoint (docs/protocols.md#endpoint-and-framing). */
 export const NCALAYER_URL = 'wss://127.0.0.1:13579/'
 
-/** Signing waits for a PIN typed in NCALayer's window (§1.9 rule 7: at least 5 minutes). */
+/** Signing waits for a PIN typed in NCALayer's window (docs/protocols.md#rules-for-our-adapter, rule 7: at least 5 minutes). */
 const SIGN_TIMEOUT_MS = 10 * 60_000
 
-/** Key info returned by the legacy `getKeyInfo` (§1.4); read dates from `pem`, not these strings. */
+/** Key info returned by the legacy `getKeyInfo` (docs/protocols.md#legacy-commonutils); read dates from `pem`, not these strings. */
 export interface NcaKeyInfo {
   readonly alias?: string
   readonly keyId?: string
@@ -117,7 +117,7 @@ export class NcaLayerSigner implements Signer {
   }
 
   async generateKeyAndCsr(): Promise<GeneratedKeyAndCsr> {
-    throw notSupported('generate keys for third-party portals (§1.7)')
+    throw notSupported('generate keys for third-party portals')
   }
 
   async importCertificate(): Promise<SignerCertificate> {
@@ -134,7 +134,7 @@ export class NcaLayerSigner implements Signer {
 
   private async signWithBasics(request: SignCmsRequest): Promise<SignCmsResult> {
     const filter = request.filter ?? {}
-    // Real booleans and always extKeyUsageOids (§1.9 rule 8); decode:true because we send base64.
+    // Real booleans and always extKeyUsageOids (docs/protocols.md#rules-for-our-adapter, rule 8); decode:true because we send base64.
     const args = {
       allowedStorages: this.allowedStorages,
       format: 'cms',
@@ -147,7 +147,7 @@ export class NcaLayerSigner implements Signer {
         serialNumber: filter.serialNumber ?? '',
         chain: this.chain,
       },
-      // basics knows kk (its default, and ours) and ru (§1.5); Russian is the closer choice for an English page.
+      // basics knows kk (its default, and ours) and ru (docs/protocols.md#signing-with-basics); Russian is the closer choice for an English page.
       locale: request.locale === 'en' || request.locale === 'ru' ? 'ru' : 'kk',
     }
     const reply = await this.connection.request(

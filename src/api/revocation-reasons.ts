@@ -16,7 +16,7 @@ export const REVOCATION_REASON_CODES = {
 /** A reason the app offers. */
 export type RevocationReason = keyof typeof REVOCATION_REASON_CODES
 
-/** What a holder may say when revoking their own certificate (DESIGN.md journey 7). */
+/** What a holder may say when revoking their own certificate (docs/architecture.md#holder-revocation-reasons). */
 export const HOLDER_REASONS: readonly RevocationReason[] = ['unspecified', 'keyCompromise', 'affiliationChanged', 'superseded', 'cessationOfOperation']
 
 /** What the operator console offers (holder reasons plus privilege withdrawn). */

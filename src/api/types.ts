@@ -10,7 +10,7 @@ export type KeyStorage = 'browser' | 'file' | 'token'
 /** The two certificates of an application. */
 export type CertificatePurpose = 'auth' | 'sign'
 
-/** Application states (DESIGN.md, journey 4). */
+/** Application states (docs/architecture.md#application-states). */
 export type ApplicationStatus = 'submitted' | 'issued' | 'installed' | 'rejected' | 'expired'
 
 /** Body of POST /api/v1/applications. */

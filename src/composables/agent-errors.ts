@@ -1,6 +1,6 @@
 /**
  * Agent outcomes in words: the troubleshooting checklist for an unavailable agent (reference
- * agents-ncalayer-webeid.md §5: the page cannot tell the causes apart, so the list names them
+ * docs/protocols.md#when-an-agent-does-not-answer: the page cannot tell the causes apart, so the list names them
  * all, most likely first) and whether an outcome was a cancel. Messages for agent errors, with
  * the attempts left, come from `useErrorMessage({ attemptsLeft: true })` (error-message.ts).
  */

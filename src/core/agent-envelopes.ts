@@ -1,8 +1,8 @@
 /**
  * The three NCALayer response envelopes, turned into a value or a typed error
- * (reference agents-ncalayer-webeid.md §1.3, precedence from §1.9 rule 4):
+ * (docs/protocols.md#reply-envelopes, in its order):
  * 1. `status` present → `kz.gov.pki.knca.basics` (CommonInvoker): `{status, body:{result}, code, message, details}`;
- *    `status:true` without `body.result` is the user cancelling (§0 point 5).
+ *    `status:true` without `body.result` is the user cancelling.
  * 2. `code` present → `kz.gov.pki.knca.commonUtils`: `{code:"200"|"500", message, responseObject}`;
  *    `message:"action.canceled"` is the user cancelling.
  * 3. `success` present (also with `code`, as CommonInvoker's COMMON_JSON_WRAPPING_EXCEPTION) → generic bundle: `{success, body:{result}}` / `{success:false, errorCode}`
@@ -18,7 +18,7 @@ export const NcaModule = {
   commonUtils: 'kz.gov.pki.knca.commonUtils',
 } as const
 
-/** commonUtils messages that mean something specific (§1.4). */
+/** commonUtils messages that mean something specific (docs/protocols.md#legacy-commonutils). */
 const commonUtilsMessages: Readonly<Partial<Record<string, ErrorCode>>> = {
   'action.canceled': ErrorCode.UserCancelled,
   'storage.empty': ErrorCode.TokenMissing,
@@ -94,7 +94,7 @@ function failure(code: string | undefined, message: string | undefined, data?: u
   return new QoltanbaError(ErrorCode.AgentProtocol, `Agent failure ${code ?? ''}: ${text}`, facts)
 }
 
-/** Signatures from `basics.sign`, whatever the NCALayer version sent (§1.5 "Responses"). */
+/** Signatures from `basics.sign`, whatever the NCALayer version sent (docs/protocols.md#signing-with-basics). */
 export interface NormalisedSignatures {
   readonly signatures: Uint8Array[]
   readonly certificate?: Uint8Array

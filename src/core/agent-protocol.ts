@@ -1,7 +1,7 @@
 /**
  * Wire protocol of our local agent (agent/), shared by the agent and its browser client.
  *
- * Framing is NCALayer's (reference agents-ncalayer-webeid.md §1.2–1.3): the agent greets first,
+ * Framing is NCALayer's (docs/protocols.md#endpoint-and-framing): the agent greets first,
  * requests are `{module, method, args, uuid?}`, replies use the `basics` envelope
  * `{status:true, body:{result}}` / `{status:false, code, message, data?}`, with `uuid` echoed.
  * Failures carry a stable `ERR_*` code (src/core/errors.ts) and `data` with safe facts

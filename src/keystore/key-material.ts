@@ -11,7 +11,7 @@ import type { KeyAlgorithm } from './schema.ts'
 /** Key types a user can generate in the browser. */
 export type KeyAlgorithmChoice = 'RSA-2048' | 'RSA-3072' | 'P-256' | 'P-384'
 
-/** PBKDF2 iterations for stored keys (DESIGN.md: at least 600,000). */
+/** PBKDF2 iterations for stored keys (at least 600,000: docs/architecture.md#key-containers). */
 export const DEFAULT_PBKDF2_ITERATIONS = 600_000
 
 /** A fresh or imported key pair, before it is stored. */

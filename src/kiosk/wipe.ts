@@ -1,6 +1,6 @@
 /**
  * The end of a kiosk session: every trace of the person is removed while the app shell stays,
- * so the kiosk keeps working offline. Order (pwa-vue-kiosk-notes §3.3): reset the stores (this
+ * so the kiosk keeps working offline. Order (docs/kiosk.md#what-kiosk-mode-does): reset the stores (this
  * locks the keystore and drops keys from memory, closes the outbox), end the server session,
  * delete every IndexedDB database, delete every Cache Storage cache except the Workbox precache,
  * clear session storage and local storage (but the kiosk device setting). Never

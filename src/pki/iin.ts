@@ -1,6 +1,6 @@
 /**
  * Kazakhstan IIN (individuals) and BIN (legal entities): 12 digits, the last a two-pass mod-11
- * check digit (reference/kazakhstan-data.md §1.4). Birth date and sex are decoded only as a hint:
+ * check digit (docs/kazakhstan-data.md#check-digit). Birth date and sex are decoded only as a hint:
  * since 2013 an IIN need not match the person's data, so never reject on them.
  */
 import { ErrorCode } from '../core/errors.ts'

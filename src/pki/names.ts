@@ -3,7 +3,7 @@
  *
  * pkijs puts every attribute pushed into `typesAndValues` into ONE multi-valued RDN, so we encode
  * the SEQUENCE OF SET ourselves (one attribute per SET) and load it back through pkijs, which then
- * keeps those exact bytes (reference/pkijs-notes.md §1.2).
+ * keeps those exact bytes (docs/pkijs-notes.md#names-one-attribute-per-rdn).
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'

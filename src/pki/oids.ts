@@ -1,6 +1,6 @@
 /**
  * Object identifiers `pki` reads and writes, named once so no file spells a dotted string twice.
- * NCA RK arcs (1.2.398.*) are from reference/kazakhstan-data.md §2.4.
+ * NCA RK arcs (1.2.398.*) are in docs/kazakhstan-data.md#oids.
  */
 
 /** Distinguished-name attribute types. */

@@ -7,7 +7,7 @@
  * the future, nextUpdate not past), complete for the certificate (no delta CRL, and an
  * issuingDistributionPoint that does not narrow it to other certificates or reasons).
  * Large CRLs are parsed with a raised node limit (asn1js's default 10,000 nodes fails around
- * 1,250 entries, pkijs-notes.md §0).
+ * 1,250 entries, docs/pkijs-notes.md#large-crls).
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'

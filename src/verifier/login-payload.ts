@@ -1,8 +1,8 @@
 /**
  * The sign-in challenge payload: the exact bytes a client signs. Canonical JSON (fixed key order,
  * no whitespace, UTF-8) naming the origin, the nonce and the validity window, so the bytes can be
- * rebuilt and compared, the origin is bound like in Web eID (reference/agents-ncalayer-webeid.md
- * §2.9, as NCALayer cannot add it itself), and a human can read what they sign.
+ * rebuilt and compared, the origin is bound like in Web eID (docs/protocols.md#ncalayer-has-no-origin,
+ * as NCALayer cannot add it itself), and a human can read what they sign.
  *
  * Example: {"type":"qoltanba-login/1","origin":"https://rc.example.kz","nonce":"q5…","issuedAt":"2026-11-23T16:00:00.000Z","expiresAt":"2026-11-23T16:05:00.000Z"}
  */

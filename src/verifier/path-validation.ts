@@ -4,7 +4,7 @@
  * extensions, the §4 profile MUSTs (certificate-profile.ts), basicConstraints/keyCertSign on
  * CAs, pathLenConstraint (self-issued intermediates not counted, §6.1.4(l)), name constraints
  * (name-constraints.ts) and certificate policies (policy-tree.ts). pkijs's own chain engine is
- * not used (reference/pkijs-notes.md §2.4).
+ * not used (docs/pkijs-notes.md#chain-validation-engine).
  *
  * Trust anchors: with `anchorChecks` (the default) the anchor certificate is held to what it
  * claims, RFC 5937 style — validity, cA=TRUE, keyCertSign when keyUsage is present,

@@ -1,6 +1,6 @@
 /**
  * Verifies a certificate sign-in: a CMS SignedData over the challenge payload the relying party
- * issued. Follows Web eID's token validation (reference/agents-ncalayer-webeid.md §2.7, §2.9):
+ * issued. Follows Web eID's token validation (docs/protocols.md#server-checks, docs/protocols.md#ncalayer-has-no-origin):
  * content bound to origin and nonce, signature by the included certificate, a validated path to
  * a configured anchor, an authentication-purpose leaf, and revocation status. It does not care
  * who made the CMS (browser keystore, our agent, NCALayer `basics.sign` cms, `openssl cms -sign`).

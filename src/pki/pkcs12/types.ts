@@ -1,4 +1,4 @@
-/** Public data shapes of the PKCS#12 module (the contract in /tmp/contracts.md, "src/pki/pkcs12"). */
+/** Public data shapes of the PKCS#12 module. */
 
 /**
  * The key algorithm of a private key, from its PKCS#8 OID. `GOST` covers NCA's GOST 34.310 arc
