@@ -1,5 +1,5 @@
 /**
- * A fresh SoftHSM2 token per test (reference openssl-softhsm-interop.md §3): a temporary folder
+ * A fresh SoftHSM2 token per test (docs/protocols.md#pkcs11-and-softhsm2): a temporary folder
  * with its own softhsm2.conf, pointed to by SOFTHSM2_CONF in this process, so the agent (which
  * initialises the module per operation) sees only this token.
  */

@@ -1,6 +1,6 @@
 /**
  * Contract tests of the NCALayer client against the stand-in (./ncalayer-standin.ts), which
- * replays the message shapes recorded in reference/agents-ncalayer-webeid.md.
+ * replays the message shapes recorded in docs/protocols.md#ncalayer.
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -96,7 +96,7 @@ describe('NCALayer client against the stand-in', () => {
     const { cms } = await signer.signCms({ data: DATA, detached: true })
     const args = standin.requests[0]?.args as { signingParams: object; signerParams: { extKeyUsageOids: unknown }; locale: string }
     expect(args.signingParams).toEqual({ decode: true, encapsulate: false, digested: false })
-    expect(args.signerParams.extKeyUsageOids).toEqual([]) // always sent (§1.9 rule 8)
+    expect(args.signerParams.extKeyUsageOids).toEqual([]) // always sent (docs/protocols.md#rules-for-our-adapter, rule 8)
     expect(args.locale).toBe('kk')
     expect(opensslVerify(cms, standin.caPem, DATA).ok).toBe(true)
     expect(opensslVerify(cms, standin.caPem, new TextEncoder().encode('other')).ok).toBe(false)

@@ -1,17 +1,17 @@
 /**
  * A stand-in for NCALayer (a test double of a program we cannot run here). It answers with the
- * message shapes recorded in /work/shared/reference/agents-ncalayer-webeid.md, and only those:
- * - greeting `{"result":{"version":"1.4"}}` on open (§1.2 "Greeting"; "1.2" also recorded);
- * - `--heartbeat--` echoed, and optionally sent before a reply (§1.2 "Heartbeat");
+ * message shapes recorded in docs/protocols.md#ncalayer, and only those:
+ * - greeting `{"result":{"version":"1.4"}}` on open (docs/protocols.md#endpoint-and-framing);
+ * - `--heartbeat--` echoed, and optionally sent before a reply (docs/protocols.md#endpoint-and-framing);
  * - `kz.gov.pki.knca.basics` → `sign` in the CommonInvoker envelope: success
  *   `{"status":true,"body":{"result":[…]}}` (1.4), a bare string (older), PEM-armoured CMS,
  *   `{signatures, certificate}` (outputCert); cancel `{"status":true,"body":{}}`; a non-object
- *   `signingParams` → `INVOCATION_ERROR` with the recorded JSONException details (§1.5 "Responses");
+ *   `signingParams` → `INVOCATION_ERROR` with the recorded JSONException details (docs/protocols.md#signing-with-basics);
  * - `kz.gov.pki.knca.commonUtils` (positional args, `uuid` echoed, `code` a string):
  *   `getActiveTokens`, `getKeyInfo`, `createCAdESFromBase64`; `action.canceled`, `storage.empty`,
- *   the reflection "argument type mismatch" and `NoSuchMethodException` messages (§1.4);
- * - an unknown (or switched-off) module → `{"success":false,"errorCode":"MODULE_NOT_FOUND"}` (§1.3).
- * One request at a time per socket, as NCALayer (§1.2 "Concurrency"). Plain ws on loopback: TLS
+ *   the reflection "argument type mismatch" and `NoSuchMethodException` messages (docs/protocols.md#legacy-commonutils);
+ * - an unknown (or switched-off) module → `{"success":false,"errorCode":"MODULE_NOT_FOUND"}` (docs/protocols.md#reply-envelopes).
+ * One request at a time per socket, as NCALayer (docs/protocols.md#endpoint-and-framing). Plain ws on loopback: TLS
  * is the transport's concern, not the protocol's, and the wss path is covered by our agent's tests.
  *
  * The CMS it returns is made by OpenSSL over the bytes it received, so tests can check that what
@@ -28,12 +28,12 @@ import { WebSocketServer, type WebSocket } from 'ws'
 /** What the "user" does in NCALayer's window for the next signing request. */
 export type UserAction = 'sign' | 'cancel' | 'hang' | 'close'
 
-/** Shape of `body.result` for basics.sign (§1.5 "Interop notes"). */
+/** Shape of `body.result` for basics.sign (docs/protocols.md#signing-with-basics). */
 export type ResultShape = 'array' | 'string' | 'pem' | 'outputCert'
 
 /** Stand-in behaviour, changeable between requests. */
 export interface StandinOptions {
-  /** Greeting version; null sends no greeting (KAZTOKEN/mocks, §1.9 rule 1). */
+  /** Greeting version; null sends no greeting (KAZTOKEN/mocks, docs/protocols.md#endpoint-and-framing). */
   greetingVersion: string | null
   /** Whether `kz.gov.pki.knca.basics` is installed (old NCALayer: no). */
   basicsInstalled: boolean
@@ -64,7 +64,7 @@ export interface NcaLayerStandin {
 }
 
 function keyInfo(certPem: string): Record<string, string> {
-  // Field names of types/KeyInfo.java (§1.4); dates as epoch ms strings (2018 source).
+  // Field names of types/KeyInfo.java (docs/protocols.md#legacy-commonutils); dates as epoch ms strings (2018 source).
   return {
     alias: 'c7a3b2d1e0f9',
     keyId: 'c7a3b2d1e0f9',

@@ -1,5 +1,5 @@
 /**
- * The reply shapes recorded in reference/agents-ncalayer-webeid.md §1.3–1.5, each turned into a
+ * The reply shapes recorded in docs/protocols.md#reply-envelopes and docs/protocols.md#signing-with-basics, each turned into a
  * value or a typed error.
  */
 import { describe, expect, it } from 'vitest'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { checkBin, checkDigit, checkIin, decodeIin } from '../../src/pki/iin.ts'
 
-describe('IIN/BIN check digit (kazakhstan-data.md §1.5 vectors)', () => {
+describe('IIN/BIN check digit (docs/kazakhstan-data.md#test-vectors)', () => {
   it.each(['900101300017', '900101300811', '900101400013', '000515500012', '871008401427', '760212350620', '061211600012', '800416300257', '680503450037'])(
     'IIN %s is valid',
     (iin) => expect(checkIin(iin)).toEqual({ valid: true }),
