@@ -12,8 +12,9 @@ import type {
   ListObjectsResult,
   WireToken,
 } from '../src/core/agent-protocol.ts'
-import { buildCms } from './cms.ts'
-import { buildCsr } from './csr.ts'
+import { signCmsRaw } from '../src/pki/cms.ts'
+import { createCsrRaw } from '../src/pki/csr.ts'
+import type { KeyUsageName } from '../src/pki/extensions.ts'
 import { matchesSignerParams, parseCertificate, type SignerParams } from './certificate.ts'
 import {
   certificateId as idOfCertificate,
@@ -21,8 +22,8 @@ import {
   generateKeyPair as generateOnToken,
   listCertificates,
   listKeys,
-  signSha256,
   storeCertificate,
+  tokenSigner,
   type TokenCertificate,
 } from './pkcs11/objects.ts'
 import {
@@ -34,6 +35,8 @@ import {
   type ModuleConfig,
   type TokenContext,
 } from './pkcs11/session.ts'
+
+const DEFAULT_KEY_USAGE: readonly KeyUsageName[] = ['digitalSignature', 'nonRepudiation']
 
 const b64 = (b: Uint8Array): string => Buffer.from(b).toString('base64')
 const trim = (s: string): string => s.replace(/[\s\0]+$/, '')
@@ -87,15 +90,17 @@ export function generateKeyPair(modules: readonly ModuleConfig[], args: Generate
     const label = args.label || `qoltanba-${new Date().toISOString().slice(0, 10)}`
     const { id, spki } = generateOnToken(ctx, args.algorithm, label)
     const key = findPrivateKey(ctx, id)
-    const csr = buildCsr({
-      subject: args.subject,
-      spki,
-      keyAlgorithm: key.algorithm,
-      keyUsage: args.keyUsage,
-      extKeyUsage: args.extKeyUsage,
-      email: args.email,
-      sign: (tbs) => signSha256(ctx, key, tbs),
-    })
+    const csr = createCsrRaw(
+      {
+        subject: args.subject,
+        spki,
+        // handlers.ts lets through only the five end-entity key usages; none asked is a signing key.
+        keyUsage: (args.keyUsage?.length ? args.keyUsage : DEFAULT_KEY_USAGE) as KeyUsageName[],
+        extKeyUsage: args.extKeyUsage,
+        email: args.email,
+      },
+      tokenSigner(ctx, key),
+    )
     return { keyId: id, csr: b64(csr), publicKey: b64(spki) }
   })
 }
@@ -155,13 +160,7 @@ export function signCms(modules: readonly ModuleConfig[], request: TokenSignRequ
       .find((c) => matchesSignerParams(parseCertificate(c.der), request.signerParams))
   const sign = (ctx: TokenContext, chosen: TokenCertificate): Uint8Array => {
     const key = findPrivateKey(ctx, chosen.keyId as string)
-    return buildCms({
-      data: request.data,
-      detached: request.detached,
-      signer: parseCertificate(chosen.der),
-      keyAlgorithm: key.algorithm,
-      sign: (bytes) => signSha256(ctx, key, bytes),
-    })
+    return signCmsRaw({ data: request.data, detached: request.detached, certificate: chosen.der }, tokenSigner(ctx, key))
   }
   const notFound = (): QoltanbaError => new QoltanbaError(ErrorCode.NotFound, 'No certificate on the token matches the signing request')
   if (request.storageId) {

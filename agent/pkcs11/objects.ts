@@ -7,6 +7,7 @@ import { createHash, createPublicKey, randomBytes } from 'node:crypto'
 import * as asn1js from 'asn1js'
 import pkcs11js from 'pkcs11js'
 import { ErrorCode, QoltanbaError } from '../../src/core/errors.ts'
+import type { RawCmsSigner } from '../../src/pki/raw-signer.ts'
 import type { TokenContext } from './session.ts'
 
 const P256_OID_DER = Buffer.from('06082a8648ce3d030107', 'hex')
@@ -197,6 +198,19 @@ export function signSha256(ctx: TokenContext, key: { handle: pkcs11js.Handle; al
   ctx.p11.C_SignInit(ctx.session, { mechanism: pkcs11js.CKM_ECDSA }, key.handle)
   const raw = ctx.p11.C_Sign(ctx.session, digest, Buffer.alloc(256))
   return ecdsaRawToDer(new Uint8Array(raw))
+}
+
+/**
+ * pki's raw-signature seam over a key on the token: pki's CSR and CMS builders encode the bytes,
+ * the token signs them (SHA-256, the hash signSha256 applies), node:crypto hashes the content.
+ */
+export function tokenSigner(ctx: TokenContext, key: { handle: pkcs11js.Handle; algorithm: 'RSA' | 'EC' }): RawCmsSigner {
+  return {
+    keyAlgorithm: key.algorithm,
+    hash: 'SHA-256',
+    sign: (data) => signSha256(ctx, key, data),
+    digest: (hash, data) => new Uint8Array(createHash(hash.replace('-', '').toLowerCase()).update(data).digest()),
+  }
 }
 
 /** r‖s (IEEE P1363) → DER SEQUENCE { INTEGER r, INTEGER s }. */

@@ -13,35 +13,41 @@ import { asMalformed, ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { AlgorithmOid, CmsOid, isGostOid } from './oids.ts'
 import { isWebCryptoSignature, signatureAlgorithmName } from './public-key.ts'
 import { bytesEqual } from '../core/bytes.ts'
+import { rawSignatureAlgorithm, rawSignerHash, type RawCmsSigner } from './raw-signer.ts'
 import { signingHash, type SignHash } from './x509-helpers.ts'
 
-/** Options of {@link signCms}. */
-export interface SignCmsOptions {
+/** What a CMS signature covers, whoever signs it. */
+export interface CmsContent {
   readonly data: Uint8Array
-  readonly privateKey: CryptoKey
-  /** The signer's certificate (DER); it must certify `privateKey`'s public key. */
+  /** The signer's certificate (DER); it must certify the signing key's public key. */
   readonly certificate: Uint8Array
   /** Intermediate certificates to embed (DER). */
   readonly chain?: readonly Uint8Array[]
   /** Leave the content out (a .p7s next to the document). Default false. */
   readonly detached?: boolean
-  /** ECDSA hash (default by curve); RSA keys use their bound hash. */
-  readonly hash?: SignHash
   /** Defaults to now. */
   readonly signingTime?: Date
 }
 
-/**
- * Signs `data` into a DER ContentInfo(SignedData).
- * @throws QoltanbaError ERR_WEAK_ALGORITHM (RSA key bound to SHA-1), ERR_MALFORMED (certificate).
- * @example const p7s = await signCms({ data, privateKey, certificate, detached: true })
- */
-export async function signCms(opts: SignCmsOptions, crypto: Crypto = getCrypto()): Promise<Uint8Array<ArrayBuffer>> {
-  const cert = parseCertificate(opts.certificate)
-  const chain = (opts.chain ?? []).map(parseCertificate)
-  const hash = signingHash(opts.privateKey, opts.hash)
-  const digest = new Uint8Array(await crypto.subtle.digest(hash, toArrayBuffer(opts.data)))
-  const certSha256 = new Uint8Array(await crypto.subtle.digest('SHA-256', toArrayBuffer(opts.certificate)))
+/** Options of {@link signCms}. */
+export interface SignCmsOptions extends CmsContent {
+  readonly privateKey: CryptoKey
+  /** ECDSA hash (default by curve); RSA keys use their bound hash. */
+  readonly hash?: SignHash
+}
+
+/** The signer's certificate and the chain, parsed (ERR_MALFORMED before any hashing). */
+function parseCertificates(opts: CmsContent): { cert: pkijs.Certificate; chain: pkijs.Certificate[] } {
+  return { cert: parseCertificate(opts.certificate), chain: (opts.chain ?? []).map(parseCertificate) }
+}
+
+/** SignedData with one SignerInfo carrying the four signed attributes, not yet signed. */
+function unsignedSignedData(
+  opts: CmsContent,
+  certificates: { cert: pkijs.Certificate; chain: pkijs.Certificate[] },
+  digests: { content: Uint8Array; certificateSha256: Uint8Array },
+): pkijs.SignedData {
+  const { cert, chain } = certificates
   const signerInfo = new pkijs.SignerInfo({
     version: 1,
     sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
@@ -49,10 +55,10 @@ export async function signCms(opts: SignCmsOptions, crypto: Crypto = getCrypto()
       type: 0,
       attributes: signedAttributes({
         contentType: CmsOid.data,
-        messageDigest: digest,
+        messageDigest: digests.content,
         signingTime: opts.signingTime ?? new Date(),
         certificate: cert,
-        certificateSha256: certSha256,
+        certificateSha256: digests.certificateSha256,
       }),
     }),
   })
@@ -64,9 +70,61 @@ export async function signCms(opts: SignCmsOptions, crypto: Crypto = getCrypto()
   })
   // Set after construction: the constructor would re-chunk it into a BER constructed string.
   if (!opts.detached) sd.encapContentInfo.eContent = new asn1js.OctetString({ valueHex: toArrayBuffer(opts.data) })
-  await sd.sign(opts.privateKey, 0, hash, undefined, getEngine(crypto))
+  return sd
+}
+
+function contentInfoDer(sd: pkijs.SignedData): Uint8Array<ArrayBuffer> {
   const ci = new pkijs.ContentInfo({ contentType: CmsOid.signedData, content: sd.toSchema(true) })
   return new Uint8Array(ci.toSchema().toBER(false))
+}
+
+/**
+ * Signs `data` into a DER ContentInfo(SignedData).
+ * @throws QoltanbaError ERR_WEAK_ALGORITHM (RSA key bound to SHA-1), ERR_MALFORMED (certificate).
+ * @example const p7s = await signCms({ data, privateKey, certificate, detached: true })
+ */
+export async function signCms(opts: SignCmsOptions, crypto: Crypto = getCrypto()): Promise<Uint8Array<ArrayBuffer>> {
+  const certificates = parseCertificates(opts)
+  const hash = signingHash(opts.privateKey, opts.hash)
+  const sd = unsignedSignedData(opts, certificates, {
+    content: new Uint8Array(await crypto.subtle.digest(hash, toArrayBuffer(opts.data))),
+    certificateSha256: new Uint8Array(await crypto.subtle.digest('SHA-256', toArrayBuffer(opts.certificate))),
+  })
+  await sd.sign(opts.privateKey, 0, hash, undefined, getEngine(crypto))
+  return contentInfoDer(sd)
+}
+
+/**
+ * {@link signCms} for a key pki cannot hold (a token): the DER SET of signed attributes goes to
+ * `signer.sign`. The same attributes as the WebCrypto path, ESS signingCertificateV2 included.
+ * Synchronous, see raw-signer.ts.
+ * @throws QoltanbaError ERR_MALFORMED (certificate), ERR_WEAK_ALGORITHM (hash).
+ */
+export function signCmsRaw(opts: CmsContent, signer: RawCmsSigner): Uint8Array<ArrayBuffer> {
+  const certificates = parseCertificates(opts)
+  const hash = rawSignerHash(signer)
+  const sd = unsignedSignedData(opts, certificates, {
+    content: signer.digest(hash, opts.data),
+    certificateSha256: signer.digest('SHA-256', opts.certificate),
+  })
+  // What pkijs's SignedData.sign does for a CryptoKey, with the signature made by `signer`.
+  const digestAlgorithm = (): pkijs.AlgorithmIdentifier =>
+    new pkijs.AlgorithmIdentifier({ algorithmId: DIGEST_OIDS[hash], algorithmParams: new asn1js.Null() })
+  const signerInfo = sd.signerInfos[0] as pkijs.SignerInfo
+  sd.digestAlgorithms = [digestAlgorithm()]
+  signerInfo.digestAlgorithm = digestAlgorithm()
+  signerInfo.signatureAlgorithm = rawSignatureAlgorithm(signer)
+  // The signature covers the attributes encoded as SET OF (tag 0x31), not as [0] IMPLICIT.
+  const signedAttrs = new Uint8Array((signerInfo.signedAttrs as pkijs.SignedAndUnsignedAttributes).toSchema().toBER(false))
+  signedAttrs[0] = 0x31
+  signerInfo.signature = new asn1js.OctetString({ valueHex: toArrayBuffer(signer.sign(signedAttrs)) })
+  return contentInfoDer(sd)
+}
+
+const DIGEST_OIDS: Readonly<Record<SignHash, string>> = {
+  'SHA-256': AlgorithmOid.sha256,
+  'SHA-384': AlgorithmOid.sha384,
+  'SHA-512': AlgorithmOid.sha512,
 }
 
 /** Result of {@link verifyCms}. */

@@ -2,28 +2,58 @@
  * PKCS#10 certification requests: create (RSA PKCS#1 v1.5 or ECDSA, never SHA-1, one RDN per
  * attribute, extensionRequest), verify the self-signature, and describe any request.
  */
+import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
-import { parsePki } from './asn1.ts'
+import { parsePki, toArrayBuffer } from './asn1.ts'
 import { getCrypto, getEngine } from './engine.ts'
 import { asMalformed, ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { readExtensions, requestedExtensions, type ExtensionsInfo, type KeyUsageName } from './extensions.ts'
 import { buildName, describeName, type NameInfo, type SubjectFields } from './names.ts'
 import { CmsOid, isGostOid } from './oids.ts'
 import { describePublicKey, isWebCryptoSignature, signatureAlgorithmName, type PublicKeyDescription } from './public-key.ts'
+import { rawSignatureAlgorithm, type RawSigner } from './raw-signer.ts'
 import { signPkiObject, type SignHash } from './x509-helpers.ts'
 
-/** Options of {@link createCsr}. */
-export interface CreateCsrOptions {
+/** What a CSR asks for, whoever signs it. */
+export interface CsrContent {
   readonly subject: SubjectFields
-  /** RSA (RSASSA-PKCS1-v1_5 with its own hash) or ECDSA P-256/P-384 key pair. */
-  readonly keys: CryptoKeyPair
-  /** ECDSA hash; default SHA-256 for P-256 and SHA-384 for P-384. RSA keys use the hash bound to the key. */
-  readonly hash?: SignHash
   readonly keyUsage?: readonly KeyUsageName[]
   /** EKU OIDs, e.g. [EkuOid.clientAuth, EkuOid.ncaIndividual]. */
   readonly extKeyUsage?: readonly string[]
   /** Requested as subjectAltName rfc822Name. */
   readonly email?: string
+}
+
+/** Options of {@link createCsr}. */
+export interface CreateCsrOptions extends CsrContent {
+  /** RSA (RSASSA-PKCS1-v1_5 with its own hash) or ECDSA P-256/P-384 key pair. */
+  readonly keys: CryptoKeyPair
+  /** ECDSA hash; default SHA-256 for P-256 and SHA-384 for P-384. RSA keys use the hash bound to the key. */
+  readonly hash?: SignHash
+}
+
+/** Options of {@link createCsrRaw}. */
+export interface CreateCsrRawOptions extends CsrContent {
+  /** DER SubjectPublicKeyInfo of the key that signs. */
+  readonly spki: Uint8Array
+}
+
+/** The request without its key and signature. */
+function unsignedCsr(opts: CsrContent): pkijs.CertificationRequest {
+  const csr = new pkijs.CertificationRequest()
+  csr.version = 0
+  csr.subject = buildName(opts.subject)
+  const extensions = requestedExtensions(opts)
+  // RFC 2986 makes [0] attributes mandatory; pkijs omits it when unset.
+  csr.attributes = extensions.length
+    ? [
+        new pkijs.Attribute({
+          type: CmsOid.extensionRequest,
+          values: [new pkijs.Extensions({ extensions }).toSchema()],
+        }),
+      ]
+    : []
+  return csr
 }
 
 /** A readable view of a CSR. */
@@ -44,21 +74,24 @@ export interface CsrInfo {
  * const der = await createCsr({ subject: { commonName: 'ТЕСТОВ ТЕСТ', country: 'KZ' }, keys, keyUsage: ['digitalSignature'] })
  */
 export async function createCsr(opts: CreateCsrOptions, crypto: Crypto = getCrypto()): Promise<Uint8Array<ArrayBuffer>> {
-  const csr = new pkijs.CertificationRequest()
-  csr.version = 0
-  csr.subject = buildName(opts.subject)
+  const csr = unsignedCsr(opts)
   await csr.subjectPublicKeyInfo.importKey(opts.keys.publicKey, getEngine(crypto))
-  const extensions = requestedExtensions(opts)
-  // RFC 2986 makes [0] attributes mandatory; pkijs omits it when unset.
-  csr.attributes = extensions.length
-    ? [
-        new pkijs.Attribute({
-          type: CmsOid.extensionRequest,
-          values: [new pkijs.Extensions({ extensions }).toSchema()],
-        }),
-      ]
-    : []
   await signPkiObject(csr, opts.keys.privateKey, opts.hash, crypto)
+  return new Uint8Array(csr.toSchema(false).toBER(false))
+}
+
+/**
+ * {@link createCsr} for a key pki cannot hold (a token): the TBS bytes go to `signer.sign`, so
+ * the private key never leaves the token. Synchronous, see raw-signer.ts.
+ * @throws QoltanbaError ERR_MALFORMED for a bad `spki` or subject values their type cannot hold.
+ */
+export function createCsrRaw(opts: CreateCsrRawOptions, signer: RawSigner): Uint8Array<ArrayBuffer> {
+  const csr = unsignedCsr(opts)
+  csr.subjectPublicKeyInfo = parsePki(pkijs.PublicKeyInfo, opts.spki, 'public key')
+  csr.signatureAlgorithm = rawSignatureAlgorithm(signer)
+  // encodeTBS is protected in pkijs's typings but is what its own sign() uses to fill tbsView.
+  csr.tbsView = new Uint8Array((csr as unknown as { encodeTBS(): asn1js.Sequence }).encodeTBS().toBER())
+  csr.signatureValue = new asn1js.BitString({ valueHex: toArrayBuffer(signer.sign(csr.tbsView)) })
   return new Uint8Array(csr.toSchema(false).toBER(false))
 }
 

@@ -45,9 +45,20 @@ export {
   type PkiSignable,
 } from './x509-helpers.ts'
 
-export { createCsr, parseCsr, verifyCsr, parseCertificationRequest, type CreateCsrOptions, type CsrInfo } from './csr.ts'
+export {
+  createCsr,
+  createCsrRaw,
+  parseCsr,
+  verifyCsr,
+  parseCertificationRequest,
+  type CsrContent,
+  type CreateCsrOptions,
+  type CreateCsrRawOptions,
+  type CsrInfo,
+} from './csr.ts'
 export { describeCertificate, certificateMatchesKey, parseCertificate, type CertificateInfo } from './certificate-info.ts'
-export { signCms, verifyCms, type SignCmsOptions, type VerifyCmsOptions, type CmsVerification } from './cms.ts'
+export { signCms, signCmsRaw, verifyCms, type CmsContent, type SignCmsOptions, type VerifyCmsOptions, type CmsVerification } from './cms.ts'
+export { rawSignatureAlgorithm, type RawSigner, type RawCmsSigner } from './raw-signer.ts'
 export { sortAttributes, compareDer } from './cms-attributes.ts'
 export {
   encryptPrivateKey,

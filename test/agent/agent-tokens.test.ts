@@ -4,6 +4,7 @@
  * as the independent verifier of what the token produced.
  */
 import { spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -126,6 +127,12 @@ describe('agent with a SoftHSM2 token', () => {
     const a = run(token.dir, 'openssl', ['cms', '-verify', '-inform', 'DER', '-in', 'attached.der', '-CAfile', 'ca.pem', '-purpose', 'any', '-out', 'out.txt'])
     expect(a.out).toContain('Verification successful')
     expect(readFileSync(join(token.dir, 'out.txt'), 'utf8')).toBe('Қолтаңба: signed on a token\n')
+    // pki's CMS builder through the raw-signature seam: the ESS signingCertificateV2 attribute binds
+    // the signature to this certificate (OpenSSL 3 checks that binding in cms -verify above).
+    const printed = run(token.dir, 'openssl', ['cms', '-cmsout', '-print', '-inform', 'DER', '-in', 'attached.der'])
+    expect(printed.out).toContain('id-smime-aa-signingCertificateV2')
+    const certSha256 = createHash('sha256').update(certDer).digest('hex').replace(/(..)(?!$)/g, '$1:')
+    expect(printed.out.replace(/\s+/g, ' ')).toMatch(new RegExp(certSha256.slice(0, 47).replace(/:/g, '[: -]*'), 'i'))
 
     const detached = await client.signCms({
       data,
