@@ -3,6 +3,7 @@
  * Extensions follow RFC 5280; which ones an end-entity certificate gets is decided in issue.ts.
  */
 import { createHash } from 'node:crypto'
+import { KEY_USAGE_NAMES, type KeyUsageName } from '../../src/pki/extensions.ts'
 import { AccessMethodOid, AlgorithmOid, ExtensionOid } from '../../src/pki/oids.ts'
 import { childrenOf, expectTag, oidOf, readTlv, valueOf, type Tlv } from '../../src/pki/der-reader.ts'
 import { bitString, bool, explicit, ia5, implicitPrim, int, NULL, octetString, oid, seq, tlv, uintBytes, x509Time } from './der.ts'
@@ -21,18 +22,12 @@ export function basicConstraints(ca: boolean, pathLen?: number): Buffer {
   return extension(ExtensionOid.basicConstraints, true, inner)
 }
 
-/** KeyUsage bit names in RFC 5280 order. */
-export const KEY_USAGE_BITS = [
-  'digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly',
-] as const
-export type KeyUsageName = (typeof KEY_USAGE_BITS)[number]
-
 /** keyUsage as a DER named BIT STRING (trailing zero bits removed, as DER requires). */
 export function keyUsage(names: readonly string[]): Buffer {
   let bits = 0
   let highest = -1
   for (const n of names) {
-    const i = KEY_USAGE_BITS.indexOf(n as KeyUsageName)
+    const i = KEY_USAGE_NAMES.indexOf(n as KeyUsageName)
     if (i < 0) throw new Error(`unknown key usage ${n}`)
     bits |= 1 << i
     highest = Math.max(highest, i)

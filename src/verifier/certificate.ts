@@ -8,6 +8,7 @@ import { sameBytes, toHex } from '../core/bytes.ts'
 import { describeNameBrief } from './name.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { AlgorithmOid, ExtensionOid } from '../pki/oids.ts'
+import { keyUsageNames, type KeyUsageName } from '../pki/extensions.ts'
 import {
   decodeCertificatePolicies,
   decodeInhibitAnyPolicy,
@@ -23,20 +24,8 @@ import {
 import type { GeneralNameFact } from './general-names.ts'
 import { profileProblems, type ProfileProblem } from './certificate-profile.ts'
 
-/** Key usage bit names in RFC 5280 order (bit 0 first). */
-export const KEY_USAGE_BITS = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly',
-] as const
-
-export type KeyUsageBit = (typeof KEY_USAGE_BITS)[number]
+/** A keyUsage bit name (src/pki's table; `nonRepudiation` is X.509's contentCommitment). */
+export type KeyUsageBit = KeyUsageName
 
 /** Public key facts used for the strength policy. */
 export interface PublicKeyFacts {
@@ -114,13 +103,7 @@ function publicKeyFacts(spki: pkijs.PublicKeyInfo): PublicKeyFacts {
 }
 
 function keyUsageBits(bits: asn1js.BitString): Set<KeyUsageBit> {
-  const bytes = bits.valueBlock.valueHexView
-  const set = new Set<KeyUsageBit>()
-  KEY_USAGE_BITS.forEach((name, i) => {
-    const byte = bytes[i >> 3] ?? 0
-    if (byte & (0x80 >> (i & 7))) set.add(name)
-  })
-  return set
+  return new Set(keyUsageNames(bits))
 }
 
 function accessUrls(names: pkijs.GeneralName[] | undefined): string[] {
