@@ -8,6 +8,7 @@ import type { Router } from 'vue-router'
 import { useKioskStore } from '@/stores/kiosk.ts'
 import { usePwaStore } from '@/stores/pwa.ts'
 import { useKeyHandoverStore } from '@/stores/key-handover.ts'
+import { resetAllStores } from '@/stores/registry.ts'
 import { HANDOVER_DATABASES, clearWebStorage, wipeUserData, type WipeReport } from '@/kiosk/wipe.ts'
 
 /** Who is using the kiosk. */
@@ -47,7 +48,7 @@ export function useKiosk() {
     // Read before the stores are reset.
     const updateWaiting = pwa.needRefresh
     const activate = pwa.activateWaiting
-    const report = await wipeUserData({ pinia, keepDatabases })
+    const report = await wipeUserData({ resetStores: () => (pinia ? resetAllStores(pinia) : []), keepDatabases })
     lastWipeReport = report
     kiosk.ending = true
     if (!report.loggedOut) kiosk.markLogoutPending()

@@ -6,8 +6,6 @@
  * clear session storage and local storage (but the kiosk device setting). Never
  * Clear-Site-Data "storage": it would unregister the service worker and drop the precache.
  */
-import type { Pinia } from 'pinia'
-import { resetAllStores } from '@/stores/registry.ts'
 import { KIOSK_DEVICE_KEY } from './config.ts'
 
 /** Cache names that hold the app shell (kept). */
@@ -28,8 +26,11 @@ export interface WipeReport {
 }
 
 export interface WipeOptions {
-  /** The app's Pinia (every used store is reset). */
-  readonly pinia?: Pinia
+  /**
+   * Resets every store used so far and returns their ids — the app passes its store registry
+   * (src/stores/registry.ts). Passed in because the stores sit above the kiosk layer.
+   */
+  readonly resetStores?: () => string[]
   /** Ends the server session; default POST /api/v1/auth/logout. Rejects when unreachable. */
   readonly logout?: () => Promise<void>
   /** localStorage keys that describe the device, not a person; default: the kiosk setting. */
@@ -157,7 +158,7 @@ export async function wipeUserData(options: WipeOptions = {}): Promise<WipeRepor
   // 1. In-memory state: keys, unlocked containers, the wizard, open connections.
   let stores: string[] = []
   try {
-    if (options.pinia) stores = resetAllStores(options.pinia)
+    if (options.resetStores) stores = options.resetStores()
   } catch (e) {
     console.warn('kiosk wipe: a store reset failed', e)
   }

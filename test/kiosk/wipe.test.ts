@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest'
 import { openDB } from 'idb'
 import { createPinia, defineStore, setActivePinia, type Pinia } from 'pinia'
 import { createApp, ref } from 'vue'
-import { storeRegistry } from '../../src/stores/registry.ts'
+import { resetAllStores, storeRegistry } from '../../src/stores/registry.ts'
 import { useContainersStore } from '../../src/stores/containers.ts'
 import { KIOSK_DEVICE_KEY } from '../../src/kiosk/config.ts'
 import { closeConnectionsOnVersionChange } from '../../src/kiosk/idb-connections.ts'
@@ -57,7 +57,7 @@ describe('kiosk session wipe', () => {
     expect(await databaseNames()).toEqual(['qoltanba-keystore', 'some-module-db'])
 
     let loggedOut = 0
-    const report = await wipeUserData({ pinia, logout: async () => void loggedOut++, timeoutMs: 2000 })
+    const report = await wipeUserData({ resetStores: () => resetAllStores(pinia), logout: async () => void loggedOut++, timeoutMs: 2000 })
 
     expect(report.blocked).toEqual([])
     expect(report.databases.sort()).toEqual(['qoltanba-applications', 'qoltanba-keystore', 'some-module-db'])
@@ -82,7 +82,7 @@ describe('kiosk session wipe', () => {
     await stray.put('rows', { personal: true }, 1)
     local.setItem('qoltanba.locale', 'ru')
 
-    const report = await wipeUserData({ pinia, logout: async () => undefined, keepDatabases: HANDOVER_DATABASES, timeoutMs: 2000 })
+    const report = await wipeUserData({ resetStores: () => resetAllStores(pinia), logout: async () => undefined, keepDatabases: HANDOVER_DATABASES, timeoutMs: 2000 })
 
     expect(report.blocked).toEqual([])
     expect(report.databases).toEqual(['some-module-db'])
@@ -95,7 +95,7 @@ describe('kiosk session wipe', () => {
 
   it('still wipes when the server cannot be reached, and says so', async () => {
     local.setItem('x', '1')
-    const report = await wipeUserData({ pinia, logout: () => Promise.reject(new Error('offline')), timeoutMs: 500 })
+    const report = await wipeUserData({ resetStores: () => resetAllStores(pinia), logout: () => Promise.reject(new Error('offline')), timeoutMs: 500 })
     expect(report.loggedOut).toBe(false)
     expect(local.length).toBe(0)
   })
@@ -104,7 +104,7 @@ describe('kiosk session wipe', () => {
     closeConnectionsOnVersionChange()
     const request = indexedDB.open('held-open', 1)
     const held = await new Promise<IDBDatabase>((resolve) => (request.onsuccess = () => resolve(request.result)))
-    const report = await wipeUserData({ pinia, logout: async () => undefined, knownDatabases: [], timeoutMs: 2000 })
+    const report = await wipeUserData({ resetStores: () => resetAllStores(pinia), logout: async () => undefined, knownDatabases: [], timeoutMs: 2000 })
     expect(report.blocked).toEqual([])
     expect(report.databases).toContain('held-open')
     expect(await databaseNames()).toEqual([])
