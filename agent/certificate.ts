@@ -6,6 +6,7 @@
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { ErrorCode, QoltanbaError } from '../src/core/errors.ts'
+import { ExtensionOid, NameOid } from '../src/pki/oids.ts'
 
 /** Parsed certificate facts. */
 export interface CertificateFacts {
@@ -56,8 +57,8 @@ function subjectValues(cert: pkijs.Certificate, type: string): string[] {
 function extensionOids(cert: pkijs.Certificate): string[] {
   const out: string[] = []
   for (const ext of cert.extensions ?? []) {
-    if (ext.extnID === '2.5.29.37' && ext.parsedValue instanceof pkijs.ExtKeyUsage) out.push(...ext.parsedValue.keyPurposes)
-    if (ext.extnID === '2.5.29.32' && ext.parsedValue instanceof pkijs.CertificatePolicies) {
+    if (ext.extnID === ExtensionOid.extKeyUsage && ext.parsedValue instanceof pkijs.ExtKeyUsage) out.push(...ext.parsedValue.keyPurposes)
+    if (ext.extnID === ExtensionOid.certificatePolicies && ext.parsedValue instanceof pkijs.CertificatePolicies) {
       out.push(...ext.parsedValue.certificatePolicies.map((p) => p.policyIdentifier))
     }
   }
@@ -72,8 +73,8 @@ export function matchesSignerParams(facts: CertificateFacts, params: SignerParam
     const present = new Set(extensionOids(cert))
     if (!oids.some((o) => present.has(o))) return false
   }
-  if (params.iin && !subjectValues(cert, '2.5.4.5').includes(`IIN${params.iin}`)) return false
-  if (params.bin && !subjectValues(cert, '2.5.4.11').includes(`BIN${params.bin}`)) return false
+  if (params.iin && !subjectValues(cert, NameOid.serialNumber).includes(`IIN${params.iin}`)) return false
+  if (params.bin && !subjectValues(cert, NameOid.organizationalUnit).includes(`BIN${params.bin}`)) return false
   if (params.serialNumber && params.serialNumber.toLowerCase().replace(/^0+/, '') !== facts.serialHex) return false
   return true
 }

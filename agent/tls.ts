@@ -10,6 +10,8 @@ import { join } from 'node:path'
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { buildName } from '../src/pki/names.ts'
+import { keyUsageBitString } from '../src/pki/extensions.ts'
+import { EkuOid, ExtensionOid } from '../src/pki/oids.ts'
 
 const crypto = webcrypto as unknown as Crypto
 
@@ -42,10 +44,10 @@ export async function createLoopbackCertificate(now = new Date()): Promise<{ cer
     ],
   })
   cert.extensions = [
-    new pkijs.Extension({ extnID: '2.5.29.19', critical: true, extnValue: new pkijs.BasicConstraints({ cA: false }).toSchema().toBER() }),
-    new pkijs.Extension({ extnID: '2.5.29.15', critical: true, extnValue: new asn1js.BitString({ valueHex: new Uint8Array([0xa0]), unusedBits: 5 }).toBER() }),
-    new pkijs.Extension({ extnID: '2.5.29.37', extnValue: new pkijs.ExtKeyUsage({ keyPurposes: ['1.3.6.1.5.5.7.3.1'] }).toSchema().toBER() }),
-    new pkijs.Extension({ extnID: '2.5.29.17', extnValue: san.toSchema().toBER() }),
+    new pkijs.Extension({ extnID: ExtensionOid.basicConstraints, critical: true, extnValue: new pkijs.BasicConstraints({ cA: false }).toSchema().toBER() }),
+    new pkijs.Extension({ extnID: ExtensionOid.keyUsage, critical: true, extnValue: keyUsageBitString(['digitalSignature', 'keyEncipherment']).toBER() }),
+    new pkijs.Extension({ extnID: ExtensionOid.extKeyUsage, extnValue: new pkijs.ExtKeyUsage({ keyPurposes: [EkuOid.serverAuth] }).toSchema().toBER() }),
+    new pkijs.Extension({ extnID: ExtensionOid.subjectAltName, extnValue: san.toSchema().toBER() }),
   ]
   await cert.sign(keys.privateKey, 'SHA-256', engine)
   const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey)

@@ -7,6 +7,7 @@ import { createHash, createPublicKey, randomBytes } from 'node:crypto'
 import * as asn1js from 'asn1js'
 import pkcs11js from 'pkcs11js'
 import { ErrorCode, QoltanbaError } from '../../src/core/errors.ts'
+import { AlgorithmOid } from '../../src/pki/oids.ts'
 import type { RawCmsSigner } from '../../src/pki/raw-signer.ts'
 import type { TokenContext } from './session.ts'
 
@@ -94,7 +95,7 @@ export function publicKeySpki(ctx: TokenContext, handle: pkcs11js.Handle): Uint8
       if (parsed.offset !== -1 && parsed.result instanceof asn1js.OctetString) point = parsed.result.valueBlock.valueHexView
     }
     const algorithm = new asn1js.Sequence({
-      value: [new asn1js.ObjectIdentifier({ value: '1.2.840.10045.2.1' }), asn1js.fromBER(params).result],
+      value: [new asn1js.ObjectIdentifier({ value: AlgorithmOid.ecPublicKey }), asn1js.fromBER(params).result],
     })
     const spki = new asn1js.Sequence({ value: [algorithm, new asn1js.BitString({ valueHex: point })] })
     return new Uint8Array(spki.toBER())

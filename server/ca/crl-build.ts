@@ -7,7 +7,7 @@
  * crlEntry below — the tests compare them), the list arrives as one Buffer, and the TBSCertList
  * is signed once: 1M entries cost about a concat of ~55 MB.
  */
-import { ExtensionOid } from '../../src/pki/oids.ts'
+import { ExtensionOid, HOLD_INSTRUCTION_REJECT } from '../../src/pki/oids.ts'
 import { bitString, derLength, enumerated, explicit, int, oid, seq, uintBytes, x509Time } from './der.ts'
 import type { CaSigner } from './signer.ts'
 import { extension } from './x509-build.ts'
@@ -27,11 +27,6 @@ export const CrlReason = {
 } as const
 export type CrlReasonName = keyof typeof CrlReason
 
-const REASON_CODE = '2.5.29.21'
-const HOLD_INSTRUCTION_CODE = '2.5.29.23'
-const CRL_NUMBER = '2.5.29.20'
-/** id-holdinstruction-reject (RFC 5280 §5.3.2's arc 1.2.840.10040.2): reject the transaction. */
-export const HOLD_INSTRUCTION_REJECT = '1.2.840.10040.2.3'
 
 /** Precomputed entry extensions per reason: they repeat for every entry. */
 const entryExtensions = new Map<number, Buffer>()
@@ -39,8 +34,8 @@ function extensionsFor(reason: number): Buffer {
   let e = entryExtensions.get(reason)
   if (!e) {
     // RFC 5280 §5.3.1: omit the reasonCode rather than say "unspecified".
-    const parts = reason === CrlReason.unspecified ? [] : [extension(REASON_CODE, false, enumerated(reason))]
-    if (reason === CrlReason.certificateHold) parts.push(extension(HOLD_INSTRUCTION_CODE, false, oid(HOLD_INSTRUCTION_REJECT)))
+    const parts = reason === CrlReason.unspecified ? [] : [extension(ExtensionOid.reasonCode, false, enumerated(reason))]
+    if (reason === CrlReason.certificateHold) parts.push(extension(ExtensionOid.holdInstructionCode, false, oid(HOLD_INSTRUCTION_REJECT)))
     e = parts.length ? seq(...parts) : Buffer.alloc(0)
     entryExtensions.set(reason, e)
   }
@@ -78,7 +73,7 @@ export function signCrl(t: CrlTemplate, signer: CaSigner): Buffer {
     0,
     seq(
       extension(ExtensionOid.authorityKeyIdentifier, false, seq(Buffer.concat([Buffer.from([0x80, t.issuerKeyId.length]), Buffer.from(t.issuerKeyId)]))),
-      extension(CRL_NUMBER, false, int(t.crlNumber)),
+      extension(ExtensionOid.cRLNumber, false, int(t.crlNumber)),
     ),
   )
   const head = Buffer.concat([int(1), signer.signatureAlgorithm, Buffer.from(t.issuer), x509Time(t.thisUpdate), x509Time(t.nextUpdate)])

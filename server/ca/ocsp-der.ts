@@ -3,13 +3,11 @@
  * not allocate asn1js trees (see der.ts). The parser is strict and bounded; anything it cannot
  * read is a malformedRequest, never an exception escaping to a 500.
  */
-import { AlgorithmOid } from '../../src/pki/oids.ts'
+import { AlgorithmOid, OcspOid } from '../../src/pki/oids.ts'
 import { childrenOf, DerError, expectTag, oidOf, readTlv, valueOf, type Tlv } from '../../src/pki/der-reader.ts'
 import { bitString, enumerated, explicit, generalizedTime, octetString, oid, seq } from './der.ts'
 import type { CaSigner } from './signer.ts'
 
-export const OCSP_NONCE = '1.3.6.1.5.5.7.48.1.2'
-const OCSP_BASIC = '1.3.6.1.5.5.7.48.1.1'
 
 /** OCSPResponseStatus values other than successful. */
 export const OcspStatus = { malformedRequest: 1, internalError: 2, tryLater: 3, sigRequired: 5, unauthorized: 6 } as const
@@ -91,7 +89,7 @@ export function parseOcspRequest(der: Uint8Array): ParsedOcspRequest {
     const exts = children(buf, expectTag(children(buf, expectTag(extsT, 0xa2, 'requestExtensions'))[0], 0x30, 'Extensions'))
     for (const e of exts) {
       const [id] = children(buf, expectTag(e, 0x30, 'Extension'))
-      if (oidAt(buf, expectTag(id, 0x06, 'OID')) === OCSP_NONCE) nonceExtension = buf.subarray(e.start, e.end)
+      if (oidAt(buf, expectTag(id, 0x06, 'OID')) === OcspOid.nonce) nonceExtension = buf.subarray(e.start, e.end)
     }
   }
   return { certs, nonceExtension }
@@ -135,7 +133,7 @@ export function signOcspResponse(id: ResponderIdentity, singles: readonly Buffer
     ...(nonceExtension ? [explicit(1, seq(nonceExtension))] : []),
   )
   const basic = seq(tbs, id.signer.signatureAlgorithm, bitString(id.signer.sign(tbs)), explicit(0, seq(id.certificate)))
-  return seq(enumerated(0), explicit(0, seq(oid(OCSP_BASIC), octetString(basic))))
+  return seq(enumerated(0), explicit(0, seq(oid(OcspOid.basicResponse), octetString(basic))))
 }
 
 /** An unsuccessful OCSPResponse (no responseBytes). */

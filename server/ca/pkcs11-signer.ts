@@ -11,6 +11,7 @@ import pkcs11js from 'pkcs11js'
 import { readTlv } from '../../src/pki/der-reader.ts'
 import { bitString, oid, seq, uintBytes } from './der.ts'
 import { signatureAlgorithmFor, type CaKeyAlgorithm, type CaSigner } from './signer.ts'
+import { AlgorithmOid } from '../../src/pki/oids.ts'
 
 /** Where the token is and how to log in. */
 export interface Pkcs11Settings {
@@ -93,7 +94,6 @@ function findOne(o: Opened, cls: number, label: string): pkcs11js.Handle | undef
   }
 }
 
-const P256_OID = '1.2.840.10045.3.1.7'
 
 /** Builds the SPKI DER of a token public key from its attributes. */
 function publicSpki(o: Opened, pub: pkcs11js.Handle): { spki: Buffer; keyType: 'RSA' | 'EC' } {
@@ -114,7 +114,7 @@ function publicSpki(o: Opened, pub: pkcs11js.Handle): { spki: Buffer; keyType: '
     // A bare uncompressed point has odd length 2n+1; the wrapped one is 04 <len> <point>.
     const t = raw[0] === 0x04 && raw.length === (raw[1] as number) + 2 && (raw[2] === 0x04 || raw[2] === 0x02 || raw[2] === 0x03) ? readTlv(raw, 0) : undefined
     const q = t ? raw.subarray(t.valueStart, t.end) : raw
-    const spki = seq(seq(oid('1.2.840.10045.2.1'), params?.value as Buffer), bitString(q))
+    const spki = seq(seq(oid(AlgorithmOid.ecPublicKey), params?.value as Buffer), bitString(q))
     return { spki, keyType: 'EC' }
   }
   throw new Error(`PKCS#11: unsupported key type ${keyType}`)
@@ -143,7 +143,7 @@ export function generateTokenKey(settings: Pkcs11Settings, label: string, algori
       o.p11.C_GenerateKeyPair(
         o.session,
         { mechanism: pkcs11js.CKM_EC_KEY_PAIR_GEN },
-        [...common, { type: pkcs11js.CKA_VERIFY, value: true }, { type: pkcs11js.CKA_EC_PARAMS, value: oid(P256_OID) }],
+        [...common, { type: pkcs11js.CKA_VERIFY, value: true }, { type: pkcs11js.CKA_EC_PARAMS, value: oid(AlgorithmOid.p256) }],
         priv,
       )
     }

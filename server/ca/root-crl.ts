@@ -29,10 +29,10 @@ import { serialKey } from './crl-entries.ts'
 import { adoptIssuingRevocation } from './root-crl-adoption.ts'
 import { caDir, openRootSigner, ROOT_NAME, writeCaFile, type CaConfig, type CaHierarchy } from './hierarchy.ts'
 import type { CaSigner } from './signer.ts'
+import { ExtensionOid } from '../../src/pki/oids.ts'
 
 export const ROOT_CRL_VALIDITY_MS = 365 * 24 * 3600_000
 export const ROOT_CRL_REFRESH_BEFORE_MS = 30 * 24 * 3600_000
-const CRL_NUMBER_OID = '2.5.29.20'
 
 /** The root CRL in DATA_DIR/ca, or undefined when there is none or it cannot be read. */
 export function readRootCrl(config: Pick<CaConfig, 'dataDir'>): PublishedCrl | undefined {
@@ -44,7 +44,7 @@ export function readRootCrl(config: Pick<CaConfig, 'dataDir'>): PublishedCrl | u
   }
   try {
     const crl = pkijs.CertificateRevocationList.fromBER(new Uint8Array(der))
-    const number: unknown = crl.crlExtensions?.extensions.find((e) => e.extnID === CRL_NUMBER_OID)?.parsedValue
+    const number: unknown = crl.crlExtensions?.extensions.find((e) => e.extnID === ExtensionOid.cRLNumber)?.parsedValue
     const nextUpdate = crl.nextUpdate?.value
     if (!nextUpdate || !(number instanceof asn1js.Integer)) return undefined
     return {

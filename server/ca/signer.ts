@@ -7,6 +7,7 @@
  */
 import { createPublicKey, sign as nodeSign, type KeyObject } from 'node:crypto'
 import { NULL, oid, seq } from './der.ts'
+import { AlgorithmOid } from '../../src/pki/oids.ts'
 
 /** Key algorithms a CA key may use (see hierarchy.ts for why RSA-3072 is the default). */
 export type CaKeyAlgorithm = 'RSA-3072' | 'P-256'
@@ -30,8 +31,8 @@ export interface CaSigner {
   close(): void
 }
 
-const SHA256_RSA = seq(oid('1.2.840.113549.1.1.11'), NULL)
-const ECDSA_SHA256 = seq(oid('1.2.840.10045.4.3.2'))
+const SHA256_RSA = seq(oid(AlgorithmOid.sha256WithRsa), NULL)
+const ECDSA_SHA256 = seq(oid(AlgorithmOid.ecdsaWithSha256))
 
 /** The AlgorithmIdentifier for a key type. */
 export function signatureAlgorithmFor(keyType: 'RSA' | 'EC'): Buffer {

@@ -4,13 +4,10 @@
  */
 import { createHash } from 'node:crypto'
 import { KEY_USAGE_NAMES, type KeyUsageName } from '../../src/pki/extensions.ts'
-import { AccessMethodOid, AlgorithmOid, ExtensionOid } from '../../src/pki/oids.ts'
+import { AccessMethodOid, AlgorithmOid, ExtensionOid, PolicyQualifierOid } from '../../src/pki/oids.ts'
 import { childrenOf, expectTag, oidOf, readTlv, valueOf, type Tlv } from '../../src/pki/der-reader.ts'
 import { bitString, bool, explicit, ia5, implicitPrim, int, NULL, octetString, oid, seq, tlv, uintBytes, x509Time } from './der.ts'
 import type { CaSigner } from './signer.ts'
-
-/** id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1). */
-export const OCSP_NOCHECK = '1.3.6.1.5.5.7.48.1.5'
 
 /** One Extension DER. */
 export function extension(extnId: string, critical: boolean, value: Buffer): Buffer {
@@ -49,7 +46,7 @@ export function certificatePolicies(policies: ReadonlyArray<{ oid: string; cps?:
   return extension(
     ExtensionOid.certificatePolicies,
     false,
-    seq(...policies.map((p) => seq(oid(p.oid), ...(p.cps ? [seq(seq(oid('1.3.6.1.5.5.7.2.1'), ia5(p.cps)))] : [])))),
+    seq(...policies.map((p) => seq(oid(p.oid), ...(p.cps ? [seq(seq(oid(PolicyQualifierOid.cps), ia5(p.cps)))] : [])))),
   )
 }
 
@@ -81,7 +78,7 @@ export function subjectAltNameEmail(email: string): Buffer {
 }
 
 export function ocspNoCheck(): Buffer {
-  return extension(OCSP_NOCHECK, false, NULL)
+  return extension(ExtensionOid.ocspNoCheck, false, NULL)
 }
 
 /** The subjectPublicKey bits of an SPKI (what key identifiers and OCSP key hashes are over). */

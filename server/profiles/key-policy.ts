@@ -18,7 +18,7 @@ export function enforceKeyPolicy(profile: CertificateProfile, key: PublicKeyDesc
     if (key.bits < rule.minBits) throw badRequest('ERR_WEAK_KEY', `RSA keys need at least ${rule.minBits} bits, got ${key.bits}`, { minBits: rule.minBits, bits: key.bits })
     if (key.bits > rule.maxBits) throw badRequest('ERR_UNSUPPORTED_ALGORITHM', `RSA keys longer than ${rule.maxBits} bits are not accepted`)
     // rsassa-pss keys would need PSS signatures from the CA's certificates; accept only rsaEncryption.
-    if (key.oid !== '1.2.840.113549.1.1.1') throw badRequest('ERR_UNSUPPORTED_ALGORITHM', 'only rsaEncryption RSA keys are accepted')
+    if (key.oid !== AlgorithmOid.rsaEncryption) throw badRequest('ERR_UNSUPPORTED_ALGORITHM', 'only rsaEncryption RSA keys are accepted')
     return 'RSA'
   }
   if (key.algorithm === 'EC') {
@@ -45,12 +45,12 @@ const CSR_SIGNATURES: ReadonlySet<string> = new Set([
 
 /** Signatures over broken hashes (MD2, MD5, SHA-1 with RSA, ECDSA or DSA): their own code. */
 const WEAK_CSR_SIGNATURES: ReadonlySet<string> = new Set([
-  '1.2.840.113549.1.1.2', // md2WithRSAEncryption
-  '1.2.840.113549.1.1.4', // md5WithRSAEncryption
+  AlgorithmOid.md2WithRsa,
+  AlgorithmOid.md5WithRsa,
   AlgorithmOid.sha1WithRsa,
   AlgorithmOid.ecdsaWithSha1,
-  '1.2.840.10040.4.3', // dsa-with-sha1
-  '1.3.14.3.2.29', // sha1WithRSASignature (OIW)
+  AlgorithmOid.dsaWithSha1,
+  AlgorithmOid.sha1WithRsaOiw,
 ])
 
 /**

@@ -6,7 +6,7 @@
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { toArrayBuffer } from './asn1.ts'
-import { CmsOid } from './oids.ts'
+import { AlgorithmOid, CmsOid } from './oids.ts'
 
 /** X.690 §11.6: SET OF elements ordered by their encodings as octet strings. */
 export function compareDer(a: Uint8Array, b: Uint8Array): number {
@@ -81,11 +81,11 @@ export function essCertHash(attr: pkijs.Attribute | undefined): { hashOid: strin
   if (!first) return undefined
   const [alg, next] = first.valueBlock.value
   if (attr?.type === CmsOid.signingCertificate) {
-    return alg instanceof asn1js.OctetString ? { hashOid: '1.3.14.3.2.26', hash: alg.valueBlock.valueHexView } : undefined
+    return alg instanceof asn1js.OctetString ? { hashOid: AlgorithmOid.sha1, hash: alg.valueBlock.valueHexView } : undefined
   }
   // v2: the first element is either the hashAlgorithm or, when it is the default, the certHash.
   const explicit = alg instanceof asn1js.Sequence
-  const hashOid = explicit ? new pkijs.AlgorithmIdentifier({ schema: alg }).algorithmId : '2.16.840.1.101.3.4.2.1'
+  const hashOid = explicit ? new pkijs.AlgorithmIdentifier({ schema: alg }).algorithmId : AlgorithmOid.sha256
   const hash = explicit ? next : alg
   return hash instanceof asn1js.OctetString ? { hashOid, hash: hash.valueBlock.valueHexView } : undefined
 }

@@ -4,7 +4,7 @@
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
-import { AccessMethodOid, EkuRole, ExtensionOid, PolicyName } from './oids.ts'
+import { AccessMethodOid, EkuRole, ExtensionOid, PolicyName, PolicyQualifierOid } from './oids.ts'
 import { toHex } from '../core/bytes.ts'
 
 /** keyUsage bits in RFC 5280 order (bit 0 first). */
@@ -89,7 +89,7 @@ function distributionUrls(value: unknown): string[] {
 }
 
 function cpsOf(policy: pkijs.PolicyInformation): string | undefined {
-  const q = policy.policyQualifiers?.find((x) => x.policyQualifierId === '1.3.6.1.5.5.7.2.1')
+  const q = policy.policyQualifiers?.find((x) => x.policyQualifierId === PolicyQualifierOid.cps)
   const v = (q?.qualifier as { valueBlock?: { value?: unknown } } | undefined)?.valueBlock?.value
   return typeof v === 'string' ? v : undefined
 }

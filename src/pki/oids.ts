@@ -51,7 +51,39 @@ export const ExtensionOid = {
   extKeyUsage: '2.5.29.37',
   freshestCrl: '2.5.29.46',
   authorityInfoAccess: '1.3.6.1.5.5.7.1.1',
+  nameConstraints: '2.5.29.30',
+  policyMappings: '2.5.29.33',
+  policyConstraints: '2.5.29.36',
+  inhibitAnyPolicy: '2.5.29.54',
+  /** id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1), on the OCSP responder's certificate. */
+  ocspNoCheck: '1.3.6.1.5.5.7.48.1.5',
+  // CRL and CRL entry extensions (RFC 5280 §5.2, §5.3)
+  cRLNumber: '2.5.29.20',
+  reasonCode: '2.5.29.21',
+  holdInstructionCode: '2.5.29.23',
+  deltaCrlIndicator: '2.5.29.27',
+  issuingDistributionPoint: '2.5.29.28',
 } as const
+
+/** The policy that matches every policy (RFC 5280 §4.2.1.4); not a policy name of its own. */
+export const ANY_POLICY = '2.5.29.32.0'
+
+/** anyExtendedKeyUsage (RFC 5280 §4.2.1.12); not a role, so not in {@link EkuOid}. */
+export const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0'
+
+/** Policy qualifiers (RFC 5280 §4.2.1.4). */
+export const PolicyQualifierOid = {
+  cps: '1.3.6.1.5.5.7.2.1',
+} as const
+
+/** OCSP (RFC 6960): the basic response type and the nonce extension. */
+export const OcspOid = {
+  basicResponse: '1.3.6.1.5.5.7.48.1.1',
+  nonce: '1.3.6.1.5.5.7.48.1.2',
+} as const
+
+/** id-holdinstruction-reject (RFC 5280 §5.3.2's arc 1.2.840.10040.2): reject the transaction. */
+export const HOLD_INSTRUCTION_REJECT = '1.2.840.10040.2.3'
 
 /** Access methods inside AuthorityInfoAccess. */
 export const AccessMethodOid = {
@@ -118,6 +150,14 @@ export const AlgorithmOid = {
   p521: '1.3.132.0.35',
   ed25519: '1.3.101.112',
   sha1: '1.3.14.3.2.26',
+  // Broken ones, named so that policies can refuse them by name.
+  md2: '1.2.840.113549.2.2',
+  md5: '1.2.840.113549.2.5',
+  md2WithRsa: '1.2.840.113549.1.1.2',
+  md5WithRsa: '1.2.840.113549.1.1.4',
+  dsaWithSha1: '1.2.840.10040.4.3',
+  /** sha1WithRSASignature under the OIW arc. */
+  sha1WithRsaOiw: '1.3.14.3.2.29',
   sha256: '2.16.840.1.101.3.4.2.1',
   sha384: '2.16.840.1.101.3.4.2.2',
   sha512: '2.16.840.1.101.3.4.2.3',

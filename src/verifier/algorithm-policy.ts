@@ -13,7 +13,7 @@ export const MIN_RSA_BITS = 2048
 
 const ACCEPTED_CURVES = new Set<string>([AlgorithmOid.p256, AlgorithmOid.p384, AlgorithmOid.p521])
 const SHA2_DIGESTS = new Set<string>([AlgorithmOid.sha256, AlgorithmOid.sha384, AlgorithmOid.sha512])
-const WEAK_DIGESTS = new Set<string>([AlgorithmOid.sha1, '1.2.840.113549.2.5' /* md5 */, '1.2.840.113549.2.2' /* md2 */])
+const WEAK_DIGESTS = new Set<string>([AlgorithmOid.sha1, AlgorithmOid.md5, AlgorithmOid.md2])
 const SHA2_SIGNATURES = new Set<string>([
   AlgorithmOid.sha256WithRsa,
   AlgorithmOid.sha384WithRsa,

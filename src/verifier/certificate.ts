@@ -7,7 +7,7 @@ import * as pkijs from 'pkijs'
 import { sameBytes, toHex } from '../core/bytes.ts'
 import { describeNameBrief } from './name.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
-import { AlgorithmOid, ExtensionOid } from '../pki/oids.ts'
+import { AccessMethodOid, AlgorithmOid, ExtensionOid } from '../pki/oids.ts'
 import { keyUsageNames, type KeyUsageName } from '../pki/extensions.ts'
 import {
   decodeCertificatePolicies,
@@ -178,7 +178,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
         }
         case ExtensionOid.authorityInfoAccess: {
           const aia = new pkijs.InfoAccess({ schema: extensionValue(ext) })
-          facts.ocspUrls = accessUrls(aia.accessDescriptions.filter((d) => d.accessMethod === '1.3.6.1.5.5.7.48.1').map((d) => d.accessLocation))
+          facts.ocspUrls = accessUrls(aia.accessDescriptions.filter((d) => d.accessMethod === AccessMethodOid.ocsp).map((d) => d.accessLocation))
           break
         }
         case ExtensionOid.crlDistributionPoints: {

@@ -146,7 +146,7 @@ function signerIssuerName(der: Uint8Array): pkijs.RelativeDistinguishedNames {
 }
 
 function signingTimeOf(signerInfo: pkijs.SignerInfo): Date | undefined {
-  const attr = signerInfo.signedAttrs?.attributes.find((a) => a.type === '1.2.840.113549.1.9.5')
+  const attr = signerInfo.signedAttrs?.attributes.find((a) => a.type === CmsOid.signingTime)
   // An empty value SET leaves pkijs's `values` undefined; the fast path skips such a signingTime too.
   const v = attr?.values?.[0]
   if (v instanceof asn1js.UTCTime || v instanceof asn1js.GeneralizedTime) return v.toDate()

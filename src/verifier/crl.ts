@@ -16,6 +16,7 @@ import { toHex } from '../core/bytes.ts'
 import type { ParsedCertificate } from './certificate.ts'
 import { fetchBytes, type FetchLike } from './fetch-bytes.ts'
 import { REASON_CERTIFICATE_HOLD, type RevocationChecker, type RevocationResult } from './revocation.ts'
+import { ExtensionOid } from '../pki/oids.ts'
 
 /** Options of {@link crlChecker}. */
 export interface CrlCheckerOptions {
@@ -33,9 +34,6 @@ export interface LocalCrlCheckerOptions {
   readonly crypto?: Crypto
 }
 
-const ID_REASON_CODE = '2.5.29.21'
-const ID_DELTA_CRL_INDICATOR = '2.5.29.27'
-const ID_ISSUING_DISTRIBUTION_POINT = '2.5.29.28'
 
 /** A parsed CRL with its entries indexed by serial (hex of the INTEGER content bytes). */
 interface IndexedCrl {
@@ -83,8 +81,8 @@ async function requireValid(indexed: IndexedCrl, issuer: ParsedCertificate, now:
  */
 function outOfScope(crl: pkijs.CertificateRevocationList, certificate: ParsedCertificate): string | undefined {
   const extensions = crl.crlExtensions?.extensions ?? []
-  if (extensions.some((e) => e.extnID === ID_DELTA_CRL_INDICATOR)) return 'a delta CRL is not a complete list'
-  const idpExtension = extensions.find((e) => e.extnID === ID_ISSUING_DISTRIBUTION_POINT)
+  if (extensions.some((e) => e.extnID === ExtensionOid.deltaCrlIndicator)) return 'a delta CRL is not a complete list'
+  const idpExtension = extensions.find((e) => e.extnID === ExtensionOid.issuingDistributionPoint)
   if (!idpExtension) return undefined
   const idp: unknown = idpExtension.parsedValue
   if (!(idp instanceof pkijs.IssuingDistributionPoint)) return 'the CRL has an unreadable issuingDistributionPoint'
@@ -105,7 +103,7 @@ function answer(indexed: IndexedCrl, certificate: ParsedCertificate): Revocation
   const nextUpdate = indexed.crl.nextUpdate?.value
   const entry = indexed.entries.get(serialKey(certificate.cert.serialNumber))
   if (!entry) return { status: 'good', source: 'crl', ...(nextUpdate ? { nextUpdate } : {}) }
-  const reasonExt = entry.crlEntryExtensions?.extensions.find((e) => e.extnID === ID_REASON_CODE)
+  const reasonExt = entry.crlEntryExtensions?.extensions.find((e) => e.extnID === ExtensionOid.reasonCode)
   let reason: number | undefined
   if (reasonExt) {
     const v = asn1js.fromBER(reasonExt.extnValue.valueBlock.valueHexView as Uint8Array<ArrayBuffer>).result

@@ -4,12 +4,11 @@
  * (x509-limbo rfc5280::ca-as-leaf), but a CA key that signs logins or documents is either a
  * mis-issued certificate or a CA key used outside its purpose (issue 14, defect 8).
  */
-import { EkuOid } from '../pki/oids.ts'
+import { ANY_EXTENDED_KEY_USAGE, EkuOid } from '../pki/oids.ts'
 import type { ParsedCertificate } from './certificate.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 
 /** anyExtendedKeyUsage (RFC 5280 §4.2.1.12): the certificate may be used for any purpose. */
-const ANY_EXTENDED_KEY_USAGE = '2.5.29.37.0'
 
 /** Refuses a signer certificate with cA=TRUE or keyCertSign (ERR_SIGNER_IS_CA). */
 export function checkEndEntity(leaf: ParsedCertificate): void {

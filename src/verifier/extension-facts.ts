@@ -7,17 +7,17 @@
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { generalNameFact, type GeneralNameFact } from './general-names.ts'
+import { ANY_POLICY, ExtensionOid } from '../pki/oids.ts'
 
 /** Extension OIDs used only by the verifier's RFC 5280 processing. */
 export const PathExtensionOid = {
-  nameConstraints: '2.5.29.30',
-  policyMappings: '2.5.29.33',
-  policyConstraints: '2.5.29.36',
-  inhibitAnyPolicy: '2.5.29.54',
+  nameConstraints: ExtensionOid.nameConstraints,
+  policyMappings: ExtensionOid.policyMappings,
+  policyConstraints: ExtensionOid.policyConstraints,
+  inhibitAnyPolicy: ExtensionOid.inhibitAnyPolicy,
 } as const
 
-/** The special policy OID that matches every policy (RFC 5280 §4.2.1.4). */
-export const ANY_POLICY = '2.5.29.32.0'
+export { ANY_POLICY }
 
 /** One GeneralSubtree; `unsupported` says why it cannot be evaluated (minimum/maximum set). */
 export interface Subtree {

@@ -12,8 +12,8 @@ import { getCrypto, getEngine } from '../pki/engine.ts'
 import type { ParsedCertificate } from './certificate.ts'
 import { fetchBytes, type FetchLike } from './fetch-bytes.ts'
 import { REASON_CERTIFICATE_HOLD, type RevocationChecker, type RevocationResult } from './revocation.ts'
+import { OcspOid } from '../pki/oids.ts'
 
-const NONCE_OID = '1.3.6.1.5.5.7.48.1.2'
 
 /** Options of {@link ocspChecker}. */
 export interface OcspCheckerOptions {
@@ -73,7 +73,7 @@ export function ocspChecker(options: OcspCheckerOptions = {}): RevocationChecker
         const nonce = crypto.getRandomValues(new Uint8Array(16))
         if (options.useNonce !== false) {
           request.tbsRequest.requestExtensions = [
-            new pkijs.Extension({ extnID: NONCE_OID, extnValue: new asn1js.OctetString({ valueHex: nonce }).toBER(false) }),
+            new pkijs.Extension({ extnID: OcspOid.nonce, extnValue: new asn1js.OctetString({ valueHex: nonce }).toBER(false) }),
           ]
         }
         const body = new Uint8Array(request.toSchema(true).toBER(false))
@@ -93,7 +93,7 @@ export function ocspChecker(options: OcspCheckerOptions = {}): RevocationChecker
         const verified = await basic.verify({ trustedCerts: [issuer.cert], issuerCerts: [issuer.cert] }, engine)
         if (!verified) return unknown('the OCSP response signature is invalid')
         if (options.useNonce !== false) {
-          const echoed = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === NONCE_OID)
+          const echoed = basic.tbsResponseData.responseExtensions?.find((e) => e.extnID === OcspOid.nonce)
           if (echoed) {
             const v = asn1js.fromBER(echoed.extnValue.valueBlock.valueHexView as Uint8Array<ArrayBuffer>).result
             const got = v instanceof asn1js.OctetString ? v.valueBlock.valueHexView : echoed.extnValue.valueBlock.valueHexView
