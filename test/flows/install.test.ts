@@ -15,6 +15,7 @@ import { createApiClient, rootFingerprint, type ApplicationRecord } from '../../
 import { makeKeysAndRequests } from '../../src/flows/key-requests.ts'
 import { INSTALL_PHASES, installCertificates, keyFileName, type InstallOptions, type InstallPhase, type KeyFile } from '../../src/flows/install.ts'
 import { KeystoreSigner, type Keystore } from '../../src/keystore/index.ts'
+import type { ImportCertificateRequest, Signer, SignerCallOptions } from '../../src/core/signer.ts'
 import { startTestServer, type TestServer } from '../server/helpers/app.ts'
 import { manualClock, newKeystore, rejectsWithCode } from '../keystore/helpers.ts'
 
@@ -32,7 +33,7 @@ afterAll(async () => {
   await server?.close()
 })
 
-async function issued(storage: 'browser' | 'file') {
+async function issued(storage: 'browser' | 'file' | 'token') {
   const clock = manualClock(Date.now())
   const keystore = newKeystore({ now: clock.now })
   const client = createApiClient({ baseUrl })
@@ -57,7 +58,7 @@ async function issued(storage: 'browser' | 'file') {
   expect(approved.statusCode).toBe(200)
   const record: ApplicationRecord = { ...draft, number: submitted.number, accessCode: submitted.accessCode, submissionId: randomUUID(), submittedAt: Date.now() }
   const status = async () => (await client.getApplication(record.number, record.accessCode)).status
-  const ownCertificates = async () => (await keystore.getContainer(record.keys.containerId!)).certificates.filter((c) => c.keyId)
+  const ownCertificates = async () => (await keystore.getContainer((record.keys.containerId ?? record.keys.tokenId)!)).certificates.filter((c) => c.keyId)
   return { keystore, client, record, clock, status, ownCertificates }
 }
 
@@ -127,6 +128,27 @@ describe('installCertificates', () => {
     await rejectsWithCode(installCertificates(onKeystore(keystore, { application: swapped, client, onPhase: () => {} })), 'ERR_KEY_MISMATCH')
     expect(await ownCertificates()).toEqual([])
     expect(await status()).toBe('issued')
+  })
+
+  it('token storage: the signer holding the keys gets the PIN on every call and stores each certificate next to its key, labelled; no files', async () => {
+    // The keys live in a keystore container here, behind a signer that records what a token signer is asked.
+    const { keystore, client, record, status, ownCertificates } = await issued('token')
+    expect(record.keys.containerId).toBeUndefined()
+    const inner = new KeystoreSigner(keystore)
+    const listed: SignerCallOptions[] = []
+    const imported: ImportCertificateRequest[] = []
+    const signer: Signer = Object.assign(Object.create(inner) as Signer, {
+      listKeys: (o: SignerCallOptions) => (listed.push(o), inner.listKeys(o)),
+      importCertificate: (r: ImportCertificateRequest) => (imported.push(r), inner.importCertificate(r)),
+    })
+    const result = await installCertificates({ application: record, client, signer, secret: '246810', onPhase: () => {} })
+    expect(result.files).toEqual([])
+    expect(listed).toEqual([{ storageId: record.keys.tokenId, secret: '246810' }])
+    expect(imported.map((r) => [r.storageId, r.secret, r.keyId, r.label])).toEqual(
+      result.certificates.map((c) => [record.keys.tokenId, '246810', record.keys.keyIds![c.purpose], `${c.purpose === 'auth' ? 'AUTH' : 'SIGN'} IIN900101300017`]),
+    )
+    expect((await ownCertificates()).map((c) => c.keyId).sort()).toEqual([record.keys.keyIds!.auth, record.keys.keyIds!.sign].sort())
+    expect(await status()).toBe('installed')
   })
 
   it('names key files like NCA', () => {

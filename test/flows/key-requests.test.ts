@@ -78,7 +78,7 @@ describe('makeKeysAndRequests', () => {
     await expect(makeKeysAndRequests(input([]), onToken(signer, '1'))).rejects.toMatchObject({ code: 'ERR_NOT_SUPPORTED' })
   })
 
-  it('browser storage: both keys in one new container named by the label, CSRs signed by them', async () => {
+  it('browser storage: both keys in one new container named by the label, recorded by container and key ids', async () => {
     const keystore = newKeystore()
     const phases: string[] = []
     const target: KeyTarget = { signer: new KeystoreSigner(keystore), secret: 'Keys-Test-1', label: () => 'ТЕСТОВ ТЕСТ — application' }
@@ -86,7 +86,10 @@ describe('makeKeysAndRequests', () => {
     expect(phases).toEqual(['auth_key', 'sign_key', 'requests'])
     const containers = await keystore.listContainers()
     expect(containers.map((c) => c.name)).toEqual(['ТЕСТОВ ТЕСТ — application'])
-    expect(draft.keys).toEqual({ storage: 'browser', algorithm: 'P-256', containerId: containers[0]!.id, keyIds: { auth: containers[0]!.keys[0]!.id, sign: containers[0]!.keys[1]!.id } })
+    const { keyIds, ...where } = draft.keys
+    expect(where).toEqual({ storage: 'browser', algorithm: 'P-256', containerId: containers[0]!.id })
+    expect([keyIds!.auth, keyIds!.sign].sort()).toEqual(containers[0]!.keys.map((k) => k.id).sort())
+    expect(keyIds!.auth).not.toBe(keyIds!.sign)
     expect(body.storage).toBe('browser')
     expect(body.requests.map((r) => r.purpose)).toEqual(['auth', 'sign'])
   })
