@@ -8,8 +8,7 @@ import { verifyCms } from '../pki/cms.ts'
 import { bytesEqual } from '../core/bytes.ts'
 import type { KeystoreContext } from './context.ts'
 import { importPublicKey } from './key-material.ts'
-import type { Keystore } from './keystore.ts'
-import type { KeyView } from './views.ts'
+import type { ContainerView, KeyView } from './views.ts'
 
 /** Outcome of a key check. */
 export interface KeyCheckResult {
@@ -19,8 +18,19 @@ export interface KeyCheckResult {
   readonly method: 'cms' | 'raw'
 }
 
+/**
+ * What the check uses of the keystore. The Keystore class has these methods and calls
+ * checkKey with itself; naming them here instead of importing the class keeps the two files
+ * out of an import cycle.
+ */
+export interface KeyCheckSigner {
+  signCms(containerId: string, keyId: string, data: Uint8Array, options: { detached: boolean }): Promise<Uint8Array>
+  getContainer(containerId: string): Promise<ContainerView>
+  privateKey(containerId: string, keyId: string): CryptoKey
+}
+
 /** Signs a short test message with `key` (its container must be unlocked) and verifies it. */
-export async function checkKey(ctx: KeystoreContext, keystore: Keystore, key: KeyView, hasCertificate: boolean): Promise<KeyCheckResult> {
+export async function checkKey(ctx: KeystoreContext, keystore: KeyCheckSigner, key: KeyView, hasCertificate: boolean): Promise<KeyCheckResult> {
   const data = new TextEncoder().encode(`Qoltanba key check ${new Date().toISOString()}`)
   if (hasCertificate) {
     const cms = await keystore.signCms(key.containerId, key.id, data, { detached: true })
