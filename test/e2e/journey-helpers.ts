@@ -20,7 +20,8 @@ export interface JourneyServer {
   readonly url: string
   /** The Cookie header of the operator's session (a certificate sign-in made with the CLI). */
   readonly operatorCookie: string
-  approve(number: string): Promise<void>
+  /** `tokenChecked`: the operator confirms the keys are on a hardware token (3-year validity). */
+  approve(number: string, options?: { tokenChecked?: boolean }): Promise<void>
   reject(number: string, reason: string): Promise<void>
   /** Applications of an IIN as the operator API lists them. */
   applicationsOf(iin: string): Promise<{ number: string; status: string }[]>
@@ -116,8 +117,8 @@ export async function startJourneyServer(port: number): Promise<JourneyServer> {
   return {
     url,
     operatorCookie,
-    async approve(number) {
-      await operator(`/applications/${number}/approve`, { method: 'POST' })
+    async approve(number, options) {
+      await operator(`/applications/${number}/approve`, { method: 'POST', ...(options ? { body: JSON.stringify(options) } : {}) })
     },
     async reject(number, reason) {
       await operator(`/applications/${number}/reject`, { method: 'POST', body: JSON.stringify({ reason }) })
