@@ -112,7 +112,7 @@ export class PairingStore {
 }
 
 /** https origins, and http only for localhost/127.0.0.1 development pages. */
-export function isPairableOrigin(origin: string): boolean {
+function isPairableOrigin(origin: string): boolean {
   if (origin.length > 255) return false
   let u: URL
   try {

@@ -20,7 +20,7 @@ import { certificateId } from './pkcs11/objects.ts'
 const FILE_NAME = /^[\w .()-]{1,100}\.(p12|pfx)$/i
 
 /** `<dataDir>/p12` */
-export function pkcs12Dir(dataDir: string): string {
+function pkcs12Dir(dataDir: string): string {
   return join(dataDir, 'p12')
 }
 

@@ -16,7 +16,7 @@ import type { ModuleConfig } from './pkcs11/session.ts'
 import { object, string } from './validate.ts'
 
 /** Agent version reported in the greeting. */
-export const AGENT_VERSION = '0.1.0'
+const AGENT_VERSION = '0.1.0'
 
 /** How to start the agent. */
 export interface AgentOptions {

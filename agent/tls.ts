@@ -21,7 +21,7 @@ function pem(der: ArrayBuffer, label: string): string {
 }
 
 /** Builds a new self-signed certificate and key (PEM). */
-export async function createLoopbackCertificate(now = new Date()): Promise<{ cert: string; key: string }> {
+async function createLoopbackCertificate(now = new Date()): Promise<{ cert: string; key: string }> {
   const engine = new pkijs.CryptoEngine({ name: 'node', crypto })
   const keys = (await crypto.subtle.generateKey(
     { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },

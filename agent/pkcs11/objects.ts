@@ -35,7 +35,7 @@ export interface TokenCertificate {
 }
 
 /** Handles of objects matching `template`. */
-export function findObjects(ctx: TokenContext, template: pkcs11js.Template): pkcs11js.Handle[] {
+function findObjects(ctx: TokenContext, template: pkcs11js.Template): pkcs11js.Handle[] {
   const { p11, session } = ctx
   p11.C_FindObjectsInit(session, template)
   try {
@@ -75,7 +75,7 @@ function keyType(ctx: TokenContext, handle: pkcs11js.Handle): 'RSA' | 'EC' | 'un
 const b64url = (b: Buffer): string => b.toString('base64url')
 
 /** SPKI DER of a public key object (RSA from modulus/exponent, EC P-256 from CKA_EC_POINT). */
-export function publicKeySpki(ctx: TokenContext, handle: pkcs11js.Handle): Uint8Array | undefined {
+function publicKeySpki(ctx: TokenContext, handle: pkcs11js.Handle): Uint8Array | undefined {
   const type = keyType(ctx, handle)
   if (type === 'RSA') {
     const n = attr(ctx, handle, pkcs11js.CKA_MODULUS)
@@ -190,7 +190,7 @@ export function findPrivateKey(ctx: TokenContext, keyId: string): { handle: pkcs
  * than CKM_SHA256_RSA_PKCS). EC: CKM_ECDSA over the digest (SoftHSM 2.6 has no CKM_ECDSA_SHA256),
  * returned DER-encoded (ECDSA-Sig-Value) as X.509 and CMS want it.
  */
-export function signSha256(ctx: TokenContext, key: { handle: pkcs11js.Handle; algorithm: 'RSA' | 'EC' }, data: Uint8Array): Uint8Array {
+function signSha256(ctx: TokenContext, key: { handle: pkcs11js.Handle; algorithm: 'RSA' | 'EC' }, data: Uint8Array): Uint8Array {
   const digest = createHash('sha256').update(data).digest()
   if (key.algorithm === 'RSA') {
     ctx.p11.C_SignInit(ctx.session, { mechanism: pkcs11js.CKM_RSA_PKCS }, key.handle)
@@ -215,7 +215,7 @@ export function tokenSigner(ctx: TokenContext, key: { handle: pkcs11js.Handle; a
 }
 
 /** r‖s (IEEE P1363) → DER SEQUENCE { INTEGER r, INTEGER s }. */
-export function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
+function ecdsaRawToDer(raw: Uint8Array): Uint8Array {
   const half = raw.length / 2
   const int = (b: Uint8Array): asn1js.Integer => {
     let i = 0

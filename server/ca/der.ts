@@ -25,10 +25,7 @@ export function tlv(tag: number, ...contents: Buffer[]): Buffer {
 }
 
 export const seq = (...c: Buffer[]): Buffer => tlv(0x30, ...c)
-export const set = (...c: Buffer[]): Buffer => tlv(0x31, ...c)
 export const octetString = (b: Uint8Array): Buffer => tlv(0x04, Buffer.from(b))
-export const utf8 = (s: string): Buffer => tlv(0x0c, Buffer.from(s, 'utf8'))
-export const printable = (s: string): Buffer => tlv(0x13, Buffer.from(s, 'latin1'))
 export const ia5 = (s: string): Buffer => tlv(0x16, Buffer.from(s, 'latin1'))
 export const NULL = Buffer.from([0x05, 0x00])
 export const bool = (v: boolean): Buffer => Buffer.from([0x01, 0x01, v ? 0xff : 0x00])

@@ -9,7 +9,7 @@ import { buildName, type SubjectFields } from '../../src/pki/names.ts'
 import { ISSUING_NAME, type CaHierarchy } from './hierarchy.ts'
 import {
   authorityInfoAccess, authorityKeyIdentifier, basicConstraints, certificatePolicies, crlDistributionPoints, extKeyUsage, keyIdentifier, keyUsage,
-  signCertificate, signCertificateAsync, spkiKeyType, subjectAltNameEmail, subjectKeyIdentifier, type CertificateTemplate,
+  signCertificateAsync, spkiKeyType, subjectAltNameEmail, subjectKeyIdentifier, type CertificateTemplate,
 } from './x509-build.ts'
 
 /** The parts of a loaded CA issuance uses. */
@@ -57,7 +57,7 @@ const DAY = 86_400_000
  * A fresh serial: 16 random bytes, top bit cleared (positive) and the next one set so DER keeps
  * all 16 bytes — 126 bits of entropy, well above CA/B Forum's 64.
  */
-export function newSerial(): Buffer {
+function newSerial(): Buffer {
   const s = randomBytes(16)
   s[0] = ((s[0] as number) & 0x7f) | 0x40
   return s
@@ -75,12 +75,6 @@ export function issueCertificate(ca: IssuingCa, input: IssueInput): Promise<Issu
   } catch (e) {
     return Promise.reject(e)
   }
-}
-
-/** issueCertificate signing on the calling thread (benchmarks, loops). */
-export function issueCertificateSync(ca: IssuingCa, input: IssueInput): IssuedCertificate {
-  const t = prepare(ca, input)
-  return t.result(signCertificate(t.template, ca.hierarchy.issuing.signer))
 }
 
 /** Everything but the signature. */

@@ -38,7 +38,7 @@ export interface ParsedOcspRequest {
 }
 
 /** Most CertIDs one request may carry; more is refused as malformed. */
-export const MAX_CERTS_PER_REQUEST = 20
+const MAX_CERTS_PER_REQUEST = 20
 
 /** Most elements one SEQUENCE may hold: a bound for a parser of unauthenticated requests. */
 const MAX_ELEMENTS = 10_000
@@ -102,7 +102,7 @@ export type CertStatus =
   | { readonly status: 'revoked'; readonly revokedAt: Date; readonly reason: number }
 
 /** Encodes a CertStatus ([0] good, [1] revoked, [2] unknown). */
-export function certStatusDer(s: CertStatus): Buffer {
+function certStatusDer(s: CertStatus): Buffer {
   if (s.status === 'good') return Buffer.from([0x80, 0x00])
   if (s.status === 'unknown') return Buffer.from([0x82, 0x00])
   // revoked [1] IMPLICIT RevokedInfo { revocationTime, [0] EXPLICIT CRLReason }

@@ -153,7 +153,7 @@ export function generateTokenKey(settings: Pkcs11Settings, label: string, algori
 }
 
 /** Converts a PKCS#11 raw r‖s ECDSA signature to DER Ecdsa-Sig-Value. */
-export function rawEcdsaToDer(raw: Buffer): Buffer {
+function rawEcdsaToDer(raw: Buffer): Buffer {
   const half = raw.length / 2
   return seq(uintBytes(raw.subarray(0, half)), uintBytes(raw.subarray(half)))
 }

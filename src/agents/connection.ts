@@ -85,12 +85,12 @@ interface Pending {
 }
 
 /** ERR_AGENT_UNAVAILABLE with the checklist reason. */
-export function agentUnavailable(reason: UnavailableReason, message: string): QoltanbaError {
+function agentUnavailable(reason: UnavailableReason, message: string): QoltanbaError {
   return new QoltanbaError(ErrorCode.AgentUnavailable, message, { reason })
 }
 
 /** ERR_USER_CANCELLED for an aborted wait. */
-export function abortedError(): QoltanbaError {
+function abortedError(): QoltanbaError {
   return new QoltanbaError(ErrorCode.UserCancelled, 'The operation was aborted', { aborted: true })
 }
 

@@ -21,7 +21,7 @@ import type {
 } from '../core/signer.ts'
 
 /** NCALayer's only endpoint (docs/protocols.md#endpoint-and-framing). */
-export const NCALAYER_URL = 'wss://127.0.0.1:13579/'
+const NCALAYER_URL = 'wss://127.0.0.1:13579/'
 
 /** Signing waits for a PIN typed in NCALayer's window (docs/protocols.md#rules-for-our-adapter, rule 7: at least 5 minutes). */
 const SIGN_TIMEOUT_MS = 10 * 60_000

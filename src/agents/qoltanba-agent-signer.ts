@@ -33,8 +33,8 @@ import type {
 } from '../core/signer.ts'
 
 /** TLS endpoint (certificate trusted by the install step) and plain endpoint for http://localhost pages. */
-export const QOLTANBA_AGENT_WSS_URL = 'wss://127.0.0.1:13590/'
-export const QOLTANBA_AGENT_WS_URL = 'ws://127.0.0.1:13591/'
+const QOLTANBA_AGENT_WSS_URL = 'wss://127.0.0.1:13590/'
+const QOLTANBA_AGENT_WS_URL = 'ws://127.0.0.1:13591/'
 
 const LONG_TIMEOUT_MS = 5 * 60_000
 
@@ -42,7 +42,7 @@ const LONG_TIMEOUT_MS = 5 * 60_000
  * The URL a page should use: wss always works from https pages once the certificate is trusted;
  * ws only from http://localhost / 127.0.0.1 development pages (an https page may not use ws).
  */
-export function defaultAgentUrl(pageUrl: string | undefined = globalThis.location?.href): string {
+function defaultAgentUrl(pageUrl: string | undefined = globalThis.location?.href): string {
   if (!pageUrl) return QOLTANBA_AGENT_WSS_URL
   const u = new URL(pageUrl)
   const local = u.hostname === 'localhost' || u.hostname === '127.0.0.1'

@@ -33,20 +33,24 @@ export type SignerKind = 'keystore' | 'ncalayer' | 'qoltanba-agent'
 export type KeyAlgorithmName = 'RSA-2048' | 'P-256'
 
 /**
- * Subject of a CSR. Structurally the same as `SubjectFields` in src/pki/names.ts (agreed in the
- * contracts) so a value of either type can be passed where the other is expected.
+ * Subject of a CSR, in NCA's attribute use. The one definition: pki names it `SubjectFields`
+ * (src/pki/names.ts) and the agent protocol `WireSubject` (agent-protocol.ts).
  */
 export interface CsrSubject {
+  /** "SURNAME NAME", e.g. "ҚҰНАНБАЙ АБАЙ". */
   readonly commonName?: string
   readonly surname?: string
-  /** Patronymic (NCA puts it in GIVENNAME). */
+  /** NCA puts the patronymic here (GIVENNAME), not the first name. */
   readonly givenName?: string
-  /** "IIN" + 12 digits. */
+  /** "IIN" + 12 digits (PrintableString). */
   readonly serialNumber?: string
+  /** Two-letter country code, "KZ". */
   readonly country?: string
+  /** Legal entity name. */
   readonly organization?: string
   /** "BIN" + 12 digits for legal entities. */
   readonly organizationalUnit?: string
+  /** emailAddress in the DN (current NCA profiles put e-mail in subjectAltName instead). */
   readonly email?: string
 }
 
@@ -234,9 +238,4 @@ export interface Signer {
   deleteCertificate(certificateId: string, options?: SignerCallOptions): Promise<void>
   /** Releases the connection; the signer may be detected again afterwards. */
   close(): void
-}
-
-/** True when `signer` can do `capability`. */
-export function canDo(signer: Pick<Signer, 'capabilities'>, capability: SignerCapability): boolean {
-  return signer.capabilities.has(capability)
 }

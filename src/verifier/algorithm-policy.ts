@@ -9,7 +9,7 @@ import { refuse, LoginErrorCode } from './errors.ts'
 import type { PublicKeyFacts } from './certificate.ts'
 
 /** Minimum RSA modulus size. */
-export const MIN_RSA_BITS = 2048
+const MIN_RSA_BITS = 2048
 
 const ACCEPTED_CURVES = new Set<string>([AlgorithmOid.p256, AlgorithmOid.p384, AlgorithmOid.p521])
 const SHA2_DIGESTS = new Set<string>([AlgorithmOid.sha256, AlgorithmOid.sha384, AlgorithmOid.sha512])

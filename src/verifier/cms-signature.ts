@@ -20,10 +20,10 @@ import { checkSigningCertificate, type SigningCertificateAttribute } from './sig
 import { CmsOid } from '../pki/oids.ts'
 
 /** Largest CMS accepted; a sign-in token with a chain is a few kilobytes. */
-export const MAX_CMS_BYTES = 256 * 1024
+const MAX_CMS_BYTES = 256 * 1024
 
 /** Most certificates a CMS may carry (signer + chain); more is a path-building DoS, not a client. */
-export const MAX_CMS_CERTIFICATES = 10
+const MAX_CMS_CERTIFICATES = 10
 
 function checkCertificateCount(n: number): void {
   if (n > MAX_CMS_CERTIFICATES) refuse(LoginErrorCode.Malformed, `The CMS carries ${n} certificates, at most ${MAX_CMS_CERTIFICATES} are accepted`)

@@ -5,12 +5,13 @@
  * expired or name-constrained intermediate) and ask for the next (x509-limbo
  * pathological::multiple-chains-expired-intermediate, rfc5280::nc::nc-forbids-same-chain-ica).
  */
+import { sameBytes } from '../core/bytes.ts'
 import { getEngine } from '../pki/engine.ts'
 import type { ParsedCertificate } from './certificate.ts'
 import type { LinkCache } from './link-cache.ts'
 
 /** Longest path (leaf + intermediates + anchor) we try to build. */
-export const MAX_PATH_LENGTH = 8
+const MAX_PATH_LENGTH = 8
 
 /**
  * Most signature checks one path search may spend. Certificates that all name each other as
@@ -18,11 +19,8 @@ export const MAX_PATH_LENGTH = 8
  */
 const MAX_LINK_CHECKS = 64
 
-export function sameDer(a: ParsedCertificate, b: ParsedCertificate): boolean {
-  if (a === b) return true
-  if (a.der.length !== b.der.length) return false
-  for (let i = 0; i < a.der.length; i++) if (a.der[i] !== b.der[i]) return false
-  return true
+function sameDer(a: ParsedCertificate, b: ParsedCertificate): boolean {
+  return a === b || sameBytes(a.der, b.der)
 }
 
 /**

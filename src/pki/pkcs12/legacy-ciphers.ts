@@ -27,7 +27,7 @@ function buffer(bytes: Uint8Array) {
 }
 
 /** PKCS#7 padding to whole 8-byte blocks (RFC 5652 §6.3). */
-export function pad8(data: Uint8Array): Uint8Array {
+function pad8(data: Uint8Array): Uint8Array {
   const count = BLOCK - (data.length % BLOCK)
   const out = new Uint8Array(data.length + count)
   out.set(data)

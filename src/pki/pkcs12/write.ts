@@ -36,7 +36,7 @@ interface Profile {
 export const MODERN_ITERATIONS = 300_000
 
 /** Iterations of the legacy profile: OpenSSL's default, which old Windows/macOS importers handle. */
-export const LEGACY_ITERATIONS = 2048
+const LEGACY_ITERATIONS = 2048
 
 const PROFILES: Readonly<Record<Pkcs12Compatibility, Profile>> = {
   modern: {
