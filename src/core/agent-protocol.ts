@@ -14,6 +14,7 @@
  * - `kz.qoltanba.tokens` → `listTokens`, `listObjects`, `generateKeyPair`, `importCertificate`,
  *   `deleteCertificate`: served only to approved origins (else ERR_ORIGIN_NOT_APPROVED).
  */
+import type { CsrSubject } from './signer.ts'
 
 /** Module names. */
 export const AgentModule = {
@@ -106,17 +107,8 @@ export interface ListObjectsResult {
   readonly certificates: WireCertificate[]
 }
 
-/** Subject attributes of the CSR (same fields as SubjectFields in src/pki/names.ts). */
-export interface WireSubject {
-  readonly commonName?: string
-  readonly surname?: string
-  readonly givenName?: string
-  readonly serialNumber?: string
-  readonly country?: string
-  readonly organization?: string
-  readonly organizationalUnit?: string
-  readonly email?: string
-}
+/** Subject attributes of the CSR: the signer's CsrSubject, sent as it is. */
+export type WireSubject = CsrSubject
 
 /** `tokens.generateKeyPair` args. */
 export interface GenerateKeyPairArgs {

@@ -8,26 +8,14 @@
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { ErrorCode, QoltanbaError } from '../core/errors.ts'
+import type { CsrSubject } from '../core/signer.ts'
 import { NameOid, NameShortName } from './oids.ts'
 
-/** Subject fields of an NCA RK-style certificate. Empty strings are left out. */
-export interface SubjectFields {
-  /** "SURNAME NAME", e.g. "ҚҰНАНБАЙ АБАЙ". */
-  readonly commonName?: string
-  readonly surname?: string
-  /** NCA puts the patronymic here (GIVENNAME), not the first name. */
-  readonly givenName?: string
-  /** "IIN" + 12 digits (PrintableString). */
-  readonly serialNumber?: string
-  /** Two-letter country code, "KZ". */
-  readonly country?: string
-  /** Legal entity name. */
-  readonly organization?: string
-  /** "BIN" + 12 digits for legal entities. */
-  readonly organizationalUnit?: string
-  /** emailAddress in the DN (current NCA profiles put e-mail in subjectAltName instead). */
-  readonly email?: string
-}
+/**
+ * Subject fields of an NCA RK-style certificate (src/core's CsrSubject, so a signer's CSR
+ * subject is one). Empty strings are left out.
+ */
+export type SubjectFields = CsrSubject
 
 /** A readable view of a DN. */
 export interface NameInfo {
