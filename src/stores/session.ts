@@ -62,16 +62,26 @@ export const useSessionStore = defineStore('session', () => {
     }
   }
 
-  /** Reads the current session from the server (a reload keeps the cookie). */
-  async function refresh(): Promise<void> {
+  /**
+   * Takes the session the server gave (null: signed out) and the cabinet that goes with it; a
+   * failure leaves the session as it was and keeps the error code.
+   */
+  async function adoptSession(read: () => Promise<SessionView | null>): Promise<void> {
     try {
-      session.value = await client.value.session()
+      session.value = await read()
       error.value = null
       errorDepth.value = null
       await loadCabinet()
     } catch (e) {
       error.value = codeOf(e)
       errorDepth.value = null
+    }
+  }
+
+  /** Reads the current session from the server (a reload keeps the cookie). */
+  async function refresh(): Promise<void> {
+    try {
+      await adoptSession(() => client.value.session())
     } finally {
       checked.value = true
     }
@@ -110,14 +120,10 @@ export const useSessionStore = defineStore('session', () => {
   async function signOut(): Promise<void> {
     busy.value = true
     try {
-      await client.value.logout()
-      session.value = null
-      error.value = null
-      errorDepth.value = null
-      await loadCabinet()
-    } catch (e) {
-      error.value = codeOf(e)
-      errorDepth.value = null
+      await adoptSession(async () => {
+        await client.value.logout()
+        return null
+      })
     } finally {
       busy.value = false
     }
