@@ -12,13 +12,9 @@ import * as pkijs from 'pkijs'
 import { buildName } from '../src/pki/names.ts'
 import { keyUsageBitString } from '../src/pki/extensions.ts'
 import { EkuOid, ExtensionOid } from '../src/pki/oids.ts'
+import { toPem } from '../src/pki/pem.ts'
 
 const crypto = webcrypto as unknown as Crypto
-
-function pem(der: ArrayBuffer, label: string): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')
-  return `-----BEGIN ${label}-----\n${b64.trimEnd()}\n-----END ${label}-----\n`
-}
 
 /** Builds a new self-signed certificate and key (PEM). */
 async function createLoopbackCertificate(now = new Date()): Promise<{ cert: string; key: string }> {
@@ -51,7 +47,7 @@ async function createLoopbackCertificate(now = new Date()): Promise<{ cert: stri
   ]
   await cert.sign(keys.privateKey, 'SHA-256', engine)
   const pkcs8 = await crypto.subtle.exportKey('pkcs8', keys.privateKey)
-  return { cert: pem(cert.toSchema(true).toBER(), 'CERTIFICATE'), key: pem(pkcs8, 'PRIVATE KEY') }
+  return { cert: toPem(new Uint8Array(cert.toSchema(true).toBER()), 'CERTIFICATE'), key: toPem(new Uint8Array(pkcs8), 'PRIVATE KEY') }
 }
 
 /** Loads `<dataDir>/tls/{cert,key}.pem`, creating them on first run. */

@@ -16,6 +16,7 @@ import { join } from 'node:path'
 import type { Pkcs11Config, ServerConfig } from '../config.ts'
 import { buildName } from '../../src/pki/names.ts'
 import { EkuOid } from '../../src/pki/oids.ts'
+import { toPem } from '../../src/pki/pem.ts'
 import { decryptKeyPem, encryptKeyToPem, DEFAULT_KEY_ITERATIONS } from './key-file.ts'
 import { generateTokenKey, pkcs11Signer } from './pkcs11-signer.ts'
 import { softwareSigner, type CaKeyAlgorithm, type CaSigner } from './signer.ts'
@@ -101,10 +102,6 @@ function writeAtomic(path: string, data: string | Buffer, mode = 0o644): void {
   renameSync(tmp, path)
 }
 
-function toPemText(der: Buffer, label: string): string {
-  return `-----BEGIN ${label}-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END ${label}-----\n`
-}
-
 function pemToDer(pem: string): Buffer {
   return Buffer.from(pem.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64')
 }
@@ -170,8 +167,8 @@ export function renewOcspResponder(config: Pick<ServerConfig, 'dataDir'>, hierar
   if (hierarchy.issuing.notAfter <= now) throw new Error(`the issuing CA expired on ${hierarchy.issuing.notAfter.toISOString()}: it cannot certify an OCSP responder`)
   const der = certifyOcspResponder(hierarchy.issuing, old, new Date(Math.floor(now.getTime() / 1000) * 1000))
   const dir = caDir(config)
-  writeAtomic(join(dir, `${OCSP_NAME}-${old.serial.toString('hex')}.pem`), toPemText(old.der, 'CERTIFICATE'))
-  writeAtomic(join(dir, `${OCSP_NAME}.pem`), toPemText(der, 'CERTIFICATE'))
+  writeAtomic(join(dir, `${OCSP_NAME}-${old.serial.toString('hex')}.pem`), toPem(old.der, 'CERTIFICATE'))
+  writeAtomic(join(dir, `${OCSP_NAME}.pem`), toPem(der, 'CERTIFICATE'))
   return { ...certificateParts(der), name: OCSP_NAME, der, keyId: old.keyId, signer: old.signer }
 }
 
@@ -245,9 +242,9 @@ export function initCertificateAuthority(config: CaConfig, options: InitOptions 
       { subject: nameDer(`QOLTANBA${dev} OCSP RESPONDER`), spki: ocspS!.spki },
       now,
     )
-    writeAtomic(join(dir, `${ROOT_NAME}.pem`), toPemText(rootDer, 'CERTIFICATE'))
-    writeAtomic(join(dir, `${ISSUING_NAME}.pem`), toPemText(issDer, 'CERTIFICATE'))
-    writeAtomic(join(dir, `${OCSP_NAME}.pem`), toPemText(ocspDer, 'CERTIFICATE'))
+    writeAtomic(join(dir, `${ROOT_NAME}.pem`), toPem(rootDer, 'CERTIFICATE'))
+    writeAtomic(join(dir, `${ISSUING_NAME}.pem`), toPem(issDer, 'CERTIFICATE'))
+    writeAtomic(join(dir, `${OCSP_NAME}.pem`), toPem(ocspDer, 'CERTIFICATE'))
     const manifest: CaManifest = {
       version: 1, development, keyAlgorithm, keyStore, createdAt: now.toISOString(), ...(keyStore === 'pkcs11' ? { labels } : {}),
     }

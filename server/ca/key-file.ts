@@ -7,6 +7,7 @@
  */
 import { createCipheriv, createPrivateKey, pbkdf2Sync, randomBytes, type KeyObject } from 'node:crypto'
 import { PbeOid } from '../../src/pki/oids.ts'
+import { toPem } from '../../src/pki/pem.ts'
 import { int, octetString, oid, seq } from './der.ts'
 
 /** Default PBKDF2 iterations (OWASP 2023 figure for HMAC-SHA256). */
@@ -28,8 +29,7 @@ export function encryptKeyToPem(key: KeyObject, passphrase: string, iterations =
     ),
   )
   const der = seq(algorithm, octetString(encrypted))
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')
-  return `-----BEGIN ENCRYPTED PRIVATE KEY-----\n${b64}\n-----END ENCRYPTED PRIVATE KEY-----\n`
+  return toPem(der, 'ENCRYPTED PRIVATE KEY')
 }
 
 /** Decrypts a key file written by encryptKeyToPem (or by OpenSSL). Throws on a wrong passphrase. */

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { CertificateAuthority } from '../ca/authority.ts'
 import { ISSUING_NAME, OCSP_NAME, ROOT_NAME } from '../ca/hierarchy.ts'
 import { ocspError, OcspStatus } from '../ca/ocsp-der.ts'
+import { toPem } from '../../src/pki/pem.ts'
 
 export interface PkiEndpointOptions {
   /** The loaded CA (may still be starting). */
@@ -39,8 +40,7 @@ export async function pkiEndpoints(app: FastifyInstance, opts: PkiEndpointOption
     if (!m || !member) return reply.code(404).send({ error: { code: 'ERR_NOT_FOUND', message: 'no such CA certificate' } })
     reply.header('cache-control', 'public, max-age=86400')
     if (m[2] === 'pem') {
-      const b64 = member.der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')
-      return reply.type('application/x-pem-file').send(`-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`)
+      return reply.type('application/x-pem-file').send(toPem(member.der, 'CERTIFICATE'))
     }
     return reply.type('application/pkix-cert').send(member.der)
   })

@@ -3,6 +3,7 @@
  * CRLs (with reasons, hold instruction, growing numbers) and the OCSP responder over HTTP —
  * against PGlite and PostgreSQL.
  */
+import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -86,6 +87,11 @@ describe.each(DB_KINDS)('CA with OpenSSL as checker (%s)', (kind) => {
     expect(Buffer.from(root.rawPayload).equals(f.ca.hierarchy.root.der)).toBe(true)
     expect((await f.app.inject({ url: '/ca/issuing.crt' })).rawPayload.equals(f.ca.hierarchy.issuing.der)).toBe(true)
     expect((await f.app.inject({ url: '/ca/nope.crt' })).statusCode).toBe(404)
+    // The PEM form is pki's toPem of the same DER, readable by OpenSSL.
+    const rootPem = await f.app.inject({ url: '/ca/root.pem' })
+    expect(rootPem.headers['content-type']).toBe('application/x-pem-file')
+    const fingerprint = openssl(['x509', '-noout', '-fingerprint', '-sha256'], Buffer.from(rootPem.payload)).out
+    expect(fingerprint.replace(/[^0-9A-F]/gi, '').slice(-64).toLowerCase()).toBe(createHash('sha256').update(f.ca.hierarchy.root.der).digest('hex'))
 
     const first = await f.app.inject({ url: '/crl/issuing.crl' })
     expect(first.statusCode).toBe(200)
