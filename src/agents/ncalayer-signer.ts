@@ -7,7 +7,7 @@
 import { ErrorCode, QoltanbaError, isQoltanbaError } from '../core/errors.ts'
 import { toBase64 } from '../core/bytes.ts'
 import { AgentConnection, type ConnectionOptions } from './connection.ts'
-import { NcaModule, normaliseSignatures, unwrapReply } from '../core/agent-envelopes.ts'
+import { NcaModule, basicsSignArgs, normaliseSignatures, signCmsResult, unwrapReply } from '../core/agent-envelopes.ts'
 import type {
   GeneratedKeyAndCsr,
   SignCmsRequest,
@@ -133,20 +133,11 @@ export class NcaLayerSigner implements Signer {
   }
 
   private async signWithBasics(request: SignCmsRequest): Promise<SignCmsResult> {
-    const filter = request.filter ?? {}
-    // Real booleans and always extKeyUsageOids (docs/protocols.md#rules-for-our-adapter, rule 8); decode:true because we send base64.
+    const common = basicsSignArgs(request)
     const args = {
       allowedStorages: this.allowedStorages,
-      format: 'cms',
-      data: toBase64(request.data),
-      signingParams: { decode: true, encapsulate: !request.detached, digested: false },
-      signerParams: {
-        extKeyUsageOids: [...(filter.extKeyUsageOids ?? [])],
-        iin: filter.iin ?? '',
-        bin: filter.bin ?? '',
-        serialNumber: filter.serialNumber ?? '',
-        chain: this.chain,
-      },
+      ...common,
+      signerParams: { ...common.signerParams, chain: this.chain },
       // basics knows kk (its default, and ours) and ru (docs/protocols.md#signing-with-basics); Russian is the closer choice for an English page.
       locale: request.locale === 'en' || request.locale === 'ru' ? 'ru' : 'kk',
     }
@@ -154,10 +145,7 @@ export class NcaLayerSigner implements Signer {
       { module: NcaModule.basics, method: 'sign', args },
       { signal: request.signal, timeoutMs: SIGN_TIMEOUT_MS },
     )
-    const { signatures, certificate } = normaliseSignatures(unwrapReply(reply))
-    const cms = signatures[0]
-    if (!cms) throw new QoltanbaError(ErrorCode.AgentProtocol, 'NCALayer returned an empty list')
-    return certificate ? { cms, certificate } : { cms }
+    return signCmsResult(unwrapReply(reply), 'NCALayer returned an empty list')
   }
 
   private async signWithCommonUtils(request: SignCmsRequest): Promise<SignCmsResult> {

@@ -6,7 +6,7 @@
 import { ErrorCode, QoltanbaError, isQoltanbaError } from '../core/errors.ts'
 import { fromBase64Text, toBase64 } from '../core/bytes.ts'
 import { AgentConnection, type ConnectionOptions } from './connection.ts'
-import { normaliseSignatures, unwrapReply } from '../core/agent-envelopes.ts'
+import { basicsSignArgs, signCmsResult, unwrapReply } from '../core/agent-envelopes.ts'
 import {
   AgentModule,
   type GenerateKeyPairResult,
@@ -162,27 +162,15 @@ export class QoltanbaAgentSigner implements Signer {
 
   /** CMS through NCALayer's `basics.sign` with our `storageId`/`certificateId`/`pin` additions. */
   async signCms(request: SignCmsRequest): Promise<SignCmsResult> {
-    const filter = request.filter ?? {}
     const args = {
-      format: 'cms',
-      data: toBase64(request.data),
-      signingParams: { decode: true, encapsulate: !request.detached, digested: false },
-      signerParams: {
-        extKeyUsageOids: [...(filter.extKeyUsageOids ?? [])],
-        iin: filter.iin ?? '',
-        bin: filter.bin ?? '',
-        serialNumber: filter.serialNumber ?? '',
-      },
+      ...basicsSignArgs(request),
       locale: request.locale ?? 'kk',
       storageId: request.storageId,
       certificateId: request.certificateId,
       pin: requireSecret(request),
     }
     const result = await this.call<unknown>(AgentModule.basics, 'sign', args, { ...request, timeoutMs: LONG_TIMEOUT_MS })
-    const { signatures, certificate } = normaliseSignatures(result)
-    const cms = signatures[0]
-    if (!cms) throw new QoltanbaError(ErrorCode.AgentProtocol, 'The agent returned no CMS')
-    return certificate ? { cms, certificate } : { cms }
+    return signCmsResult(result, 'The agent returned no CMS')
   }
 
   async generateKeyAndCsr(request: GenerateKeyAndCsrRequest): Promise<GeneratedKeyAndCsr> {

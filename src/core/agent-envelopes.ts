@@ -10,7 +10,8 @@
  * Our agent uses envelope 1 and puts an `ERR_*` code and `data` (e.g. `attemptsLeft`) in failures.
  */
 import { ErrorCode, QoltanbaError, isErrorCode } from './errors.ts'
-import { fromBase64Text } from './bytes.ts'
+import { fromBase64Text, toBase64 } from './bytes.ts'
+import type { SignCmsRequest, SignCmsResult } from './signer.ts'
 
 /** Module names on NCALayer's socket. */
 export const NcaModule = {
@@ -116,6 +117,37 @@ export function normaliseSignatures(result: unknown): NormalisedSignatures {
     return cert ? { signatures: inner.signatures, certificate: fromBase64Text(cert, 'certificate') } : inner
   }
   throw new QoltanbaError(ErrorCode.AgentProtocol, 'The agent returned no signature')
+}
+
+/**
+ * What every `basics.sign` call sends, whichever program answers it (NCALayer or our agent):
+ * real booleans and always extKeyUsageOids (docs/protocols.md#rules-for-our-adapter, rule 8);
+ * decode:true because the data goes as base64. Each signer adds its own fields.
+ */
+export function basicsSignArgs(request: SignCmsRequest) {
+  const filter = request.filter ?? {}
+  return {
+    format: 'cms',
+    data: toBase64(request.data),
+    signingParams: { decode: true, encapsulate: !request.detached, digested: false },
+    signerParams: {
+      extKeyUsageOids: [...(filter.extKeyUsageOids ?? [])],
+      iin: filter.iin ?? '',
+      bin: filter.bin ?? '',
+      serialNumber: filter.serialNumber ?? '',
+    },
+  }
+}
+
+/**
+ * The CMS of a `basics.sign` reply (the first signature) with the signer certificate when the
+ * reply carries it; `noCmsMessage` is the protocol error when the list is empty.
+ */
+export function signCmsResult(reply: unknown, noCmsMessage: string): SignCmsResult {
+  const { signatures, certificate } = normaliseSignatures(reply)
+  const cms = signatures[0]
+  if (!cms) throw new QoltanbaError(ErrorCode.AgentProtocol, noCmsMessage)
+  return certificate ? { cms, certificate } : { cms }
 }
 
 function decodeString(v: unknown): Uint8Array {
