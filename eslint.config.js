@@ -45,7 +45,7 @@ const MAY_IMPORT = {
   // Composables sit beside components: they decide for them, so they may call flows too.
   composables: ['stores', 'flows', 'keystore', 'agents', 'api', 'verifier', 'pki', 'core', 'kiosk', 'i18n'],
   // Shared widgets know no feature and no app state.
-  ui: ['composables', 'styles', 'core', 'i18n'],
+  ui: ['composables', 'styles'],
   // Components call stores and composables, never a flow (src/flows/README.md); they may read
   // the lower layers' types and pure helpers.
   components: ['ui', 'composables', 'stores', 'keystore', 'agents', 'api', 'verifier', 'pki', 'core', 'kiosk', 'i18n', 'router', 'styles'],
