@@ -1,4 +1,6 @@
 /** Object identifiers of PKCS#12 (RFC 7292) and the PBE schemes its files use. */
+import { CmsOid } from '../oids.ts'
+
 export const Pkcs12Oid = {
   keyBag: '1.2.840.113549.1.12.10.1.1',
   pkcs8ShroudedKeyBag: '1.2.840.113549.1.12.10.1.2',
@@ -7,8 +9,8 @@ export const Pkcs12Oid = {
   x509Certificate: '1.2.840.113549.1.9.22.1',
   friendlyName: '1.2.840.113549.1.9.20',
   localKeyId: '1.2.840.113549.1.9.21',
-  data: '1.2.840.113549.1.7.1',
-  signedData: '1.2.840.113549.1.7.2',
+  data: CmsOid.data,
+  signedData: CmsOid.signedData,
   envelopedData: '1.2.840.113549.1.7.3',
   encryptedData: '1.2.840.113549.1.7.6',
   /** RFC 9579 PBMAC1 (OpenSSL 3.4+ `-pbmac1_pbkdf2`): not supported yet. */

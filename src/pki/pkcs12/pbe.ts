@@ -51,8 +51,6 @@ const PBES2_CIPHERS: Readonly<Record<string, Pbes2Cipher>> = {
   [DES_EDE3_CBC_OID]: { kind: '3des', keyLength: 24 },
 }
 
-const PBKDF2_OID = '1.2.840.113549.1.5.12'
-
 function malformed(what: string, cause?: unknown): QoltanbaError {
   return new QoltanbaError(ErrorCode.Malformed, `PKCS#12 ${what} is malformed`, {}, { cause })
 }
@@ -138,7 +136,7 @@ async function decryptPbes2(params: unknown, data: Uint8Array, password: Pkcs12P
   } catch (e) {
     throw malformed('PBES2 parameters', e)
   }
-  if (pbes2.keyDerivationFunc.algorithmId !== PBKDF2_OID) throw unsupported('key derivation', pbes2.keyDerivationFunc.algorithmId)
+  if (pbes2.keyDerivationFunc.algorithmId !== PbeOid.pbkdf2) throw unsupported('key derivation', pbes2.keyDerivationFunc.algorithmId)
   try {
     kdf = new pkijs.PBKDF2Params({ schema: pbes2.keyDerivationFunc.algorithmParams })
   } catch (e) {
@@ -226,7 +224,7 @@ export async function encryptPbes2Aes256(
     ],
   })
   const pbes2Params = new asn1js.Sequence({
-    value: [algorithmIdentifier(PBKDF2_OID, kdfParams), algorithmIdentifier(PbeOid.aes256Cbc, new asn1js.OctetString({ valueHex: iv }))],
+    value: [algorithmIdentifier(PbeOid.pbkdf2, kdfParams), algorithmIdentifier(PbeOid.aes256Cbc, new asn1js.OctetString({ valueHex: iv }))],
   })
   return { algorithm: algorithmIdentifier(PbeOid.pbes2, pbes2Params), ciphertext }
 }
