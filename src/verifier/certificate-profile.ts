@@ -13,12 +13,19 @@
  * - basicConstraints must be critical in a CA certificate (§4.2.1.9) — refused otherwise;
  * - serial numbers that are zero, negative or longer than 20 octets are refused, although
  *   §4.1.2.2 asks users to "gracefully handle" the first two: a CA that issues them is not one a
- *   relying party should trust silently (NCA serials are positive 20-octet values).
+ *   relying party should trust silently (NCA serials are positive 20-octet values);
+ * - the certificate must be DER (§4.1: "encoded using DER"): every level of the certificate, the
+ *   values of the extensions the verifier decodes, the RSA key and the ECDSA signature inside their
+ *   BIT STRINGs, and no unused bits in the signature or subjectPublicKey. The signed part of a
+ *   BER variant is unchanged, so it still verifies, but its bytes and fingerprint are not the ones
+ *   the CA issued. OpenSSL refuses only some of these (unused bits, a non-DER signature, bad
+ *   INTEGER or OID encodings); it reads long-form lengths, indefinite lengths and BOOLEAN 0x01.
  */
 import type * as pkijs from 'pkijs'
 import { sameBytes } from '../core/bytes.ts'
-import { ExtensionOid } from '../pki/oids.ts'
-import { childrenOf, readTlv, valueOf, type Tlv } from '../pki/der-reader.ts'
+import { AlgorithmOid, ExtensionOid } from '../pki/oids.ts'
+import { childrenOf, DerError, oidOf, readTlv, valueOf, type Tlv } from '../pki/der-reader.ts'
+import { assertStrictDer } from '../pki/der-strict.ts'
 import { LoginErrorCode } from './errors.ts'
 import { PathExtensionOid, ANY_POLICY } from './extension-facts.ts'
 import { altNameProblem, type GeneralNameFact } from './general-names.ts'
@@ -65,10 +72,67 @@ function serialProblem(serial: Uint8Array): string | undefined {
   return undefined
 }
 
+/** The extensions certificate.ts decodes: their values must be DER too (the others are opaque). */
+const DECODED_EXTENSIONS: ReadonlySet<string> = new Set([
+  ExtensionOid.basicConstraints,
+  ExtensionOid.keyUsage,
+  ExtensionOid.extKeyUsage,
+  ExtensionOid.subjectKeyIdentifier,
+  ExtensionOid.authorityKeyIdentifier,
+  ExtensionOid.authorityInfoAccess,
+  ExtensionOid.crlDistributionPoints,
+  ExtensionOid.subjectAltName,
+  ExtensionOid.nameConstraints,
+  ExtensionOid.certificatePolicies,
+  ExtensionOid.policyMappings,
+  ExtensionOid.policyConstraints,
+  ExtensionOid.inhibitAnyPolicy,
+])
+
+const ECDSA_SIGNATURE_ARC = '1.2.840.10045.4.'
+
+/** The BIT STRING's bits when it declares no unused bits; otherwise the reason it does not. */
+function wholeOctets(der: Uint8Array, t: Tlv | undefined, field: string): Uint8Array | string {
+  if (!t || t.tag !== 0x03 || t.end === t.valueStart) return `${field} is not a BIT STRING`
+  const unused = der[t.valueStart] as number
+  return unused === 0 ? der.subarray(t.valueStart + 1, t.end) : `${field} declares ${unused} unused bits`
+}
+
+/** Why the certificate is not DER, or undefined when it is (see the header comment). */
+function derProblem(der: Uint8Array, cert: pkijs.Certificate): string | undefined {
+  try {
+    assertStrictDer(der)
+    const outer = readTlv(der, 0)
+    const [tbs, outerAlg, signature] = childrenOf(der, outer)
+    const tbsFields = childrenOf(der, tbs as Tlv)
+    const spki = tbsFields[(tbsFields[0]?.tag === 0xa0 ? 1 : 0) + 5]
+    const signatureBits = wholeOctets(der, signature, 'the signature')
+    if (typeof signatureBits === 'string') return signatureBits
+    const [spkiAlg, spkiKey] = spki ? childrenOf(der, spki) : []
+    const keyBits = wholeOctets(der, spkiKey, 'subjectPublicKey')
+    if (typeof keyBits === 'string') return keyBits
+    const keyOid = spkiAlg ? oidOf(valueOf(der, childrenOf(der, spkiAlg)[0] as Tlv)) : ''
+    if (keyOid === AlgorithmOid.rsaEncryption || keyOid === AlgorithmOid.rsassaPss) assertStrictDer(keyBits)
+    const signatureOid = outerAlg ? oidOf(valueOf(der, childrenOf(der, outerAlg)[0] as Tlv)) : ''
+    if (signatureOid.startsWith(ECDSA_SIGNATURE_ARC)) assertStrictDer(signatureBits)
+    for (const ext of cert.extensions ?? []) {
+      if (DECODED_EXTENSIONS.has(ext.extnID)) assertStrictDer(ext.extnValue.valueBlock.valueHexView)
+    }
+    return undefined
+  } catch (e) {
+    if (e instanceof DerError) return e.message
+    throw e
+  }
+}
+
 /** The problems of one certificate (empty for a conforming one). */
 export function profileProblems(der: Uint8Array, cert: pkijs.Certificate, facts: ProfileFacts): ProfileProblem[] {
   const out: ProfileProblem[] = []
   const add = (rule: string, message: string, code: LoginErrorCode = LoginErrorCode.CertProfile) => out.push({ code, rule, message })
+
+  // The reads below assume DER (a BER certificate may not even be readable by them).
+  const notDer = derProblem(der, cert)
+  if (notDer) return [{ code: LoginErrorCode.CertProfile, rule: 'der-encoding', message: `the certificate is not DER: ${notDer} (§4.1)` }]
 
   // Raw fields pkijs normalises away: serial bytes, time encodings, both signature algorithms.
   const outer = readTlv(der, 0)
