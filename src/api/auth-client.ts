@@ -5,7 +5,8 @@
  * with the server's code (ERR_NONCE_EXPIRED, ERR_CERT_REVOKED, …) or ERR_NETWORK.
  */
 import { fromBase64, toBase64 } from '../core/bytes.ts'
-import { ErrorCode, QoltanbaError, isErrorCode } from '../core/errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
+import { apiError } from './api-response.ts'
 
 /** A challenge: the exact bytes to sign. */
 export interface SignInChallenge {
@@ -55,24 +56,6 @@ export interface AuthClient {
   myApplications(): Promise<MyApplication[]>
 }
 
-async function toError(response: Response): Promise<QoltanbaError> {
-  let body: { error?: { code?: unknown; message?: unknown; details?: { depth?: unknown } } } | undefined
-  try {
-    body = (await response.json()) as typeof body
-  } catch {
-    body = undefined
-  }
-  const code = body?.error?.code
-  if (typeof code === 'string' && /^ERR_[A-Z0-9_]+$/.test(code)) {
-    // Only `depth` of the details: which certificate of the path a revocation refusal is about,
-    // so the page can tell the person's own certificate from its CA's (sign-in-error.ts).
-    const depth = body?.error?.details?.depth
-    const details = { status: response.status, ...(Number.isInteger(depth) ? { depth: depth as number } : {}) }
-    return new QoltanbaError(isErrorCode(code) ? code : ErrorCode.Internal, typeof body?.error?.message === 'string' ? body.error.message : code, details)
-  }
-  return new QoltanbaError(ErrorCode.Network, `HTTP ${response.status} without an API error`, { status: response.status })
-}
-
 /** Creates the client (same origin by default; cookies go with every call). */
 export function createAuthClient(options: { baseUrl?: string; fetch?: typeof fetch } = {}): AuthClient {
   const base = options.baseUrl ?? ''
@@ -86,7 +69,9 @@ export function createAuthClient(options: { baseUrl?: string; fetch?: typeof fet
       throw new QoltanbaError(ErrorCode.Network, 'The Registration Center cannot be reached', {}, { cause: e })
     }
     if (response.ok) return response
-    throw await toError(response)
+    // Only `depth` of the details: which certificate of the path a revocation refusal is about,
+    // so the page can tell the person's own certificate from its CA's (sign-in-error.ts).
+    throw await apiError(response, ['depth'])
   }
   const post = (body?: unknown): RequestInit =>
     body === undefined ? { method: 'POST' } : { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }

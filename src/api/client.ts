@@ -10,7 +10,8 @@
  * const view = await api.getApplication(number, accessCode)
  * ```
  */
-import { ErrorCode, QoltanbaError, isErrorCode } from '../core/errors.ts'
+import { ErrorCode, QoltanbaError } from '../core/errors.ts'
+import { apiError } from './api-response.ts'
 import type {
   ApplicationView,
   IssuedCertificates,
@@ -49,10 +50,6 @@ export interface ApiClient {
   getCaCertificate(name: 'root' | 'issuing'): Promise<Uint8Array>
 }
 
-interface ErrorJson {
-  error?: { code?: unknown; message?: unknown; details?: Record<string, string | number | boolean> }
-}
-
 /** Creates a client. */
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const base = options.baseUrl ?? ''
@@ -67,7 +64,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       throw new QoltanbaError(ErrorCode.Network, 'The Registration Center cannot be reached', {}, { cause: e })
     }
     if (response.ok) return response
-    throw await toError(response)
+    throw await apiError(response, 'all')
   }
 
   async function json<T>(path: string, init: RequestInit = {}): Promise<T> {
@@ -111,22 +108,4 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       return new Uint8Array(await response.arrayBuffer())
     },
   }
-}
-
-/** The server's `{error: {code}}`, or ERR_NETWORK for answers that did not come from it. */
-async function toError(response: Response): Promise<QoltanbaError> {
-  let body: ErrorJson | undefined
-  try {
-    body = (await response.json()) as ErrorJson
-  } catch {
-    body = undefined
-  }
-  const code = body?.error?.code
-  if (typeof code === 'string' && /^ERR_[A-Z0-9_]+$/.test(code)) {
-    const message = typeof body?.error?.message === 'string' ? body.error.message : code
-    // A code this build does not know (a newer server) is still the server's refusal.
-    return new QoltanbaError(isErrorCode(code) ? code : ErrorCode.Internal, message, { status: response.status, ...(body?.error?.details ?? {}) })
-  }
-  // A proxy's or gateway's page (502/503/504), or the service worker's offline answer.
-  return new QoltanbaError(ErrorCode.Network, `HTTP ${response.status} without an API error`, { status: response.status })
 }
