@@ -1,6 +1,6 @@
 /**
  * Our local agent (agent/) as a Signer: the NCALayer protocol for signing plus the
- * `kz.qoltanba.tokens` and `kz.qoltanba.pairing` modules (src/agents/qoltanba-protocol.ts).
+ * `kz.qoltanba.tokens` and `kz.qoltanba.pairing` modules (src/core/agent-protocol.ts).
  * The page asks the PIN (`secretEntry: 'page'`) and sends it with the one request that needs it.
  */
 import { ErrorCode, QoltanbaError, isQoltanbaError } from '../core/errors.ts'
