@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { derOfFile } from '../../src/pki/pem.ts'
 import { DEFAULT_SESSION_POLICY, type SessionPolicy } from './sessions.ts'
 
 export interface AuthConfig {
@@ -38,10 +39,7 @@ export function loadAuthConfig(env: NodeJS.ProcessEnv = process.env, cwd = proce
 
 /** DER certificates from PEM text (any number of CERTIFICATE blocks) or from a DER file. */
 export function certificatesFromFile(bytes: Uint8Array): Uint8Array[] {
-  const text = new TextDecoder('latin1').decode(bytes)
-  const blocks = [...text.matchAll(/-----BEGIN CERTIFICATE-----([\s\S]*?)-----END CERTIFICATE-----/g)]
-  if (blocks.length === 0) return bytes[0] === 0x30 ? [bytes] : []
-  return blocks.map((m) => new Uint8Array(Buffer.from((m[1] as string).replace(/\s+/g, ''), 'base64')))
+  return derOfFile(bytes, 'CERTIFICATE')
 }
 
 /** Every certificate in the .pem/.crt/.cer/.der files of `dir` (not recursive). */

@@ -49,3 +49,25 @@ export function decodeDerOrPem(bytes: Uint8Array): Uint8Array {
   if (!head.includes('-----BEGIN ')) return bytes
   return fromPem(new TextDecoder().decode(bytes))[0]!.der
 }
+
+/**
+ * The DER of every `label` block in a file (PEM text with any number of blocks, e.g. a CA bundle
+ * or a CRL list), or the file itself when it is DER; empty when it is neither.
+ * @example derOfFile(readFileSync('anchors.pem'), 'CERTIFICATE')
+ * @throws QoltanbaError ERR_MALFORMED when a block's body is not base64.
+ */
+export function derOfFile(bytes: Uint8Array, label: string): Uint8Array[] {
+  const text = new TextDecoder('latin1').decode(bytes)
+  const begin = `-----BEGIN ${label}-----`
+  const end = `-----END ${label}-----`
+  const out: Uint8Array[] = []
+  // indexOf, not a lazy BEGIN…END regex: that rescans to the end from every header (quadratic).
+  for (let at = text.indexOf(begin); at >= 0; ) {
+    const stop = text.indexOf(end, at + begin.length)
+    if (stop < 0) break
+    out.push(fromBase64(text.slice(at + begin.length, stop)))
+    at = text.indexOf(begin, stop + end.length)
+  }
+  if (out.length === 0) return bytes[0] === 0x30 ? [bytes] : []
+  return out
+}

@@ -26,6 +26,7 @@ import {
   type SignerPurpose,
 } from '../../../src/verifier/index.ts'
 import { certificatesFromFile } from '../../auth/auth-config.ts'
+import { derOfFile } from '../../../src/pki/pem.ts'
 import { CliUsageError, requireString, type CliCommand, type CliOptions, type CliRunContext } from '../types.ts'
 
 const trustOptions: CliOptions = {
@@ -56,12 +57,9 @@ function certsFrom(ctx: CliRunContext, name: string): Uint8Array[] {
 function crlsFrom(ctx: CliRunContext): Uint8Array[] {
   const paths = (ctx.values.crl as string[] | undefined) ?? []
   return paths.flatMap((p) => {
-    const bytes = readInput(p)
-    const text = new TextDecoder('latin1').decode(bytes)
-    const blocks = [...text.matchAll(/-----BEGIN X509 CRL-----([\s\S]*?)-----END X509 CRL-----/g)]
-    if (blocks.length > 0) return blocks.map((m) => new Uint8Array(Buffer.from((m[1] as string).replace(/\s+/g, ''), 'base64')))
-    if (bytes[0] !== 0x30) throw new CliUsageError(`${p} holds no CRL (PEM "X509 CRL" or DER)`)
-    return [bytes]
+    const crls = derOfFile(readInput(p), 'X509 CRL')
+    if (crls.length === 0) throw new CliUsageError(`${p} holds no CRL (PEM "X509 CRL" or DER)`)
+    return crls
   })
 }
 
