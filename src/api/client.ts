@@ -30,7 +30,7 @@ export interface ApiClientOptions {
 }
 
 /** Codes worth retrying later without changing anything. */
-export const RETRYABLE_CODES: ReadonlySet<string> = new Set([ErrorCode.Network, 'ERR_RATE_LIMITED', 'ERR_CA_UNAVAILABLE', 'ERR_REGISTRY_UNAVAILABLE'])
+const RETRYABLE_CODES: ReadonlySet<ErrorCode> = new Set([ErrorCode.Network, ErrorCode.RateLimited, ErrorCode.CaUnavailable, ErrorCode.RegistryUnavailable])
 
 /** True when the same request may succeed later (server unreachable, busy, rate limited). */
 export function isRetryable(e: unknown): boolean {

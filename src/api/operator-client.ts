@@ -45,9 +45,9 @@ export interface OperatorClient {
 }
 
 /** Digits only: people type numbers and IINs with spaces and hyphens. */
-export const digitsOnly = (s: string) => s.replace(/[\s-]/g, '')
+const digitsOnly = (s: string) => s.replace(/[\s-]/g, '')
 /** Serial as the server keys it: lowercase hex without separators. */
-export const normalizeSerial = (s: string) => s.replace(/[\s:]/g, '').toLowerCase()
+const normalizeSerial = (s: string) => s.replace(/[\s:]/g, '').toLowerCase()
 
 export function createOperatorClient(options: OperatorClientOptions = {}): OperatorClient {
   const base = options.baseUrl ?? ''

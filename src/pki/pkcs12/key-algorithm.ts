@@ -5,7 +5,7 @@ import { RUSSIAN_GOST_ARC } from './oids.ts'
 import type { Pkcs12KeyAlgorithm } from './types.ts'
 
 /** The algorithm family of a key OID (PrivateKeyInfo.privateKeyAlgorithm). */
-export function keyAlgorithmOf(oid: string): Pkcs12KeyAlgorithm {
+function keyAlgorithmOf(oid: string): Pkcs12KeyAlgorithm {
   if (oid === AlgorithmOid.rsaEncryption || oid === AlgorithmOid.rsassaPss) return 'RSA'
   if (oid === AlgorithmOid.ecPublicKey) return 'EC'
   if (isGostOid(oid) || oid === RUSSIAN_GOST_ARC || oid.startsWith(`${RUSSIAN_GOST_ARC}.`)) return 'GOST'
