@@ -29,6 +29,7 @@ export const ApiErrorCode = {
   InvalidState: ErrorCode.InvalidState,
   ApplicationExpired: ErrorCode.ApplicationExpired,
   CaUnavailable: ErrorCode.CaUnavailable,
+  IssuingCaRevoked: ErrorCode.IssuingCaRevoked,
   RegistryUnavailable: ErrorCode.RegistryUnavailable,
 } as const
 

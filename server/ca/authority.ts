@@ -17,6 +17,7 @@ import * as pkijs from 'pkijs'
 import { describeName } from '../../src/pki/names.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { ensureRootCrl } from './root-crl.ts'
+import { issuingCaRevocation, type IssuingCaRevocation } from './issuing-ca-revocation.ts'
 
 /** A loaded CA: what issuance, revocation and the PKI routes use. */
 export interface CertificateAuthority extends IssuingCa, StatusListener {
@@ -41,6 +42,12 @@ export interface CertificateAuthority extends IssuingCa, StatusListener {
    * checked at load and every `rootCrlCheckMs`.
    */
   refreshRootCrl(now?: Date): Promise<PublishedCrl>
+  /**
+   * The issuing CA certificate's revocation as of the last root CRL check (load, every
+   * `rootCrlCheckMs`, `refreshRootCrl()`), or undefined while it is not revoked. Read from memory:
+   * issuance refuses while it is set (ERR_ISSUING_CA_REVOKED) and OCSP answers revoked.
+   */
+  issuingCaRevocation(): IssuingCaRevocation | undefined
   /** Stops timers and closes token sessions. */
   close(): void
 }
@@ -124,18 +131,21 @@ async function recordHierarchy(db: Db, h: CaHierarchy): Promise<void> {
 export async function loadCertificateAuthority(config: CaConfig, db: Db, options: LoadOptions = {}): Promise<CertificateAuthority> {
   const hierarchy = loadHierarchy(config)
   let rootCrl: PublishedCrl
+  let issuingRevocation: IssuingCaRevocation | undefined
   try {
     await recordHierarchy(db, hierarchy)
     if (await renewOcspIfDue(config, db, hierarchy, options.now ?? new Date())) {
       console.warn(`OCSP responder certificate renewed: serial ${hierarchy.ocsp.serial.toString('hex')}, valid until ${hierarchy.ocsp.notAfter.toISOString()}`)
     }
     rootCrl = await ensureRootCrl(config, db, hierarchy, options.now ?? new Date())
+    issuingRevocation = await issuingCaRevocation(db, hierarchy)
   } catch (e) {
     hierarchy.close()
     throw e
   }
   const crl = new CrlPublisher(db, hierarchy.issuing, options.crl)
   const ocsp = new OcspResponder(db, hierarchy.issuing, hierarchy.ocsp, options.ocsp)
+  ocsp.useIssuerRevocation(issuingRevocation)
   // Build the first CRL in the background: with many revoked certificates the full read takes
   // a while, and the first GET /crl should not be the one waiting for it.
   if (options.warmCrl !== false) crl.regenerate().catch((e: unknown) => console.error('initial CRL generation failed', e))
@@ -144,7 +154,13 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
     if (renewed) ocsp.useResponder(hierarchy.ocsp)
     return renewed
   }
-  const refreshRootCrl = async (now = new Date()): Promise<PublishedCrl> => (rootCrl = await ensureRootCrl(config, db, hierarchy, now))
+  // The revocation is read with the root CRL state it belongs to: one primary-key lookup a minute.
+  const refreshRootCrl = async (now = new Date()): Promise<PublishedCrl> => {
+    rootCrl = await ensureRootCrl(config, db, hierarchy, now)
+    issuingRevocation = await issuingCaRevocation(db, hierarchy)
+    ocsp.useIssuerRevocation(issuingRevocation)
+    return rootCrl
+  }
   const renewalTimer = setInterval(() => {
     renewOcsp().catch((e: unknown) => console.error('OCSP responder certificate renewal failed (retried in 12 h)', e))
   }, OCSP_RENEWAL_CHECK_MS)
@@ -166,6 +182,7 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
     renewOcspIfDue: renewOcsp,
     rootCrl: () => rootCrl,
     refreshRootCrl,
+    issuingCaRevocation: () => issuingRevocation,
     close() {
       clearInterval(renewalTimer)
       clearInterval(rootCrlTimer)

@@ -1,12 +1,15 @@
 /**
  * Issuing end-entity certificates: pure build + sign, no database, so the platform's approve
  * transaction can call it and insert the result itself (a serial clash there is retried).
+ * Nothing is signed while the issuing CA is revoked (ERR_ISSUING_CA_REVOKED, from the status the
+ * loaded CA keeps in memory; store.ts re-reads it inside the transaction that stores).
  */
 import { createHash, randomBytes } from 'node:crypto'
 import type { CertificatePurpose, KeyStorage } from '../db/schema.ts'
 import type { CertificateProfile } from '../profiles/types.ts'
 import { buildName, type SubjectFields } from '../../src/pki/names.ts'
 import { ISSUING_NAME, type CaHierarchy } from './hierarchy.ts'
+import { issuingCaRevokedError, type IssuingCaRevocation } from './issuing-ca-revocation.ts'
 import {
   authorityInfoAccess, authorityKeyIdentifier, basicConstraints, certificatePolicies, crlDistributionPoints, extKeyUsage, keyIdentifier, keyUsage,
   signCertificateAsync, spkiKeyType, subjectAltNameEmail, subjectKeyIdentifier, type CertificateTemplate,
@@ -17,6 +20,8 @@ export interface IssuingCa {
   readonly hierarchy: CaHierarchy
   /** Public origin for AIA and CRL DP, without a trailing slash. */
   readonly publicUrl: string
+  /** The issuing CA certificate's revocation as last read (authority.ts), or undefined while it is good. */
+  issuingCaRevocation?(): IssuingCaRevocation | undefined
 }
 
 export interface IssueInput {
@@ -64,12 +69,15 @@ function newSerial(): Buffer {
 }
 
 /**
- * Builds and signs an end-entity certificate for `input`. Throws QoltanbaError ERR_MALFORMED
- * when a subject field cannot be encoded. Each call draws a new random serial, so a caller that
+ * Builds and signs an end-entity certificate for `input`. Rejects with QoltanbaError ERR_MALFORMED
+ * when a subject field cannot be encoded, and with ApiError ERR_ISSUING_CA_REVOKED (409) while
+ * the issuing CA is revoked. Each call draws a new random serial, so a caller that
  * hits the serial's unique constraint simply calls again.
  */
 export function issueCertificate(ca: IssuingCa, input: IssueInput): Promise<IssuedCertificate> {
   try {
+    const revoked = ca.issuingCaRevocation?.()
+    if (revoked) throw issuingCaRevokedError(revoked)
     const t = prepare(ca, input)
     return signCertificateAsync(t.template, ca.hierarchy.issuing.signer).then((der) => t.result(der))
   } catch (e) {

@@ -12,6 +12,7 @@
 import * as pkijs from 'pkijs'
 import { describeName } from '../../src/pki/names.ts'
 import { recordAudit } from '../audit/audit.ts'
+import { ApiErrorCode, conflict, type ApiError } from '../errors.ts'
 import type { Db } from '../db/schema.ts'
 import type { PublishedCrl } from './crl.ts'
 import { CrlReason } from './crl-build.ts'
@@ -46,6 +47,17 @@ function reasonName(code: number): CaRevocationReason | 'unspecified' {
   const name = [...CA_REVOCATION_REASONS, 'unspecified' as const].find((r) => CrlReason[r] === code)
   if (!name) throw new Error(`unexpected CA revocation reason code ${code}`)
   return name
+}
+
+/**
+ * 409 ERR_ISSUING_CA_REVOKED: a certificate under a revoked issuing CA is one nobody accepts
+ * (every path through it fails at depth 1), so issuance refuses instead, before anything is stored.
+ */
+export function issuingCaRevokedError(revocation: Pick<IssuingCaRevocation, 'reason' | 'revokedAt'>): ApiError {
+  return conflict(ApiErrorCode.IssuingCaRevoked, `the issuing CA certificate was revoked (${revocation.reason}, ${revocation.revokedAt.toISOString()}); no certificate can be issued under it`, {
+    reason: revocation.reason,
+    revokedAt: revocation.revokedAt.toISOString(),
+  })
 }
 
 /** The recorded revocation of the hierarchy's issuing CA certificate, or undefined while it is not revoked. */

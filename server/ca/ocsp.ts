@@ -8,11 +8,20 @@
  * over a concurrent cache fill that read the old status. "unknown" answers are cached too but
  * re-checked against the database on every hit (a cheap indexed read, no signature), because a
  * certificate may be issued after we said "unknown". Nonce requests are signed per request.
+ *
+ * A revoked issuing CA (`qoltanba ca revoke-issuing`, on the root CRL): every certificate it
+ * issued answers "revoked" as of the CA's revocation (RFC 6960 §2.7 allows it), with reason
+ * cACompromise when the CA's key is compromised and the CA's own reason otherwise. "good" would
+ * be true of the certificate alone but misleads a client that checks only the end entity (many
+ * do); "revoked" is what such a client must act on. A certificate revoked on its own earlier
+ * keeps its own time and reason; one on hold is revoked for good. Serials we never issued stay
+ * "unknown". The CA's status comes from the loaded CA's root CRL check (`useIssuerRevocation`).
  */
 import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../db/schema.ts'
 import { DerError } from '../../src/pki/der-reader.ts'
+import { CrlReason } from './crl-build.ts'
 import type { CaMember } from './hierarchy.ts'
 import {
   CERTID_HASHES, ocspError, OcspStatus, parseOcspRequest, signOcspResponse, singleResponse, type CertStatus, type RequestedCert,
@@ -52,6 +61,8 @@ export class OcspResponder {
   private readonly validityMs: number
   private readonly maxEntries: number
   private identity: ResponderIdentity
+  /** The issuing CA's own revocation, as an OCSP status for its certificates (see the file comment). */
+  private issuerRevoked: { readonly revokedAt: Date; readonly reason: number } | undefined
   /** issuerNameHash/issuerKeyHash of the issuing CA per CertID hash OID. */
   private readonly issuerHashes = new Map<string, { name: Buffer; key: Buffer }>()
 
@@ -87,6 +98,23 @@ export class OcspResponder {
    */
   useResponder(responder: CaMember): void {
     this.identity = OcspResponder.identityOf(responder)
+    this.epoch++
+    this.cache.clear()
+    this.inflight.clear()
+  }
+
+  /**
+   * The issuing CA certificate's revocation (undefined: not revoked). A change voids every cached
+   * answer; calling again with the same revocation keeps them.
+   */
+  useIssuerRevocation(revocation: { readonly revokedAt: Date; readonly reason: string } | undefined): void {
+    const next = revocation && {
+      revokedAt: revocation.revokedAt,
+      reason: revocation.reason === 'keyCompromise' || revocation.reason === 'cACompromise' ? CrlReason.cACompromise : (CrlReason[revocation.reason as keyof typeof CrlReason] ?? CrlReason.unspecified),
+    }
+    const same = next?.revokedAt.getTime() === this.issuerRevoked?.revokedAt.getTime() && next?.reason === this.issuerRevoked?.reason
+    if (same) return
+    this.issuerRevoked = next
     this.epoch++
     this.cache.clear()
     this.inflight.clear()
@@ -211,7 +239,10 @@ export class OcspResponder {
       from certificates where serial = ${serialHex} and issuer = ${this.issuer.name}`.execute(this.db)
     const row = r.rows[0]
     if (!row) return { status: 'unknown' }
-    if (row.status === 'good') return { status: 'good' }
-    return { status: 'revoked', revokedAt: new Date(Math.floor(Number(row.t)) * 1000), reason: Number(row.reason) }
+    const own: CertStatus = row.status === 'good' ? { status: 'good' } : { status: 'revoked', revokedAt: new Date(Math.floor(Number(row.t)) * 1000), reason: Number(row.reason) }
+    const ca = this.issuerRevoked
+    if (!ca) return own
+    const keepOwn = own.status === 'revoked' && own.reason !== CrlReason.certificateHold && own.revokedAt.getTime() <= ca.revokedAt.getTime()
+    return keepOwn ? own : { status: 'revoked', revokedAt: ca.revokedAt, reason: ca.reason }
   }
 }

@@ -5,12 +5,17 @@
  * whose serial clashed (2^-126 each) is signed again with a new serial and inserted again, so a
  * clash never aborts the transaction. `issueAndRecord` does sign + insert + audit in one step for
  * issuance outside applications (operator certificates, tests, the crash test's helper).
+ *
+ * `insertIssued` re-reads the issuing CA's revocation inside the transaction (one primary-key
+ * lookup): the loaded CA's copy is refreshed once a minute, and a `qoltanba ca revoke-issuing`
+ * run beside the server in that minute must not let a certificate of the revoked CA be stored.
  */
 import * as pkijs from 'pkijs'
 import { describeName, encodeName, type NameInfo, type SubjectFields } from '../../src/pki/names.ts'
 import type { Certificate, CertificatePurpose, Db, Tx } from '../db/schema.ts'
 import { recordAudit, type AuditEntryInput } from '../audit/audit.ts'
 import { issueCertificate, type IssueInput, type IssuedCertificate, type IssuingCa } from './issue.ts'
+import { issuingCaRevocation, issuingCaRevokedError } from './issuing-ca-revocation.ts'
 
 export interface RecordFields {
   readonly applicationNumber?: string | null
@@ -63,6 +68,8 @@ export function issueAudit(c: SignedCertificate): AuditEntryInput {
  * (final serials, stored rows) in the order given. Writes no audit rows: see issueAudit.
  */
 export async function insertIssued(trx: Tx | Db, ca: IssuingCa, certificates: readonly SignedCertificate[]): Promise<Array<{ signed: SignedCertificate; row: Certificate }>> {
+  const revoked = await issuingCaRevocation(trx, ca.hierarchy)
+  if (revoked) throw issuingCaRevokedError(revoked)
   const done = new Map<number, { signed: SignedCertificate; row: Certificate }>()
   let pending = certificates.map((signed, index) => ({ signed, index }))
   for (let attempt = 0; pending.length; attempt++) {

@@ -40,7 +40,7 @@ export const operatorsOpenApi: OpenApiFragment = {
         security: operatorSession,
         parameters: [numberParam],
         requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { tokenChecked: { type: 'boolean', default: false, description: 'The operator checked that the keys are on a hardware token (storage "token" only)' } } } } } },
-        responses: { 200: json({ type: 'object' }), 400: errorResponse('ERR_VALIDATION (tokenChecked for an application whose keys are not on a token)'), 409: errorResponse('ERR_INVALID_STATE, ERR_APPLICATION_EXPIRED'), 503: errorResponse('ERR_CA_UNAVAILABLE') },
+        responses: { 200: json({ type: 'object' }), 400: errorResponse('ERR_VALIDATION (tokenChecked for an application whose keys are not on a token)'), 409: errorResponse('ERR_INVALID_STATE, ERR_APPLICATION_EXPIRED, ERR_ISSUING_CA_REVOKED (the issuing CA is on the root CRL: nothing is issued, the application stays submitted)'), 503: errorResponse('ERR_CA_UNAVAILABLE') },
       },
     },
     '/api/v1/operator/applications/{number}/reject': {

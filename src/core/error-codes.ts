@@ -98,6 +98,8 @@ export const ErrorCode = {
   InvalidState: 'ERR_INVALID_STATE',
   ApplicationExpired: 'ERR_APPLICATION_EXPIRED',
   CaUnavailable: 'ERR_CA_UNAVAILABLE',
+  /** The issuing CA certificate is on the root CRL (`qoltanba ca revoke-issuing`): nothing more is issued under it. */
+  IssuingCaRevoked: 'ERR_ISSUING_CA_REVOKED',
   RegistryUnavailable: 'ERR_REGISTRY_UNAVAILABLE',
 
   // Revocation requests (server/pki-routes, server/ca)

@@ -82,8 +82,11 @@ describe('ca revoke-issuing beside a running server on PostgreSQL', () => {
     expect(f.ca.rootCrl().entries).toBe(0)
   })
 
+  /** Issued before the revocation: after it the CA issues nothing (ERR_ISSUING_CA_REVOKED, issuing-ca-revoked.test.ts). */
+  let leaf: Awaited<ReturnType<typeof issueTestCertificate>>
+
   it('revokes the issuing CA: the running server publishes it and openssl refuses its leaves at depth 1', async () => {
-    const leaf = await issueTestCertificate(f)
+    leaf = await issueTestCertificate(f)
     expect(verifyPath(tmp, f.dir, leaf.der, await served('root'), await served('issuing')).code).toBe(0)
     const before = f.ca.rootCrl().crlNumber
 
@@ -124,7 +127,7 @@ describe('ca revoke-issuing beside a running server on PostgreSQL', () => {
     const resigned = await f.ca.refreshRootCrl()
     expect(resigned.crlNumber).toBeGreaterThan(renewed.crlNumber)
     expectListsIssuing(tmp, f.dir, resigned.der)
-    const leaf = await issueTestCertificate(f)
+    await expect(issueTestCertificate(f)).rejects.toMatchObject({ code: 'ERR_ISSUING_CA_REVOKED' })
     expect(verifyPath(tmp, f.dir, leaf.der, await served('root'), await served('issuing')).out).toMatch(/error 23 at 1 depth lookup: certificate revoked/)
   })
 })
