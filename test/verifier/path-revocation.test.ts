@@ -118,8 +118,9 @@ describe('revocation of the intermediate CA, from CRL files (offline)', () => {
     expect(ossl.out).toMatch(/error 23 at 1 depth lookup: certificate revoked/)
 
     const revocation = localCrlChecker(allCrls())
-    for (const work of [verifyCms('revoked', revocation), verifyLogin('revoked', revocation)]) {
-      const r = await refusal(work)
+    // Thunks, not promises: a second verification started early would reject with nobody listening yet.
+    for (const work of [() => verifyCms('revoked', revocation), () => verifyLogin('revoked', revocation)]) {
+      const r = await refusal(work())
       expect(r.code).toBe('ERR_CERT_REVOKED')
       expect(r.details).toMatchObject({ depth: 1, subject: expect.stringContaining('revoked-ca'), source: 'crl', reason: 1 })
     }
@@ -144,8 +145,8 @@ describe('revocation of the intermediate CA, from CRL files (offline)', () => {
     // Only the intermediate's own CRL: the leaf is answered, the CA is not (no root CRL, dead OCSP).
     const leafOnly = firstAnswer(localCrlChecker([crls.silent.der]), ocspChecker({ timeoutMs: 2000 }))
     expect(opensslVerifyAll(root, cas.silent, leaves.silent, [crls.silent.pemPath]).out).toMatch(/at 1 depth lookup: unable to get certificate CRL/)
-    for (const work of [verifyCms('silent', leafOnly), verifyLogin('silent', leafOnly)]) {
-      const r = await refusal(work)
+    for (const work of [() => verifyCms('silent', leafOnly), () => verifyLogin('silent', leafOnly)]) {
+      const r = await refusal(work())
       expect(r.code).toBe('ERR_REVOCATION_UNKNOWN')
       expect(r.details).toMatchObject({ depth: 1, subject: expect.stringContaining('silent-ca') })
     }
