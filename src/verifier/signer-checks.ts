@@ -35,6 +35,29 @@ export interface SignerCheckInput {
 /** The validatePath options a relying party may set through verifySignedCms/verifyLoginCms. */
 export type PathOptions = Pick<PathValidationInput, 'anchorChecks' | 'requiredPolicies'>
 
+/**
+ * The trust inputs that verifySignedCms and verifyLoginCms share: anchors, revocation, clock and
+ * crypto, and the relying party's path options. Each options interface extends this one.
+ */
+export interface TrustCheckOptions {
+  /** Trust anchors: a prepared store, or DER certificates. */
+  readonly trustAnchors: TrustStore | readonly Uint8Array[]
+  readonly revocation: RevocationChecker
+  readonly now?: Date
+  /** Allowed clock difference for validity periods and expiry (default 5 minutes). */
+  readonly skewMs?: number
+  readonly crypto?: Crypto
+  /** Digest + verify for the CMS signature (default: WebCrypto); servers pass node:crypto's. */
+  readonly signatureVerifier?: SignatureVerifier
+  /**
+   * Certificate policy OIDs the signer certificate must be valid under (RFC 5280 §6.1 policy
+   * processing), e.g. NCA's 1.2.398.3.3.2.x; refused with ERR_POLICY_REQUIRED otherwise.
+   */
+  readonly requiredPolicies?: readonly string[]
+  /** Hold the trust anchor certificate to its own extensions (default true; see path-validation.ts). */
+  readonly anchorChecks?: boolean
+}
+
 /** Only the path options of a caller's options object (which also holds `now`, `crypto`, …). */
 export function pathOptionsOf(opts: PathOptions): PathOptions {
   return {

@@ -9,31 +9,16 @@ import { checkContentType, parseSignedData } from './cms-signature.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { subjectIdentity, type SubjectIdentity } from './name.ts'
 import { DEFAULT_SKEW_MS } from './path-validation.ts'
-import type { RevocationChecker, RevocationResult } from './revocation.ts'
-import { pathOptionsOf, verifySignerAndPath, type SignerPurpose } from './signer-checks.ts'
-import { createTrustStore, type TrustStore } from './trust-store.ts'
-import type { SignatureVerifier } from './signature-verifier.ts'
+import type { RevocationResult } from './revocation.ts'
+import { pathOptionsOf, verifySignerAndPath, type SignerPurpose, type TrustCheckOptions } from './signer-checks.ts'
+import { createTrustStore } from './trust-store.ts'
 
-export interface VerifySignedCmsOptions {
+export interface VerifySignedCmsOptions extends TrustCheckOptions {
   readonly cms: Uint8Array | string
   /** Content of a detached CMS. */
   readonly content?: Uint8Array
-  readonly trustAnchors: TrustStore | readonly Uint8Array[]
-  readonly revocation: RevocationChecker
   /** Default 'signature' (digitalSignature or nonRepudiation). */
   readonly purpose?: SignerPurpose
-  readonly now?: Date
-  readonly skewMs?: number
-  readonly crypto?: Crypto
-  /** Digest + verify for the CMS signature (default: WebCrypto); servers pass node:crypto's. */
-  readonly signatureVerifier?: SignatureVerifier
-  /**
-   * Certificate policy OIDs the signer certificate must be valid under (RFC 5280 §6.1 policy
-   * processing), e.g. NCA's 1.2.398.3.3.2.x; refused with ERR_POLICY_REQUIRED otherwise.
-   */
-  readonly requiredPolicies?: readonly string[]
-  /** Hold the trust anchor certificate to its own extensions (default true; see path-validation.ts). */
-  readonly anchorChecks?: boolean
   /**
    * eContentType OIDs accepted (default: id-data only, a signed document). Anything else — a
    * timestamp token (id-ct-TSTInfo), a receipt — is ERR_WRONG_CONTENT_TYPE unless listed here,

@@ -23,13 +23,12 @@ import { bytesEqual } from '../core/bytes.ts'
 import { normalizeOrigin, parseLoginPayload, type LoginPayload } from './login-payload.ts'
 import { subjectIdentity, type SubjectIdentity } from './name.ts'
 import { DEFAULT_SKEW_MS } from './path-validation.ts'
-import { pathOptionsOf, verifySignerAndPath } from './signer-checks.ts'
-import type { RevocationChecker, RevocationResult } from './revocation.ts'
-import type { SignatureVerifier } from './signature-verifier.ts'
-import { createTrustStore, type TrustStore } from './trust-store.ts'
+import { pathOptionsOf, verifySignerAndPath, type TrustCheckOptions } from './signer-checks.ts'
+import type { RevocationResult } from './revocation.ts'
+import { createTrustStore } from './trust-store.ts'
 
 /** Inputs of {@link verifyLoginCms}. */
-export interface VerifyLoginOptions {
+export interface VerifyLoginOptions extends TrustCheckOptions {
   /** The CMS as DER bytes, base64 or PEM. */
   readonly cms: Uint8Array | string
   /** `parseSignedData(cms)` when the caller has it already (the server reads the nonce first). */
@@ -45,22 +44,6 @@ export interface VerifyLoginOptions {
   readonly expectedNonce?: string
   /** Content of a detached CMS (defaults to `expectedPayload`). */
   readonly detachedContent?: Uint8Array
-  /** Trust anchors: a prepared store, or DER certificates. */
-  readonly trustAnchors: TrustStore | readonly Uint8Array[]
-  readonly revocation: RevocationChecker
-  readonly now?: Date
-  /** Allowed clock difference for validity periods and expiry (default 5 minutes). */
-  readonly skewMs?: number
-  readonly crypto?: Crypto
-  /** Digest + verify for the CMS signature (default: WebCrypto); servers pass node:crypto's. */
-  readonly signatureVerifier?: SignatureVerifier
-  /**
-   * Certificate policy OIDs the signer certificate must be valid under (RFC 5280 §6.1 policy
-   * processing), e.g. NCA's 1.2.398.3.3.2.x; refused with ERR_POLICY_REQUIRED otherwise.
-   */
-  readonly requiredPolicies?: readonly string[]
-  /** Hold the trust anchor certificate to its own extensions (default true; see path-validation.ts). */
-  readonly anchorChecks?: boolean
 }
 
 /** Public facts about the signer certificate. */
