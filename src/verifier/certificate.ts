@@ -10,14 +10,9 @@ import { refuse, LoginErrorCode } from './errors.ts'
 import { AccessMethodOid, AlgorithmOid, ExtensionOid } from '../pki/oids.ts'
 import { keyUsageNames, type KeyUsageName } from '../pki/extensions.ts'
 import {
-  decodeCertificatePolicies,
-  decodeInhibitAnyPolicy,
-  decodeNameConstraints,
-  decodePolicyConstraints,
-  decodePolicyMappings,
-  decodeSubjectAltName,
-  PathExtensionOid,
+  decodePathExtension,
   type NameConstraintsFacts,
+  type PathExtensionFacts,
   type PolicyConstraintsFacts,
   type PolicyMappingFact,
 } from './extension-facts.ts'
@@ -137,13 +132,7 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
       authorityKeyId?: string
       ocspUrls: string[]
       crlUrls: string[]
-      subjectAltNames?: GeneralNameFact[]
-      nameConstraints?: NameConstraintsFacts
-      policies?: string[]
-      policyMappings?: PolicyMappingFact[]
-      policyConstraints?: PolicyConstraintsFacts
-      inhibitAnyPolicy?: number
-    } = { ocspUrls: [], crlUrls: [] }
+    } & PathExtensionFacts = { ocspUrls: [], crlUrls: [] }
     const critical: string[] = []
     for (const ext of cert.extensions ?? []) {
       if (ext.critical) critical.push(ext.extnID)
@@ -188,24 +177,8 @@ export function parseCertificate(der: Uint8Array): ParsedCertificate {
           }
           break
         }
-        case ExtensionOid.subjectAltName:
-          facts.subjectAltNames = decodeSubjectAltName(extensionValue(ext))
-          break
-        case PathExtensionOid.nameConstraints:
-          facts.nameConstraints = decodeNameConstraints(extensionValue(ext))
-          break
-        case ExtensionOid.certificatePolicies:
-          facts.policies = decodeCertificatePolicies(extensionValue(ext))
-          break
-        case PathExtensionOid.policyMappings:
-          facts.policyMappings = decodePolicyMappings(extensionValue(ext))
-          break
-        case PathExtensionOid.policyConstraints:
-          facts.policyConstraints = decodePolicyConstraints(extensionValue(ext))
-          break
-        case PathExtensionOid.inhibitAnyPolicy:
-          facts.inhibitAnyPolicy = decodeInhibitAnyPolicy(extensionValue(ext))
-          break
+        default:
+          Object.assign(facts, decodePathExtension(ext.extnID, () => extensionValue(ext)))
       }
     }
     const parsed = {

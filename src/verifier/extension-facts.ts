@@ -107,3 +107,31 @@ export function decodeInhibitAnyPolicy(value: asn1js.AsnType): number {
   }
   return value.valueBlock.valueDec
 }
+
+/** The facts the decoders above give, named as the fields of ParsedCertificate they fill. */
+export interface PathExtensionFacts {
+  subjectAltNames?: GeneralNameFact[]
+  nameConstraints?: NameConstraintsFacts
+  policies?: string[]
+  policyMappings?: PolicyMappingFact[]
+  policyConstraints?: PolicyConstraintsFacts
+  inhibitAnyPolicy?: number
+}
+
+const PATH_EXTENSION_DECODERS: ReadonlyMap<string, (value: asn1js.AsnType) => PathExtensionFacts> = new Map<string, (value: asn1js.AsnType) => PathExtensionFacts>([
+  [ExtensionOid.subjectAltName, (v) => ({ subjectAltNames: decodeSubjectAltName(v) })],
+  [ExtensionOid.nameConstraints, (v) => ({ nameConstraints: decodeNameConstraints(v) })],
+  [ExtensionOid.certificatePolicies, (v) => ({ policies: decodeCertificatePolicies(v) })],
+  [ExtensionOid.policyMappings, (v) => ({ policyMappings: decodePolicyMappings(v) })],
+  [ExtensionOid.policyConstraints, (v) => ({ policyConstraints: decodePolicyConstraints(v) })],
+  [ExtensionOid.inhibitAnyPolicy, (v) => ({ inhibitAnyPolicy: decodeInhibitAnyPolicy(v) })],
+])
+
+/**
+ * Decodes the extension `oid` when it is one of those above; undefined for any other OID, whose
+ * `value` is then never read.
+ */
+export function decodePathExtension(oid: string, value: () => asn1js.AsnType): PathExtensionFacts | undefined {
+  const decode = PATH_EXTENSION_DECODERS.get(oid)
+  return decode ? decode(value()) : undefined
+}
