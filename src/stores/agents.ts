@@ -44,23 +44,20 @@ export const useAgentsStore = defineStore('agents', () => {
   const agent = shallowRef<QoltanbaAgentSigner | null>(null)
   const ncaLayer = shallowRef<NcaLayerSigner | null>(null)
 
+  /** Connection options for one of the two endpoints (`url` undefined: the signer's default). */
+  function connectionTo(url: string | undefined) {
+    return { url, createSocket: endpoints.value.createSocket, connectTimeoutMs: endpoints.value.connectTimeoutMs }
+  }
+
   /** Our agent's signer, created on first use (one socket, reused by Retry). */
   function agentSigner(): QoltanbaAgentSigner {
-    agent.value ??= new QoltanbaAgentSigner({
-      url: endpoints.value.agentUrl,
-      createSocket: endpoints.value.createSocket,
-      connectTimeoutMs: endpoints.value.connectTimeoutMs,
-    })
+    agent.value ??= new QoltanbaAgentSigner(connectionTo(endpoints.value.agentUrl))
     return agent.value
   }
 
   /** NCALayer's signer, created on first use. */
   function ncaLayerSigner(): NcaLayerSigner {
-    ncaLayer.value ??= new NcaLayerSigner({
-      url: endpoints.value.ncaLayerUrl,
-      createSocket: endpoints.value.createSocket,
-      connectTimeoutMs: endpoints.value.connectTimeoutMs,
-    })
+    ncaLayer.value ??= new NcaLayerSigner(connectionTo(endpoints.value.ncaLayerUrl))
     return ncaLayer.value
   }
 
