@@ -3,7 +3,7 @@
  * signature algorithms a CSR's proof of possession may use.
  */
 import { AlgorithmOid } from '../../src/pki/oids.ts'
-import { signatureAlgorithmName, type PublicKeyDescription } from '../../src/pki/public-key.ts'
+import { SHA2_SIGNATURES, WEAK_SIGNATURES, signatureAlgorithmName, type PublicKeyDescription } from '../../src/pki/public-key.ts'
 import { badRequest } from '../errors.ts'
 import type { CertificateProfile } from './types.ts'
 
@@ -33,35 +33,15 @@ export function enforceKeyPolicy(profile: CertificateProfile, key: PublicKeyDesc
   throw badRequest('ERR_UNSUPPORTED_ALGORITHM', `unsupported key algorithm ${key.oid}`)
 }
 
-/** CSR signatures accepted: RSA PKCS#1 v1.5 and ECDSA with SHA-2, what every client we serve writes. */
-const CSR_SIGNATURES: ReadonlySet<string> = new Set([
-  AlgorithmOid.sha256WithRsa,
-  AlgorithmOid.sha384WithRsa,
-  AlgorithmOid.sha512WithRsa,
-  AlgorithmOid.ecdsaWithSha256,
-  AlgorithmOid.ecdsaWithSha384,
-  AlgorithmOid.ecdsaWithSha512,
-])
-
-/** Signatures over broken hashes (MD2, MD5, SHA-1 with RSA, ECDSA or DSA): their own code. */
-const WEAK_CSR_SIGNATURES: ReadonlySet<string> = new Set([
-  AlgorithmOid.md2WithRsa,
-  AlgorithmOid.md5WithRsa,
-  AlgorithmOid.sha1WithRsa,
-  AlgorithmOid.ecdsaWithSha1,
-  AlgorithmOid.dsaWithSha1,
-  AlgorithmOid.sha1WithRsaOiw,
-])
-
 /**
  * Refuses a CSR signed with anything but SHA-2 RSA/ECDSA before its signature is checked: a SHA-1
  * proof of possession can be forged by collision, and the CA never signs with such hashes either.
  * @throws ApiError 400 ERR_WEAK_ALGORITHM (MD2/MD5/SHA-1) or ERR_UNSUPPORTED_ALGORITHM (anything else off the list).
  */
 export function enforceCsrSignaturePolicy(oid: string, purpose: string): void {
-  if (CSR_SIGNATURES.has(oid)) return
+  if (SHA2_SIGNATURES.has(oid)) return
   const name = signatureAlgorithmName(oid)
-  if (WEAK_CSR_SIGNATURES.has(oid)) {
+  if (WEAK_SIGNATURES.has(oid)) {
     throw badRequest('ERR_WEAK_ALGORITHM', `the ${purpose} CSR is signed with ${name}; sign it with SHA-256 or stronger`, { algorithm: name })
   }
   throw badRequest('ERR_UNSUPPORTED_ALGORITHM', `the ${purpose} CSR signature algorithm ${name} is not accepted`, { algorithm: name })

@@ -85,6 +85,29 @@ export function signatureAlgorithmName(oid: string): string {
   return names[oid] ?? (isGostOid(oid) ? `GOST (${oid})` : oid)
 }
 
+/**
+ * SHA-2 RSA PKCS#1 v1.5 and ECDSA signatures: what the CA's CSR policy and the verifier accept
+ * without further checks (RSA-PSS needs its parameters read, so it is not listed).
+ */
+export const SHA2_SIGNATURES: ReadonlySet<string> = new Set([
+  AlgorithmOid.sha256WithRsa,
+  AlgorithmOid.sha384WithRsa,
+  AlgorithmOid.sha512WithRsa,
+  AlgorithmOid.ecdsaWithSha256,
+  AlgorithmOid.ecdsaWithSha384,
+  AlgorithmOid.ecdsaWithSha512,
+])
+
+/** Signatures over broken hashes (MD2, MD5, SHA-1 with RSA, ECDSA or DSA): refused with their own code. */
+export const WEAK_SIGNATURES: ReadonlySet<string> = new Set([
+  AlgorithmOid.md2WithRsa,
+  AlgorithmOid.md5WithRsa,
+  AlgorithmOid.sha1WithRsa,
+  AlgorithmOid.ecdsaWithSha1,
+  AlgorithmOid.dsaWithSha1,
+  AlgorithmOid.sha1WithRsaOiw,
+])
+
 const WEBCRYPTO_SIGNATURES: ReadonlySet<string> = new Set([
   AlgorithmOid.sha1WithRsa,
   AlgorithmOid.sha256WithRsa,

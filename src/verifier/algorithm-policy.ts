@@ -5,6 +5,7 @@
  */
 import * as pkijs from 'pkijs'
 import { AlgorithmOid, isGostOid } from '../pki/oids.ts'
+import { SHA2_SIGNATURES, WEAK_SIGNATURES } from '../pki/public-key.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import type { PublicKeyFacts } from './certificate.ts'
 
@@ -14,21 +15,6 @@ const MIN_RSA_BITS = 2048
 const ACCEPTED_CURVES = new Set<string>([AlgorithmOid.p256, AlgorithmOid.p384, AlgorithmOid.p521])
 const SHA2_DIGESTS = new Set<string>([AlgorithmOid.sha256, AlgorithmOid.sha384, AlgorithmOid.sha512])
 const WEAK_DIGESTS = new Set<string>([AlgorithmOid.sha1, AlgorithmOid.md5, AlgorithmOid.md2])
-const SHA2_SIGNATURES = new Set<string>([
-  AlgorithmOid.sha256WithRsa,
-  AlgorithmOid.sha384WithRsa,
-  AlgorithmOid.sha512WithRsa,
-  AlgorithmOid.ecdsaWithSha256,
-  AlgorithmOid.ecdsaWithSha384,
-  AlgorithmOid.ecdsaWithSha512,
-])
-const WEAK_SIGNATURES = new Set<string>([
-  AlgorithmOid.sha1WithRsa,
-  AlgorithmOid.ecdsaWithSha1,
-  '1.2.840.113549.1.1.4' /* md5WithRSA */,
-  '1.2.840.113549.1.1.2' /* md2WithRSA */,
-  '1.3.14.3.2.29' /* sha1WithRSA (OIW) */,
-])
 
 /** Refuses keys below the policy (ERR_WEAK_KEY) or of algorithms WebCrypto cannot verify. */
 export function checkKeyStrength(key: PublicKeyFacts, subject: string): void {
