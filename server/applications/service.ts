@@ -14,6 +14,7 @@ import { ApiErrorCode, conflict, forbidden, unprocessable } from '../errors.ts'
 import { accessCodeMatches, deriveAccessCode, hashAccessCode } from './access-code.ts'
 import { nextApplicationNumber, normalizeApplicationNumber } from './number.ts'
 import { checkRequestNames, type CheckedSubmission } from './submission.ts'
+import { applicationHeadline } from './views.ts'
 import { lookupPerson } from '../registry/registry.ts'
 
 /** Days an application waits for confirmation at a registration center. */
@@ -38,11 +39,7 @@ export interface SubmitResult {
 /** A safe summary of an application (for audit rows and responses): no hashes, no CSRs. */
 export function applicationSnapshot(a: Pick<Application, 'number' | 'status' | 'profile' | 'iin' | 'bin' | 'status_changed_at' | 'status_changed_by'> & Partial<Application>) {
   return {
-    number: a.number,
-    status: a.status,
-    profile: a.profile,
-    iin: a.iin,
-    bin: a.bin,
+    ...applicationHeadline(a),
     statusChangedAt: a.status_changed_at,
     statusChangedBy: a.status_changed_by,
     ...(a.rejection_reason ? { rejectionReason: a.rejection_reason } : {}),

@@ -53,14 +53,15 @@ export function operatorView(a: Application, requests: ApplicationRequest[], cer
   }
 }
 
+/** What names an application and its state: the first fields of every summary of it. */
+export function applicationHeadline(a: Pick<Application, 'number' | 'status' | 'profile' | 'iin' | 'bin'>) {
+  return { number: a.number, status: a.status, profile: a.profile, iin: a.iin, bin: a.bin }
+}
+
 /** A summary row for the operator's list. */
 export function listItem(a: Application) {
   return {
-    number: a.number,
-    status: a.status,
-    profile: a.profile,
-    iin: a.iin,
-    bin: a.bin,
+    ...applicationHeadline(a),
     surname: a.surname,
     name: a.name,
     patronymic: a.patronymic,
