@@ -10,6 +10,7 @@ import type { AppContext } from '../context.ts'
 import { badRequest, notFound } from '../errors.ts'
 import { parseCsr, verifyCsr } from '../../src/pki/csr.ts'
 import { toPem } from '../../src/pki/pem.ts'
+import type { RequestCheck } from '../../src/core/operator-wire.ts'
 import { applicationExists, findCertificates, requestsOfApplication } from '../applications/queries.ts'
 import { certificateView } from '../applications/views.ts'
 import { requireOperatorSession } from '../auth/require-session.ts'
@@ -27,18 +28,6 @@ const lookupQuery = {
 } as const
 
 const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^[0-9]{12}$' } } } as const
-
-/** A stored request as re-checked for the console. */
-export interface RequestCheck {
-  readonly purpose: string
-  readonly keyAlgorithm: string
-  readonly keyBits: number | null
-  readonly keyCurve: string | null
-  readonly subjectDn: string | null
-  readonly signatureValid: boolean
-  readonly certificateSerial: string | null
-  readonly csr: string
-}
 
 /** Re-parses and re-verifies a stored CSR; a CSR that no longer parses reads as invalid, never a 500. */
 async function checkRequest(r: {

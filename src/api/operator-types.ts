@@ -3,6 +3,7 @@
  * server/pki-routes/revocation-routes.ts) as the operator console uses them. Plain data.
  */
 import type { ApplicationStatus, ApplicationView, CertificatePurpose } from './types.ts'
+import type { RequestCheck } from '../core/operator-wire.ts'
 
 /** GET /api/v1/operator/me. */
 export interface OperatorMe {
@@ -73,15 +74,8 @@ export interface OperatorApplicationView extends ApplicationView {
 }
 
 /** A stored PKCS#10 re-checked by the server (GET …/applications/:number/requests). */
-export interface OperatorRequestCheck {
+export interface OperatorRequestCheck extends RequestCheck {
   readonly purpose: CertificatePurpose
-  readonly keyAlgorithm: string
-  readonly keyBits: number | null
-  readonly keyCurve: string | null
-  readonly subjectDn: string | null
-  readonly signatureValid: boolean
-  readonly certificateSerial: string | null
-  readonly csr: string
 }
 
 /** Search of the queue. */
