@@ -62,9 +62,13 @@ export const useKioskStore = defineStore('kiosk', () => {
   /** The operator locks a URL-enabled kiosk with a PIN; false when the PIN is not 4–12 digits. */
   async function lockWithPin(pin: string): Promise<boolean> {
     if (!isValidPin(pin) || !setting.value) return false
+    // Hash first, then switch on and store in one step: a kiosk that shows itself locked before
+    // the setting is stored would come back as an ordinary browser on the next page load.
+    const hashed = await hashPin(pin)
+    if (!setting.value) return false
     active.value = true
     needsPin.value = false
-    apply({ ...setting.value, source: 'url', pin: await hashPin(pin) })
+    apply({ ...setting.value, source: 'url', pin: hashed })
     closeConnectionsOnVersionChange()
     return true
   }
