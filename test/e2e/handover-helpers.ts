@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, type Page } from '@playwright/test'
+import { readTraces } from './kiosk-helpers.ts'
 
 export type Locale = 'kk' | 'ru'
 type Messages = Record<string, unknown>
@@ -49,30 +50,10 @@ export async function signInWithKeyFile(page: Page, p12: string, password: strin
   await page.getByTestId('signin-keyfile-submit').click()
 }
 
-/** Names of this origin's IndexedDB databases that hold at least one record. */
-export function databasesWithRecords(page: Page): Promise<Record<string, number>> {
-  return page.evaluate(async () => {
-    const found: Record<string, number> = {}
-    for (const info of await indexedDB.databases()) {
-      if (!info.name) continue
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const req = indexedDB.open(info.name!)
-        req.onsuccess = () => resolve(req.result)
-        req.onerror = () => reject(req.error)
-      })
-      let records = 0
-      for (const store of Array.from(db.objectStoreNames)) {
-        records += await new Promise<number>((resolve, reject) => {
-          const req = db.transaction(store, 'readonly').objectStore(store).count()
-          req.onsuccess = () => resolve(req.result)
-          req.onerror = () => reject(req.error)
-        })
-      }
-      db.close()
-      if (records) found[info.name] = records
-    }
-    return found
-  })
+/** Names of this origin's IndexedDB databases that hold at least one record (from readTraces). */
+export async function databasesWithRecords(page: Page): Promise<Record<string, number>> {
+  const { databases } = await readTraces(page)
+  return Object.fromEntries(databases.filter((d) => d.records > 0).map((d) => [d.name, d.records]))
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../../server/cli/main.ts'
+import { runCli } from '../helpers/cli.ts'
 import { OpensslPki, type CaDir, type IssuedCert } from '../../verifier/helpers/openssl-pki.ts'
 
 const NCA_SIGN = '1.2.398.3.3.2.1'
@@ -26,12 +26,7 @@ beforeAll(() => {
 
 afterAll(() => pki?.dispose())
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, {})
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const run = (argv: string[]) => runCli(argv)
 
 describe('qoltanba verify-cms --require-policy', () => {
   let cms: string

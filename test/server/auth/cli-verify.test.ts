@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../../server/cli/main.ts'
+import { runCli } from '../helpers/cli.ts'
 import { buildLoginPayload, createNonce } from '../../../src/verifier/index.ts'
 import { AUTH_EXTENSIONS, OpensslPki, type CaDir, type IssuedCert } from '../../verifier/helpers/openssl-pki.ts'
 
@@ -25,12 +25,7 @@ beforeAll(() => {
 
 afterAll(() => pki?.dispose())
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, {})
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const run = (argv: string[]) => runCli(argv)
 
 function file(name: string, bytes: Uint8Array | string): string {
   const path = pki.path(name)

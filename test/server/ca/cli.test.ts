@@ -7,19 +7,14 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../../server/cli/main.ts'
+import { runCli } from '../helpers/cli.ts'
 import { openDatabase } from '../../../server/db/index.ts'
 import { openssl, opensslAll } from './helpers.ts'
 
 describe('CA command line', () => {
   let dir: string
   let env: NodeJS.ProcessEnv
-  const run = async (...argv: string[]) => {
-    const out: string[] = []
-    const err: string[] = []
-    const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, env)
-    return { code, out: out.join('\n'), err: err.join('\n') }
-  }
+  const run = (...argv: string[]) => runCli(argv, env)
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'qoltanba-cli-'))
     env = { DATA_DIR: dir, PUBLIC_URL: 'http://rc.example.kz', PATH: process.env.PATH }

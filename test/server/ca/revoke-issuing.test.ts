@@ -17,19 +17,14 @@ import { ensureCertificateAuthority, type CertificateAuthority } from '../../../
 import { CrlReason, crlEntry, signCrl } from '../../../server/ca/crl-build.ts'
 import { openRootSigner, writeCaFile, type CaConfig } from '../../../server/ca/hierarchy.ts'
 import { readRootCrl } from '../../../server/ca/root-crl.ts'
-import { main } from '../../../server/cli/main.ts'
+import { runCli } from '../helpers/cli.ts'
 import { openDatabase } from '../../../server/db/index.ts'
 import type { Db } from '../../../server/db/schema.ts'
 import { issueTestCertificate, openssl, opensslAll, setupCa, writePem, type CaFixture } from './helpers.ts'
 
 const DAY = 24 * 3600_000
 
-async function cli(env: NodeJS.ProcessEnv, ...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { PATH: process.env.PATH, USER: 'tester', ...env })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const cli = (env: NodeJS.ProcessEnv, ...argv: string[]) => runCli(argv, { PATH: process.env.PATH, USER: 'tester', ...env })
 
 /** `openssl verify -crl_check_all` of `leafDer` with the CA files of `dataDir` and both CRLs; scratch files go to `dir`. */
 function verifyPath(dir: string, dataDir: string, leafDer: Uint8Array, rootCrlDer: Uint8Array, issuingCrlDer: Uint8Array): { code: number; out: string } {

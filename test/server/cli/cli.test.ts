@@ -3,18 +3,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { main } from '../../../server/cli/main.ts'
+import { runCli } from '../helpers/cli.ts'
 import { createOperatorCredential } from '../../../server/operators/credential.ts'
 import { startTestServer } from '../helpers/app.ts'
 
 const dataDir = mkdtempSync(join(tmpdir(), 'qt-cli-'))
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }))
 
-async function run(...argv: string[]) {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, { DATA_DIR: dataDir })
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const run = (...argv: string[]) => runCli(argv, { DATA_DIR: dataDir })
 
 describe('qoltanba CLI', () => {
   it('lists commands found in server/cli/commands', async () => {

@@ -8,7 +8,7 @@
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { main } from '../../../server/cli/main.ts'
+import { runCli } from '../helpers/cli.ts'
 import { buildLoginPayload, createNonce } from '../../../src/verifier/index.ts'
 import { freePort } from '../../verifier/helpers/ocsp-responder.ts'
 import { OpensslPki, type CaDir, type IssuedCert } from '../../verifier/helpers/openssl-pki.ts'
@@ -48,12 +48,7 @@ beforeAll(async () => {
 
 afterAll(() => pki?.dispose())
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = []
-  const err: string[] = []
-  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) }, {})
-  return { code, out: out.join('\n'), err: err.join('\n') }
-}
+const run = (argv: string[]) => runCli(argv)
 
 function file(name: string, bytes: Uint8Array | string): string {
   const path = pki.path(name)
