@@ -31,6 +31,13 @@ export const ApiErrorCode = {
   CaUnavailable: ErrorCode.CaUnavailable,
   IssuingCaRevoked: ErrorCode.IssuingCaRevoked,
   RegistryUnavailable: ErrorCode.RegistryUnavailable,
+  NotIssuedHere: ErrorCode.NotIssuedHere,
+  ExpiredNotRevocable: ErrorCode.ExpiredNotRevocable,
+  IdentityNotChecked: ErrorCode.IdentityNotChecked,
+  CenterNotFound: ErrorCode.CenterNotFound,
+  CenterInactive: ErrorCode.CenterInactive,
+  CenterExists: ErrorCode.CenterExists,
+  CenterInvalid: ErrorCode.CenterInvalid,
 } as const
 
 /** HTTP status for codes thrown by src/pki (QoltanbaError) when they reach a route. */

@@ -108,6 +108,24 @@ export const ErrorCode = {
   /** A signed revocation request names another certificate than the one it is sent for. */
   RequestMismatch: 'ERR_REQUEST_MISMATCH',
   RequestExpired: 'ERR_REQUEST_EXPIRED',
+  /** The serial is not one this registration center's CA issued (e.g. an NCA certificate): revoke it at its own CA. */
+  NotIssuedHere: 'ERR_NOT_ISSUED_HERE',
+  /** The certificate has expired: it can no longer be used, and there is nothing to revoke or suspend. */
+  ExpiredNotRevocable: 'ERR_EXPIRED_NOT_REVOCABLE',
+
+  // The operator's decisions (server/applications/review.ts)
+  /** Approval without the operator's statement that the applicant's identity document was checked. */
+  IdentityNotChecked: 'ERR_IDENTITY_NOT_CHECKED',
+
+  // Registration centers (server/centers, src/core/centers-wire.ts)
+  /** No registration center with this id. */
+  CenterNotFound: 'ERR_CENTER_NOT_FOUND',
+  /** The registration center is deactivated: it takes no new applications. */
+  CenterInactive: 'ERR_CENTER_INACTIVE',
+  /** A registration center with this id already exists. */
+  CenterExists: 'ERR_CENTER_EXISTS',
+  /** A center's field breaks a rule of centers-wire.ts (details.field, details.rule). */
+  CenterInvalid: 'ERR_CENTER_INVALID',
 } as const
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
