@@ -25,6 +25,8 @@ export interface SignInRequest {
   readonly payload?: Uint8Array
   /** The pre-login cookie value the challenge was bound to. */
   readonly preloginId: string | undefined
+  /** The browser's User-Agent, kept with the session so the cabinet can name the device. */
+  readonly userAgent?: string | undefined
 }
 
 export interface SignedIn {
@@ -130,6 +132,7 @@ export function createLoginService(opts: LoginServiceOptions): LoginService {
           subjectDn: result.certificate.subject,
           certificateSerial: result.certificate.serialNumber,
           certificateIssuer: result.certificate.issuer,
+          userAgent: request.userAgent ?? null,
         },
         audit: {
           action: 'auth.login',

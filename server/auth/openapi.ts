@@ -1,4 +1,4 @@
-/** The sign-in endpoints and GET /api/v1/me in the OpenAPI document (`GET /api/docs`). */
+/** The sign-in endpoints, GET /api/v1/me and my sessions in the OpenAPI document (`GET /api/docs`). */
 import { sessionSecurity as session, type OpenApiFragment } from '../http/openapi.ts'
 
 const refusals =
@@ -37,6 +37,39 @@ export const signInOpenApi: OpenApiFragment = {
     '/api/v1/auth/session': {
       get: { summary: 'The current session', security: session, responses: { 200: { description: 'Session' }, 401: { description: 'ERR_SESSION_REQUIRED' } } },
     },
-    '/api/v1/me': { get: { summary: 'Who I am (personal cabinet)', security: session, responses: { 200: { description: 'Me' }, 401: { description: 'ERR_SESSION_REQUIRED' } } } },
+    '/api/v1/me': {
+      get: {
+        summary: 'Who I am (personal cabinet): IIN, name read from the certificate ({ surname, name, patronymic, full }), role, the certificate used',
+        security: session,
+        responses: { 200: { description: 'Me' }, 401: { description: 'ERR_SESSION_REQUIRED' } },
+      },
+    },
+    '/api/v1/me/sessions': {
+      get: {
+        summary: 'My live sessions, most recently used first: { sessions: [{ ref, current, userAgent, role, signedInAt, lastSeenAt, expiresAt }] }',
+        security: session,
+        responses: { 200: { description: 'Sessions' }, 401: { description: 'ERR_SESSION_REQUIRED' } },
+      },
+    },
+    '/api/v1/me/sessions/others': {
+      delete: {
+        summary: 'Sign out everywhere else: ends all my live sessions but this one → { ended }',
+        security: session,
+        responses: { 200: { description: '{ ended }: how many sessions ended' }, 401: { description: 'ERR_SESSION_REQUIRED' } },
+      },
+    },
+    '/api/v1/me/sessions/{ref}': {
+      delete: {
+        summary: 'End one of my sessions by its ref (this one too: the session cookie is then cleared)',
+        security: session,
+        parameters: [{ name: 'ref', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{22}$' } }],
+        responses: {
+          204: { description: 'Ended' },
+          400: { description: 'ERR_VALIDATION' },
+          401: { description: 'ERR_SESSION_REQUIRED' },
+          404: { description: 'ERR_NOT_FOUND: no live session of mine has this ref' },
+        },
+      },
+    },
   },
 }

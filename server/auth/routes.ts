@@ -16,6 +16,7 @@ import { ApiError } from '../errors.ts'
 import { createChallenge } from './challenges.ts'
 import { cookieNames, readCookie, setCookie } from './cookies.ts'
 import { createLoginService } from './login.ts'
+import { personNameFromDn } from './person-name.ts'
 import { sessionOf } from './require-session.ts'
 import { DEFAULT_SESSION_POLICY, endSession, type SessionPolicy } from './sessions.ts'
 import type { SignInSetup } from './sign-in-setup.ts'
@@ -78,6 +79,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
         cms: req.body.cms,
         ...(req.body.payload ? { payload: new Uint8Array(Buffer.from(req.body.payload, 'base64')) } : {}),
         preloginId: readCookie(req, names.prelogin),
+        userAgent: req.headers['user-agent'],
       },
       at,
     )
@@ -90,6 +92,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
       bin: session.bin,
       role: session.role,
       subject: session.subject_dn,
+      name: personNameFromDn(session.subject_dn),
       identity: verification.identity,
       expiresAt: session.expires_at.toISOString(),
     }
@@ -114,6 +117,6 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
     reply.header('Cache-Control', 'no-store')
     const s = await sessionOf(ctx, req, { policy, now })
     if (!s) throw new ApiError(401, LoginErrorCode.SessionRequired, 'not signed in')
-    return { iin: s.iin, bin: s.bin, role: s.role, subject: s.subject_dn, expiresAt: s.expires_at.toISOString() }
+    return { iin: s.iin, bin: s.bin, role: s.role, subject: s.subject_dn, name: personNameFromDn(s.subject_dn), expiresAt: s.expires_at.toISOString() }
   })
 }

@@ -1,5 +1,5 @@
 /**
- * Table types of migration 003 (auth). Kept here rather than in server/db/schema.ts so the auth
+ * Table types of migrations 003 and 008 (auth). Kept here rather than in server/db/schema.ts so the auth
  * module owns its tables; `authDb()` widens the shared handle to see them.
  */
 import type { ColumnType, Kysely, Selectable } from 'kysely'
@@ -36,6 +36,8 @@ export interface AuthSessionsTable {
   last_seen_at: Timestamp
   expires_at: Timestamp
   ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+  /** The browser's User-Agent at sign-in, cut to 512 characters (migration 008); null if none was sent. */
+  user_agent: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface AuthDatabase extends Database {
