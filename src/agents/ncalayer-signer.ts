@@ -6,6 +6,7 @@
  */
 import { ErrorCode, QoltanbaError, isQoltanbaError } from '../core/errors.ts'
 import { toBase64 } from '../core/bytes.ts'
+import { EkuOid } from '../pki/oids.ts'
 import { AgentConnection, type ConnectionOptions } from './connection.ts'
 import { NcaModule, basicsSignArgs, normaliseSignatures, signCmsResult, unwrapReply } from '../core/agent-envelopes.ts'
 import type {
@@ -154,7 +155,7 @@ export class NcaLayerSigner implements Signer {
       const active = await this.commonUtils('getActiveTokens', [], { signal: request.signal })
       storage = Array.isArray(active) && typeof active[0] === 'string' ? active[0] : 'PKCS12'
     }
-    const keyType = (request.filter?.extKeyUsageOids ?? []).includes('1.3.6.1.5.5.7.3.2') ? 'AUTHENTICATION' : 'SIGNATURE'
+    const keyType = (request.filter?.extKeyUsageOids ?? []).includes(EkuOid.clientAuth) ? 'AUTHENTICATION' : 'SIGNATURE'
     const result = await this.commonUtils(
       'createCAdESFromBase64',
       [storage, keyType, toBase64(request.data), !request.detached],

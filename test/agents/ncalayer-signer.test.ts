@@ -12,6 +12,7 @@ import { WebSocket } from 'ws'
 import type { WebSocketLike } from '../../src/agents/connection.ts'
 import { unwrapReply } from '../../src/core/agent-envelopes.ts'
 import { NcaLayerSigner } from '../../src/agents/ncalayer-signer.ts'
+import { EkuOid } from '../../src/pki/oids.ts'
 import { isQoltanbaError, type QoltanbaError } from '../../src/core/errors.ts'
 import { startNcaLayerStandin, type NcaLayerStandin } from './ncalayer-standin.ts'
 
@@ -147,6 +148,13 @@ describe('NCALayer client against the stand-in', () => {
     })
     expect(typeof cades?.uuid).toBe('string')
     expect(opensslVerify(cms, standin.caPem).content).toBe(new TextDecoder().decode(DATA))
+  })
+
+  it('asks commonUtils for the AUTHENTICATION key when the filter wants clientAuth', async () => {
+    standin.options.basicsInstalled = false
+    await signer.signCms({ data: DATA, detached: true, filter: { extKeyUsageOids: [EkuOid.clientAuth] } })
+    const cades = standin.requests.find((r) => r.method === 'createCAdESFromBase64')
+    expect(cades?.args).toEqual(['AKKaztokenStore', 'AUTHENTICATION', Buffer.from(DATA).toString('base64'), false])
   })
 
   it('maps commonUtils messages: action.canceled, storage.empty', async () => {
