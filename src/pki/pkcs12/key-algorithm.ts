@@ -1,7 +1,6 @@
 /** Tells RSA, EC and GOST private keys apart by their PKCS#8 algorithm OID. */
 import * as pkijs from 'pkijs'
-import { AlgorithmOid, isGostOid } from '../oids.ts'
-import { RUSSIAN_GOST_ARC } from './oids.ts'
+import { AlgorithmOid, RUSSIAN_GOST_ARC, isGostOid } from '../oids.ts'
 import type { Pkcs12KeyAlgorithm } from './types.ts'
 
 /** The algorithm family of a key OID (PrivateKeyInfo.privateKeyAlgorithm). */

@@ -6,11 +6,10 @@
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { ErrorCode, QoltanbaError } from '../../core/errors.ts'
-import { AlgorithmOid } from '../oids.ts'
+import { AlgorithmOid, Pkcs12Oid } from '../oids.ts'
 import { bufferSource } from './bytes.ts'
 import { KdfPurpose, pkcs12Kdf, type Pkcs12KdfHash, type Pkcs12Password } from './kdf.ts'
 import { MAX_PKCS12_KDF_ITERATIONS } from './limits.ts'
-import { Pkcs12Oid } from './oids.ts'
 import { readIterations } from './pbe.ts'
 
 const MAC_HASHES: Readonly<Record<string, { readonly name: Pkcs12KdfHash; readonly length: number }>> = {

@@ -8,12 +8,11 @@
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { ErrorCode, QoltanbaError } from '../../core/errors.ts'
-import { PbeOid } from '../oids.ts'
+import { DES_EDE3_CBC_OID, PbeOid, Pkcs12PbeOid } from '../oids.ts'
 import { bufferSource } from './bytes.ts'
 import { KdfPurpose, NO_PASSWORD, pkcs12Kdf, type Pkcs12Password } from './kdf.ts'
 import { BadPaddingError, legacyCbcDecrypt, legacyCbcEncrypt, rc4, type LegacyBlockCipher } from './legacy-ciphers.ts'
 import { MAX_PBKDF2_ITERATIONS, MAX_PKCS12_KDF_ITERATIONS } from './limits.ts'
-import { DES_EDE3_CBC_OID, Pkcs12PbeOid } from './oids.ts'
 
 /** A password-encrypted blob and the AlgorithmIdentifier (with parameters) that decrypts it. */
 export interface PasswordEncrypted {

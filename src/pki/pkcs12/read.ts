@@ -27,7 +27,7 @@ import { getCrypto } from '../engine.ts'
 import { ErrorCode, QoltanbaError, asMalformed, isQoltanbaError } from '../../core/errors.ts'
 import { NO_PASSWORD, type Pkcs12Password } from './kdf.ts'
 import { verifyPkcs12Mac } from './mac.ts'
-import { Pkcs12Oid } from './oids.ts'
+import { Pkcs12Oid } from '../oids.ts'
 import { PKCS12_LIMITS, collectBags, octetStringBytes, openSafe, openShroudedKey } from './safe-contents.ts'
 import type { Pkcs12Contents } from './types.ts'
 

@@ -7,7 +7,7 @@ import * as asn1js from 'asn1js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { QoltanbaError } from '../../../src/core/errors.ts'
 import { readPkcs12, writePkcs12 } from '../../../src/pki/pkcs12/index.ts'
-import { Pkcs12Oid, Pkcs12PbeOid } from '../../../src/pki/pkcs12/oids.ts'
+import { Pkcs12Oid, Pkcs12PbeOid } from '../../../src/pki/oids.ts'
 import { encryptPbes2Aes256 } from '../../../src/pki/pkcs12/pbe.ts'
 import { authSafeOf, authSafeWithKeyBag, buildPfx, flipInside, piecesOf, rawMacData, replaceBytes } from './forge-pfx.ts'
 
