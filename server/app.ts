@@ -22,6 +22,9 @@ import { applicationsOpenApi, cabinetOpenApi } from './applications/openapi.ts'
 import { operatorsOpenApi } from './operators/openapi.ts'
 import { signInOpenApi } from './auth/openapi.ts'
 import { pkiOpenApi } from './pki-routes/openapi.ts'
+import { centersOpenApi } from './centers/openapi.ts'
+import { centerRoutes } from './centers/routes.ts'
+import { centerConsoleRoutes } from './centers/console-routes.ts'
 import { buildValidator } from './http/validation.ts'
 import { healthRoutes } from './routes/health.ts'
 import { clientConfigRoutes } from './routes/client-config.ts'
@@ -68,6 +71,7 @@ const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [
   signInOpenApi,
   cabinetOpenApi,
   pkiOpenApi,
+  centersOpenApi,
 ]
 
 /** Request headers and fields that must never reach a log line. */
@@ -140,6 +144,9 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   })
   await app.register(operatorRoutes, { ctx })
   await app.register(operatorConsoleRoutes, { ctx })
+  // The registration-center directory: public list, and its editing in the operator console.
+  await app.register(centerRoutes, { ctx })
+  await app.register(centerConsoleRoutes, { ctx })
   // Certificate sign-in (/api/v1/auth/*, /api/v1/me) and the personal cabinet's lists (/api/v1/me/*).
   const authConfig = loadAuthConfig()
   await registerSignIn(app, ctx, authConfig)

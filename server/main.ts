@@ -10,6 +10,7 @@ import { openDatabase } from './db/database.ts'
 import { ensureCertificateAuthority } from './ca/authority.ts'
 import { expireOverdueApplications } from './applications/service.ts'
 import { createDemoOperator } from './operators/credential.ts'
+import { seedDemoCenters } from './centers/seed.ts'
 
 /** How often overdue applications are moved to "expired" (they also expire lazily on access). */
 const EXPIRY_SWEEP_MS = 60 * 60 * 1000
@@ -45,6 +46,8 @@ async function main(): Promise<void> {
   const db = await openDatabase(config)
   // First start on an empty DATA_DIR creates a development CA (and says so loudly) with a demo operator.
   const ca = await ensureCertificateAuthority(config, db, { onCreated: (created, log) => createDemoOperator(db, created, config.dataDir, log) })
+  // An empty registration-center directory (first start) gets the DEMO directory, and says so.
+  await seedDemoCenters(db, (line) => console.warn(line))
   const app = await buildApp(config, { db, ca })
   const sweep = async () => {
     try {

@@ -24,7 +24,7 @@ export const applicationsOpenApi: OpenApiFragment = {
       post: {
         summary: 'Submit an application with one PKCS#10 per key',
         description:
-          'Each CSR is a proof of possession signed with SHA-256/384/512 RSA (PKCS#1 v1.5) or ECDSA. The issued certificate\'s subject always comes from the person registry, never from the CSR: a CSR may omit the IIN and names (the registry fills them), but one that names somebody else is refused — a SERIALNUMBER with another IIN (ERR_CSR_MISMATCH), or a SURNAME/GIVENNAME that differs from the registry entry (ERR_CSR_NAME_MISMATCH). CN is compared when the CSR carries the IIN (it must then be "SURNAME NAME", patronymic optional).',
+          'Each CSR is a proof of possession signed with SHA-256/384/512 RSA (PKCS#1 v1.5) or ECDSA. The issued certificate\'s subject always comes from the person registry, never from the CSR: a CSR may omit the IIN and names (the registry fills them), but one that names somebody else is refused — a SERIALNUMBER with another IIN (ERR_CSR_MISMATCH), or a SURNAME/GIVENNAME that differs from the registry entry (ERR_CSR_NAME_MISMATCH). CN is compared when the CSR carries the IIN (it must then be "SURNAME NAME", patronymic optional). registrationCenterId names the chosen registration center (GET /api/v1/centers): it must exist and be active, and the application\'s region is the center\'s; a body without it must carry a region (older clients). A retry under the same Idempotency-Key returns the stored application even if its center was deactivated since.',
         parameters: [{ name: 'Idempotency-Key', in: 'header', required: true, schema: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,128}$' }, description: 'Random per application; a retry with the same key and body returns the same application and access code' }],
         requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/Submission' } } } },
         responses: {
@@ -33,7 +33,7 @@ export const applicationsOpenApi: OpenApiFragment = {
           400: errorResponse('ERR_VALIDATION, ERR_IDEMPOTENCY_KEY_REQUIRED, ERR_UNKNOWN_PROFILE, ERR_INVALID_IIN, ERR_INVALID_BIN, ERR_MALFORMED, ERR_SIGNATURE_INVALID, ERR_WEAK_KEY, ERR_WEAK_ALGORITHM (CSR signed with SHA-1/MD5), ERR_UNSUPPORTED_ALGORITHM, ERR_GOST_KEY, ERR_DUPLICATE_KEY, ERR_CSR_MISMATCH (CSR SERIALNUMBER names another IIN), ERR_CSR_NAME_MISMATCH (CSR SURNAME/GIVENNAME is not the registry\'s for this IIN)'),
           409: errorResponse('ERR_KEY_ALREADY_CERTIFIED, ERR_KEY_PENDING, ERR_IDEMPOTENCY_CONFLICT'),
           413: errorResponse('ERR_TOO_LARGE'),
-          422: errorResponse('ERR_PERSON_NOT_FOUND'),
+          422: errorResponse('ERR_PERSON_NOT_FOUND, ERR_CENTER_NOT_FOUND (no such registration center), ERR_CENTER_INACTIVE (the center was deactivated)'),
         },
       },
     },
@@ -41,7 +41,7 @@ export const applicationsOpenApi: OpenApiFragment = {
       get: {
         summary: 'Application status (rate limited)',
         parameters: [numberParam, accessCode],
-        responses: { 200: json({ type: 'object', properties: { number: { type: 'string' }, status: { $ref: '#/components/schemas/ApplicationStatus' } } }), 403: errorResponse('ERR_ACCESS_DENIED (unknown number or wrong code)'), 429: errorResponse('ERR_RATE_LIMITED') },
+        responses: { 200: json({ type: 'object', properties: { number: { type: 'string' }, status: { $ref: '#/components/schemas/ApplicationStatus' }, region: { type: 'string' }, registrationCenterId: { type: ['string', 'null'] }, registrationCenter: { oneOf: [{ $ref: '#/components/schemas/RegistrationCenter' }, { type: 'null' }], description: 'The chosen center as it is now (deactivated ones included)' } } }), 403: errorResponse('ERR_ACCESS_DENIED (unknown number or wrong code)'), 429: errorResponse('ERR_RATE_LIMITED') },
       },
     },
     '/api/v1/applications/{number}/certificates': {

@@ -11,6 +11,7 @@ import { checkSubmission, submissionSchema, type SubmissionBody } from './submis
 import { certificatesOfApplication, requestsOfApplication } from './queries.ts'
 import { findByAccessCode, markInstalled, submitApplication } from './service.ts'
 import { applicantView, certificateView } from './views.ts'
+import { findCenter } from '../centers/queries.ts'
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{16,128}$/
 
@@ -50,8 +51,9 @@ export async function applicationRoutes(app: FastifyInstance, opts: ApplicationR
   app.get<{ Params: { number: string } }>('/api/v1/applications/:number', statusConfig, async (req, reply) => {
     const a = await findApplication(ctx, req)
     const requests = await requestsOfApplication(ctx.db, a.number)
+    const center = a.registration_center_id ? await findCenter(ctx.db, a.registration_center_id) : undefined
     reply.header('Cache-Control', 'no-store')
-    return applicantView(a, requests)
+    return applicantView(a, requests, center)
   })
 
   app.get<{ Params: { number: string } }>('/api/v1/applications/:number/certificates', statusConfig, async (req, reply) => {

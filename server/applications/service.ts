@@ -10,7 +10,8 @@ import { sql } from 'kysely'
 import { recordAudit } from '../audit/audit.ts'
 import type { AppContext } from '../context.ts'
 import type { Application, ApplicationStatus, Db, Tx } from '../db/schema.ts'
-import { ApiErrorCode, conflict, forbidden, unprocessable } from '../errors.ts'
+import { ApiErrorCode, badRequest, conflict, forbidden, unprocessable } from '../errors.ts'
+import { findCenter } from '../centers/queries.ts'
 import { accessCodeMatches, deriveAccessCode, hashAccessCode } from './access-code.ts'
 import { nextApplicationNumber, normalizeApplicationNumber } from './number.ts'
 import { checkRequestNames, type CheckedSubmission } from './submission.ts'
@@ -81,6 +82,21 @@ async function checkKeysUnused(db: Db, spkiHashes: string[]): Promise<void> {
 }
 
 /**
+ * The region of a submission: its registration center's (which must exist and be active), or the
+ * region an older client sent. A region sent next to a center must be the center's.
+ */
+async function regionOfSubmission(db: Db, sub: CheckedSubmission): Promise<string> {
+  if (!sub.registrationCenterId) return sub.region!
+  const center = await findCenter(db, sub.registrationCenterId)
+  if (!center) throw unprocessable(ApiErrorCode.CenterNotFound, `no registration center "${sub.registrationCenterId}"`)
+  if (!center.active) throw unprocessable(ApiErrorCode.CenterInactive, `the registration center "${center.id}" takes no new applications`)
+  if (sub.region && sub.region !== center.region) {
+    throw badRequest(ApiErrorCode.Validation, `region ${sub.region} is not the region of registration center "${center.id}" (${center.region})`)
+  }
+  return center.region
+}
+
+/**
  * Stores a checked submission under `idempotencyKey`, or returns the application stored earlier
  * under it when the request is the same (a retry).
  */
@@ -88,6 +104,9 @@ export async function submitApplication(ctx: AppContext, sub: CheckedSubmission,
   const replay = await existingByIdempotencyKey(ctx, idempotencyKey, sub.requestHash)
   if (replay) return replay
 
+  // After the replay check: a retry of a stored application stays a retry even if its center was
+  // deactivated since.
+  const region = await regionOfSubmission(ctx.db, sub)
   const person = await lookupPerson(ctx.registry, sub.iin)
   if (!person) throw unprocessable(ApiErrorCode.PersonNotFound, 'no person with this IIN in the registry')
   checkRequestNames(sub.requests, person)
@@ -116,7 +135,8 @@ export async function submitApplication(ctx: AppContext, sub: CheckedSubmission,
           bin: sub.bin,
           organization: sub.organization,
           email: sub.email,
-          region: sub.region,
+          region,
+          registration_center_id: sub.registrationCenterId,
           city: sub.city,
           storage: sub.storage,
           surname: person.surname,

@@ -32,7 +32,10 @@ export interface SubmissionBody {
   bin?: string
   organization?: string
   email?: string
-  region: string
+  /** Derived from the registration center when one is given; required without one (older clients). */
+  region?: string
+  /** The registration center chosen in the wizard (GET /api/v1/centers). */
+  registrationCenterId?: string
   city?: string
   storage: KeyStorage
   requests: Array<{ purpose: CertificatePurpose; csr: string }>
@@ -41,7 +44,7 @@ export interface SubmissionBody {
 /** Fastify JSON schema of the body: shapes only; meaning is checked in code for specific codes. */
 export const submissionSchema = {
   type: 'object',
-  required: ['profile', 'iin', 'region', 'storage', 'requests'],
+  required: ['profile', 'iin', 'storage', 'requests'],
   additionalProperties: false,
   properties: {
     profile: { type: 'string', maxLength: 64 },
@@ -50,6 +53,7 @@ export const submissionSchema = {
     organization: { type: 'string', minLength: 1, maxLength: 256 },
     email: { type: 'string', maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' },
     region: { type: 'string', enum: REGION_CODES },
+    registrationCenterId: { type: 'string', minLength: 1, maxLength: 64 },
     city: { type: 'string', maxLength: 128 },
     storage: { type: 'string', enum: ['browser', 'file', 'token'] },
     requests: {
@@ -85,7 +89,9 @@ export interface CheckedSubmission {
   readonly bin: string | null
   readonly organization: string | null
   readonly email: string | null
-  readonly region: string
+  /** As sent; null when only the center was given (service.ts derives it from the center). */
+  readonly region: string | null
+  readonly registrationCenterId: string | null
   readonly city: string | null
   readonly storage: KeyStorage
   readonly requests: readonly CheckedRequest[]
@@ -146,6 +152,7 @@ export async function checkSubmission(body: SubmissionBody): Promise<CheckedSubm
   } else if (body.bin || body.organization) {
     throw badRequest(ApiErrorCode.Validation, 'bin and organization apply to legal-entity profiles only')
   }
+  if (!body.region && !body.registrationCenterId) throw badRequest(ApiErrorCode.Validation, 'a registrationCenterId (or, from older clients, a region) is required')
   const purposes = body.requests.map((r) => r.purpose).sort()
   if (purposes.join() !== 'auth,sign') throw badRequest(ApiErrorCode.Validation, 'one auth and one sign request are required')
 
@@ -156,8 +163,11 @@ export async function checkSubmission(body: SubmissionBody): Promise<CheckedSubm
   }
   const sorted = [...requests].sort((a, b) => a.purpose.localeCompare(b.purpose))
   const canonical = JSON.stringify([
-    profile.id, iin, bin, organization, body.email?.trim() || null, body.region, body.city?.trim() || null, body.storage,
+    profile.id, iin, bin, organization, body.email?.trim() || null, body.region ?? null, body.city?.trim() || null, body.storage,
     sorted.map((r) => [r.purpose, createHash('sha256').update(r.der).digest('hex')]),
+    // Appended only when present, so a region-only body hashes as it did before centers existed
+    // (a retry queued by an older client still matches its first attempt).
+    ...(body.registrationCenterId ? [body.registrationCenterId] : []),
   ])
   return {
     profile,
@@ -165,7 +175,8 @@ export async function checkSubmission(body: SubmissionBody): Promise<CheckedSubm
     bin,
     organization,
     email: body.email?.trim() || null,
-    region: body.region,
+    region: body.region ?? null,
+    registrationCenterId: body.registrationCenterId ?? null,
     city: body.city?.trim() || null,
     storage: body.storage,
     requests: sorted,

@@ -1,17 +1,20 @@
 /** JSON shapes of applications in API responses (no hashes, no secrets). */
-import type { Application, ApplicationRequest, AuditEntry, Certificate } from '../db/schema.ts'
+import type { Application, ApplicationRequest, AuditEntry, Certificate, RegistrationCenterRow } from '../db/schema.ts'
+import { centerView } from '../centers/views.ts'
 import { toPem } from '../../src/pki/pem.ts'
 
 const iso = (d: Date | null | undefined) => (d ? new Date(d).toISOString() : null)
 
-/** What the applicant sees with the access code. */
-export function applicantView(a: Application, requests: ApplicationRequest[]) {
+/** What the applicant sees with the access code; `center` is the row of a.registration_center_id (as it is now). */
+export function applicantView(a: Application, requests: ApplicationRequest[], center?: RegistrationCenterRow) {
   return {
     number: a.number,
     status: a.status,
     profile: a.profile,
     storage: a.storage,
     region: a.region,
+    registrationCenterId: a.registration_center_id,
+    registrationCenter: center ? centerView(center) : null,
     city: a.city,
     createdAt: iso(a.created_at),
     expiresAt: iso(a.expires_at),

@@ -56,6 +56,8 @@ export interface ApplicationsTable {
   rejected_by: string | null
   rejection_reason: string | null
   expired_at: NullableTimestamp
+  /** The registration center chosen in the wizard (migration 006); null for older applications. */
+  registration_center_id: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface ApplicationRequestsTable {
@@ -169,6 +171,29 @@ export interface AuditLogTable {
   after: Json | null
 }
 
+/** The registration-center directory (migration 006); rows are deactivated, never deleted. */
+export interface RegistrationCentersTable {
+  id: string
+  /** ISO 3166-2 region code. */
+  region: string
+  name_kk: string
+  name_ru: string
+  name_en: string
+  address_kk: string
+  address_ru: string
+  address_en: string
+  hours_kk: string
+  hours_ru: string
+  hours_en: string
+  phone: string
+  map_url: string
+  active: ColumnType<boolean, boolean | undefined, boolean>
+  created_at: CreatedAt
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>
+  /** 'cli:<user>', 'operator:<IIN>', 'system' (the demo seed). */
+  updated_by: string
+}
+
 /** All tables. The CA engineer's migration 002 adds its tables here too. */
 export interface Database {
   applications: ApplicationsTable
@@ -179,6 +204,7 @@ export interface Database {
   ca_authorities: CaAuthoritiesTable
   ca_crl_state: CaCrlStateTable
   ca_root_crl_entries: CaRootCrlEntriesTable
+  registration_centers: RegistrationCentersTable
 }
 
 /** The database handle used everywhere (a transaction is one too). */
@@ -194,3 +220,4 @@ export type Certificate = Selectable<CertificatesTable>
 export type NewCertificate = Insertable<CertificatesTable>
 export type Operator = Selectable<OperatorsTable>
 export type AuditEntry = Selectable<AuditLogTable>
+export type RegistrationCenterRow = Selectable<RegistrationCentersTable>
