@@ -55,35 +55,21 @@ function legal(role: LegalRole, roleOid: string, title: Localized): CertificateP
   }
 }
 
-/** Every profile, in the order the UI offers them. */
-export const PROFILES: readonly CertificateProfile[] = [
-  individual,
-  legal('head', EkuOid.ncaChiefExecutive, {
-    kk: 'Заңды тұлғаның бірінші басшысы',
-    ru: 'Первый руководитель юридического лица',
-    en: 'Head of a legal entity',
-  }),
-  legal('signer', EkuOid.ncaSigningAuthority, {
-    kk: 'Қол қою құқығы бар тұлға',
-    ru: 'Лицо, наделённое правом подписи',
-    en: 'Person with the right to sign',
-  }),
-  legal('finance', EkuOid.ncaFinancialSigningAuthority, {
-    kk: 'Қаржылық құжаттарға қол қою құқығы бар тұлға',
-    ru: 'Лицо с правом подписи финансовых документов',
-    en: 'Person with the right to sign financial documents',
-  }),
-  legal('hr', EkuOid.ncaHrEmployee, {
-    kk: 'Кадр қызметінің қызметкері',
-    ru: 'Сотрудник отдела кадров',
-    en: 'HR officer',
-  }),
-  legal('employee', EkuOid.ncaEmployee, {
-    kk: 'Ұйым қызметкері',
-    ru: 'Сотрудник организации',
-    en: 'Employee of an organization',
-  }),
+/** The legal-entity roles: each one's NCA role OID and its title, in the order the UI offers them. */
+const LEGAL_ROLES: readonly (readonly [LegalRole, string, Localized])[] = [
+  ['head', EkuOid.ncaChiefExecutive, { kk: 'Заңды тұлғаның бірінші басшысы', ru: 'Первый руководитель юридического лица', en: 'Head of a legal entity' }],
+  ['signer', EkuOid.ncaSigningAuthority, { kk: 'Қол қою құқығы бар тұлға', ru: 'Лицо, наделённое правом подписи', en: 'Person with the right to sign' }],
+  [
+    'finance',
+    EkuOid.ncaFinancialSigningAuthority,
+    { kk: 'Қаржылық құжаттарға қол қою құқығы бар тұлға', ru: 'Лицо с правом подписи финансовых документов', en: 'Person with the right to sign financial documents' },
+  ],
+  ['hr', EkuOid.ncaHrEmployee, { kk: 'Кадр қызметінің қызметкері', ru: 'Сотрудник отдела кадров', en: 'HR officer' }],
+  ['employee', EkuOid.ncaEmployee, { kk: 'Ұйым қызметкері', ru: 'Сотрудник организации', en: 'Employee of an organization' }],
 ]
+
+/** Every profile, in the order the UI offers them. */
+export const PROFILES: readonly CertificateProfile[] = [individual, ...LEGAL_ROLES.map(([role, roleOid, title]) => legal(role, roleOid, title))]
 
 const BY_ID = new Map(PROFILES.map((p) => [p.id, p]))
 
