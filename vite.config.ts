@@ -69,7 +69,8 @@ export default defineConfig({
       },
       workbox: {
         // Every route chunk and locale chunk is a .js file in dist/assets: all precached.
-        globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest}'],
+        // Fonts too: the application PDF (src/components/application/application-pdf.ts) is made offline.
+        globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest,ttf}'],
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [SERVER_PATHS],
         cleanupOutdatedCaches: true,
