@@ -64,6 +64,7 @@ for (const locale of ['kk', 'ru'] as const) {
       await expect(page.getByTestId('confirmation')).toBeVisible()
       // The confirmation offers the same actions (copy buttons beside print and PDF).
       await expect(page.getByTestId('paper-actions').getByTestId('copy-code')).toBeVisible()
+      await expectPrintShowsOnlyForm(page, number, 'ТЕСТОВ ТЕСТ ТЕСТОВИЧ')
 
       // Leave the confirmation page: a fresh load of the status page.
       await page.goto('/')

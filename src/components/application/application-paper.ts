@@ -14,6 +14,8 @@ import type { ApplicantSummary, ApplicationRecord, ApplicationView, KeyPlacement
 import { useFormat } from '@/composables/format.ts'
 import { useRegionName } from '@/composables/region-name.ts'
 import { useProfileTitle } from '@/composables/profile-title.ts'
+import type { RegistrationCenter } from '@/core/centers-wire.ts'
+import { paperCenterOf } from '@/components/centers/center-paper.ts'
 
 /** Applications must be confirmed at a registration center within this many days (server/applications). */
 const CONFIRM_WITHIN_DAYS = 30
@@ -40,6 +42,8 @@ export interface ApplicationPaper {
   readonly algorithm?: KeyPlacement['algorithm']
   /** The chosen registration center; null or absent leaves its place out. */
   readonly center?: PaperCenter | null
+  /** The center from the directory (printed in the current language when `center` is not given). */
+  readonly registrationCenter?: RegistrationCenter | null
 }
 
 /** The paper of an application this device submitted. */
@@ -53,6 +57,8 @@ export function paperFromRecord(record: ApplicationRecord, center?: PaperCenter 
     storage: record.keys.storage,
     algorithm: record.keys.algorithm,
     center: center ?? null,
+    // As the server last described it (hours may have changed), else as chosen in the wizard.
+    registrationCenter: record.lastStatus?.registrationCenter ?? record.applicant.center ?? null,
   }
 }
 
@@ -66,6 +72,7 @@ export function paperFromView(view: ApplicationView, accessCode: string | null, 
     applicant: { profile: view.profile, region: view.region, ...applicant },
     storage: view.storage,
     center: null,
+    registrationCenter: view.registrationCenter ?? null,
   }
 }
 
@@ -136,7 +143,7 @@ export function usePaperContent(paper: () => ApplicationPaper): ComputedRef<Pape
     if (p.storage === 'token') bring.push(t('application_paper.form.bring_token'))
     if (deadline) bring.push(t('application_paper.form.bring_deadline', { date: formatDate(deadline, 'long') }))
 
-    const c = p.center
+    const c = p.center ?? (p.registrationCenter ? paperCenterOf(p.registrationCenter, locale.value, t) : null)
     return {
       number: p.number,
       title: t('request.print.title'),
