@@ -126,8 +126,10 @@ for (const { locale, browserLocale, iin } of CASES) {
         rmSync(dir, { recursive: true, force: true })
       }
 
-      // Finish: nothing waits any more, so no question; afterwards nothing of either person is left.
-      await endsSession(page, 'kiosk-finish')
+      // Finish: nothing waits any more, so only the plain question; afterwards nothing of either person is left.
+      await page.getByTestId('kiosk-finish').click()
+      await expect(page.getByTestId('kiosk-finish-confirm').getByRole('heading')).toHaveText(m('kiosk.finish_confirm.title'))
+      await endsSession(page, 'kiosk-finish-anyway')
       await expect(page).toHaveURL(/\/$/)
       await expect(page.getByTestId('kiosk-bar')).toBeVisible()
       const traces = await readTraces(page)

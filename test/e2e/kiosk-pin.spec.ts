@@ -127,8 +127,9 @@ for (const locale of ['kk', 'ru'] as const) {
     expect(await deviceSetting(page)).toEqual(stored)
 
     // The session-end wipe keeps the device setting, PIN included.
-    const reloaded = page.waitForEvent('load')
     await page.getByTestId('kiosk-finish').click()
+    const reloaded = page.waitForEvent('load')
+    await page.getByTestId('kiosk-finish-anyway').click()
     await reloaded
     await expect(page.getByTestId('kiosk-leave')).toBeVisible()
     expect(await deviceSetting(page)).toMatchObject({ source: 'url', pin: stored!.pin })

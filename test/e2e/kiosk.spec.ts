@@ -146,8 +146,10 @@ test('"Finish" ends the session at once and leaves nothing; links cannot leave t
   expect(await page.evaluate(() => window.open('https://example.com/'))).toBeNull()
   expect(page.context().pages()).toHaveLength(1)
 
-  const reloaded = page.waitForEvent('load')
+  // Finish asks first (a stray touch must not wipe); finishing is the second step.
   await page.getByTestId('kiosk-finish').click()
+  const reloaded = page.waitForEvent('load')
+  await page.getByTestId('kiosk-finish-anyway').click()
   await reloaded
   await expect(page).toHaveURL(/\/$/)
   await expect(page.getByTestId('kiosk-bar')).toBeVisible()
