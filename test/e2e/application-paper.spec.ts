@@ -5,11 +5,12 @@
  * number, the name, the access code and (in kk) Kazakh letters — read back with pdf.js — and the
  * copy buttons put the number and the access code on the clipboard with a spoken "copied".
  * Another browser that looked the application up by number + code gets the same, without a name.
+ * Offline, the PDF is still made: jsPDF's chunk and the fonts are precached.
  */
 import { readFileSync } from 'node:fs'
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import type { Page } from '@playwright/test'
-import { test, expect, expectAccessible } from './fixtures.ts'
+import { test, expect, expectAccessible, waitForServiceWorkerControl } from './fixtures.ts'
 import { fillWizard, submitAndConfirm } from './journey-helpers.ts'
 import { message } from './handover-helpers.ts'
 
@@ -127,3 +128,19 @@ for (const locale of ['kk', 'ru'] as const) {
     })
   })
 }
+
+test('offline, the PDF is made from the precached library and fonts', async ({ page, context }) => {
+  await page.goto('/')
+  await waitForServiceWorkerControl(page)
+  await fillWizard(page, { iin: '900101300017', storage: 'browser', password: 'Qoltanba-Paper-2026', algorithm: 'P-256' })
+  const { number } = await submitAndConfirm(page)
+  await context.setOffline(true)
+  await page.goto(`/status/${number}`)
+  const details = page.getByTestId('status-details')
+  await expect(details.getByTestId('paper-number')).toHaveText(number)
+  const pdf = await downloadPdf(page, details)
+  expect(pdf.text).toContain(number)
+  expect(pdf.text).toContain('ТЕСТОВ ТЕСТ ТЕСТОВИЧ')
+  expect(pdf.text).toContain(message('kk', 'application_paper.form.bring_identity'))
+  await context.setOffline(false)
+})
