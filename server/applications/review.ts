@@ -11,6 +11,7 @@ import type { Application, ApplicationStatus, Certificate, CertificatePurpose, K
 import { ApiErrorCode, badRequest, conflict, notFound } from '../errors.ts'
 import { getProfile } from '../profiles/profiles.ts'
 import type { SubjectFields } from '../../src/pki/names.ts'
+import type { IdentityDocumentType } from '../../src/core/operator-wire.ts'
 import { Actor, applicationSnapshot, expireIfDue, markExpired } from './service.ts'
 
 export interface SearchQuery {
@@ -62,7 +63,22 @@ const isOverdue = (a: Application, now: Date) => a.status === 'submitted' && new
 /** What the certificates are made from: if any of it changed between the read and the lock, they are stale. */
 const signedFields = (a: Application) => JSON.stringify([a.profile, a.surname, a.name, a.patronymic, a.iin, a.bin, a.organization, a.email, a.storage])
 
+
+/** What the operator states about the applicant's identity document at approval. */
+export interface IdentityCheck {
+  /** The operator saw the applicant's identity document and it matches the application. */
+  readonly checked: boolean
+  readonly documentType?: IdentityDocumentType
+  readonly documentNumber?: string
+}
+
 export interface ApproveOptions {
+  /**
+   * The operator's statement that the applicant's identity document was checked in person.
+   * Required: without `checked: true` approval is refused (ERR_IDENTITY_NOT_CHECKED) before
+   * anything is signed; the statement (and the document, when given) goes into the audit row.
+   */
+  readonly identity?: IdentityCheck
   /**
    * The operator checked at the registration center that the keys are on a hardware token (the
    * applicant's `storage: 'token'` alone is only a claim). Only then do the certificates get the
@@ -105,6 +121,10 @@ export async function approveApplication(ctx: AppContext, number: string, operat
     .execute()
   const read = rows[0]
   if (!read) throw notFound('no such application')
+  if (options.identity?.checked !== true) {
+    throw badRequest(ApiErrorCode.IdentityNotChecked, "confirm that the applicant's identity document was checked (identityChecked: true)")
+  }
+  const identity = identityAudit(options.identity)
   const tokenChecked = options.tokenChecked === true
   if (tokenChecked && read.storage !== 'token') {
     throw badRequest(ApiErrorCode.Validation, 'tokenChecked applies only to applications whose keys are on a hardware token')
@@ -170,13 +190,19 @@ export async function approveApplication(ctx: AppContext, number: string, operat
         entityType: 'application',
         entityId: number,
         before: applicationSnapshot(a),
-        after: { ...applicationSnapshot(after), certificates: certificates.map((c) => c.serial), tokenChecked, validityStorage },
+        after: { ...applicationSnapshot(after), certificates: certificates.map((c) => c.serial), tokenChecked, validityStorage, identity },
       },
     ])
     return { application: after, certificates }
   })
   if (outcome === 'expired') throw conflict(ApiErrorCode.ApplicationExpired, 'the application expired before approval')
   return outcome
+}
+
+/** The identity statement as the audit row keeps it (document fields only when given). */
+function identityAudit(check: IdentityCheck): { checked: true; documentType?: IdentityDocumentType; documentNumber?: string } {
+  const documentNumber = check.documentNumber?.trim()
+  return { checked: true, ...(check.documentType ? { documentType: check.documentType } : {}), ...(documentNumber ? { documentNumber } : {}) }
 }
 
 /** Rejects a submitted application with a reason shown to the applicant. */

@@ -37,7 +37,7 @@ export interface StatusChange {
 
 type Action = 'revoke' | 'hold' | 'release'
 
-async function change(trx: Tx, serialIn: string, action: Action, reason: number | null, actor: string): Promise<StatusChange> {
+async function change(trx: Tx, serialIn: string, action: Action, reason: number | null, actor: string, comment?: string): Promise<StatusChange> {
   const serial = normalizeSerial(serialIn)
   const row = await trx
     .selectFrom('certificates')
@@ -45,8 +45,15 @@ async function change(trx: Tx, serialIn: string, action: Action, reason: number 
     .where('serial', '=', serial)
     .forUpdate()
     .executeTakeFirst()
-  if (!row) throw notFound(`no certificate with serial ${serial}`, 'ERR_NOT_FOUND')
+  // Not in our table = not issued by this registration center's CA (an NCA certificate, say):
+  // say so, so the holder goes to the CA that can revoke it instead of reading "not found".
+  if (!row) throw notFound(`certificate ${serial} was not issued by this registration center; revoke it at the CA that issued it`, 'ERR_NOT_ISSUED_HERE')
   const from = row.status
+  // An expired certificate is refused by every verifier already: revoking or suspending it
+  // changes nothing, and it would only lengthen the CRL (RFC 5280 §3.3 lets CAs drop them).
+  if (action !== 'release' && from !== 'revoked' && new Date(row.not_after).getTime() <= Date.now()) {
+    throw conflict('ERR_EXPIRED_NOT_REVOCABLE', `certificate ${serial} expired on ${new Date(row.not_after).toISOString()}; there is nothing to ${action}`)
+  }
   let to: CertificateStatus
   if (action === 'revoke') {
     if (reason === null || !REVOCATION_REASONS.includes(reason)) throw badRequest('ERR_INVALID_REASON', `reason ${String(reason)} cannot be used to revoke`)
@@ -74,24 +81,25 @@ async function change(trx: Tx, serialIn: string, action: Action, reason: number 
     entityType: 'certificate',
     entityId: serial,
     before: result.before,
-    after: result.after,
+    // The operator's own words on why (the console asks for them); kept in the audit row only.
+    after: comment ? { ...result.after, comment } : result.after,
   })
   return result
 }
 
 /** Revokes `serial` with an RFC 5280 reason (a held certificate may be revoked too). */
-export function revokeCertificate(trx: Tx, serial: string, reason: number, actor: string): Promise<StatusChange> {
-  return change(trx, serial, 'revoke', reason, actor)
+export function revokeCertificate(trx: Tx, serial: string, reason: number, actor: string, comment?: string): Promise<StatusChange> {
+  return change(trx, serial, 'revoke', reason, actor, comment)
 }
 
 /** Suspends `serial` (certificateHold). */
-export function holdCertificate(trx: Tx, serial: string, actor: string): Promise<StatusChange> {
-  return change(trx, serial, 'hold', null, actor)
+export function holdCertificate(trx: Tx, serial: string, actor: string, comment?: string): Promise<StatusChange> {
+  return change(trx, serial, 'hold', null, actor, comment)
 }
 
 /** Lifts a hold: the certificate is valid again and leaves the next CRL. */
-export function releaseCertificate(trx: Tx, serial: string, actor: string): Promise<StatusChange> {
-  return change(trx, serial, 'release', null, actor)
+export function releaseCertificate(trx: Tx, serial: string, actor: string, comment?: string): Promise<StatusChange> {
+  return change(trx, serial, 'release', null, actor, comment)
 }
 
 /** Something to tell after a commit (the CertificateAuthority). */
@@ -103,16 +111,16 @@ export interface StatusListener {
 export async function changeStatus(
   db: Db,
   ca: StatusListener,
-  op: { action: 'revoke'; reason: number } | { action: 'hold' } | { action: 'release' },
+  op: ({ action: 'revoke'; reason: number } | { action: 'hold' } | { action: 'release' }) & { comment?: string },
   serial: string,
   actor: string,
   authorize?: (trx: Tx) => Promise<void>,
 ): Promise<StatusChange> {
   const result = await db.transaction().execute(async (trx) => {
     if (authorize) await authorize(trx)
-    if (op.action === 'revoke') return revokeCertificate(trx, serial, op.reason, actor)
-    if (op.action === 'hold') return holdCertificate(trx, serial, actor)
-    return releaseCertificate(trx, serial, actor)
+    if (op.action === 'revoke') return revokeCertificate(trx, serial, op.reason, actor, op.comment)
+    if (op.action === 'hold') return holdCertificate(trx, serial, actor, op.comment)
+    return releaseCertificate(trx, serial, actor, op.comment)
   })
   ca.statusChanged(result.serial)
   return result

@@ -36,11 +36,27 @@ export const operatorsOpenApi: OpenApiFragment = {
       post: {
         summary: 'Approve: issues both certificates in one transaction',
         description:
-          'Validity: 1 year, or 3 years for an application with storage "token" only when the operator confirms with tokenChecked: true that the keys are on a hardware token (checked at the registration center). The confirmation is recorded in the approve audit row.',
+          'Requires identityChecked: true, the operator\'s statement that the applicant\'s identity document was checked in person (optionally which document); without it nothing is issued (ERR_IDENTITY_NOT_CHECKED). Validity: 1 year, or 3 years for an application with storage "token" only when the operator confirms with tokenChecked: true that the keys are on a hardware token (checked at the registration center). Both statements are recorded in the approve audit row.',
         security: operatorSession,
         parameters: [numberParam],
-        requestBody: { required: false, content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: { tokenChecked: { type: 'boolean', default: false, description: 'The operator checked that the keys are on a hardware token (storage "token" only)' } } } } } },
-        responses: { 200: json({ type: 'object' }), 400: errorResponse('ERR_VALIDATION (tokenChecked for an application whose keys are not on a token)'), 409: errorResponse('ERR_INVALID_STATE, ERR_APPLICATION_EXPIRED, ERR_ISSUING_CA_REVOKED (the issuing CA is on the root CRL: nothing is issued, the application stays submitted)'), 503: errorResponse('ERR_CA_UNAVAILABLE') },
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                required: ['identityChecked'],
+                properties: {
+                  identityChecked: { type: 'boolean', description: 'The operator checked the applicant\'s identity document; must be true' },
+                  identityDocument: { type: 'object', properties: { type: { type: 'string', enum: ['id_card', 'passport', 'residence_permit', 'other'] }, number: { type: 'string', maxLength: 32 } } },
+                  tokenChecked: { type: 'boolean', default: false, description: 'The operator checked that the keys are on a hardware token (storage "token" only)' },
+                },
+              },
+            },
+          },
+        },
+        responses: { 200: json({ type: 'object' }), 400: errorResponse('ERR_IDENTITY_NOT_CHECKED (no identityChecked: true), ERR_VALIDATION (tokenChecked for an application whose keys are not on a token)'), 409: errorResponse('ERR_INVALID_STATE, ERR_APPLICATION_EXPIRED, ERR_ISSUING_CA_REVOKED (the issuing CA is on the root CRL: nothing is issued, the application stays submitted)'), 503: errorResponse('ERR_CA_UNAVAILABLE') },
       },
     },
     '/api/v1/operator/applications/{number}/reject': {

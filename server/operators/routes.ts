@@ -6,6 +6,7 @@ import type { AppContext } from '../context.ts'
 import type { ApplicationStatus } from '../db/schema.ts'
 import { notFound } from '../errors.ts'
 import { approveApplication, rejectApplication, searchApplications } from '../applications/review.ts'
+import { IDENTITY_DOCUMENT_TYPES, type ApprovalDecision } from '../../src/core/operator-wire.ts'
 import { applicationByNumber, certificatesOfApplication, historyOfApplication, requestsOfApplication } from '../applications/queries.ts'
 import { expireIfDue } from '../applications/service.ts'
 import { certificateView, listItem, operatorView } from '../applications/views.ts'
@@ -13,12 +14,25 @@ import { requireOperatorSession } from '../auth/require-session.ts'
 
 const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^[0-9]{12}$' } } } as const
 
-/** Approve body: `tokenChecked` = the operator saw the keys on a hardware token (3-year validity, review.ts). */
+/**
+ * Approve body: `identityChecked` = the operator checked the applicant's identity document
+ * (required to be true, else ERR_IDENTITY_NOT_CHECKED), optionally which document;
+ * `tokenChecked` = the operator saw the keys on a hardware token (3-year validity, review.ts).
+ */
 const approveBody = {
   type: 'object',
   additionalProperties: false,
-  properties: { tokenChecked: { type: 'boolean' } },
+  properties: {
+    identityChecked: { type: 'boolean' },
+    identityDocument: {
+      type: 'object',
+      additionalProperties: false,
+      properties: { type: { type: 'string', enum: IDENTITY_DOCUMENT_TYPES }, number: { type: 'string', maxLength: 32, pattern: '^[0-9A-Za-z /-]*$' } },
+    },
+    tokenChecked: { type: 'boolean' },
+  },
 } as const
+
 
 export async function operatorRoutes(app: FastifyInstance, opts: { ctx: AppContext }): Promise<void> {
   const { ctx } = opts
@@ -65,18 +79,19 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: AppConte
     return operatorView(a, requests, certificates, audit)
   })
 
-  app.post<{ Params: { number: string }; Body: { tokenChecked?: boolean } }>(
+  app.post<{ Params: { number: string }; Body: Partial<ApprovalDecision> }>(
     '/api/v1/operator/applications/:number/approve',
     {
       schema: { params: numberParams, body: approveBody },
-      // The body is optional (older clients post none): validate an absent one as {}.
+      // An absent body validates as {} and is then refused for the missing identity check.
       preValidation: async (req) => {
         req.body ??= {}
       },
     },
     async (req) => {
-      const tokenChecked = req.body?.tokenChecked === true
-      const { application, certificates } = await approveApplication(ctx, req.params.number, req.operator!, { tokenChecked })
+      const { identityChecked, identityDocument: doc, tokenChecked } = req.body
+      const identity = { checked: identityChecked === true, ...(doc?.type ? { documentType: doc.type } : {}), ...(doc?.number ? { documentNumber: doc.number } : {}) }
+      const { application, certificates } = await approveApplication(ctx, req.params.number, req.operator!, { identity, tokenChecked: tokenChecked === true })
       return { number: application.number, status: application.status, certificates: certificates.map(certificateView) }
     },
   )

@@ -29,16 +29,21 @@ const operatorAction = (summary: string, withReason: boolean) => ({
     summary,
     security: operatorSession,
     parameters: [serialParam],
-    ...(withReason
-      ? { requestBody: { required: true, content: { 'application/json': { schema: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason } } } } } }
-      : {}),
+    requestBody: {
+      required: withReason,
+      content: {
+        'application/json': {
+          schema: { type: 'object', ...(withReason ? { required: ['reason'] } : {}), additionalProperties: false, properties: { ...(withReason ? { reason } : {}), comment: { type: 'string', maxLength: 500, description: 'The operator\u2019s why, kept in the audit row' } } },
+        },
+      },
+    },
     responses: {
       200: statusChange,
       400: error(withReason ? 'ERR_VALIDATION, ERR_INVALID_REASON (certificateHold and removeFromCRL go through hold/release)' : 'ERR_VALIDATION'),
       401: error('ERR_SESSION_REQUIRED'),
       403: error('ERR_FORBIDDEN'),
-      404: error('ERR_NOT_FOUND'),
-      409: error(withReason ? 'ERR_ALREADY_REVOKED' : 'ERR_INVALID_STATE'),
+      404: error('ERR_NOT_ISSUED_HERE (not a certificate of this registration center\u2019s CA)'),
+      409: error(withReason ? 'ERR_ALREADY_REVOKED, ERR_EXPIRED_NOT_REVOCABLE' : 'ERR_INVALID_STATE, ERR_EXPIRED_NOT_REVOCABLE (hold)'),
       503: error('ERR_CA_UNAVAILABLE'),
     },
   },
@@ -92,8 +97,8 @@ export const pkiOpenApi: OpenApiFragment = {
           400: error('ERR_VALIDATION, ERR_INVALID_REASON (a holder may use unspecified, keyCompromise, affiliationChanged, superseded, cessationOfOperation), ERR_MALFORMED, ERR_SIGNATURE_INVALID, ERR_REQUEST_MISMATCH, ERR_REQUEST_EXPIRED'),
           401: error('ERR_UNAUTHORIZED (no session and no cms)'),
           403: error('ERR_ACCESS_DENIED (another person\u2019s certificate, or a CMS not signed with this certificate)'),
-          404: error('ERR_NOT_FOUND'),
-          409: error('ERR_ALREADY_REVOKED'),
+          404: error('ERR_NOT_ISSUED_HERE (not issued by this registration center\u2019s CA, e.g. an NCA certificate: revoke it there)'),
+          409: error('ERR_ALREADY_REVOKED, ERR_EXPIRED_NOT_REVOCABLE (the certificate has expired: nothing to revoke)'),
           503: error('ERR_CA_UNAVAILABLE'),
         },
       },

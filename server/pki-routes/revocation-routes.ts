@@ -11,7 +11,11 @@
  * replaying it early only repeats the same revocation).
  *
  * Operators: POST /api/v1/operator/certificates/:serial/{revoke,hold,release} behind the
- * platform's requireOperator; revoke takes `{ reason }` (any RFC 5280 reason except hold).
+ * platform's requireOperator; revoke takes `{ reason }` (any RFC 5280 reason except hold), and
+ * each takes an optional `comment` (the operator's why, written to the audit row).
+ *
+ * Refusals every route shares (server/ca/revocation.ts): a serial this CA never issued answers
+ * 404 ERR_NOT_ISSUED_HERE, an expired certificate 409 ERR_EXPIRED_NOT_REVOCABLE.
  */
 import type { FastifyInstance, FastifyRequest, preHandlerHookHandler } from 'fastify'
 import type { CertificateAuthority } from '../ca/authority.ts'
@@ -41,6 +45,7 @@ export interface RevocationRouteOptions {
 }
 
 const reasonSchema = { anyOf: [{ type: 'integer', minimum: 0, maximum: 10 }, { type: 'string', maxLength: 40 }] }
+const commentSchema = { type: 'string', maxLength: 500 }
 
 /** Registers the holder and operator revocation routes. */
 export async function revocationRoutes(app: FastifyInstance, opts: RevocationRouteOptions): Promise<void> {
@@ -106,21 +111,33 @@ export async function revocationRoutes(app: FastifyInstance, opts: RevocationRou
 
   app.register(async (op) => {
     op.addHook('preHandler', opts.requireOperator)
-    op.post<{ Params: { serial: string }; Body: { reason: number | string } }>(
+    op.post<{ Params: { serial: string }; Body: { reason: number | string; comment?: string } }>(
       '/api/v1/operator/certificates/:serial/revoke',
-      { schema: { body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: reasonSchema } } } },
+      { schema: { body: { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: reasonSchema, comment: commentSchema } } } },
       async (req) => {
         const reason = reasonCode(req.body.reason)
         if (!REVOCATION_REASONS.includes(reason)) throw badRequest('ERR_INVALID_REASON', `reason ${reason} cannot be used to revoke (use hold/release)`)
-        const r = await changeStatus(opts.db, await opts.getCa(), { action: 'revoke', reason }, req.params.serial, opts.actorOf(req))
+        const comment = req.body.comment?.trim() || undefined
+        const r = await changeStatus(opts.db, await opts.getCa(), { action: 'revoke', reason, comment }, req.params.serial, opts.actorOf(req))
         return { serial: r.serial, status: r.after.status, reason: r.after.reason, revokedAt: r.after.at }
       },
     )
     for (const action of ['hold', 'release'] as const) {
-      op.post<{ Params: { serial: string } }>(`/api/v1/operator/certificates/:serial/${action}`, async (req) => {
-        const r = await changeStatus(opts.db, await opts.getCa(), { action }, req.params.serial, opts.actorOf(req))
-        return { serial: r.serial, status: r.after.status, reason: r.after.reason, revokedAt: r.after.at }
-      })
+      op.post<{ Params: { serial: string }; Body: { comment?: string } | undefined }>(
+        `/api/v1/operator/certificates/:serial/${action}`,
+        {
+          schema: { body: { type: 'object', additionalProperties: false, properties: { comment: commentSchema } } },
+          // The body is optional (scripts post none): validate an absent one as {}.
+          preValidation: async (req) => {
+            req.body ??= {}
+          },
+        },
+        async (req) => {
+          const comment = req.body?.comment?.trim() || undefined
+          const r = await changeStatus(opts.db, await opts.getCa(), { action, comment }, req.params.serial, opts.actorOf(req))
+          return { serial: r.serial, status: r.after.status, reason: r.after.reason, revokedAt: r.after.at }
+        },
+      )
     }
   })
 }

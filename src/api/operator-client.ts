@@ -9,7 +9,7 @@
  * ```ts
  * const api = createOperatorClient()
  * const queue = await api.listApplications({ status: 'submitted' })
- * await api.approve(queue[0].number)
+ * await api.approve(queue[0].number, { identityChecked: true })
  * ```
  */
 import { readApiResponse, unreachable } from './api-response.ts'
@@ -24,6 +24,7 @@ import type {
   OperatorRequestCheck,
 } from './operator-types.ts'
 import type { ApplicationStatus } from './types.ts'
+import type { ApprovalDecision } from '../core/operator-wire.ts'
 import { REVOCATION_REASON_CODES, type RevocationReason } from './revocation-reasons.ts'
 
 /** Options of {@link createOperatorClient}. */
@@ -35,14 +36,18 @@ export interface OperatorClient {
   listApplications(query?: OperatorApplicationQuery): Promise<OperatorApplicationItem[]>
   getApplication(number: string): Promise<OperatorApplicationView>
   getRequests(number: string): Promise<OperatorRequestCheck[]>
-  /** `tokenChecked`: the operator saw the keys on a hardware token (3-year validity; token applications only). */
-  approve(number: string, tokenChecked?: boolean): Promise<{ number: string; status: ApplicationStatus; certificates: OperatorCertificate[] }>
+  /** The operator's statements ({@link ApprovalDecision}): identity document checked (required), keys on a token. */
+  approve(number: string, decision: ApprovalDecision): Promise<{ number: string; status: ApplicationStatus; certificates: OperatorCertificate[] }>
   reject(number: string, reason: string): Promise<{ number: string; status: ApplicationStatus; rejectionReason: string | null }>
   findCertificates(query: { iin?: string; serial?: string }): Promise<OperatorCertificate[]>
-  revoke(serial: string, reason: RevocationReason): Promise<CertificateStatusChange>
-  hold(serial: string): Promise<CertificateStatusChange>
-  release(serial: string): Promise<CertificateStatusChange>
+  /** `comment`: the operator's why, kept in the audit row (for suspend, resume and revoke alike). */
+  revoke(serial: string, reason: RevocationReason, comment?: string): Promise<CertificateStatusChange>
+  hold(serial: string, comment?: string): Promise<CertificateStatusChange>
+  release(serial: string, comment?: string): Promise<CertificateStatusChange>
 }
+
+/** The optional `comment` of a status change, left out when empty. */
+const withComment = (comment?: string) => (comment?.trim() ? { comment: comment.trim() } : {})
 
 /** Digits only: people type numbers and IINs with spaces and hyphens. */
 const digitsOnly = (s: string) => s.replace(/[\s-]/g, '')
@@ -90,7 +95,7 @@ export function createOperatorClient(options: OperatorClientOptions = {}): Opera
     async getRequests(number) {
       return (await json<{ requests: OperatorRequestCheck[] }>(`${app(number)}/requests`)).requests
     },
-    approve: (number, tokenChecked = false) => json(`${app(number)}/approve`, { method: 'POST', body: { tokenChecked } }),
+    approve: (number, decision) => json(`${app(number)}/approve`, { method: 'POST', body: decision }),
     reject: (number, reason) => json(`${app(number)}/reject`, { method: 'POST', body: { reason } }),
     async findCertificates(query) {
       const params = new URLSearchParams()
@@ -98,8 +103,8 @@ export function createOperatorClient(options: OperatorClientOptions = {}): Opera
       if (query.serial) params.set('serial', normalizeSerial(query.serial))
       return (await json<{ certificates: OperatorCertificate[] }>(`/api/v1/operator/certificates?${params.toString()}`)).certificates
     },
-    revoke: (serial, reason) => json(`${cert(serial)}/revoke`, { method: 'POST', body: { reason: REVOCATION_REASON_CODES[reason] } }),
-    hold: (serial) => json(`${cert(serial)}/hold`, { method: 'POST', body: {} }),
-    release: (serial) => json(`${cert(serial)}/release`, { method: 'POST', body: {} }),
+    revoke: (serial, reason, comment) => json(`${cert(serial)}/revoke`, { method: 'POST', body: { reason: REVOCATION_REASON_CODES[reason], ...withComment(comment) } }),
+    hold: (serial, comment) => json(`${cert(serial)}/hold`, { method: 'POST', body: withComment(comment) }),
+    release: (serial, comment) => json(`${cert(serial)}/release`, { method: 'POST', body: withComment(comment) }),
   }
 }

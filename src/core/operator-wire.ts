@@ -17,3 +17,19 @@ export interface RequestCheck {
   /** The CSR as PEM. */
   readonly csr: string
 }
+
+/** Identity documents an operator may name when approving (src/components/operator, server review.ts). */
+export const IDENTITY_DOCUMENT_TYPES = ['id_card', 'passport', 'residence_permit', 'other'] as const
+export type IdentityDocumentType = (typeof IDENTITY_DOCUMENT_TYPES)[number]
+
+/**
+ * Body of POST …/operator/applications/:number/approve. `identityChecked` must be true (the
+ * operator checked the applicant's identity document in person) or the server refuses with
+ * ERR_IDENTITY_NOT_CHECKED; the document is optional and goes into the audit row.
+ * `tokenChecked`: the operator saw the keys on a hardware token (3-year validity).
+ */
+export interface ApprovalDecision {
+  readonly identityChecked: boolean
+  readonly identityDocument?: { readonly type?: IdentityDocumentType; readonly number?: string }
+  readonly tokenChecked?: boolean
+}

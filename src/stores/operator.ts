@@ -15,6 +15,7 @@ import type {
   OperatorRequestCheck,
 } from '@/api/operator-types.ts'
 import type { RevocationReason } from '@/api/revocation-reasons.ts'
+import type { ApprovalDecision } from '@/core/operator-wire.ts'
 import { useSessionStore } from './session.ts'
 
 /** The stable code of an error, for `errors.<code>`. */
@@ -112,11 +113,12 @@ export const useOperatorStore = defineStore('operator', () => {
   }
 
   /**
-   * Approves the open application (issues both certificates); true on success. `tokenChecked`:
-   * the operator saw the keys on a hardware token, which alone earns the 3-year validity.
+   * Approves the open application (issues both certificates); true on success. The decision
+   * states that the identity document was checked (the server refuses without it) and, with
+   * `tokenChecked`, that the keys are on a hardware token, which alone earns the 3-year validity.
    */
-  async function approve(number: string, tokenChecked = false): Promise<boolean> {
-    const done = await run(() => client.value.approve(number, tokenChecked))
+  async function approve(number: string, decision: ApprovalDecision): Promise<boolean> {
+    const done = await run(() => client.value.approve(number, decision))
     if (done) await openApplication(number)
     return !!done
   }
@@ -149,18 +151,18 @@ export const useOperatorStore = defineStore('operator', () => {
   }
 
   /** Revokes a certificate (operator authority); true on success. */
-  function revoke(serial: string, reason: RevocationReason): Promise<boolean> {
-    return changeCertificate((api) => api.revoke(serial, reason))
+  function revoke(serial: string, reason: RevocationReason, comment?: string): Promise<boolean> {
+    return changeCertificate((api) => api.revoke(serial, reason, comment))
   }
 
-  /** Suspends (holds) a valid certificate. */
-  function hold(serial: string): Promise<boolean> {
-    return changeCertificate((api) => api.hold(serial))
+  /** Suspends (holds) a valid certificate; `comment` (why) goes to the audit row. */
+  function hold(serial: string, comment?: string): Promise<boolean> {
+    return changeCertificate((api) => api.hold(serial, comment))
   }
 
-  /** Resumes (releases) a held certificate. */
-  function release(serial: string): Promise<boolean> {
-    return changeCertificate((api) => api.release(serial))
+  /** Resumes (releases) a held certificate; `comment` (why) goes to the audit row. */
+  function release(serial: string, comment?: string): Promise<boolean> {
+    return changeCertificate((api) => api.release(serial, comment))
   }
 
   /** Signs out: ends the certificate sign-in session and forgets everything. */

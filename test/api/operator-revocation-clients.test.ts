@@ -58,7 +58,7 @@ describe('operator and holder clients against the server', () => {
       ['auth', 'RSA', true],
       ['sign', 'EC', true],
     ])
-    const approved = await operator.approve(number)
+    const approved = await operator.approve(number, { identityChecked: true })
     expect(approved.status).toBe('issued')
     const byPurpose = Object.fromEntries(approved.certificates.map((c) => [c.purpose, c]))
     serials = { auth: byPurpose.auth!.serial, sign: byPurpose.sign!.serial }

@@ -118,7 +118,7 @@ export async function startJourneyServer(port: number): Promise<JourneyServer> {
     url,
     operatorCookie,
     async approve(number, options) {
-      await operator(`/applications/${number}/approve`, { method: 'POST', ...(options ? { body: JSON.stringify(options) } : {}) })
+      await operator(`/applications/${number}/approve`, { method: 'POST', body: JSON.stringify({ identityChecked: true, ...options }) })
     },
     async reject(number, reason) {
       await operator(`/applications/${number}/reject`, { method: 'POST', body: JSON.stringify({ reason }) })

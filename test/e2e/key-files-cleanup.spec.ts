@@ -33,6 +33,8 @@ for (const { locale, iin, choice } of CASES) {
       await signInWithKeyFile(page, operator.p12, operator.password)
       await page.getByTestId('queue-row').filter({ hasText: number }).getByTestId('queue-open').click()
       await page.getByTestId('decision-approve').click()
+      await page.getByTestId('decision-identity-checked').check()
+      await page.getByTestId('decision-approve-confirm').click()
       await expect(page.getByTestId('decision-result')).toBeVisible()
 
       await page.goto(`/status/${number}`)

@@ -98,6 +98,8 @@ for (const { locale, browserLocale, iin } of CASES) {
 
       await page.getByTestId('queue-row').filter({ hasText: number }).getByTestId('queue-open').click()
       await page.getByTestId('decision-approve').click()
+      await page.getByTestId('decision-identity-checked').check()
+      await page.getByTestId('decision-approve-confirm').click()
       await expect(page.getByTestId('decision-result')).toBeVisible()
 
       // "Applicant": the operator's session ends; the applicant lands on this device's applications.

@@ -91,8 +91,9 @@ function opensslRequest(dir: string, name: string, newkey: string[], iin: string
 async function startConsoleServer(): Promise<ConsoleServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'qoltanba-console-'))
   // A private copy of the build: another run rebuilding dist/ must not change the app mid-test.
+  // QOLTANBA_E2E_SOURCE_DIST names another build to copy, as for the shared server (serve.ts).
   const distDir = join(dataDir, 'dist')
-  cpSync('dist', distDir, { recursive: true })
+  cpSync(process.env.QOLTANBA_E2E_SOURCE_DIST ?? 'dist', distDir, { recursive: true })
   const dbName = `qt_console_${randomBytes(5).toString('hex')}`
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL })
   await admin.connect()
@@ -172,7 +173,7 @@ async function startConsoleServer(): Promise<ConsoleServer> {
       return { number: r.number, accessCode: r.accessCode, iin, keys: { auth: auth.key, sign: sign.key } }
     },
     async approve(number) {
-      await api(`/api/v1/operator/applications/${number}/approve`, { method: 'POST', headers: { ...operatorHeaders, 'content-type': 'application/json' }, body: '{}' })
+      await api(`/api/v1/operator/applications/${number}/approve`, { method: 'POST', headers: { ...operatorHeaders, 'content-type': 'application/json' }, body: '{"identityChecked":true}' })
     },
     certificates(app) {
       return api(`/api/v1/applications/${app.number}/certificates`, { headers: { 'x-access-code': app.accessCode } })

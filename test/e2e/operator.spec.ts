@@ -93,7 +93,24 @@ for (const { locale, approveIin, rejectIin } of CASES) {
       for (const i of [0, 1]) await expect(requests.nth(i).getByTestId('request-signature')).toHaveText(text(m, 'operator.application.signature_valid'))
       await expectAccessible(page, 'application detail')
 
+      // Approval is a step, and it needs the identity statement: without the tick nothing is issued.
       await page.getByTestId('decision-approve').click()
+      await expect(page.getByTestId('decision-approve-confirm-step')).toBeVisible()
+      await expect(page.getByTestId('decision-identity-checked')).toBeFocused()
+      await expectAccessible(page, 'approve confirmation')
+      await page.getByTestId('decision-approve-confirm').click()
+      await expect(page.getByTestId('error-summary')).toBeFocused()
+      await expect(page.getByTestId('error-summary')).toContainText(text(m, 'operator.decision.identity_required'))
+      await expectAccessible(page, 'approve confirmation with an error')
+      expect((await server.operatorGet<{ status: string }>(`/api/v1/operator/applications/${toApprove.number}`)).status).toBe('submitted')
+      // Cancel goes back to the two buttons; the step opens again with the statement still to make.
+      await page.getByTestId('decision-approve-confirm-step').getByRole('button', { name: text(m, 'operator.decision.cancel') }).click()
+      await expect(page.getByTestId('decision-approve-confirm-step')).toHaveCount(0)
+      await page.getByTestId('decision-approve').click()
+      await page.getByTestId('decision-identity-checked').check()
+      await page.getByTestId('decision-document-type').selectOption('id_card')
+      await page.getByTestId('decision-document-number').fill('043211234')
+      await page.getByTestId('decision-approve-confirm').click()
       await expect(page.getByTestId('decision-result')).toHaveText(text(m, 'operator.decision.approved'))
       await expect(page.getByTestId('decision-result')).toBeFocused()
       await expect(page.getByTestId('application-status')).toHaveText(text(m, 'operator.status.issued'))
@@ -157,10 +174,24 @@ for (const { locale, approveIin, rejectIin } of CASES) {
       await expect(item.getByTestId('lookup-status')).toHaveText(text(m, 'operator.certificate_status.good'))
       await expectAccessible(page, 'certificate lookup')
 
+      // Suspend is a step that asks why; without a reason nothing changes.
       await item.getByTestId('lookup-hold').click()
+      await expect(item.getByTestId('lookup-hold-confirm-step')).toBeVisible()
+      await expect(item.getByTestId('lookup-comment')).toBeFocused()
+      await item.getByTestId('lookup-hold-confirm').click()
+      await expect(item).toContainText(text(m, 'operator.certificates.comment_required'))
+      await expectAccessible(page, 'suspend confirmation with an error')
+      expect(await serverStatus(server, auth.serial)).toMatchObject({ status: 'good' })
+      const holdReason = locale === 'kk' ? 'Иесі телефонын жоғалтқанын хабарлады' : 'Владелец сообщил о потере телефона'
+      await item.getByTestId('lookup-comment').fill(holdReason)
+      await item.getByTestId('lookup-hold-confirm').click()
       await expect(item.getByTestId('lookup-status')).toHaveText(text(m, 'operator.certificate_status.hold'))
       expect(await serverStatus(server, auth.serial)).toMatchObject({ status: 'hold', revocationReason: 6 })
+      // Resume: the same step, its own words.
       await item.getByTestId('lookup-release').click()
+      await expect(item.getByTestId('lookup-release-confirm-step')).toContainText(text(m, 'operator.certificates.release_warning'))
+      await item.getByTestId('lookup-comment').fill(locale === 'kk' ? 'Телефон табылды' : 'Телефон нашёлся')
+      await item.getByTestId('lookup-release-confirm').click()
       await expect(item.getByTestId('lookup-status')).toHaveText(text(m, 'operator.certificate_status.good'))
       expect(await serverStatus(server, auth.serial)).toMatchObject({ status: 'good', revocationReason: null })
 
@@ -172,13 +203,19 @@ for (const { locale, approveIin, rejectIin } of CASES) {
       await expect(page.locator(`[data-testid="lookup-certificate"][data-serial="${auth.serial}"]`)).toBeVisible()
       await signItem.getByTestId('lookup-revoke-start').click()
       await expect(signItem.getByTestId('lookup-reason')).toBeFocused()
+      // The operator's reasons are the operator's words, not the holder's "I …".
+      const options = (await signItem.getByTestId('lookup-reason').locator('option').allTextContents()).slice(1).map((o) => o.trim())
+      expect(options).toContain(text(m, 'operator.revoke_reasons.key_compromise'))
+      expect(options).toContain(text(m, 'operator.revoke_reasons.affiliation_changed'))
+      expect(options).not.toContain(text(m, 'revoke.reasons.affiliation_changed.label'))
+      expect(options).not.toContain(text(m, 'revoke.reasons.cessation_of_operation.label'))
       await signItem.getByTestId('lookup-revoke-confirm').click()
       await expect(signItem).toContainText(text(m, 'operator.certificates.reason_required'))
       expect(await serverStatus(server, sign.serial)).toMatchObject({ status: 'good' })
       await signItem.getByTestId('lookup-reason').selectOption('keyCompromise')
       await signItem.getByTestId('lookup-revoke-confirm').click()
       await expect(signItem.getByTestId('lookup-status')).toHaveText(text(m, 'operator.certificate_status.revoked'))
-      await expect(signItem.getByTestId('lookup-revocation')).toContainText(text(m, 'revoke.reasons.key_compromise.label'))
+      await expect(signItem.getByTestId('lookup-revocation')).toContainText(text(m, 'operator.revoke_reasons.key_compromise'))
       await expect(signItem.getByTestId('lookup-revoke-start')).toHaveCount(0)
       expect(await serverStatus(server, sign.serial)).toMatchObject({ status: 'revoked', revocationReason: 1 })
       await expectAccessible(page, 'after revocation')
@@ -212,6 +249,33 @@ for (const { locale, approveIin, rejectIin } of CASES) {
       await page.getByTestId('operator-signout').click()
       await expect(page.getByTestId('operator-not-operator')).toHaveCount(0)
       await expect(page.getByTestId('signin-methods')).toBeVisible()
+    })
+
+    test('desk layout: at 1366 × 768 the queue uses the width and breaks no word', async ({ browser, consoleServer: server }) => {
+      const context = await browser.newContext({ viewport: { width: 1366, height: 768 } })
+      await context.addInitScript((l) => localStorage.setItem('qoltanba.locale', l), locale)
+      const page = await context.newPage()
+      await server.submit(approveIin)
+      await signIn(page, server, m)
+      const table = page.getByTestId('queue-table')
+      await expect(page.getByTestId('queue-row').first()).toBeVisible()
+      expect((await table.boundingBox())!.width).toBeGreaterThan(1100)
+      const layout = await table.evaluate((el) => {
+        const cells = [...el.querySelectorAll<HTMLElement>('th, td, td *')]
+        const breaking = cells.filter((c) => getComputedStyle(c).wordBreak === 'break-all' || getComputedStyle(c).overflowWrap === 'anywhere').map((c) => c.textContent?.trim())
+        // One line: the cell's text box is no taller than one line of its font.
+        const lineHeight = (c: HTMLElement) => parseFloat(getComputedStyle(c).lineHeight) || parseFloat(getComputedStyle(c).fontSize) * 1.5
+        const textHeight = (c: HTMLElement) => {
+          const range = document.createRange()
+          range.selectNodeContents(c)
+          return Math.max(...[...range.getClientRects()].map((r) => r.bottom)) - Math.min(...[...range.getClientRects()].map((r) => r.top))
+        }
+        const wrappedHeaders = [...el.querySelectorAll<HTMLElement>('thead th')].filter((c) => textHeight(c) > lineHeight(c) * 1.5).map((c) => c.textContent?.trim())
+        const wrappedCells = [...el.querySelectorAll<HTMLElement>('tbody td')].filter((c) => textHeight(c) > lineHeight(c) * 1.9).map((c) => c.textContent?.trim())
+        return { breaking, wrappedHeaders, wrappedCells }
+      })
+      expect(layout).toEqual({ breaking: [], wrappedHeaders: [], wrappedCells: [] })
+      await context.close()
     })
 
     test('phone layout: the queue and the lookup fit 360 px', async ({ browser, consoleServer: server }) => {

@@ -54,6 +54,7 @@ async function issued(storage: 'browser' | 'file' | 'token') {
     method: 'POST',
     url: `/api/v1/operator/applications/${submitted.number}/approve`,
     headers: { cookie: operatorCookie },
+    payload: { identityChecked: true },
   })
   expect(approved.statusCode).toBe(200)
   const record: ApplicationRecord = { ...draft, number: submitted.number, accessCode: submitted.accessCode, submissionId: randomUUID(), submittedAt: Date.now() }

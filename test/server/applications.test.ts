@@ -164,10 +164,10 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     const byNumber = await s.app.inject({ url: `/api/v1/operator/applications?number=${created.number}`, headers: asOperator })
     expect(byNumber.json().applications).toHaveLength(1)
 
-    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator })
+    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator, payload: { identityChecked: true } })
     expect(approve.statusCode).toBe(200)
     expect(approve.json().status).toBe('issued')
-    const again = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator })
+    const again = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator, payload: { identityChecked: true } })
     expect(again.statusCode).toBe(409)
     expect(again.json().error.code).toBe('ERR_INVALID_STATE')
 
@@ -224,7 +224,7 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     const created = (await submit(body(opensslCsr('p256').pem, opensslCsr('p256').pem, { profile: 'legal_head', bin: BIN, organization: 'ТОО "ҚОЛТАҢБА"', storage: 'token' }))).json() as { number: string; accessCode: string }
     const asOperator = { cookie: await s.operatorCookie() }
     // The operator saw the token: 3-year validity (test/server/operators/token-validity.test.ts).
-    expect((await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator, payload: { tokenChecked: true } })).statusCode).toBe(200)
+    expect((await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator, payload: { identityChecked: true, tokenChecked: true } })).statusCode).toBe(200)
     const { certificates } = (await s.app.inject({ url: `/api/v1/applications/${created.number}/certificates`, headers: { 'x-access-code': created.accessCode } })).json() as { certificates: Array<{ purpose: string; pem: string; notBefore: string; notAfter: string }> }
     const sign = certificates.find((c) => c.purpose === 'sign')!
     const text = execFileSync('openssl', ['x509', '-noout', '-subject', '-ext', 'extendedKeyUsage,certificatePolicies', '-nameopt', 'utf8,sep_comma_plus'], { input: sign.pem, encoding: 'utf8' })
@@ -271,7 +271,7 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     expect(bRow.status).toBe('expired')
     expect(bRow.status_changed_by).toBe('system')
     const asOperator = { cookie: await s.operatorCookie() }
-    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${b.number}/approve`, headers: asOperator })
+    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${b.number}/approve`, headers: asOperator, payload: { identityChecked: true } })
     expect(approve.statusCode).toBe(409)
     const audit = await s.t.db.selectFrom('audit_log').select('action').where('entity_id', '=', a.number).orderBy('id').execute()
     expect(audit.map((x) => x.action)).toEqual(['application.submit', 'application.expire'])
@@ -296,7 +296,7 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     // Three operators approving at once: issued once, two certificates.
     const number = racing.find((r) => r.statusCode === 201)!.json().number as string
     const asOperator = { cookie: await s.operatorCookie() }
-    const approvals = await Promise.all([0, 1, 2].map(() => s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: asOperator })))
+    const approvals = await Promise.all([0, 1, 2].map(() => s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: asOperator, payload: { identityChecked: true } })))
     expect(approvals.map((r) => r.statusCode).sort()).toEqual([200, 409, 409])
     expect(await s.t.db.selectFrom('certificates').select('serial').where('application_number', '=', number).execute()).toHaveLength(2)
   })
@@ -344,7 +344,7 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     await s.t.db.updateTable('applications').set({ expires_at: new Date(Date.now() - 1000) }).where('number', '=', created.number).execute()
     const asOperator = { cookie: await s.operatorCookie() } // issues the operator's certificate: before counting
     const certificatesBefore = await countRows(s.t.db, 'certificates')
-    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator })
+    const approve = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator, payload: { identityChecked: true } })
     expect(approve.statusCode).toBe(409)
     expect(approve.json().error.code).toBe('ERR_APPLICATION_EXPIRED')
     const a = await s.t.db.selectFrom('applications').selectAll().where('number', '=', created.number).executeTakeFirstOrThrow()
@@ -355,7 +355,7 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     expect(audit.map((x) => x.action)).toEqual(['application.submit', 'application.expire'])
     expect(await countRows(s.t.db, 'certificates')).toBe(certificatesBefore)
     // Approving again: it is expired now, not submitted.
-    const again = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator })
+    const again = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${created.number}/approve`, headers: asOperator, payload: { identityChecked: true } })
     expect(again.json().error.code).toBe('ERR_INVALID_STATE')
   })
 
@@ -380,7 +380,7 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     }
     const countingCa = { ...ca, hierarchy: { ...ca.hierarchy, issuing: { ...ca.hierarchy.issuing, signer: counting } } }
     const ctx = { ...s.ctx, getCa: async () => countingCa }
-    const results = await Promise.allSettled([0, 1].map(() => approveApplication(ctx, created.number, operator, { afterCertificates: () => allSigned })))
+    const results = await Promise.allSettled([0, 1].map(() => approveApplication(ctx, created.number, operator, { identity: { checked: true }, afterCertificates: () => allSigned })))
     expect(signatures).toBe(4)
     const won = results.filter((r) => r.status === 'fulfilled')
     const lost = results.filter((r) => r.status === 'rejected')
@@ -408,6 +408,7 @@ describe.each(ENGINES)('applications API on %s', (engine) => {
     const before = await counts()
     await expect(
       approveApplication(s.ctx, created.number, operator, {
+        identity: { checked: true },
         afterCertificates: async (trx) => {
           // Both certificates exist inside the transaction at this point…
           expect(await trx.selectFrom('certificates').select('serial').where('application_number', '=', created.number).execute()).toHaveLength(2)

@@ -136,7 +136,7 @@ describe.each(DB_KINDS)('crash during concurrent approvals (%s)', (kind) => {
     let answered = 0
     const killed = new Promise<void>((resolve) => {
       for (const n of numbers) {
-        fetch(`${url}/api/v1/operator/applications/${n}/approve`, { method: 'POST', headers: auth, body: '{}' })
+        fetch(`${url}/api/v1/operator/applications/${n}/approve`, { method: 'POST', headers: auth, body: '{"identityChecked":true}' })
           .then((r) => {
             if (r.ok && ++answered === 1) {
               server?.kill('SIGKILL')
@@ -184,7 +184,7 @@ describe.each(DB_KINDS)('crash during concurrent approvals (%s)', (kind) => {
     expect(output).not.toContain('DEVELOPMENT CA: a new root') // same hierarchy, not a new one
     const approvedNow: string[] = []
     for (const a of afterCrash.apps.filter((x) => x.status === 'submitted')) {
-      const r = await fetch(`${url}/api/v1/operator/applications/${a.number}/approve`, { method: 'POST', headers: auth, body: '{}' })
+      const r = await fetch(`${url}/api/v1/operator/applications/${a.number}/approve`, { method: 'POST', headers: auth, body: '{"identityChecked":true}' })
       expect(r.status, await r.clone().text()).toBe(200)
       const body = (await r.json()) as { certificates: Array<{ serial: string }> }
       approvedNow.push(...body.certificates.map((c) => c.serial))

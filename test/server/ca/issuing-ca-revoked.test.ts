@@ -48,7 +48,7 @@ describe.each(ENGINES)('a revoked issuing CA on %s', (engine) => {
     return res.json().number as string
   }
 
-  const approve = (number: string) => s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: { cookie } })
+  const approve = (number: string) => s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: { cookie }, payload: { identityChecked: true } })
 
   /** What approval must leave untouched: status, certificate rows, approve audit rows. */
   async function stateOf(number: string) {

@@ -46,7 +46,7 @@ describe('operator console routes', () => {
 
   it('finds certificates by IIN and by serial, and needs an operator', async () => {
     expect((await get(`/api/v1/operator/certificates?iin=${IIN}`)).json().certificates).toEqual([])
-    const approved = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: { cookie } })
+    const approved = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: { cookie }, payload: { identityChecked: true } })
     expect(approved.statusCode, approved.body).toBe(200)
     const byIin = (await get(`/api/v1/operator/certificates?iin=${IIN}`)).json().certificates as Array<{ serial: string; status: string; iin: string; applicationNumber: string }>
     expect(byIin).toHaveLength(2)
