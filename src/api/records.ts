@@ -4,6 +4,7 @@
  */
 import type { DBSchema } from 'idb'
 import type { ApplicationView, KeyStorage, SubmissionBody } from './types.ts'
+import type { RegistrationCenter } from '../core/centers-wire.ts'
 
 /** The applicant as entered in the wizard (for the printed form and the device's list). */
 export interface ApplicantSummary {
@@ -17,6 +18,8 @@ export interface ApplicantSummary {
   readonly bin: string | null
   readonly organization: string | null
   readonly region: string
+  /** The registration center chosen in the wizard, as it read then (absent in records made before centers). */
+  readonly center?: RegistrationCenter
 }
 
 /** Where the application's private keys wait on this device. */

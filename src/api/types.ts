@@ -3,6 +3,7 @@
  * server/profiles/routes.ts, server/registry/routes.ts). Plain data: safe to keep in IndexedDB
  * and in Pinia stores.
  */
+import type { RegistrationCenter } from '../core/centers-wire.ts'
 
 /** Where the applicant's keys live (the server's `storage`). */
 export type KeyStorage = 'browser' | 'file' | 'token'
@@ -21,6 +22,8 @@ export interface SubmissionBody {
   readonly organization?: string
   readonly email?: string
   readonly region: string
+  /** The chosen registration center (GET /api/v1/centers); the server derives the region from it. */
+  readonly registrationCenterId?: string
   readonly city?: string
   readonly storage: KeyStorage
   /** One auth and one sign request, each a base64 DER PKCS#10. */
@@ -51,6 +54,9 @@ export interface ApplicationView {
   readonly profile: string
   readonly storage: KeyStorage
   readonly region: string
+  /** The chosen registration center and how it reads now (absent from older servers, null for older applications). */
+  readonly registrationCenterId?: string | null
+  readonly registrationCenter?: RegistrationCenter | null
   readonly city: string | null
   readonly createdAt: string | null
   readonly expiresAt: string | null

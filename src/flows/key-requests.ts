@@ -97,6 +97,7 @@ export async function makeKeysAndRequests(input: KeyRequestInput, target: KeyTar
     ...(a.organization ? { organization: a.organization } : {}),
     ...(a.email ? { email: a.email } : {}),
     region: a.region,
+    ...(a.center ? { registrationCenterId: a.center.id } : {}),
     storage: input.storage,
     requests: [
       { purpose: 'auth', csr: toBase64(auth.csr) },

@@ -47,7 +47,7 @@ export interface WipeOptions {
 }
 
 /** Databases every module of the app creates (fallback when indexedDB.databases() is missing). */
-export const KNOWN_DATABASES = ['qoltanba-keystore', 'qoltanba-applications'] as const
+export const KNOWN_DATABASES = ['qoltanba-keystore', 'qoltanba-applications', 'qoltanba-centers'] as const
 
 /**
  * What an applicant ↔ operator switch keeps: the applicant's applications and key containers
@@ -55,7 +55,8 @@ export const KNOWN_DATABASES = ['qoltanba-keystore', 'qoltanba-applications'] as
  * the operator approves, so the .p12 files can only be made after that switch; wiping the keys
  * at the switch would leave an approved application that can never be installed. Operators
  * never write here (their key file is opened in a throw-away database, src/composables/
- * key-file-signin.ts). Finish and the idle timeout delete these too.
+ * key-file-signin.ts). The registration-center directory (public data, no person's trace) stays
+ * too, so the kiosk's wizard keeps working offline. Finish and the idle timeout delete these too.
  */
 export const HANDOVER_DATABASES = KNOWN_DATABASES
 

@@ -6,6 +6,7 @@
 import { computed, ref, shallowRef } from 'vue'
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import type { KeyStorage, PersonView } from '@/api/index.ts'
+import type { RegistrationCenter } from '@/core/centers-wire.ts'
 
 /** Question steps in order; `check` (check your answers) follows them. */
 export const REQUEST_STEPS = ['kind', 'terms', 'iin', 'email', 'region', 'storage', 'key-type'] as const
@@ -27,6 +28,8 @@ export const useRequestWizardStore = defineStore('request-wizard', () => {
   const person = ref<PersonView | null>(null)
   const email = ref('')
   const region = ref('')
+  /** The registration center chosen in `region` (a copy: the application keeps what the applicant saw). */
+  const center = shallowRef<RegistrationCenter | null>(null)
   const storage = ref<KeyStorage | null>(null)
   /** Container password (browser and file storage); never persisted. */
   const password = ref('')
@@ -65,7 +68,7 @@ export const useRequestWizardStore = defineStore('request-wizard', () => {
     if (!kind.value || (kind.value === 'legal_entity' && (!bin.value || !organization.value || !legalProfile.value))) return 'kind'
     if (!termsAccepted.value) return 'terms'
     if (!iin.value || !person.value) return 'iin'
-    if (!region.value) return 'region'
+    if (!region.value || !center.value || center.value.region !== region.value) return 'region'
     if (!storage.value || (storage.value !== 'token' && !password.value)) return 'storage'
     return null
   }
@@ -85,6 +88,7 @@ export const useRequestWizardStore = defineStore('request-wizard', () => {
     person.value = null
     email.value = ''
     region.value = ''
+    center.value = null
     storage.value = null
     password.value = ''
     algorithm.value = 'RSA-2048'
@@ -103,6 +107,7 @@ export const useRequestWizardStore = defineStore('request-wizard', () => {
     person,
     email,
     region,
+    center,
     storage,
     password,
     algorithm,

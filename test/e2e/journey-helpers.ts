@@ -164,9 +164,21 @@ export interface WizardAnswers {
   readonly iin: string
   readonly email?: string
   readonly region?: string
+  /** Registration center id (default: the region's first). */
+  readonly center?: string
   readonly storage: 'browser' | 'file'
   readonly password: string
   readonly algorithm?: 'RSA-2048' | 'P-256'
+}
+
+/**
+ * The registration-center step: a region, then one of its centers (the first listed unless
+ * `centerId` names one). Continue is the caller's.
+ */
+export async function chooseCenter(page: Page, region = 'KZ-75', centerId?: string): Promise<void> {
+  await page.getByTestId('region').selectOption(region)
+  const choice = centerId ? page.getByTestId(`center-${centerId}`) : page.locator('input[name="center"]').first()
+  await choice.check()
 }
 
 /** Clicks Continue and waits for the next step's heading to take focus. */
@@ -190,7 +202,7 @@ export async function fillWizard(page: Page, answers: WizardAnswers): Promise<vo
   await next(page)
   if (answers.email) await page.locator('#email').fill(answers.email)
   await next(page)
-  await page.getByTestId('region').selectOption(answers.region ?? 'KZ-75')
+  await chooseCenter(page, answers.region ?? 'KZ-75', answers.center)
   await next(page)
   await page.locator(`#storage-${answers.storage}`).check()
   await page.getByTestId('new-password').fill(answers.password)

@@ -8,7 +8,7 @@ import type { Page } from '@playwright/test'
 import { readFileSync } from 'node:fs'
 import { test, expect, expectAccessible } from './fixtures.ts'
 
-const en = JSON.parse(readFileSync('src/i18n/locales/en.json', 'utf8')) as { request: Record<string, Record<string, string>>; password: Record<string, Record<string, string>> }
+const en = JSON.parse(readFileSync('src/i18n/locales/en.json', 'utf8')) as { request: Record<string, Record<string, string>>; centers: Record<string, Record<string, string>>; password: Record<string, Record<string, string>> }
 const notProvided = (JSON.parse(readFileSync('src/i18n/locales/en.json', 'utf8')) as { request: { not_provided: string } }).request.not_provided
 
 test.use({ appLocale: 'en' })
@@ -78,9 +78,14 @@ test('validation, error summary focus, Back, Change, accessibility', async ({ pa
   await page.getByTestId('continue').click()
 
   await page.getByTestId('continue').click()
-  await expect(summary).toContainText(en.request.region!.error_required!)
+  await expect(summary).toContainText(en.centers!.wizard!.error_region!)
   await expect(page.getByTestId('region')).toHaveAttribute('aria-describedby', 'region-hint region-error')
+  // Two centers in Almaty: one must be chosen; Ulytau's only center is chosen with the region.
+  await page.getByTestId('region').selectOption('KZ-75')
+  await page.getByTestId('continue').click()
+  await expect(summary).toContainText(en.centers!.wizard!.error_center!)
   await page.getByTestId('region').selectOption('KZ-62')
+  await expect(page.getByTestId('center-zhezkazgan-1')).toBeChecked()
   await page.getByTestId('continue').click()
 
   await page.locator('#storage-browser').check()

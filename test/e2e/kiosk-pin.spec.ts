@@ -64,6 +64,7 @@ async function openStorageStep(page: Page): Promise<void> {
   await next()
   await next()
   await page.getByTestId('region').selectOption('KZ-75')
+  await page.locator('input[name="center"]').first().check()
   await next()
   await expect(page).toHaveURL(/\/request\/storage$/)
 }

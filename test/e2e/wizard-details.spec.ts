@@ -85,6 +85,7 @@ for (const locale of ['kk', 'ru'] as const) {
     test('every storage radio is full size, on a desktop and a phone', async ({ page }) => {
       await toRegionStep(page)
       await page.getByTestId('region').selectOption('KZ-75')
+      await page.locator('input[name="center"]').first().check()
       await page.getByTestId('continue').click()
       const radios = page.locator('input[type=radio][name=storage]')
       await expect(radios.first()).toBeVisible()
@@ -117,6 +118,7 @@ for (const locale of ['kk', 'ru'] as const) {
     test('"password1" is refused with a reason and advice; a long passphrase is accepted', async ({ page }) => {
       await toRegionStep(page)
       await page.getByTestId('region').selectOption('KZ-75')
+      await page.locator('input[name="center"]').first().check()
       await page.getByTestId('continue').click()
       await page.locator('#storage-browser').check()
       await page.getByTestId('new-password').fill('password1')
