@@ -17,6 +17,6 @@ export const MAIN_SECTIONS: readonly Section[] = [
 
 /** Extra entries of the menu (actions that are also on the home page). */
 export const MENU_EXTRA_SECTIONS: readonly Section[] = [
-  { to: '/request', labelKey: 'nav.request' },
+  { to: '/get-certificate', labelKey: 'nav.request' },
   { to: '/signin', labelKey: 'nav.signin' },
 ]

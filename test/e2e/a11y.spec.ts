@@ -1,5 +1,6 @@
 /** axe-core on every top-level screen, in Kazakh and Russian, on a phone and a desktop. */
 import { test, expect, expectAccessible, pageHeading, TOP_LEVEL_ROUTES } from './fixtures.ts'
+import { SERVICE_PAGES } from './service-pages.ts'
 
 for (const locale of ['kk', 'ru'] as const) {
   test.describe(`${locale}`, () => {
@@ -12,6 +13,15 @@ for (const locale of ['kk', 'ru'] as const) {
         await expectAccessible(page, `${path} (${locale})`)
       }
     })
+
+    // The start page and the help pages: one test each, so a slow machine stays within the timeout.
+    for (const path of SERVICE_PAGES) {
+      test(`${path} has zero axe violations (${locale}, desktop)`, async ({ page }) => {
+        await page.goto(path)
+        await pageHeading(page)
+        await expectAccessible(page, `${path} (${locale})`)
+      })
+    }
 
     test(`the phone layout with the menu open has zero axe violations (${locale})`, async ({ page }) => {
       await page.setViewportSize({ width: 360, height: 740 })

@@ -1,6 +1,7 @@
 /** The app shell: languages, navigation, keyboard use, responsive layout, headers, manifest. */
 import { readFileSync } from 'node:fs'
 import { test, expect, pageHeading, TOP_LEVEL_ROUTES, LOCALE_STORAGE_KEY } from './fixtures.ts'
+import { SERVICE_PAGES } from './service-pages.ts'
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }
 
@@ -43,7 +44,7 @@ test('home offers the four main tasks, and each link opens its screen', async ({
   await page.goto('/')
   const main = page.locator('#main')
   const tasks = [
-    ['Сертификат алу', /\/request/],
+    ['Сертификат алу', /\/get-certificate$/],
     ['Өтінім мәртебесін тексеру', /\/status$/],
     ['Менің сертификаттарым', /\/certificates$/],
     ['Сертификатпен кіру', /\/signin$/],
@@ -103,7 +104,7 @@ test('the menu works with the keyboard and closes with Escape', async ({ page })
 test('every screen fits a 320 px phone and a 1920 px kiosk without horizontal scrolling', async ({ page }) => {
   for (const width of [320, 1920]) {
     await page.setViewportSize({ width, height: 800 })
-    for (const path of TOP_LEVEL_ROUTES) {
+    for (const path of [...TOP_LEVEL_ROUTES, ...SERVICE_PAGES]) {
       await page.goto(path)
       await pageHeading(page)
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)
