@@ -5,6 +5,7 @@ import vue from '@vitejs/plugin-vue'
 import VueI18nPlugin from '@intlify/unplugin-vue-i18n/vite'
 import { VitePWA } from 'vite-plugin-pwa'
 import { localeChunks } from './scripts/vite/locale-chunks.ts'
+import { jspdfWithoutExtras } from './scripts/vite/jspdf-without-extras.ts'
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }
 // A label that differs between deploys (the e2e update test builds two labelled versions).
@@ -33,6 +34,7 @@ export default defineConfig({
   },
   plugins: [
     vue(),
+    jspdfWithoutExtras(),
     localeChunks({ dir: fileURLToPath(new URL('./src/i18n/locales', import.meta.url)), shellAreas: SHELL_MESSAGE_AREAS }),
     VueI18nPlugin({
       include: [fileURLToPath(new URL('./src/i18n/locales/**', import.meta.url))],
