@@ -76,6 +76,13 @@ export const routes: RouteRecordRaw[] = [
   { path: '/help/feedback', name: 'help-feedback', component: helpView, meta: { titleKey: 'help.feedback.title' } },
   { path: '/help/privacy', name: 'help-privacy', component: helpView, meta: { titleKey: 'help.privacy.title' } },
   { path: '/help/accessibility', name: 'help-accessibility', component: helpView, meta: { titleKey: 'help.accessibility.title' } },
+  { path: '/centers', name: 'centers', component: () => import('@/views/CentersView.vue'), meta: { titleKey: 'centers.page.title' } },
+  {
+    path: '/operator/centers',
+    name: 'operator-centers',
+    component: () => import('@/views/OperatorCentersView.vue'),
+    meta: { titleKey: 'centers.operator.title' },
+  },
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',

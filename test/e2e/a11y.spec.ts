@@ -1,5 +1,6 @@
 /** axe-core on every top-level screen, in Kazakh and Russian, on a phone and a desktop. */
 import { test, expect, expectAccessible, pageHeading, TOP_LEVEL_ROUTES } from './fixtures.ts'
+import { demoOperator, signInWithKeyFile } from './handover-helpers.ts'
 import { SERVICE_PAGES } from './service-pages.ts'
 
 for (const locale of ['kk', 'ru'] as const) {
@@ -7,7 +8,7 @@ for (const locale of ['kk', 'ru'] as const) {
     test.use({ appLocale: locale })
 
     test(`every screen has zero axe violations (${locale}, desktop)`, async ({ page }) => {
-      for (const path of [...TOP_LEVEL_ROUTES, '/no-such-page']) {
+      for (const path of [...TOP_LEVEL_ROUTES, '/centers', '/no-such-page']) {
         await page.goto(path)
         await pageHeading(page)
         await expectAccessible(page, `${path} (${locale})`)
@@ -22,6 +23,18 @@ for (const locale of ['kk', 'ru'] as const) {
         await expectAccessible(page, `${path} (${locale})`)
       })
     }
+
+    test(`the operator's registration centers, list and form, have zero axe violations (${locale})`, async ({ page }) => {
+      const operator = demoOperator()
+      await page.goto('/operator/centers')
+      await signInWithKeyFile(page, operator.p12, operator.password)
+      await expect(page.getByTestId('console-center-astana-1')).toBeVisible()
+      await expectAccessible(page, `/operator/centers (${locale})`)
+      await page.getByTestId('center-add').click()
+      await page.getByTestId('center-save').click()
+      await expect(page.getByTestId('error-summary')).toBeFocused()
+      await expectAccessible(page, `/operator/centers, new center with errors (${locale})`)
+    })
 
     test(`the phone layout with the menu open has zero axe violations (${locale})`, async ({ page }) => {
       await page.setViewportSize({ width: 360, height: 740 })
