@@ -28,7 +28,13 @@ export async function cabinetRoutes(app: FastifyInstance, opts: { ctx: AppContex
         storage: a.storage,
         bin: a.bin,
         organization: a.organization,
+        // The applicant as submitted: the cabinet prints the application form from these.
+        surname: a.surname,
+        name: a.name,
+        patronymic: a.patronymic,
+        email: a.email,
         region: a.region,
+        city: a.city,
         createdAt: a.created_at.toISOString(),
         expiresAt: a.expires_at.toISOString(),
         statusChangedAt: a.status_changed_at.toISOString(),

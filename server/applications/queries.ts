@@ -17,7 +17,7 @@ export function certificatesOfPerson(db: Db, iin: string) {
 export function applicationsOfPerson(db: Db, iin: string) {
   return db
     .selectFrom('applications')
-    .select(['number', 'status', 'profile', 'storage', 'bin', 'organization', 'region', 'created_at', 'expires_at', 'status_changed_at'])
+    .select(['number', 'status', 'profile', 'storage', 'iin', 'bin', 'organization', 'surname', 'name', 'patronymic', 'email', 'region', 'city', 'created_at', 'expires_at', 'status_changed_at'])
     .where('iin', '=', iin)
     .orderBy('created_at', 'desc')
     .limit(CABINET_LIMIT)

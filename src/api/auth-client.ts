@@ -7,6 +7,7 @@
 import { fromBase64, toBase64 } from '../core/bytes.ts'
 import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { apiError } from './api-response.ts'
+import type { ApplicationStatus, KeyStorage } from './types.ts'
 
 /** A challenge: the exact bytes to sign. */
 export interface SignInChallenge {
@@ -16,12 +17,35 @@ export interface SignInChallenge {
   readonly expiresAt: string
 }
 
+/** A person's name as read from their certificate by the server ("Тестов Тест Тестович"). */
+export interface PersonName {
+  readonly surname: string | null
+  readonly name: string | null
+  readonly patronymic: string | null
+  /** The whole name, or null when the certificate names no person. */
+  readonly full: string | null
+}
+
 /** Who is signed in. */
 export interface SessionView {
   readonly iin: string
   readonly bin: string | null
   readonly role: 'holder' | 'operator' | 'admin'
   readonly subject: string
+  /** Missing only from servers older than the cabinet. */
+  readonly name?: PersonName
+  readonly expiresAt: string
+}
+
+/** One place where I am signed in (GET /api/v1/me/sessions). */
+export interface MySession {
+  /** Names the session in DELETE /api/v1/me/sessions/:ref. */
+  readonly ref: string
+  /** This browser's session. */
+  readonly current: boolean
+  readonly userAgent: string | null
+  readonly signedInAt: string
+  readonly lastSeenAt: string
   readonly expiresAt: string
 }
 
@@ -34,15 +58,28 @@ export interface MyCertificate {
   readonly status: 'good' | 'revoked' | 'hold'
   readonly notBefore: string
   readonly notAfter: string
+  /** When it was revoked or suspended (null while good). */
+  readonly revokedAt: string | null
 }
 
-/** An application of mine. */
+/** An application of mine, with the applicant as submitted (the cabinet prints the form from it). */
 export interface MyApplication {
   readonly number: string
-  readonly status: string
+  readonly status: ApplicationStatus
   readonly profile: string
+  readonly storage: KeyStorage
+  readonly iin: string
+  readonly bin: string | null
+  readonly organization: string | null
+  readonly surname: string
+  readonly name: string
+  readonly patronymic: string | null
+  readonly email: string | null
+  readonly region: string
+  readonly city: string | null
   readonly createdAt: string
   readonly expiresAt: string
+  readonly statusChangedAt: string
 }
 
 export interface AuthClient {
@@ -54,6 +91,11 @@ export interface AuthClient {
   session(): Promise<SessionView | null>
   myCertificates(): Promise<MyCertificate[]>
   myApplications(): Promise<MyApplication[]>
+  mySessions(): Promise<MySession[]>
+  /** Ends one of my sessions (this one too). */
+  endSession(ref: string): Promise<void>
+  /** Ends all my sessions but this one; resolves with how many ended. */
+  endOtherSessions(): Promise<number>
 }
 
 /** Creates the client (same origin by default; cookies go with every call). */
@@ -100,6 +142,15 @@ export function createAuthClient(options: { baseUrl?: string; fetch?: typeof fet
     },
     async myApplications() {
       return ((await (await send('/api/v1/me/applications')).json()) as { applications: MyApplication[] }).applications
+    },
+    async mySessions() {
+      return ((await (await send('/api/v1/me/sessions')).json()) as { sessions: MySession[] }).sessions
+    },
+    async endSession(ref) {
+      await send(`/api/v1/me/sessions/${encodeURIComponent(ref)}`, { method: 'DELETE' })
+    },
+    async endOtherSessions() {
+      return ((await (await send('/api/v1/me/sessions/others', { method: 'DELETE' })).json()) as { ended: number }).ended
     },
   }
 }

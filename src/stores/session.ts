@@ -2,10 +2,12 @@
  * Certificate sign-in state: who is signed in (read from the server; the session cookie itself
  * is HttpOnly), and the sign-in action: ask for a challenge, have a Signer sign it as CMS, send
  * it back. `$reset()` forgets the local state (the kiosk wipe); signOut() also ends the server session.
+ * The cabinet's lists (certificates, applications, sessions) are the cabinet store's, loaded only
+ * where the cabinet shows them: the header asks this store on every page.
  */
-import { ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef } from 'vue'
 import { defineStore } from 'pinia'
-import { createAuthClient, type AuthClient, type MyApplication, type MyCertificate, type SessionView } from '@/api/auth-client.ts'
+import { createAuthClient, type AuthClient, type SessionView } from '@/api/auth-client.ts'
 import type { Signer } from '@/core/signer.ts'
 
 /** clientAuth: NCALayer shows only authentication keys with this filter. */
@@ -43,48 +45,33 @@ export const useSessionStore = defineStore('session', () => {
   const errorDepth = ref<number | null>(null)
   /** True while signing in or out. */
   const busy = ref(false)
-  /** The personal cabinet: my certificates and applications as the server knows them. */
-  const certificates = ref<MyCertificate[]>([])
-  const applications = ref<MyApplication[]>([])
   const client = shallowRef<AuthClient>(createAuthClient())
-
-  /** Loads the cabinet lists for the signed-in person (empty when signed out). */
-  async function loadCabinet(): Promise<void> {
-    if (!session.value) {
-      certificates.value = []
-      applications.value = []
-      return
-    }
-    try {
-      ;[certificates.value, applications.value] = await Promise.all([client.value.myCertificates(), client.value.myApplications()])
-    } catch (e) {
-      error.value = codeOf(e)
-    }
-  }
+  /** The signed-in person's name as people write it ("Тестов Тест Тестович"), else their IIN. */
+  const displayName = computed(() => session.value && (session.value.name?.full ?? session.value.iin))
+  let refreshing: Promise<void> | null = null
 
   /**
-   * Takes the session the server gave (null: signed out) and the cabinet that goes with it; a
-   * failure leaves the session as it was and keeps the error code.
+   * Takes the session the server gave (null: signed out); a failure leaves the session as it
+   * was and keeps the error code.
    */
   async function adoptSession(read: () => Promise<SessionView | null>): Promise<void> {
     try {
       session.value = await read()
       error.value = null
       errorDepth.value = null
-      await loadCabinet()
     } catch (e) {
       error.value = codeOf(e)
       errorDepth.value = null
     }
   }
 
-  /** Reads the current session from the server (a reload keeps the cookie). */
-  async function refresh(): Promise<void> {
-    try {
-      await adoptSession(() => client.value.session())
-    } finally {
+  /** Reads the current session from the server (a reload keeps the cookie); callers at the same time share one request. */
+  function refresh(): Promise<void> {
+    refreshing ??= adoptSession(() => client.value.session()).finally(() => {
       checked.value = true
-    }
+      refreshing = null
+    })
+    return refreshing
   }
 
   /** Signs a fresh challenge with `choice` and signs in; true on success. */
@@ -104,7 +91,6 @@ export const useSessionStore = defineStore('session', () => {
         ...(choice.locale ? { locale: choice.locale } : {}),
       })
       session.value = await client.value.login(cms)
-      await loadCabinet()
       return true
     } catch (e) {
       error.value = codeOf(e)
@@ -136,14 +122,12 @@ export const useSessionStore = defineStore('session', () => {
 
   function $reset(): void {
     session.value = null
-    certificates.value = []
-    applications.value = []
     checked.value = false
     error.value = null
     errorDepth.value = null
     busy.value = false
   }
 
-  return { session, checked, error, errorDepth, busy, certificates, applications, refresh, loadCabinet, signIn, signOut, useClient, $reset }
+  return { session, displayName, checked, error, errorDepth, busy, refresh, signIn, signOut, useClient, $reset }
 })
 

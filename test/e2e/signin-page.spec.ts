@@ -62,7 +62,8 @@ for (const locale of ['kk', 'ru'] as const satisfies readonly Locale[]) {
 
       // The right one signs in; the key file is not kept in the browser.
       await signInWithKeyFile(page, operator.p12, operator.password)
-      await expect(page.getByTestId('signin-session')).toContainText(`IIN${operator.iin}`)
+      await expect(page).toHaveURL(/\/cabinet$/)
+      await expect(page.getByTestId('cabinet-iin')).toHaveText(operator.iin)
       expect((await page.evaluate(() => indexedDB.databases())).map((d) => d.name).filter((n) => n?.startsWith('qoltanba-signin'))).toEqual([])
     })
   })

@@ -1,8 +1,8 @@
 /**
  * Certificate sign-in in Chromium, in Kazakh and in Russian, against a real Registration Center
  * (operator-fixtures.ts): a certificate issued by its CA is imported into a browser container
- * (OpenSSL-made .p12), signs the server's challenge, the cabinet lists the holder's certificates
- * and application, the session survives a reload, sign out ends it.
+ * (OpenSSL-made .p12), signs the server's challenge and lands in the cabinet (/cabinet), which
+ * lists the holder's certificates and application; the session survives a reload, sign out ends it.
  */
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -44,19 +44,26 @@ for (const { locale, iin } of CASES) {
       const password = page.getByTestId('signin-password')
       if (await password.isVisible()) await password.fill(PASSWORD)
       await page.getByTestId('signin-submit').click()
-      const session = page.getByTestId('signin-session')
-      await expect(session).toContainText(m.signin.signed_in_heading as string)
-      await expect(session).toContainText(`IIN${iin}`)
-      // The cabinet: the server's view of my certificates (both issued ones) and my application.
-      await expect(page.getByTestId('cabinet-certificates').getByRole('listitem')).toHaveCount(2)
-      await expect(page.getByTestId('cabinet-applications')).toContainText(app.number)
+      // A sign-in started here lands in the cabinet: the server's view of my certificates (both
+      // issued ones) and my application.
+      await expect(page).toHaveURL(/\/cabinet$/)
+      await expect(await pageHeading(page)).toHaveText(m.nav.cabinet as string)
+      await expect(page.getByTestId('cabinet-iin')).toHaveText(iin)
+      await expect(page.getByTestId('cabinet-certificate')).toHaveCount(2)
+      await expect(page.locator(`[data-testid="cabinet-application"][data-number="${app.number}"]`)).toBeVisible()
       await expectAccessible(page, 'signed in')
 
       await page.reload()
-      await expect(page.getByTestId('signin-session')).toContainText(`IIN${iin}`)
+      await expect(page.getByTestId('cabinet-iin')).toHaveText(iin)
 
-      await page.getByTestId('signin-signout').click()
-      await expect(page.getByTestId('signin-session')).toHaveCount(0)
+      // Opened again while signed in, the sign-in page says so and leads back.
+      await page.goto(`${consoleServer.url}/signin`)
+      await expect(page.getByTestId('signin-session')).toContainText(m.signin.signed_in_heading as string)
+      await page.getByTestId('signin-continue').click()
+      await expect(page).toHaveURL(/\/cabinet$/)
+
+      await page.getByTestId('cabinet-signout').click()
+      await expect(page).toHaveURL(/\/signin\?redirect=/)
       await expect(page.getByTestId('signin-submit')).toBeVisible()
       await page.reload()
       await expect(page.getByTestId('signin-submit')).toBeVisible()
