@@ -6,6 +6,9 @@
  */
 import type { RouteRecordRaw } from 'vue-router'
 
+// All help pages share one lazy chunk (one import in the entry, see HelpView).
+const helpView = () => import('@/views/HelpView.vue')
+
 export const routes: RouteRecordRaw[] = [
   {
     path: '/',
@@ -60,6 +63,26 @@ export const routes: RouteRecordRaw[] = [
     name: 'revoke',
     component: () => import('@/views/RevokeView.vue'),
     meta: { titleKey: 'revoke.page_title' },
+  },
+  {
+    path: '/get-certificate',
+    name: 'start',
+    component: () => import('@/views/StartView.vue'),
+    meta: { titleKey: 'start.title' },
+  },
+  { path: '/help', name: 'help', component: helpView, meta: { titleKey: 'nav.help' } },
+  { path: '/help/agent', name: 'help-agent', component: helpView, meta: { titleKey: 'help.agent.title' } },
+  { path: '/help/storage', name: 'help-storage', component: helpView, meta: { titleKey: 'help.storage.title' } },
+  { path: '/help/contacts', name: 'help-contacts', component: helpView, meta: { titleKey: 'help.contacts.title' } },
+  { path: '/help/feedback', name: 'help-feedback', component: helpView, meta: { titleKey: 'help.feedback.title' } },
+  { path: '/help/privacy', name: 'help-privacy', component: helpView, meta: { titleKey: 'help.privacy.title' } },
+  { path: '/help/accessibility', name: 'help-accessibility', component: helpView, meta: { titleKey: 'help.accessibility.title' } },
+  { path: '/centers', name: 'centers', component: () => import('@/views/CentersView.vue'), meta: { titleKey: 'centers.page.title' } },
+  {
+    path: '/operator/centers',
+    name: 'operator-centers',
+    component: () => import('@/views/OperatorCentersView.vue'),
+    meta: { titleKey: 'centers.operator.title' },
   },
   {
     path: '/:pathMatch(.*)*',

@@ -4,17 +4,40 @@
  */
 import { test, expect, expectAccessible, pageHeading, TOP_LEVEL_ROUTES } from './fixtures.ts'
 import { demoOperator, signInWithKeyFile } from './handover-helpers.ts'
+import { demoOperator, signInWithKeyFile } from './handover-helpers.ts'
+import { SERVICE_PAGES } from './service-pages.ts'
 
 for (const locale of ['kk', 'ru'] as const) {
   test.describe(`${locale}`, () => {
     test.use({ appLocale: locale })
 
     test(`every screen has zero axe violations (${locale}, desktop)`, async ({ page }) => {
-      for (const path of [...TOP_LEVEL_ROUTES, '/no-such-page']) {
+      for (const path of [...TOP_LEVEL_ROUTES, '/centers', '/no-such-page']) {
         await page.goto(path)
         await pageHeading(page)
         await expectAccessible(page, `${path} (${locale})`)
       }
+    })
+
+    // The start page and the help pages: one test each, so a slow machine stays within the timeout.
+    for (const path of SERVICE_PAGES) {
+      test(`${path} has zero axe violations (${locale}, desktop)`, async ({ page }) => {
+        await page.goto(path)
+        await pageHeading(page)
+        await expectAccessible(page, `${path} (${locale})`)
+      })
+    }
+
+    test(`the operator's registration centers, list and form, have zero axe violations (${locale})`, async ({ page }) => {
+      const operator = demoOperator()
+      await page.goto('/operator/centers')
+      await signInWithKeyFile(page, operator.p12, operator.password)
+      await expect(page.getByTestId('console-center-astana-1')).toBeVisible()
+      await expectAccessible(page, `/operator/centers (${locale})`)
+      await page.getByTestId('center-add').click()
+      await page.getByTestId('center-save').click()
+      await expect(page.getByTestId('error-summary')).toBeFocused()
+      await expectAccessible(page, `/operator/centers, new center with errors (${locale})`)
     })
 
     test(`the phone layout with the menu open has zero axe violations (${locale})`, async ({ page }) => {

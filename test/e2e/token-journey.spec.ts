@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test, expect } from './fixtures.ts'
 import type { Page } from '@playwright/test'
-import { startJourneyServer, submitAndConfirm, type JourneyServer } from './journey-helpers.ts'
+import { chooseCenter, startJourneyServer, submitAndConfirm, type JourneyServer } from './journey-helpers.ts'
 
 const PORT = 4194
 const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so'
@@ -124,7 +124,7 @@ test('hardware token: pair, apply with keys made on the token, approve, install 
   await expect(page.getByTestId('person')).toBeVisible()
   await next(page)
   await next(page) // no e-mail
-  await page.getByTestId('region').selectOption('KZ-75')
+  await chooseCenter(page, 'KZ-75')
   await next(page)
 
   // The agent runs but the site is not approved: the token option is there and pairs first.
