@@ -4,7 +4,6 @@
  */
 import { test, expect, expectAccessible, pageHeading, TOP_LEVEL_ROUTES } from './fixtures.ts'
 import { demoOperator, signInWithKeyFile } from './handover-helpers.ts'
-import { demoOperator, signInWithKeyFile } from './handover-helpers.ts'
 import { SERVICE_PAGES } from './service-pages.ts'
 
 for (const locale of ['kk', 'ru'] as const) {
