@@ -96,6 +96,9 @@ for (const locale of ['kk', 'ru'] as const) {
       expect(fromList.text).toContain(message(locale, 'request.print.title'))
       expect(fromList.text).toContain(message(locale, 'application_paper.form.bring_identity'))
       if (locale === 'kk') for (const letter of ['ә', 'ғ', 'қ', 'ң', 'ө', 'ұ', 'ү', 'і']) expect(fromList.text).toContain(letter)
+      // The registration center chosen in the wizard is on both the printed form and the PDF.
+      await expect(page.getByTestId('print-center')).not.toBeEmpty()
+      expect(fromList.text).toContain(message(locale, 'application_paper.form.center_title'))
       await expectAccessible(page, `status list with paper actions (${locale})`)
 
       // The status page of the application: the same actions, its form always in the page.
