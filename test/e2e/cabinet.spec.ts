@@ -85,6 +85,9 @@ for (const person of CASES) {
       await expect(row(waiting.number).getByTestId('cabinet-application-status')).toHaveText(m('status.states.submitted'))
       await expect(row(waiting.number).getByTestId('cabinet-install')).toHaveCount(0)
       await expect(row(waiting.number).getByTestId('cabinet-open-status')).toHaveAttribute('href', `/status/${waiting.number}`)
+      // Waiting for confirmation: the form to print, as PDF, and the number to copy, in the row.
+      for (const action of ['print', 'download-pdf', 'copy-number']) await expect(row(waiting.number).getByTestId(action)).toBeVisible()
+      await expect(row(first.number).getByTestId('print')).toHaveCount(0)
       const today = longDate(person.intl, new Date().toISOString())
       await expect(row(waiting.number).getByTestId('cabinet-application-submitted')).toHaveText(today)
 
