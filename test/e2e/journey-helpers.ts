@@ -147,15 +147,17 @@ export async function startJourneyServer(port: number): Promise<JourneyServer> {
 /**
  * A copy of the built PWA: other suites may rebuild dist/ while this server runs (a build empties
  * it first). The service worker is written last, so index.html + sw.js mean a finished build.
+ * QOLTANBA_E2E_SOURCE_DIST names another build, as for the shared server (test/e2e/serve.ts).
  */
 async function privateCopyOfDist(dataDir: string): Promise<string> {
+  const source = process.env.QOLTANBA_E2E_SOURCE_DIST ?? 'dist'
   const deadline = Date.now() + 120_000
-  while (!(existsSync('dist/index.html') && existsSync('dist/sw.js'))) {
-    if (Date.now() > deadline) throw new Error('no built PWA in dist/ (run npm run build)')
+  while (!(existsSync(join(source, 'index.html')) && existsSync(join(source, 'sw.js')))) {
+    if (Date.now() > deadline) throw new Error(`no built PWA in ${source}/ (run npm run build)`)
     await new Promise((resolve) => setTimeout(resolve, 500))
   }
   const target = join(dataDir, 'dist')
-  cpSync('dist', target, { recursive: true })
+  cpSync(source, target, { recursive: true })
   return target
 }
 
