@@ -17,7 +17,7 @@ const FONTS = [
 const FAMILY = 'DejaVuSans'
 /** A4 in points. */
 const PAGE = { width: 595.28, height: 841.89 } as const
-const MARGIN = 50
+const MARGIN = 42
 const WIDTH = PAGE.width - 2 * MARGIN
 const BODY = 10.5
 const LINE = BODY * 1.35
@@ -95,7 +95,8 @@ class Writer {
 
 /** The PDF bytes of the application form. */
 export async function buildApplicationPdf(content: PaperContent): Promise<Uint8Array> {
-  const doc = new jsPDF({ unit: 'pt', format: 'a4', compress: true })
+  // putOnlyUsedFonts: without it every PDF lists the 14 standard fonts it never uses.
+  const doc = new jsPDF({ unit: 'pt', format: 'a4', compress: true, putOnlyUsedFonts: true })
   const files = await Promise.all(FONTS.map((f) => fontFile(f.file)))
   FONTS.forEach((f, i) => {
     doc.addFileToVFS(f.file, files[i]!)
@@ -108,7 +109,7 @@ export async function buildApplicationPdf(content: PaperContent): Promise<Uint8A
   doc.setLanguage(content.locale as Parameters<jsPDF['setLanguage']>[0])
 
   const w = new Writer(doc)
-  const qrSize = 110
+  const qrSize = 100
   const headTop = w.y
   w.qr(content.number, qrSize)
   w.text(content.title, { size: 15, bold: true, width: WIDTH - qrSize - 10 })
@@ -132,8 +133,10 @@ export async function buildApplicationPdf(content: PaperContent): Promise<Uint8A
     doc.line(x, w.y, x + half - 30, w.y)
     doc.text(label, x, w.y + LINE)
   })
-  w.y += BODY * 4
-  w.room(BODY * 14)
+  w.y += BODY * 3
+  // The tear-off part stays whole on one page: cut line, title, note and its two table rows.
+  const noteLines = w.lines(content.slip.note, WIDTH).length
+  w.room(BODY + 12 * 1.35 + 6 + noteLines * LINE + BODY * 0.5 + content.slip.rows.length * (LINE + 8) + BODY)
   doc.setLineDashPattern([4, 3], 0).line(MARGIN, w.y, MARGIN + WIDTH, w.y).setLineDashPattern([], 0)
   w.y += BODY
   w.text(content.slip.title, { bold: true, size: 12 })
