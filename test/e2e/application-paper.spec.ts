@@ -5,14 +5,15 @@
  * number, the name, the access code and (in kk) Kazakh letters — read back with pdf.js — and the
  * copy buttons put the number and the access code on the clipboard with a spoken "copied".
  * Another browser that looked the application up by number + code gets the same, without a name.
- * Offline, the PDF is still made: jsPDF's chunk and the fonts are precached.
+ * Offline, the PDF is still made: jsPDF's chunk and the fonts are precached. A kiosk prints but
+ * offers no PDF (a file in a shared machine's downloads would outlive the session's wipe).
  */
 import { readFileSync } from 'node:fs'
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs'
 import type { Page } from '@playwright/test'
 import { test, expect, expectAccessible, waitForServiceWorkerControl } from './fixtures.ts'
 import { fillWizard, submitAndConfirm } from './journey-helpers.ts'
-import { message } from './handover-helpers.ts'
+import { lockKiosk, message } from './handover-helpers.ts'
 
 test.describe.configure({ timeout: 180_000 })
 test.use({ permissions: ['clipboard-read', 'clipboard-write'] })
@@ -146,4 +147,15 @@ test('offline, the PDF is made from the precached library and fonts', async ({ p
   expect(pdf.text).toContain('ТЕСТОВ ТЕСТ ТЕСТОВИЧ')
   expect(pdf.text).toContain(message('kk', 'application_paper.form.bring_identity'))
   await context.setOffline(false)
+})
+
+test('a kiosk prints and copies but offers no PDF download', async ({ page }) => {
+  await lockKiosk(page, '604318')
+  await fillWizard(page, { iin: '900101300017', storage: 'file', password: 'Qoltanba-Paper-2026', algorithm: 'P-256' })
+  const { number } = await submitAndConfirm(page)
+  const actions = page.getByTestId('paper-actions')
+  await expect(actions.getByTestId('print')).toBeVisible()
+  await expect(actions.getByTestId('copy-number')).toBeVisible()
+  await expect(actions.getByTestId('download-pdf')).toHaveCount(0)
+  await expect(page.getByTestId('print-form')).toContainText(number)
 })
