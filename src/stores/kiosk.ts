@@ -13,9 +13,12 @@ import {
   writeDeviceSetting,
   type KioskDeviceSetting,
 } from '@/kiosk/config.ts'
-import { hashPin, isValidPin, verifyPin } from '@/kiosk/pin.ts'
 import { closeConnectionsOnVersionChange } from '@/kiosk/idb-connections.ts'
 import { serverLogout } from '@/kiosk/wipe.ts'
+
+// The PIN's hashing (core/bytes, core/errors) is loaded only when a PIN is set or checked: most
+// devices are never kiosks, and these 2 KB would otherwise sit in every first paint.
+const pinCode = () => import('@/kiosk/pin.ts')
 
 export const useKioskStore = defineStore('kiosk', () => {
   /** Kiosk mode is on. */
@@ -61,6 +64,7 @@ export const useKioskStore = defineStore('kiosk', () => {
 
   /** The operator locks a URL-enabled kiosk with a PIN; false when the PIN is not 4–12 digits. */
   async function lockWithPin(pin: string): Promise<boolean> {
+    const { hashPin, isValidPin } = await pinCode()
     if (!isValidPin(pin) || !setting.value) return false
     // Hash first, then switch on and store in one step: a kiosk that shows itself locked before
     // the setting is stored would come back as an ordinary browser on the next page load.
@@ -82,6 +86,7 @@ export const useKioskStore = defineStore('kiosk', () => {
   /** Leaves a URL-enabled kiosk; false when the PIN is wrong. */
   async function leaveWithPin(pin: string): Promise<boolean> {
     const stored = setting.value
+    const { isValidPin, verifyPin } = await pinCode()
     if (!canLeave.value || !stored?.pin || !isValidPin(pin)) return false
     if (!(await verifyPin(pin, stored.pin))) return false
     writeDeviceSetting(null)
