@@ -36,9 +36,9 @@ export function applicantView(a: Application, requests: ApplicationRequest[], ce
 }
 
 /** What the operator sees: everything about the applicant plus the history. */
-export function operatorView(a: Application, requests: ApplicationRequest[], certificates: Certificate[], audit: AuditEntry[]) {
+export function operatorView(a: Application, requests: ApplicationRequest[], certificates: Certificate[], audit: AuditEntry[], center?: RegistrationCenterRow) {
   return {
-    ...applicantView(a, requests),
+    ...applicantView(a, requests, center),
     iin: a.iin,
     bin: a.bin,
     organization: a.organization,

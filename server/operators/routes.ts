@@ -11,6 +11,7 @@ import { applicationByNumber, certificatesOfApplication, historyOfApplication, r
 import { expireIfDue } from '../applications/service.ts'
 import { certificateView, listItem, operatorView } from '../applications/views.ts'
 import { requireOperatorSession } from '../auth/require-session.ts'
+import { findCenter } from '../centers/queries.ts'
 
 const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^[0-9]{12}$' } } } as const
 
@@ -71,12 +72,14 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: AppConte
     await expireIfDue(ctx.db, number)
     const a = await applicationByNumber(ctx.db, number)
     if (!a) throw notFound('no such application')
-    const [requests, certificates, audit] = await Promise.all([
+    const [requests, certificates, audit, center] = await Promise.all([
       requestsOfApplication(ctx.db, number),
       certificatesOfApplication(ctx.db, number),
       historyOfApplication(ctx.db, number),
+      a.registration_center_id ? findCenter(ctx.db, a.registration_center_id) : undefined,
     ])
-    return operatorView(a, requests, certificates, audit)
+    // The center the applicant chose, so the operator sees where the applicant was to come.
+    return operatorView(a, requests, certificates, audit, center)
   })
 
   app.post<{ Params: { number: string }; Body: Partial<ApprovalDecision> }>(

@@ -207,6 +207,9 @@ describe.each(ENGINES)('registration centers on %s', (engine) => {
       // The status page gets the center as it is now.
       const status = await s.app.inject({ url: `/api/v1/applications/${number}`, headers: { 'x-access-code': accessCode } })
       expect(status.json()).toMatchObject({ region: 'KZ-55', registrationCenterId: 'test-center-1', registrationCenter: { id: 'test-center-1', active: false, phone: '+7 7182 55 00 11' } })
+      // …and so does the operator's view of the application.
+      const detail = await console('GET', `/api/v1/operator/applications/${number}`)
+      expect(detail.json()).toMatchObject({ registrationCenterId: 'test-center-1', registrationCenter: { id: 'test-center-1', name: { ru: 'Тестовый центр' } } })
     })
 
     it('still takes a region-only body from older clients', async () => {
