@@ -59,7 +59,8 @@ export async function endToEndRate(server: BenchServer, n: number, concurrency: 
             const r = await fetch(`${server.url}/api/v1/operator/applications/${number}/approve`, {
               method: 'POST',
               headers: { cookie, 'content-type': 'application/json' },
-              body: '{}',
+              // The operator's statement that the identity document was checked (required).
+              body: '{"identityChecked":true}',
             })
             if (r.ok) {
               const issued = ((await r.json()) as { certificates: Array<{ serial: string }> }).certificates
