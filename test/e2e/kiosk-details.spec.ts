@@ -5,21 +5,12 @@
  * install on this kiosk — in kk and ru.
  */
 import { readFileSync } from 'node:fs'
-import { test as base, expect, type Page } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import { fillWizard, submitAndConfirm } from './journey-helpers.ts'
-import { controlled, readTraces, startKioskServer, type KioskServer } from './kiosk-helpers.ts'
+import { controlled, kioskTest, readTraces } from './kiosk-helpers.ts'
 
-const test = base.extend<{ appLocale: 'kk' | 'ru' }, { kioskServer: KioskServer }>({
+const test = kioskTest().extend<{ appLocale: 'kk' | 'ru' }>({
   appLocale: ['kk', { option: true }],
-  kioskServer: [
-    async ({}, use) => {
-      const server = await startKioskServer()
-      await use(server)
-      await server.stop()
-    },
-    { scope: 'worker', timeout: 300_000 },
-  ],
-  baseURL: async ({ kioskServer }, use) => use(kioskServer.url),
   page: async ({ page, appLocale }, use) => {
     const problems: string[] = []
     page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))

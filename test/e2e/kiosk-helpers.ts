@@ -7,7 +7,7 @@ import { createServer } from 'node:net'
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { expect, type Page } from '@playwright/test'
+import { test as base, expect, type Page } from '@playwright/test'
 
 /** A kiosk server started by a spec. */
 export interface KioskServer {
@@ -60,6 +60,24 @@ export async function startKioskServer(extraEnv: Record<string, string> = {}): P
     if (server) return server
   }
   throw new Error('no kiosk server could start on 4191-4199')
+}
+
+/**
+ * The kiosk specs' `test`: one server of startKioskServer(extraEnv) per worker, and relative URLs
+ * (also in the journey helpers) go to it.
+ */
+export function kioskTest(extraEnv: Record<string, string> = {}) {
+  return base.extend<object, { kioskServer: KioskServer }>({
+    kioskServer: [
+      async ({}, use) => {
+        const server = await startKioskServer(extraEnv)
+        await use(server)
+        await server.stop()
+      },
+      { scope: 'worker', timeout: 300_000 },
+    ],
+    baseURL: async ({ kioskServer }, use) => use(kioskServer.url),
+  })
 }
 
 async function tryStart(port: number, dataDir: string, distDir: string, extraEnv: Record<string, string>): Promise<KioskServer | null> {

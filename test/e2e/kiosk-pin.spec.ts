@@ -5,21 +5,11 @@
  * the right PIN does. Against a real server with KIOSK=0, in Kazakh and in Russian.
  */
 import { readFileSync } from 'node:fs'
-import { test as base, expect, type Page } from '@playwright/test'
-import { controlled, readTraces, startKioskServer, type KioskServer } from './kiosk-helpers.ts'
+import { expect, type Page } from '@playwright/test'
+import { controlled, kioskTest, readTraces } from './kiosk-helpers.ts'
 
 /** One KIOSK=0 server per worker (kiosk mode comes from the URL only); a long idle time, nothing here waits. */
-const test = base.extend<object, { kioskServer: KioskServer }>({
-  kioskServer: [
-    async ({}, use) => {
-      const server = await startKioskServer({ KIOSK: '0', KIOSK_IDLE_SECONDS: '900' })
-      await use(server)
-      await server.stop()
-    },
-    { scope: 'worker', timeout: 300_000 },
-  ],
-  baseURL: async ({ kioskServer }, use) => use(kioskServer.url),
-})
+const test = kioskTest({ KIOSK: '0', KIOSK_IDLE_SECONDS: '900' })
 
 test.describe.configure({ mode: 'serial' })
 

@@ -5,7 +5,7 @@
  * Cache Storage (but the precache) or web storage, the service worker still controls the page,
  * and the kiosk opens offline. Timers are driven by Playwright's clock, nothing waits for them.
  */
-import { test as base, expect, type Page } from '@playwright/test'
+import { expect, type Page } from '@playwright/test'
 import { fillWizard, submitAndConfirm } from './journey-helpers.ts'
 import {
   KIOSK_IDLE_SECONDS,
@@ -14,22 +14,11 @@ import {
   controlled,
   expectClean,
   readTraces,
-  startKioskServer,
-  type KioskServer,
+  kioskTest,
 } from './kiosk-helpers.ts'
 
 /** One KIOSK=1 server per worker; relative URLs (also in the journey helpers) go to it. */
-const test = base.extend<object, { kioskServer: KioskServer }>({
-  kioskServer: [
-    async ({}, use) => {
-      const server = await startKioskServer()
-      await use(server)
-      await server.stop()
-    },
-    { scope: 'worker', timeout: 300_000 },
-  ],
-  baseURL: async ({ kioskServer }, use) => use(kioskServer.url),
-})
+const test = kioskTest()
 
 test.describe.configure({ mode: 'serial' })
 
