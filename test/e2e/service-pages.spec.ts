@@ -1,10 +1,12 @@
 /**
  * The pages around the wizard: the start page leads from Home into the wizard; every help page
- * opens from the footer with one h1 and its title in the tab; the FAQ answers open by keyboard;
+ * opens from the footer with one h1 and its title in the tab; the privacy notice names all that the
+ * browser keeps (the kiosk's wipe was left out once); the FAQ answers open by keyboard;
  * the pages open offline once the service worker has precached them.
  */
 import type { Page } from '@playwright/test'
 import { test, expect, pageHeading, expectAccessible, waitForServiceWorkerControl } from './fixtures.ts'
+import { message } from './handover-helpers.ts'
 
 const TEXT = {
   kk: {
@@ -92,6 +94,13 @@ for (const locale of ['kk', 'ru'] as const) {
         await expect(page).toHaveURL(new RegExp(`${path}$`))
         await expectPage(page, heading, text.app)
       }
+    })
+
+    test(`the privacy notice lists all that this browser keeps, the kiosk's wipe last (${locale})`, async ({ page }) => {
+      await page.goto('/help/privacy')
+      await pageHeading(page)
+      const kept = page.getByRole('region', { name: message(locale, 'help.privacy.device.title') }).getByRole('listitem')
+      await expect(kept).toHaveText(['containers', 'applications', 'settings', 'kiosk'].map((key) => message(locale, `help.privacy.device.${key}`)))
     })
 
     test(`the FAQ answers open by keyboard alone (${locale})`, async ({ page }) => {
