@@ -1,7 +1,8 @@
 /**
  * The "Get a certificate" wizard as a question-page flow: Step N of M, validation on Continue with
  * an error summary that takes focus (and "Error:" in the title), the same message at the field,
- * Back link and browser Back keeping answers, "Change" from Check your answers returning there,
+ * Back link and browser Back keeping answers, the chosen center a line per fact on Check your answers,
+ * "Change" from Check your answers returning there,
  * axe clean with and without errors, no sideways scrolling on a phone.
  */
 import type { Page } from '@playwright/test'
@@ -109,6 +110,12 @@ test('validation, error summary focus, Back, Change, accessibility', async ({ pa
   const answers = page.getByTestId('check-answers')
   await expect(answers).toContainText('220340000015')
   await expect(answers).toContainText('Ulytau Region')
+  // The chosen center: name, address, hours and phone each on a line of its own (they were one run-on line of semicolons).
+  const centerLines = page.getByTestId('check-center').locator('span')
+  await expect(centerLines).toHaveCount(4)
+  const tops = await centerLines.evaluateAll((lines) => lines.map((line) => line.getBoundingClientRect().top))
+  expect(new Set(tops).size).toBe(4)
+  await expect(centerLines.last()).toHaveText(new RegExp(`^${en.centers!.card!.phone!}: `))
   await expect(answers).toContainText(notProvided)
   await expectAccessible(page, 'check answers')
 
