@@ -115,6 +115,14 @@ for (const person of CASES) {
 
       // The header says who is signed in, on every page, after a reload too.
       await expect(page.getByTestId('header-name')).toHaveText(person.name)
+      // On a phone the whole name shows (it was cut with an ellipsis) and the bar's controls are 44 px targets.
+      await page.setViewportSize({ width: 375, height: 812 })
+      expect(await page.getByTestId('header-cabinet').evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().right <= window.innerWidth)).toBe(true)
+      for (const control of [page.getByTestId('header-cabinet'), page.getByTestId('header-signout')]) {
+        const box = (await control.boundingBox())!
+        expect(Math.min(box.width, box.height)).toBeGreaterThanOrEqual(44)
+      }
+      await page.setViewportSize({ width: 1280, height: 720 })
       await page.goto(`${server.url}/certificates`)
       await expect(page.getByTestId('header-name')).toHaveText(person.name)
       await page.getByTestId('header-cabinet').click()

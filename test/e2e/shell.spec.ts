@@ -113,6 +113,22 @@ test('every screen fits a 320 px phone and a 1920 px kiosk without horizontal sc
   }
 })
 
+test('every control of the header is a 44 × 44 px touch target, on a phone and a desktop', async ({ page }) => {
+  for (const width of [375, 1366]) {
+    await page.setViewportSize({ width, height: 800 })
+    await page.goto('/')
+    await pageHeading(page)
+    const small = await page.locator('header').first().evaluate((header) =>
+      [...header.querySelectorAll<HTMLElement>('a, button')]
+        .map((el) => ({ el, box: el.getBoundingClientRect() }))
+        .filter(({ el, box }) => box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden')
+        .filter(({ el, box }) => !el.classList.contains('skip-link') && (box.width < 44 || box.height < 44))
+        .map(({ el, box }) => `${el.className} ${Math.round(box.width)}×${Math.round(box.height)}`),
+    )
+    expect(small, `${width}px`).toEqual([])
+  }
+})
+
 test('unknown paths show a translated "not found" page', async ({ page }) => {
   await page.goto('/no/such/page')
   await expect(await pageHeading(page)).toHaveText('Бет табылмады')
