@@ -130,6 +130,7 @@ for (const person of CASES) {
 
       // Sessions: start from this one alone (other specs may have signed this person in too).
       const sessions = page.getByTestId('cabinet-session')
+      await expect(sessions.first()).toBeVisible() // the list has loaded, so the button's presence is known
       if (await page.getByTestId('cabinet-sessions-signout-others').isVisible()) await page.getByTestId('cabinet-sessions-signout-others').click()
       await expect(page.getByTestId('cabinet-sessions-only-this')).toHaveText(m('cabinet.sessions.only_this'))
       await expect(sessions).toHaveCount(1)

@@ -41,8 +41,9 @@ for (const { locale, iin } of CASES) {
 
       await page.goto(`${consoleServer.url}/signin`)
       await expect(await pageHeading(page)).toHaveText(m.nav.signin as string)
-      const password = page.getByTestId('signin-password')
-      if (await password.isVisible()) await password.fill(PASSWORD)
+      // A page load locks every container again, so the password field always comes; fill() waits
+      // for it (an instant isVisible() raced the list's loading and sometimes skipped the password).
+      await page.getByTestId('signin-password').fill(PASSWORD)
       await page.getByTestId('signin-submit').click()
       // A sign-in started here lands in the cabinet: the server's view of my certificates (both
       // issued ones) and my application.
