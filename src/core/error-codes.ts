@@ -126,6 +126,14 @@ export const ErrorCode = {
   CenterExists: 'ERR_CENTER_EXISTS',
   /** A center's field breaks a rule of centers-wire.ts (details.field, details.rule). */
   CenterInvalid: 'ERR_CENTER_INVALID',
+
+  // Signing in to portals through OpenID Connect (server/oidc, src/api/oidc-client.ts)
+  /** The portal's sign-in request (interaction) is unknown or has expired. */
+  InteractionNotFound: 'ERR_INTERACTION_NOT_FOUND',
+  /** The portal's sign-in needs a certificate sign-in made during it (or within 5 minutes). */
+  FreshSigninRequired: 'ERR_FRESH_SIGNIN_REQUIRED',
+  /** The portal accepts only a key on a hardware token (acr/amr hwk). */
+  HardwareKeyRequired: 'ERR_HARDWARE_KEY_REQUIRED',
 } as const
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]
