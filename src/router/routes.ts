@@ -85,6 +85,18 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'centers.operator.title' },
   },
   {
+    path: '/authorize/:uid',
+    name: 'authorize',
+    component: () => import('@/views/AuthorizeView.vue'),
+    meta: { titleKey: 'oidc.authorize.title' },
+  },
+  {
+    path: '/operator/portals',
+    name: 'operator-portals',
+    component: () => import('@/views/OperatorOidcClientsView.vue'),
+    meta: { titleKey: 'oidc.operator.title' },
+  },
+  {
     path: '/:pathMatch(.*)*',
     name: 'not-found',
     component: () => import('@/views/NotFoundView.vue'),
