@@ -45,7 +45,8 @@ function signingCertificateV2(cert: pkijs.Certificate, certSha256: Uint8Array): 
 
 /** Inputs of {@link signedAttributes}. */
 export interface SignedAttributesInput {
-  readonly contentType: string
+  /** Absent in a countersignature (RFC 5652 §11.4: it MUST NOT carry content-type). */
+  readonly contentType?: string
   readonly messageDigest: Uint8Array
   readonly signingTime: Date
   readonly certificate: pkijs.Certificate
@@ -53,10 +54,13 @@ export interface SignedAttributesInput {
   readonly certificateSha256: Uint8Array
 }
 
-/** The four signed attributes, DER-sorted. */
+/** The four signed attributes (three without a content type), DER-sorted. */
 export function signedAttributes(input: SignedAttributesInput): pkijs.Attribute[] {
+  const contentType = input.contentType === undefined
+    ? []
+    : [new pkijs.Attribute({ type: CmsOid.contentType, values: [new asn1js.ObjectIdentifier({ value: input.contentType })] })]
   return sortAttributes([
-    new pkijs.Attribute({ type: CmsOid.contentType, values: [new asn1js.ObjectIdentifier({ value: input.contentType })] }),
+    ...contentType,
     new pkijs.Attribute({ type: CmsOid.signingTime, values: [timeValue(input.signingTime)] }),
     new pkijs.Attribute({
       type: CmsOid.messageDigest,

@@ -27,6 +27,11 @@ export interface CmsContent {
   readonly detached?: boolean
   /** Defaults to now. */
   readonly signingTime?: Date
+  /**
+   * The content's digest under the signing hash, computed elsewhere (a large file hashed in a
+   * stream, src/composables/file-hash.ts). Only with `detached`; `data` is then not read.
+   */
+  readonly messageDigest?: Uint8Array
 }
 
 /** Options of {@link signCms}. */
@@ -73,7 +78,8 @@ function unsignedSignedData(
   return sd
 }
 
-function contentInfoDer(sd: pkijs.SignedData): Uint8Array<ArrayBuffer> {
+/** The DER ContentInfo wrapping `sd` (co-sign, countersign and timestamps re-encode with it). */
+export function contentInfoDer(sd: pkijs.SignedData): Uint8Array<ArrayBuffer> {
   const ci = new pkijs.ContentInfo({ contentType: CmsOid.signedData, content: sd.toSchema(true) })
   return new Uint8Array(ci.toSchema().toBER(false))
 }
@@ -87,7 +93,7 @@ export async function signCms(opts: SignCmsOptions, crypto: Crypto = getCrypto()
   const certificates = parseCertificates(opts)
   const hash = signingHash(opts.privateKey, opts.hash)
   const sd = unsignedSignedData(opts, certificates, {
-    content: new Uint8Array(await crypto.subtle.digest(hash, toArrayBuffer(opts.data))),
+    content: await contentDigest(opts, hash, (d) => crypto.subtle.digest(hash, toArrayBuffer(d)).then((b) => new Uint8Array(b))),
     certificateSha256: new Uint8Array(await crypto.subtle.digest('SHA-256', toArrayBuffer(opts.certificate))),
   })
   await sd.sign(opts.privateKey, 0, hash, undefined, getEngine(crypto))
@@ -104,7 +110,7 @@ export function signCmsRaw(opts: CmsContent, signer: RawCmsSigner): Uint8Array<A
   const certificates = parseCertificates(opts)
   const hash = rawSignerHash(signer)
   const sd = unsignedSignedData(opts, certificates, {
-    content: signer.digest(hash, opts.data),
+    content: presetDigest(opts, hash) ?? signer.digest(hash, opts.data),
     certificateSha256: signer.digest('SHA-256', opts.certificate),
   })
   // What pkijs's SignedData.sign does for a CryptoKey, with the signature made by `signer`.
@@ -121,7 +127,26 @@ export function signCmsRaw(opts: CmsContent, signer: RawCmsSigner): Uint8Array<A
   return contentInfoDer(sd)
 }
 
-const DIGEST_OIDS: Readonly<Record<SignHash, string>> = {
+const DIGEST_LENGTHS: Readonly<Record<SignHash, number>> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }
+
+/** A caller's precomputed digest, checked to fit a detached signature and the hash (else undefined). */
+function presetDigest(opts: CmsContent, hash: SignHash): Uint8Array | undefined {
+  if (!opts.messageDigest) return undefined
+  if (!opts.detached || opts.messageDigest.length !== DIGEST_LENGTHS[hash]) {
+    throw new QoltanbaError(ErrorCode.Validation, 'a precomputed digest needs a detached signature and the signing hash', {
+      detached: opts.detached === true,
+      hash,
+    })
+  }
+  return opts.messageDigest
+}
+
+async function contentDigest(opts: CmsContent, hash: SignHash, digest: (d: Uint8Array) => Promise<Uint8Array>): Promise<Uint8Array> {
+  return presetDigest(opts, hash) ?? digest(opts.data)
+}
+
+/** Digest algorithm OIDs of the SHA-2 hashes we sign with. */
+export const DIGEST_OIDS: Readonly<Record<SignHash, string>> = {
   'SHA-256': AlgorithmOid.sha256,
   'SHA-384': AlgorithmOid.sha384,
   'SHA-512': AlgorithmOid.sha512,
@@ -163,7 +188,8 @@ const DIGESTS: Readonly<Record<string, string>> = {
   [AlgorithmOid.sha512]: 'SHA-512',
 }
 
-function loadSignedData(cms: Uint8Array, maxBytes?: number): pkijs.SignedData {
+/** The SignedData inside a ContentInfo (ERR_MALFORMED otherwise, ERR_TOO_LARGE above `maxBytes`). */
+export function loadSignedData(cms: Uint8Array, maxBytes?: number): pkijs.SignedData {
   const ci = parsePki(pkijs.ContentInfo, cms, 'CMS', maxBytes === undefined ? {} : { maxBytes })
   if (ci.contentType !== CmsOid.signedData) {
     throw new QoltanbaError(ErrorCode.Malformed, 'CMS is not SignedData', { contentType: ci.contentType })

@@ -60,6 +60,17 @@ export { describeCertificate, certificateMatchesKey, parseCertificate, type Cert
 export { signCms, signCmsRaw, verifyCms, type CmsContent, type SignCmsOptions, type VerifyCmsOptions, type CmsVerification } from './cms.ts'
 export { rawSignatureAlgorithm, type RawSigner, type RawCmsSigner } from './raw-signer.ts'
 export { sortAttributes, compareDer } from './cms-attributes.ts'
+export { mergeSignatures } from './cades-cosign.ts'
+export { countersignCms, countersignaturesOf, type CountersignOptions } from './cades-countersign.ts'
+export {
+  addSignatureTimestamp,
+  hasSignatureTimestamp,
+  readTimestampToken,
+  signatureTimestampImprint,
+  type TimestampTokenInfo,
+} from './cades-timestamp.ts'
+export { createTimestampRequest, readTimestampResponse, type TimestampRequest } from './tsp.ts'
+export { signSignerInfo, type CmsSigningKey } from './signer-info.ts'
 export {
   encryptPrivateKey,
   decryptPrivateKey,

@@ -164,6 +164,36 @@ export const AlgorithmOid = {
   sha512: '2.16.840.1.101.3.4.2.3',
 } as const
 
+/**
+ * NCA's GOST algorithms that src/pki/gost implements (issue 23): keys, their parameter sets,
+ * signatures and digests. The 2015 256-bit family is named so it can be refused by name.
+ */
+export const GostOid = {
+  /** GOST 34.310-2004 public key; parameters {curve, hash} below. */
+  key2004: '1.2.398.3.10.1.1.1.1',
+  /** The 2004 keys' curve: CryptoPro-A. */
+  curve2004A: '1.2.398.3.10.1.1.1.1.1',
+  /** GOST 34.310-2004 signature with GOST 34.311-95 (NULL parameters). */
+  signature2004: '1.2.398.3.10.1.1.1.2',
+  /** GOST 34.311-95 (GOST R 34.11-94 with the test S-box). */
+  digest34311: '1.2.398.3.10.1.3.1',
+  /** The hash parameter set the 2004 key names: the test S-box. */
+  digest34311TestParams: '1.2.398.3.10.1.3.1.1.0',
+  /** GOST 34.10-2015 512-bit public key; parameters {curve, hash}. */
+  key2015x512: '1.2.398.3.10.1.1.2.2',
+  /** The 512-bit keys' curve: tc26-512-paramSetA. */
+  curve2015x512A: '1.2.398.3.10.1.1.2.2.1',
+  /** GOST 34.10-2015 512-bit signature with Streebog-512. */
+  signature2015x512: '1.2.398.3.10.1.1.2.3.2',
+  /** Streebog-512 (GOST 34.11-2015, 512 bits). */
+  digest2015x512: '1.2.398.3.10.1.3.3',
+  /** GOST 34.10-2015 256-bit key, curve and signature: not implemented (no vector proves the curve). */
+  key2015x256: '1.2.398.3.10.1.1.2.1',
+  curve2015x256A: '1.2.398.3.10.1.1.2.1.1',
+  signature2015x256: '1.2.398.3.10.1.1.2.3.1',
+  digest2015x256: '1.2.398.3.10.1.3.2',
+} as const
+
 /** NCA RK GOST algorithms: every key or signature OID under this arc is GOST (unusable in WebCrypto). */
 export const GOST_ARC = '1.2.398.3.10'
 
@@ -199,6 +229,12 @@ export const CmsOid = {
   signingCertificate: '1.2.840.113549.1.9.16.2.12',
   signingCertificateV2: '1.2.840.113549.1.9.16.2.47',
   extensionRequest: '1.2.840.113549.1.9.14',
+  /** RFC 5652 §11.4: a SignerInfo over another signer's signature value (unsigned attribute). */
+  counterSignature: '1.2.840.113549.1.9.6',
+  /** RFC 3161 Appendix A / CAdES-T: a timestamp token over the signature value (unsigned attribute). */
+  signatureTimeStampToken: '1.2.840.113549.1.9.16.2.14',
+  /** RFC 3161 TSTInfo, the content a timestamp token signs. */
+  tstInfo: '1.2.840.113549.1.9.16.1.4',
 } as const
 
 /** PKCS#12 (RFC 7292): bag and attribute types, and the content types of its safes. */
