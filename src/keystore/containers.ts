@@ -118,15 +118,18 @@ export async function renameContainer(ctx: KeystoreContext, containerId: string,
   })
 }
 
-/** Deletes a container with its keys, certificates and attempt history, in one transaction. */
+/** Deletes a container with its keys, certificates, passkeys and attempt history, in one transaction. */
 export async function deleteContainer(ctx: KeystoreContext, containerId: string): Promise<void> {
-  await ctx.db.write(['containers', 'keys', 'certificates', 'attempts'], async (tx) => {
+  await ctx.db.write(['containers', 'keys', 'certificates', 'attempts', 'passkeyVaults', 'passkeys'], async (tx) => {
     if (!(await tx.objectStore('containers').get(containerId))) throw notFound(containerId)
     const keys = await tx.objectStore('keys').index('byContainer').getAllKeys(containerId)
     const certificates = await tx.objectStore('certificates').index('byContainer').getAllKeys(containerId)
+    const passkeys = await tx.objectStore('passkeys').index('byContainer').getAllKeys(containerId)
     await Promise.all([
       tx.objectStore('containers').delete(containerId),
       tx.objectStore('attempts').delete(containerId),
+      tx.objectStore('passkeyVaults').delete(containerId),
+      ...passkeys.map((id) => tx.objectStore('passkeys').delete(id)),
       ...keys.map((id) => tx.objectStore('keys').delete(id)),
       ...certificates.map((id) => tx.objectStore('certificates').delete(id)),
     ])

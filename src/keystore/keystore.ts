@@ -32,6 +32,7 @@ import { importPkcs12, pkcs12OpensWithoutPassword, type ImportPkcs12Options } fr
 import { checkKey, type KeyCheckResult } from './key-check.ts'
 import { DEFAULT_PBKDF2_ITERATIONS, type KeyAlgorithmChoice } from './key-material.ts'
 import { addKey, changePassword, unlockContainer } from './passwords.ts'
+import { addPasskey, listPasskeys, removePasskey, unlockWithPasskey, type PasskeyAuthenticator, type PasskeyView } from './passkeys.ts'
 import { DEFAULT_IDLE_LOCK_MS, SessionRegistry, type LockListener } from './sessions.ts'
 import { retryAfterMs } from './throttle.ts'
 import type { CertificateView, ContainerView, KeyView } from './views.ts'
@@ -101,6 +102,29 @@ export class Keystore {
   /** Unlocks a container (ERR_WRONG_PASSWORD with retryAfterMs, ERR_RETRY_LATER). */
   unlockContainer(containerId: string, password: string): Promise<void> {
     return unlockContainer(this.#ctx, containerId, password)
+  }
+
+  /**
+   * Sets up a passkey for a container (checks the password; the authenticator asks for the
+   * user's fingerprint, face or PIN). ERR_NOT_SUPPORTED when it has no PRF (nothing stored).
+   */
+  addPasskey(containerId: string, password: string, authenticator: PasskeyAuthenticator, label: string): Promise<PasskeyView> {
+    return addPasskey(this.#ctx, containerId, password, authenticator, label)
+  }
+
+  /** Unlocks a container with one of its passkeys (ERR_WRONG_PASSWORD with details.factor 'passkey'). */
+  unlockWithPasskey(containerId: string, authenticator: PasskeyAuthenticator, timing?: { authenticatorMs: number }): Promise<void> {
+    return unlockWithPasskey(this.#ctx, containerId, authenticator, timing)
+  }
+
+  /** Passkeys of a container, oldest first. */
+  listPasskeys(containerId: string): Promise<PasskeyView[]> {
+    return listPasskeys(this.#ctx, containerId)
+  }
+
+  /** Removes one passkey of a container (the password and other passkeys keep working). */
+  removePasskey(containerId: string, passkeyId: string): Promise<void> {
+    return removePasskey(this.#ctx, containerId, passkeyId)
   }
 
   /** Locks a container: its keys are dropped from memory. */

@@ -25,6 +25,12 @@ export const migrations: readonly MigrationStep[] = [
   (db) => {
     db.createObjectStore('attempts', { keyPath: 'containerId' })
   },
+  // v3: passkey unlock. Existing containers need nothing: their vault is made, with the
+  // password, when their first passkey is set up (README.md, "Passkey unlock").
+  (db) => {
+    db.createObjectStore('passkeyVaults', { keyPath: 'containerId' })
+    db.createObjectStore('passkeys', { keyPath: 'id' }).createIndex('byContainer', 'containerId')
+  },
 ]
 
 /** The version a database reaches after every step. */

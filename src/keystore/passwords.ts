@@ -5,7 +5,8 @@
 import type { KeystoreContext } from './context.ts'
 import { assertPassword, getContainer, notFound, prepareKey, readKeyRecords } from './containers.ts'
 import { generateKeyMaterial, openPkcs8, sealPkcs8, unsealPrivateKey, type KeyAlgorithmChoice } from './key-material.ts'
-import type { KeyRecord } from './schema.ts'
+import { containerKeyFromPassword, readVault, sealKeyForPasskeys, wrapForPassword } from './passkeys.ts'
+import type { KeyRecord, PasskeyVaultRecord } from './schema.ts'
 import { withPasswordThrottle } from './throttle.ts'
 import { toKeyView, type KeyView } from './views.ts'
 
@@ -31,17 +32,27 @@ export async function unlockContainer(ctx: KeystoreContext, containerId: string,
 
 /**
  * Re-encrypts every key of a container under `newPassword` and writes them in ONE transaction:
- * either all keys change or none does. The container stays in its lock state.
+ * either all keys change or none does. The container stays in its lock state. With passkeys,
+ * the container key is re-wrapped under the new password in the same transaction; the passkeys'
+ * wraps do not depend on the password and keep working.
  */
 export async function changePassword(ctx: KeystoreContext, containerId: string, oldPassword: string, newPassword: string): Promise<void> {
   assertPassword(newPassword)
   const records = await readKeyRecords(ctx, containerId)
   if (records.length === 0) await getContainer(ctx, containerId)
-  const resealed = await withPasswordThrottle(ctx.db, containerId, ctx.now, async () => {
+  const vault = await readVault(ctx, containerId)
+  const { resealed, rewrapped } = await withPasswordThrottle(ctx.db, containerId, ctx.now, async () => {
     assertPassword(oldPassword)
-    return Promise.all(records.map((r) => resealKey(ctx, r, oldPassword, newPassword)))
+    const resealed = await Promise.all(records.map((r) => resealKey(ctx, r, oldPassword, newPassword)))
+    return { resealed, rewrapped: vault && (await rewrapVault(ctx, vault, oldPassword, newPassword)) }
   })
-  await ctx.db.write(['containers', 'keys'], async (tx) => {
+  await ctx.db.write(['containers', 'keys', 'passkeyVaults'], async (tx) => {
+    if (rewrapped) {
+      const current = await tx.objectStore('passkeyVaults').get(containerId)
+      // The vault changed meanwhile (a passkey set up or removed in another tab): keep theirs, fail ours.
+      if (!current || !sameBytes(current.passwordSalt, vault!.passwordSalt)) throw notFound(containerId)
+      await tx.objectStore('passkeyVaults').put(rewrapped)
+    }
     const containers = tx.objectStore('containers')
     const container = await containers.get(containerId)
     if (!container) throw notFound(containerId)
@@ -53,6 +64,20 @@ export async function changePassword(ctx: KeystoreContext, containerId: string, 
     }
     await containers.put({ ...container, updatedAt: Date.now() })
   })
+}
+
+/** The vault with its container key wrapped under `newPassword` instead of `oldPassword`. */
+async function rewrapVault(ctx: KeystoreContext, vault: PasskeyVaultRecord, oldPassword: string, newPassword: string): Promise<PasskeyVaultRecord> {
+  const containerKey = await containerKeyFromPassword(ctx, vault, oldPassword)
+  try {
+    return { ...vault, ...(await wrapForPassword(ctx, vault.containerId, containerKey, newPassword)) }
+  } finally {
+    containerKey.fill(0)
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i])
 }
 
 async function resealKey(ctx: KeystoreContext, record: KeyRecord, oldPassword: string, newPassword: string): Promise<KeyRecord> {
@@ -74,17 +99,33 @@ export async function addKey(
 ): Promise<{ key: KeyView; keyPair: CryptoKeyPair }> {
   const records = await readKeyRecords(ctx, containerId)
   if (records.length === 0) await getContainer(ctx, containerId)
-  const existing = await withPasswordThrottle(ctx.db, containerId, ctx.now, async () => {
+  const vault = await readVault(ctx, containerId)
+  const { existing, containerKey } = await withPasswordThrottle(ctx.db, containerId, ctx.now, async () => {
     assertPassword(password)
-    return Promise.all(
+    const existing = await Promise.all(
       records.map(async (r) => [r.id, await unsealPrivateKey(r.encryptedPkcs8, password, r.spki, r.algorithm, ctx.crypto)] as const),
     )
+    return { existing, containerKey: vault && (await containerKeyFromPassword(ctx, vault, password)) }
   })
   const material = await generateKeyMaterial(algorithm, ctx.crypto)
+  // prepareKey zeroes the PKCS#8 once sealed; passkeys need their own sealed copy of the new key.
+  const plain = containerKey && material.pkcs8.slice()
   const { record, keyPair } = await prepareKey(ctx, containerId, material, password)
-  await ctx.db.write(['containers', 'keys'], async (tx) => {
+  let sealed: PasskeyVaultRecord['keys'][string] | undefined
+  try {
+    if (containerKey && plain) sealed = await sealKeyForPasskeys(ctx, containerKey, containerId, record.id, plain)
+  } finally {
+    plain?.fill(0)
+    containerKey?.fill(0)
+  }
+  await ctx.db.write(['containers', 'keys', 'passkeyVaults'], async (tx) => {
     const container = await tx.objectStore('containers').get(containerId)
     if (!container) throw notFound(containerId)
+    if (vault && sealed) {
+      const current = await tx.objectStore('passkeyVaults').get(containerId)
+      if (!current) throw notFound(containerId)
+      await tx.objectStore('passkeyVaults').put({ ...current, keys: { ...current.keys, [record.id]: sealed } })
+    }
     await tx.objectStore('keys').add(record)
     await tx.objectStore('containers').put({ ...container, updatedAt: Date.now() })
   })

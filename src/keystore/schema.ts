@@ -75,13 +75,51 @@ export interface AttemptRecord {
   readonly lastFailureAt: number
 }
 
+/** AES-256-GCM ciphertext (with its tag) and nonce. */
+export interface SealedBytes {
+  readonly iv: Uint8Array
+  readonly ciphertext: Uint8Array
+}
+
+/**
+ * What passkey unlock needs of a container, present once it has a passkey (README.md, "Passkey
+ * unlock"): the container key wrapped by the password, and every private key sealed under it.
+ */
+export interface PasskeyVaultRecord {
+  readonly containerId: string
+  /** Input of the WebAuthn PRF evaluation (the same for every passkey of the container). */
+  readonly prfSalt: Uint8Array
+  /** HKDF salt of the key-encryption keys derived from PRF outputs. */
+  readonly hkdfSalt: Uint8Array
+  /** The container key under PBKDF2(password): lets the password add a passkey or key. */
+  readonly passwordSalt: Uint8Array
+  readonly passwordIterations: number
+  readonly passwordWrap: SealedBytes
+  /** keyId → PKCS#8 sealed under the container key (AES-GCM, bound to container and key id). */
+  readonly keys: Readonly<Record<string, SealedBytes>>
+}
+
+/** One passkey of a container: the container key wrapped by the key its PRF output derives. */
+export interface PasskeyRecord {
+  /** `${containerId}:${base64url(credentialId)}`. */
+  readonly id: string
+  readonly containerId: string
+  readonly credentialId: Uint8Array
+  readonly label: string
+  readonly createdAt: number
+  /** AES-GCM(HKDF(PRF), container key), associated data credentialId ‖ containerId. */
+  readonly wrap: SealedBytes
+}
+
 /** The IndexedDB schema (current version; older versions are upgraded by migrations.ts). */
 export interface KeystoreSchema extends DBSchema {
   containers: { key: string; value: ContainerRecord }
   keys: { key: string; value: KeyRecord; indexes: { byContainer: string } }
   certificates: { key: string; value: CertificateRecord; indexes: { byContainer: string } }
   attempts: { key: string; value: AttemptRecord }
+  passkeyVaults: { key: string; value: PasskeyVaultRecord }
+  passkeys: { key: string; value: PasskeyRecord; indexes: { byContainer: string } }
 }
 
 /** Store names, for transactions that span them. */
-export type KeystoreStore = 'containers' | 'keys' | 'certificates' | 'attempts'
+export type KeystoreStore = 'containers' | 'keys' | 'certificates' | 'attempts' | 'passkeyVaults' | 'passkeys'

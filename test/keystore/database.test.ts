@@ -30,7 +30,7 @@ describe('keystore database', () => {
     const db = new KeystoreDatabase(name)
     const conn = await db.connection()
     expect(conn.version).toBe(SCHEMA_VERSION)
-    expect([...conn.objectStoreNames].sort()).toEqual(['attempts', 'certificates', 'containers', 'keys'])
+    expect([...conn.objectStoreNames].sort()).toEqual(['attempts', 'certificates', 'containers', 'keys', 'passkeyVaults', 'passkeys'])
     expect(await conn.get('containers', 'c1')).toEqual(container)
     db.close()
   })
