@@ -74,6 +74,12 @@ export const ErrorCode = {
   SignerIsCa: 'ERR_SIGNER_IS_CA',
   /** The CMS signs something other than id-data (a timestamp token, a receipt, …). */
   WrongContentType: 'ERR_WRONG_CONTENT_TYPE',
+  /** A signed document's bytes differ from what was signed (its messageDigest): changed after signing. */
+  DocumentChanged: 'ERR_DOCUMENT_CHANGED',
+  /** A detached signature was sent without its document (or the document's SHA-256). */
+  DocumentRequired: 'ERR_DOCUMENT_REQUIRED',
+  /** A signature timestamp (RFC 3161 token) does not hold; details.reason has the code of what failed. */
+  TimestampInvalid: 'ERR_TIMESTAMP_INVALID',
   AccountUnknown: 'ERR_ACCOUNT_UNKNOWN',
   SessionRequired: 'ERR_SESSION_REQUIRED',
   Forbidden: 'ERR_FORBIDDEN',

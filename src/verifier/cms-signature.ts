@@ -13,7 +13,7 @@ import { asMalformed } from '../core/errors.ts'
 import { checkDigestAlgorithm, checkKeyStrength, checkSignatureAlgorithm } from './algorithm-policy.ts'
 import { parseCertificateCached, type ParsedCertificate } from './certificate.ts'
 import { DerError } from '../pki/der-reader.ts'
-import { parseSignedDataDer, verifySignerInfoFast, type FastSignerId, type FastSignerInfo } from './fast-cms.ts'
+import { parseSignedDataDer, verifySignerInfoFast, type ContentDigest, type FastSignerId, type FastSignerInfo, type UnsignedAttribute } from './fast-cms.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { defaultSignatureVerifier, type SignatureVerifier } from './signature-verifier.ts'
 import { checkSigningCertificate, type SigningCertificateAttribute } from './signing-certificate.ts'
@@ -22,11 +22,18 @@ import { CmsOid } from '../pki/oids.ts'
 /** Largest CMS accepted; a sign-in token with a chain is a few kilobytes. */
 const MAX_CMS_BYTES = 256 * 1024
 
+/** Most signers one signed document may have (co-signatures); more is not a document, it is a DoS. */
+export const MAX_CMS_SIGNERS = 16
+
 /** Most certificates a CMS may carry (signer + chain); more is a path-building DoS, not a client. */
 const MAX_CMS_CERTIFICATES = 10
 
-function checkCertificateCount(n: number): void {
-  if (n > MAX_CMS_CERTIFICATES) refuse(LoginErrorCode.Malformed, `The CMS carries ${n} certificates, at most ${MAX_CMS_CERTIFICATES} are accepted`)
+/** Several signers bring several chains: a signed document may carry more (still bounded). */
+const MAX_DOCUMENT_CERTIFICATES = 32
+
+function checkCertificateCount(n: number, all = false): void {
+  const max = all ? MAX_DOCUMENT_CERTIFICATES : MAX_CMS_CERTIFICATES
+  if (n > max) refuse(LoginErrorCode.Malformed, `The CMS carries ${n} certificates, at most ${max} are accepted`)
 }
 
 /** A parsed, not yet verified, SignedData. */
@@ -44,8 +51,19 @@ export interface ParsedSignedData {
   readonly signingTime?: Date
   /** ESS signingCertificate / signingCertificateV2 values (checked by verifySignedData). */
   readonly signingCertificates: readonly SigningCertificateAttribute[]
-  /** Verifies the signature over `content`; false when it does not verify. */
-  readonly verifySignature: (content: Uint8Array, crypto: Crypto, verifier?: SignatureVerifier) => Promise<boolean>
+  /** The messageDigest signed attribute, when there are signed attributes. */
+  readonly messageDigest?: Uint8Array
+  /** The SignerInfo's signature value (what a signature timestamp's imprint covers, RFC 3161 / CAdES-T). */
+  readonly signatureValue: Uint8Array
+  /** Unsigned attributes (signature timestamps, countersignatures), values as DER. */
+  readonly unsignedAttributes: readonly UnsignedAttribute[]
+  /** CRLs embedded in the SignedData (shared by its signers). */
+  readonly crls: readonly Uint8Array[]
+  /**
+   * Verifies the signature over `content` (or over a digest of it: signed attributes needed);
+   * false when it does not verify.
+   */
+  readonly verifySignature: (content: Uint8Array | ContentDigest, crypto: Crypto, verifier?: SignatureVerifier) => Promise<boolean>
 }
 
 const textDecoder = new TextDecoder('latin1')
@@ -80,13 +98,13 @@ function pemBody(text: string): string | undefined {
 }
 
 /** Turns DER bytes, base64 text or PEM text (as bytes or string) into DER. */
-export function decodeCmsInput(input: Uint8Array | string): Uint8Array {
+export function decodeCmsInput(input: Uint8Array | string, maxText = MAX_CMS_TEXT): Uint8Array {
   if (typeof input !== 'string') {
     if (input[0] === 0x30) return input
-    if (input.length > MAX_CMS_TEXT) refuse(LoginErrorCode.Malformed, `The CMS text is longer than ${MAX_CMS_TEXT} characters`)
+    if (input.length > maxText) refuse(LoginErrorCode.Malformed, `The CMS text is longer than ${maxText} characters`)
     input = textDecoder.decode(input)
   }
-  if (input.length > MAX_CMS_TEXT) refuse(LoginErrorCode.Malformed, `The CMS text is longer than ${MAX_CMS_TEXT} characters`)
+  if (input.length > maxText) refuse(LoginErrorCode.Malformed, `The CMS text is longer than ${maxText} characters`)
   return base64ToBytes(pemBody(input) ?? input.trim())
 }
 
@@ -164,94 +182,157 @@ function signingCertificatesOf(signerInfo: pkijs.SignerInfo): SigningCertificate
   return out
 }
 
-function parseWithPkijs(der: Uint8Array): ParsedSignedData {
-  let signedData: pkijs.SignedData
+function pkijsSignedData(der: Uint8Array): pkijs.SignedData {
   try {
     const asn = asn1js.fromBER(der as Uint8Array<ArrayBuffer>)
     if (asn.offset === -1) throw new Error(asn.result.error)
     const info = new pkijs.ContentInfo({ schema: asn.result })
     if (info.contentType !== pkijs.ContentInfo.SIGNED_DATA) throw new Error(`content type ${info.contentType}`)
-    signedData = new pkijs.SignedData({ schema: info.content })
+    return new pkijs.SignedData({ schema: info.content })
   } catch (e) {
     return refuse(LoginErrorCode.Malformed, 'The CMS is not a SignedData structure', {}, e)
   }
-  if (signedData.signerInfos.length !== 1) refuse(LoginErrorCode.Malformed, `The CMS has ${signedData.signerInfos.length} signers, expected 1`)
-  const signerInfo = signedData.signerInfos[0] as pkijs.SignerInfo
-  checkCertificateCount(signedData.certificates?.length ?? 0)
-  const certificates = (signedData.certificates ?? [])
-    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
-    .map((c) => parseCertificateCached(new Uint8Array(c.toSchema().toBER(false))))
-  const signer = findSigner(signerInfo, certificates)
-  const eContent = signedData.encapContentInfo.eContent
-  const signingTime = signingTimeOf(signerInfo)
-  const signingCertificates = signingCertificatesOf(signerInfo)
+}
+
+const berOf = (v: { toSchema(): asn1js.AsnType } | asn1js.AsnType): Uint8Array =>
+  new Uint8Array('toSchema' in v ? v.toSchema().toBER(false) : (v as asn1js.AsnType).toBER(false))
+
+/** The SignerInfo's attribute fields as the fast path reads them, for a digest-only check of a BER CMS. */
+function fastInfoOf(signerInfo: pkijs.SignerInfo, messageDigest: Uint8Array | undefined, contentType: string | undefined): FastSignerInfo {
+  const signedAttrs = signerInfo.signedAttrs ? new Uint8Array(signerInfo.signedAttrs.encodedValue) : undefined
   return {
-    contentType: signedData.encapContentInfo.eContentType,
-    content: eContent ? octetStringBytes(eContent) : undefined,
-    signer,
-    certificates,
+    sid: { ski: new Uint8Array() },
     digestAlgorithm: signerInfo.digestAlgorithm.algorithmId,
-    signatureAlgorithm: signerInfo.signatureAlgorithm.algorithmId,
-    signatureAlgorithmIdentifier: signerInfo.signatureAlgorithm,
-    ...(signingTime ? { signingTime } : {}),
-    signingCertificates,
-    verifySignature: async (content, crypto) => {
-      try {
-        return await signedData.verify(
-          { signer: 0, ...(eContent ? {} : { data: content.slice().buffer as ArrayBuffer }), checkChain: false },
-          getEngine(crypto),
-        )
-      } catch {
-        return false
-      }
-    },
+    signatureAlgorithm: signerInfo.signatureAlgorithm,
+    signature: signerInfo.signature.valueBlock.valueHexView,
+    ...(signedAttrs ? { signedAttrs } : {}),
+    ...(messageDigest ? { messageDigest } : {}),
+    ...(contentType ? { contentTypeAttr: contentType } : {}),
   }
 }
 
-function parseFast(der: Uint8Array): ParsedSignedData {
+function parseWithPkijs(der: Uint8Array, all = false): ParsedSignedData[] {
+  const signedData = pkijsSignedData(der)
+  checkSignerCount(signedData.signerInfos.length, all)
+  checkCertificateCount(signedData.certificates?.length ?? 0, all)
+  const certificates = (signedData.certificates ?? [])
+    .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
+    .map((c) => parseCertificateCached(new Uint8Array(c.toSchema().toBER(false))))
+  const crls = (signedData.crls ?? []).filter((c): c is pkijs.CertificateRevocationList => c instanceof pkijs.CertificateRevocationList).map(berOf)
+  const eContent = signedData.encapContentInfo.eContent
+  return signedData.signerInfos.map((signerInfo, index) => {
+    const signer = findSigner(signerInfo, certificates)
+    const signingTime = signingTimeOf(signerInfo)
+    const signingCertificates = signingCertificatesOf(signerInfo)
+    const attr = (oid: string) => signerInfo.signedAttrs?.attributes.find((a) => a.type === oid)?.values?.[0]
+    const md = attr(CmsOid.messageDigest)
+    const messageDigest = md instanceof asn1js.OctetString ? md.valueBlock.valueHexView : undefined
+    const ct = attr(CmsOid.contentType)
+    const contentTypeAttr = ct instanceof asn1js.ObjectIdentifier ? ct.valueBlock.toString() : undefined
+    return {
+      contentType: signedData.encapContentInfo.eContentType,
+      content: eContent ? octetStringBytes(eContent) : undefined,
+      signer,
+      certificates,
+      digestAlgorithm: signerInfo.digestAlgorithm.algorithmId,
+      signatureAlgorithm: signerInfo.signatureAlgorithm.algorithmId,
+      signatureAlgorithmIdentifier: signerInfo.signatureAlgorithm,
+      ...(signingTime ? { signingTime } : {}),
+      signingCertificates,
+      ...(messageDigest ? { messageDigest } : {}),
+      signatureValue: signerInfo.signature.valueBlock.valueHexView,
+      unsignedAttributes: (signerInfo.unsignedAttrs?.attributes ?? []).map((a) => ({ type: a.type, values: (a.values ?? []).map((v: asn1js.AsnType) => berOf(v)) })),
+      crls,
+      verifySignature: async (content, crypto, verifier) => {
+        if (!(content instanceof Uint8Array)) {
+          // pkijs takes only the bytes; a digest is compared here as the fast path does.
+          const ok = await verifySignerInfoFast(fastInfoOf(signerInfo, messageDigest, contentTypeAttr), signedData.encapContentInfo.eContentType, signer, content, verifier ?? defaultSignatureVerifier(crypto))
+          return ok ?? false
+        }
+        try {
+          return await signedData.verify(
+            { signer: index, ...(eContent ? {} : { data: content.slice().buffer as ArrayBuffer }), checkChain: false },
+            getEngine(crypto),
+          )
+        } catch {
+          return false
+        }
+      },
+    }
+  })
+}
+
+function checkSignerCount(n: number, all: boolean): void {
+  if (!all && n !== 1) refuse(LoginErrorCode.Malformed, `The CMS has ${n} signers, expected 1`)
+  if (n === 0 || n > MAX_CMS_SIGNERS) refuse(LoginErrorCode.Malformed, `The CMS has ${n} signers, expected 1 to ${MAX_CMS_SIGNERS}`)
+}
+
+function parseFast(der: Uint8Array, all = false): ParsedSignedData[] {
   const fast = parseSignedDataDer(der)
-  if (fast.signerInfos.length !== 1) refuse(LoginErrorCode.Malformed, `The CMS has ${fast.signerInfos.length} signers, expected 1`)
-  const info = fast.signerInfos[0] as FastSignerInfo
-  checkCertificateCount(fast.certificates.length)
+  checkSignerCount(fast.signerInfos.length, all)
+  checkCertificateCount(fast.certificates.length, all)
   const certificates = fast.certificates.map(parseCertificateCached)
-  const signer = findSignerFast(info.sid, certificates)
-  return {
-    contentType: fast.eContentType,
-    content: fast.content,
-    signer,
-    certificates,
-    digestAlgorithm: info.digestAlgorithm,
-    signatureAlgorithm: info.signatureAlgorithm.algorithmId,
-    signatureAlgorithmIdentifier: info.signatureAlgorithm,
-    ...(info.signingTime ? { signingTime: info.signingTime } : {}),
-    signingCertificates: info.signingCertificates ?? [],
-    verifySignature: async (content, crypto, verifier) => {
-      const ok = await verifySignerInfoFast(info, fast.eContentType, signer, content, verifier ?? defaultSignatureVerifier(crypto))
-      // Algorithms the fast path does not handle (RSA-PSS, …) go through pkijs.
-      return ok ?? parseWithPkijs(der).verifySignature(content, crypto)
-    },
+  return fast.signerInfos.map((info, index) => {
+    const signer = findSignerFast(info.sid, certificates)
+    return {
+      contentType: fast.eContentType,
+      content: fast.content,
+      signer,
+      certificates,
+      digestAlgorithm: info.digestAlgorithm,
+      signatureAlgorithm: info.signatureAlgorithm.algorithmId,
+      signatureAlgorithmIdentifier: info.signatureAlgorithm,
+      ...(info.signingTime ? { signingTime: info.signingTime } : {}),
+      signingCertificates: info.signingCertificates ?? [],
+      ...(info.messageDigest ? { messageDigest: info.messageDigest } : {}),
+      signatureValue: info.signature,
+      unsignedAttributes: info.unsignedAttrs ?? [],
+      crls: fast.crls,
+      verifySignature: async (content, crypto, verifier) => {
+        const ok = await verifySignerInfoFast(info, fast.eContentType, signer, content, verifier ?? defaultSignatureVerifier(crypto))
+        // Algorithms the fast path does not handle (RSA-PSS, …) go through pkijs.
+        return ok ?? (parseWithPkijs(der, true)[index] as ParsedSignedData).verifySignature(content, crypto)
+      },
+    }
+  })
+}
+
+function parseAll(input: Uint8Array | string, all: boolean, maxBytes = MAX_CMS_BYTES): ParsedSignedData[] {
+  // The boundary for outside bytes: asn1js, pkijs and atob throw their own error types on
+  // inputs nobody foresaw; a relying party must only ever see a code.
+  try {
+    const der = decodeCmsInput(input, Math.max(MAX_CMS_TEXT, 2 * maxBytes))
+    if (der.length > maxBytes) refuse(LoginErrorCode.Malformed, `The CMS is larger than ${maxBytes} bytes`)
+    try {
+      return parseFast(der, all)
+    } catch (e) {
+      if (!(e instanceof DerError)) throw e
+      return parseWithPkijs(der, all) // BER (NCALayer's indefinite lengths) or an unusual layout
+    }
+  } catch (e) {
+    throw asMalformed(e, 'The CMS')
   }
 }
+
+/**
+ * Every signer of a signed document (co-signatures: `openssl cms -resign`, NCALayer multi-sign),
+ * each as a ParsedSignedData over the same content. Throws only QoltanbaError: ERR_MALFORMED
+ * for anything that is not a readable SignedData with 1 to MAX_CMS_SIGNERS signers whose
+ * certificates it carries.
+ */
+export function parseSignedDataSigners(input: Uint8Array | string, maxBytes = MAX_DOCUMENT_CMS_BYTES): ParsedSignedData[] {
+  return parseAll(input, true, maxBytes)
+}
+
+/** Largest signed-document CMS read by default: an attached signature holds the document itself. */
+export const MAX_DOCUMENT_CMS_BYTES = 64 * 1024 * 1024
 
 /**
  * Parses the CMS structure (no cryptography). Throws only QoltanbaError: ERR_MALFORMED for
  * anything that is not a readable SignedData with one signer whose certificate it carries.
  */
 export function parseSignedData(input: Uint8Array | string): ParsedSignedData {
-  // The boundary for outside bytes: asn1js, pkijs and atob throw their own error types on
-  // inputs nobody foresaw; a relying party must only ever see a code.
-  try {
-    const der = decodeCmsInput(input)
-    if (der.length > MAX_CMS_BYTES) refuse(LoginErrorCode.Malformed, `The CMS is larger than ${MAX_CMS_BYTES} bytes`)
-    try {
-      return parseFast(der)
-    } catch (e) {
-      if (!(e instanceof DerError)) throw e
-      return parseWithPkijs(der) // BER (NCALayer's indefinite lengths) or an unusual layout
-    }
-  } catch (e) {
-    throw asMalformed(e, 'The CMS')
-  }
+  return parseAll(input, false)[0] as ParsedSignedData
 }
 
 /**
@@ -272,7 +353,7 @@ export function checkContentType(parsed: ParsedSignedData, allowed: readonly str
  * Throws ERR_WEAK_ALGORITHM / ERR_WEAK_KEY / ERR_UNSUPPORTED_ALGORITHM / ERR_SIGNATURE_INVALID /
  * ERR_SIGNING_CERT_MISMATCH.
  */
-export async function verifySignedData(parsed: ParsedSignedData, content: Uint8Array, crypto: Crypto = getCrypto(), verifier?: SignatureVerifier): Promise<void> {
+export async function verifySignedData(parsed: ParsedSignedData, content: Uint8Array | ContentDigest, crypto: Crypto = getCrypto(), verifier?: SignatureVerifier): Promise<void> {
   checkDigestAlgorithm(parsed.digestAlgorithm)
   checkSignatureAlgorithm(parsed.signatureAlgorithmIdentifier, 'the CMS signature')
   checkKeyStrength(parsed.signer.publicKey, parsed.signer.subjectDn)

@@ -17,6 +17,17 @@ import { childrenOf, encodingOf, expectTag, DerError, oidOf, readTlv, valueOf, t
 import type { HashName, SignatureScheme, SignatureVerifier } from './signature-verifier.ts'
 import type { SigningCertificateAttribute } from './signing-certificate.ts'
 
+/** A detached document given by its digest instead of its bytes (the API's `sha256` field). */
+export interface ContentDigest {
+  readonly hash: HashName
+  readonly digest: Uint8Array
+}
+
+/** The hash named by a digestAlgorithm OID, when the fast path knows it. */
+export function hashOfDigestOid(oid: string): HashName | undefined {
+  return HASH_OF_DIGEST[oid]
+}
+
 /** The signer's identifier as written in the SignerInfo. */
 export type FastSignerId = { readonly issuer: Uint8Array; readonly serial: Uint8Array } | { readonly ski: Uint8Array }
 
@@ -32,12 +43,22 @@ export interface FastSignerInfo {
   /** ESS signingCertificate / signingCertificateV2 values, checked after the signature. */
   readonly signingCertificates?: readonly SigningCertificateAttribute[]
   readonly signature: Uint8Array
+  /** The [1] IMPLICIT unsigned attributes (timestamp tokens, countersignatures), each value as encoded. */
+  readonly unsignedAttrs?: readonly UnsignedAttribute[]
+}
+
+/** One unsigned attribute: its type and the DER of each value. */
+export interface UnsignedAttribute {
+  readonly type: string
+  readonly values: readonly Uint8Array[]
 }
 
 export interface FastSignedData {
   readonly eContentType: string
   readonly content?: Uint8Array
   readonly certificates: readonly Uint8Array[]
+  /** CRLs carried in the SignedData's `crls` field (validation data embedded by the signer). */
+  readonly crls: readonly Uint8Array[]
   readonly signerInfos: readonly FastSignerInfo[]
 }
 
@@ -50,7 +71,8 @@ function timeOf(buf: Uint8Array, t: Tlv): Date | undefined {
   return new Date(Date.UTC(year, Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]), Number(m[6])))
 }
 
-function signerInfoOf(buf: Uint8Array, si: Tlv): FastSignerInfo {
+/** Reads one SignerInfo (also the value of a countersignature attribute). */
+export function signerInfoOf(buf: Uint8Array, si: Tlv): FastSignerInfo {
   const parts = childrenOf(buf, expectTag(si, 0x30))
   let i = 1 // version
   const sidTlv = parts[i++]
@@ -101,8 +123,16 @@ function signerInfoOf(buf: Uint8Array, si: Tlv): FastSignerInfo {
       ? pkijs.AlgorithmIdentifier.fromBER(encodingOf(buf, sigAlgTlv).slice())
       : new pkijs.AlgorithmIdentifier({ algorithmId: sigAlgOid })
   const signature = valueOf(buf, expectTag(parts[i++], 0x04))
+  let unsignedAttrs: UnsignedAttribute[] | undefined
+  if (parts[i]?.tag === 0xa1) {
+    unsignedAttrs = childrenOf(buf, parts[i++] as Tlv).map((attr) => {
+      const [type, values] = childrenOf(buf, expectTag(attr, 0x30))
+      return { type: oidOf(valueOf(buf, expectTag(type, 0x06))), values: childrenOf(buf, expectTag(values, 0x31)).map((v) => encodingOf(buf, v)) }
+    })
+  }
   return {
     sid,
+    ...(unsignedAttrs ? { unsignedAttrs } : {}),
     digestAlgorithm,
     signatureAlgorithm,
     signature,
@@ -134,9 +164,13 @@ export function parseSignedDataDer(buf: Uint8Array): FastSignedData {
   if (sd[i]?.tag === 0xa0) {
     for (const c of childrenOf(buf, sd[i++] as Tlv)) if (c.tag === 0x30) certificates.push(encodingOf(buf, c))
   }
-  if (sd[i]?.tag === 0xa1) i++ // CRLs: not used for sign-in
+  const crls: Uint8Array[] = []
+  // CRLs: not used for sign-in; a signed document's verification reads them as embedded validation data.
+  if (sd[i]?.tag === 0xa1) {
+    for (const c of childrenOf(buf, sd[i++] as Tlv)) if (c.tag === 0x30) crls.push(encodingOf(buf, c))
+  }
   const signers = childrenOf(buf, expectTag(sd[i], 0x31)).map((s) => signerInfoOf(buf, s))
-  return { eContentType, certificates, signerInfos: signers, ...(content ? { content } : {}) }
+  return { eContentType, certificates, crls, signerInfos: signers, ...(content ? { content } : {}) }
 }
 
 const HASH_OF_DIGEST: Readonly<Record<string, HashName>> = {
@@ -179,9 +213,9 @@ function schemeOf(info: FastSignerInfo, signer: ParsedCertificate, digestHash: H
  */
 export async function verifySignerInfoFast(
   info: FastSignerInfo,
-  eContentType: string,
+  eContentType: string | undefined,
   signer: ParsedCertificate,
-  content: Uint8Array,
+  content: Uint8Array | ContentDigest,
   verifier: SignatureVerifier,
 ): Promise<boolean | undefined> {
   const digestHash = HASH_OF_DIGEST[info.digestAlgorithm]
@@ -190,11 +224,14 @@ export async function verifySignerInfoFast(
   if (!scheme) return undefined
   let signed: Uint8Array
   if (info.signedAttrs) {
+    // eContentType undefined: a countersignature, which must not carry contentType (RFC 5652 §11.1).
     if (info.contentTypeAttr !== eContentType || !info.messageDigest) return false
-    if (!sameBytes(await verifier.digest(digestHash, content), info.messageDigest)) return false
+    const digest = content instanceof Uint8Array ? await verifier.digest(digestHash, content) : content.hash === digestHash ? content.digest : undefined
+    if (!digest || !sameBytes(digest, info.messageDigest)) return false
     signed = info.signedAttrs.slice()
     signed[0] = 0x31 // signed over the DER SET OF, not the [0] IMPLICIT tag (RFC 5652 §5.4)
   } else {
+    if (!(content instanceof Uint8Array)) return false // no messageDigest to compare a digest with
     signed = content
   }
   return verifier.verify(signer, scheme, info.signature, signed)

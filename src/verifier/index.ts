@@ -39,3 +39,13 @@ export { webCryptoVerifier, ecdsaDerToRaw, type SignatureVerifier, type Signatur
 export type { FetchLike } from './fetch-bytes.ts'
 export { verifySignedCms, type VerifySignedCmsOptions, type SignedCmsVerification } from './verify-cms.ts'
 export { verifySignerAndPath, requireGoodStatus, type SignerPurpose, type TrustCheckOptions } from './signer-checks.ts'
+export { parseSignedDataSigners, MAX_DOCUMENT_CMS_BYTES } from './cms-signature.ts'
+export {
+  verifyDocumentSignatures,
+  VerdictNote,
+  type VerifyDocumentOptions,
+  type DocumentVerification,
+  type SignerVerdict,
+  type SignatureLevel,
+} from './verify-document.ts'
+export { verifyTimestampToken, SIGNATURE_TIMESTAMP_OID, TSTINFO_OID, type TimestampVerification } from './timestamp-token.ts'

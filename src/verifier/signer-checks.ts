@@ -66,7 +66,8 @@ export function pathOptionsOf(opts: PathOptions): PathOptions {
   }
 }
 
-function checkPurpose(leaf: ParsedCertificate, purpose: SignerPurpose): void {
+/** Refuses a signer certificate not fit for `purpose` (keyUsage, and clientAuth for sign-in). */
+export function checkPurpose(leaf: ParsedCertificate, purpose: SignerPurpose): void {
   if (purpose === 'any') return
   const bit = purpose === 'authentication' ? 'digitalSignature' : undefined
   if (bit && !leaf.keyUsage?.has(bit)) {
