@@ -64,7 +64,7 @@ const MAY_IMPORT = {
  */
 const MAY_USE_PACKAGES = {
   core: [],
-  pki: ['pkijs', 'asn1js', '@noble/hashes', 'node-forge'],
+  pki: ['pkijs', 'asn1js', '@noble/hashes', '@noble/curves', 'node-forge'],
   verifier: ['pkijs', 'asn1js'],
   api: ['idb'],
   agents: [],
