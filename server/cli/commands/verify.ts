@@ -1,8 +1,11 @@
 /**
  * Relying-party verification from the command line, no database needed:
  * - `qoltanba verify-login` checks a sign-in CMS against an origin and nonce (or the issued payload);
- * - `qoltanba verify-cms` checks any CMS signature with the same trust rules.
- * Exit 0 and a JSON report when accepted; exit 1 and `REFUSED <code>: <reason>` when refused.
+ * - `qoltanba verify-cms` checks a signed document with the same trust rules: every signer
+ *   (co-signatures), CAdES-BES and CAdES-T (a signature timestamp from a TSA under one of the
+ *   anchors makes its time the time of signing), the detached document as a file or its SHA-256.
+ * Exit 0 and a JSON report when accepted (every signer valid); exit 1 and `REFUSED <code>: <reason>`
+ * (the first signer that is not valid, then one line per other refused signer) when refused.
  *
  * Revocation is checked for every certificate of the path but the root (signer and intermediate
  * CAs): first in the CRL files given with `--crl` (offline verification), then by OCSP (AIA),
@@ -20,8 +23,9 @@ import {
   localCrlChecker,
   ocspChecker,
   verifyLoginCms,
-  verifySignedCms,
+  verifyDocumentSignatures,
   type ParsedCertificate,
+  type SignerVerdict,
   type RevocationChecker,
   type SignerPurpose,
 } from '../../../src/verifier/index.ts'
@@ -138,26 +142,73 @@ export const commands: CliCommand[] = [
   },
   {
     name: ['verify-cms'],
-    summary: 'Verify a CMS signature (attached or detached) with path validation and revocation',
-    usage: '--cms <file|-> [--content <file>] --anchor <root.pem> [--anchor …] [--intermediate <ca.pem>] [--purpose signature|authentication|any] [--crl <crl file> …] [--require-policy <oid> …] [--no-revocation] [--timeout-ms 3000] [--now <ISO>]',
-    options: { ...trustOptions, content: { type: 'string' }, purpose: { type: 'string' } },
+    summary: 'Verify a signed document (CMS/CAdES-BES/CAdES-T, attached or detached, one or several signers) with path validation and revocation',
+    usage:
+      '--cms <file|-> [--content <file> | --content-sha256 <hex>] --anchor <root.pem> [--anchor …] [--intermediate <ca.pem>] [--purpose signature|authentication|any] [--crl <crl file> …] [--require-policy <oid> …] [--no-revocation] [--timeout-ms 3000] [--now <ISO>]',
+    options: { ...trustOptions, content: { type: 'string' }, 'content-sha256': { type: 'string' }, purpose: { type: 'string' } },
     async run(ctx) {
       const base = common(ctx)
       const purpose = (ctx.values.purpose as string | undefined) ?? 'signature'
       if (!['signature', 'authentication', 'any'].includes(purpose)) throw new CliUsageError('--purpose must be signature, authentication or any')
       const contentPath = ctx.values.content as string | undefined
-      return report(ctx, async () => {
-        const r = await verifySignedCms({ ...base, purpose: purpose as SignerPurpose, ...(contentPath ? { content: readInput(contentPath) } : {}) })
-        return {
-          accepted: true,
-          signer: r.identity,
-          signingTime: r.signingTime?.toISOString() ?? null,
-          contentBytes: r.content.length,
-          chain: chainReport(r.chain),
-          revocation: r.revocation,
-          revocations: r.revocations,
+      const sha256 = ctx.values['content-sha256'] as string | undefined
+      if (sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha256)) throw new CliUsageError('--content-sha256 takes the 64 hex digits of the document\'s SHA-256')
+      if (sha256 && contentPath) throw new CliUsageError('give --content or --content-sha256, not both')
+      try {
+        const r = await verifyDocumentSignatures({
+          ...base,
+          purpose: purpose as SignerPurpose,
+          ...(contentPath ? { content: readInput(contentPath) } : {}),
+          ...(sha256 ? { contentSha256: new Uint8Array(Buffer.from(sha256, 'hex')) } : {}),
+        })
+        const refused = r.signers.filter((s) => !s.valid)
+        if (refused.length) {
+          ctx.err(refused.map((s, i) => `${i === 0 ? 'REFUSED' : `  signer ${r.signers.indexOf(s) + 1}:`} ${s.code}: ${s.reason}`).join('\n'))
+          return 1
         }
-      })
+        const first = r.signers[0] as SignerVerdict
+        ctx.out(
+          JSON.stringify(
+            {
+              accepted: true,
+              document: r.document,
+              // The first signer's facts at the top level, as before co-signatures were read.
+              signer: first.identity,
+              signingTime: first.signingTime?.toISOString() ?? null,
+              timestamp: first.timestamp?.time.toISOString() ?? null,
+              contentBytes: r.document.bytes ?? null,
+              chain: chainReport(first.chain),
+              revocation: first.revocations[0],
+              revocations: first.revocations,
+              signers: r.signers.map(signerReport),
+            },
+            null,
+            2,
+          ),
+        )
+        return 0
+      } catch (e) {
+        if (isQoltanbaError(e)) {
+          ctx.err(`REFUSED ${e.code}: ${e.message}`)
+          return 1
+        }
+        throw e
+      }
     },
   },
 ]
+
+function signerReport(s: SignerVerdict) {
+  return {
+    valid: s.valid,
+    level: s.level,
+    signer: s.identity,
+    certificate: { subject: s.certificate.subjectDn, serial: s.certificate.serialHex, notAfter: s.certificate.notAfter.toISOString() },
+    signingTime: s.signingTime?.toISOString() ?? null,
+    timestamp: s.timestamp ? { time: s.timestamp.time.toISOString(), tsa: s.timestamp.tsa.subjectDn, policy: s.timestamp.policy, serial: s.timestamp.serialHex } : null,
+    checkedAt: s.checkedAt.toISOString(),
+    chain: chainReport(s.chain),
+    revocations: s.revocations,
+    notes: s.notes,
+  }
+}

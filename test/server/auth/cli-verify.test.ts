@@ -75,6 +75,6 @@ describe('qoltanba verify-cms', () => {
     const other = file('other.txt', 'Договор №2')
     const bad = await run(['verify-cms', '--cms', cms, '--content', other, '--anchor', root.certPath, '--no-revocation'])
     expect(bad.code).toBe(1)
-    expect(bad.err).toMatch(/^REFUSED ERR_SIGNATURE_INVALID/)
+    expect(bad.err).toMatch(/^REFUSED ERR_DOCUMENT_CHANGED/)
   })
 })
