@@ -23,6 +23,8 @@ import { operatorsOpenApi } from './operators/openapi.ts'
 import { signInOpenApi } from './auth/openapi.ts'
 import { pkiOpenApi } from './pki-routes/openapi.ts'
 import { centersOpenApi } from './centers/openapi.ts'
+import { tsaOpenApi } from './tsa/openapi.ts'
+import { tsaRoutes } from './tsa/routes.ts'
 import { centerRoutes } from './centers/routes.ts'
 import { centerConsoleRoutes } from './centers/console-routes.ts'
 import { buildValidator } from './http/validation.ts'
@@ -72,6 +74,7 @@ const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [
   cabinetOpenApi,
   pkiOpenApi,
   centersOpenApi,
+  tsaOpenApi,
 ]
 
 /** Request headers and fields that must never reach a log line. */
@@ -161,6 +164,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     actorOf: (req) => `operator:${req.operator?.iin ?? 'unknown'}`,
     sessionIinOf: async (req) => (await sessionOf(ctx, req))?.iin,
   })
+  // RFC 3161 timestamp authority at /tsp (its key and certificate: server/tsa/README.md).
+  await app.register(tsaRoutes, { getCa: getAuthority, db, config, tsa: config.tsa, rateLimit: { max: config.rateLimit.tsaMax, timeWindow: window } })
   await registerStatic(app, config.distDir)
   // Without a built PWA there is no SPA fallback: unknown paths still get the JSON error model.
   if (!existsSync(join(config.distDir, 'index.html'))) installJsonNotFound(app)

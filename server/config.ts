@@ -18,6 +18,8 @@ export interface RateLimitConfig {
   readonly statusMax: number
   /** POST /api/v1/applications. */
   readonly submitMax: number
+  /** POST /tsp (RATE_LIMIT_TSA). */
+  readonly tsaMax: number
   /** Window length in milliseconds. */
   readonly windowMs: number
 }
@@ -67,9 +69,26 @@ export interface ServerConfig {
   /** Maximum request body in bytes. */
   readonly bodyLimit: number
   readonly rateLimit: RateLimitConfig
+  /** The timestamp authority at /tsp (TSA_POLICY_OID, TSA_ACCURACY_MS). */
+  readonly tsa: TsaConfig
   /** Kiosk deployment (KIOSK, KIOSK_HOSTS, KIOSK_IDLE_SECONDS, KIOSK_WARN_SECONDS). */
   readonly kiosk: KioskConfig
 }
+
+/** The timestamp authority's token contents; see server/tsa/README.md. */
+export interface TsaConfig {
+  /** TSA_POLICY_OID: the policy every token names (and the only one a request may ask for). */
+  readonly policyOid: string
+  /** TSA_ACCURACY_MS: the accuracy every token states, in milliseconds; 0 states none. */
+  readonly accuracyMs: number
+}
+
+/**
+ * The default TSA policy, under the arc ITU-T X.660 keeps for examples (2.999): a development TSA
+ * names no one's real policy. A production TSA sets TSA_POLICY_OID to its own. (Not a 2.25 UUID
+ * OID: asn1js, and so pkijs-based verifiers, misread arcs above 2^53.)
+ */
+export const DEFAULT_TSA_POLICY_OID = '2.999.3161.1'
 
 /** Kiosk mode as the deployment sets it; see server/routes/client-config.ts and docs/kiosk.md. */
 export interface KioskConfig {
@@ -195,8 +214,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     lookupMax: positiveInt(env, 'RATE_LIMIT_LOOKUP', 30, problems),
     statusMax: positiveInt(env, 'RATE_LIMIT_STATUS', 60, problems),
     submitMax: positiveInt(env, 'RATE_LIMIT_SUBMIT', 30, problems),
+    tsaMax: positiveInt(env, 'RATE_LIMIT_TSA', 120, problems),
     windowMs: positiveInt(env, 'RATE_LIMIT_WINDOW_MS', 60_000, problems),
   }
+
+  const tsaPolicyOid = env.TSA_POLICY_OID?.trim() || DEFAULT_TSA_POLICY_OID
+  if (!/^[0-2](\.(0|[1-9]\d*))+$/.test(tsaPolicyOid)) problems.push(`TSA_POLICY_OID must be a dotted OID, got "${tsaPolicyOid}"`)
+  const tsaAccuracyRaw = env.TSA_ACCURACY_MS?.trim()
+  const tsaAccuracyMs = tsaAccuracyRaw === undefined || tsaAccuracyRaw === '' ? 1000 : Number(tsaAccuracyRaw)
+  if (!Number.isInteger(tsaAccuracyMs) || tsaAccuracyMs < 0) problems.push(`TSA_ACCURACY_MS must be a whole number of milliseconds (0 or more), got "${tsaAccuracyRaw}"`)
+  const tsa: TsaConfig = { policyOid: tsaPolicyOid, accuracyMs: tsaAccuracyMs }
 
   const kioskFlag = env.KIOSK?.trim().toLowerCase()
   if (kioskFlag && !['1', '0', 'true', 'false'].includes(kioskFlag)) problems.push(`KIOSK must be 1 or 0, got "${env.KIOSK}"`)
@@ -225,6 +252,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     trustProxy,
     bodyLimit,
     rateLimit,
+    tsa,
     kiosk,
   }
 }

@@ -6,7 +6,7 @@ import type { ServerConfig } from '../config.ts'
 import type { Db } from '../db/schema.ts'
 import { CrlPublisher, type CrlOptions, type PublishedCrl } from './crl.ts'
 import {
-  caDir, hierarchyExists, initCertificateAuthority, loadHierarchy, ocspRenewalDue, renewOcspResponder, type CaConfig, type CaHierarchy,
+  caDir, delegateRenewalDue, hierarchyExists, initCertificateAuthority, loadHierarchy, renewDelegate, type CaConfig, type CaHierarchy, type CaMember,
   type InitOptions,
 } from './hierarchy.ts'
 import type { IssuingCa } from './issue.ts'
@@ -73,26 +73,31 @@ const OCSP_RENEWAL_CHECK_MS = 12 * 3600_000
 export const ROOT_CRL_CHECK_MS = 60_000
 
 /**
- * Renews the OCSP responder certificate if due: the new certificate is recorded in
- * ca_authorities with its audit row in one transaction, and ocsp.pem is replaced inside that
- * transaction, so a failed write rolls the record back. (If the commit itself fails after the
- * file moved, the next start's recordHierarchy brings the record up to date: same key.) Several
- * instances sharing the database may each renew; every result is a valid certificate.
+ * Renews a delegated certificate (OCSP responder, TSA) if due: the new certificate is recorded
+ * in ca_authorities with its audit row (ca.<role>_renew) in one transaction, and <role>.pem is
+ * replaced inside that transaction, so a failed write rolls the record back. (If the commit
+ * itself fails after the file moved, the next start brings the record up to date: same key.)
+ * Several instances sharing the database may each renew; every result is a valid certificate.
+ * Returns the new member, or undefined when no renewal was due.
  */
-async function renewOcspIfDue(config: CaConfig, db: Db, h: CaHierarchy, now: Date): Promise<boolean> {
-  if (!ocspRenewalDue(h, now)) return false
-  const before = h.ocsp
-  const renewed = await db.transaction().execute(async (trx) => {
-    const describe = (m: typeof before) => ({ serial: m.serial.toString('hex'), notBefore: m.notBefore.toISOString(), notAfter: m.notAfter.toISOString() })
-    const member = renewOcspResponder(config, h, now)
+export async function renewDelegateIfDue(config: CaConfig, db: Db, issuing: CaMember, current: CaMember, now: Date): Promise<CaMember | undefined> {
+  if (!delegateRenewalDue(current, issuing, now)) return undefined
+  return db.transaction().execute(async (trx) => {
+    const describe = (m: CaMember) => ({ serial: m.serial.toString('hex'), notBefore: m.notBefore.toISOString(), notAfter: m.notAfter.toISOString() })
+    const member = renewDelegate(config, issuing, current, now)
     await trx.updateTable('ca_authorities').set({ certificate: member.der }).where('name', '=', member.name).execute()
     await recordAudit(trx, {
-      actor: 'system', action: 'ca.ocsp_renew', entityType: 'ca', entityId: member.name, before: describe(before), after: describe(member),
+      actor: 'system', action: `ca.${member.name}_renew`, entityType: 'ca', entityId: member.name, before: describe(current), after: describe(member),
     })
     return member
   })
-  h.ocsp = renewed
-  return true
+}
+
+/** renewDelegateIfDue for the OCSP responder; swaps the renewed certificate into the hierarchy. */
+async function renewOcspIfDue(config: CaConfig, db: Db, h: CaHierarchy, now: Date): Promise<boolean> {
+  const renewed = await renewDelegateIfDue(config, db, h.issuing, h.ocsp, now)
+  if (renewed) h.ocsp = renewed
+  return renewed !== undefined
 }
 
 function dnOf(nameDer: Buffer): string {
@@ -102,28 +107,34 @@ function dnOf(nameDer: Buffer): string {
 
 /** Records the hierarchy in ca_authorities, or checks the recorded one is the same. */
 async function recordHierarchy(db: Db, h: CaHierarchy): Promise<void> {
-  for (const m of [h.root, h.issuing, h.ocsp]) {
-    await db
-      .insertInto('ca_authorities')
-      .values({
-        name: m.name,
-        role: m.name,
-        subject_dn: dnOf(m.subject),
-        certificate: m.der,
-        key_store: h.manifest.keyStore,
-        development: h.manifest.development,
-      })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute()
-    const row = await db.selectFrom('ca_authorities').select('certificate').where('name', '=', m.name).executeTakeFirstOrThrow()
-    const recorded = certificateParts(row.certificate)
-    if (!recorded.spki.equals(m.spki)) {
-      throw new Error(`the database belongs to another CA: its ${m.name} certificate has a different key than DATA_DIR/ca/${m.name}.pem`)
-    }
-    if (!Buffer.from(row.certificate).equals(m.der)) {
-      // Same key, new certificate (e.g. a renewed OCSP responder): keep the record current.
-      await db.updateTable('ca_authorities').set({ certificate: m.der, subject_dn: dnOf(m.subject) }).where('name', '=', m.name).execute()
-    }
+  for (const m of [h.root, h.issuing, h.ocsp]) await recordMember(db, h.manifest, m)
+}
+
+/**
+ * Records one CA certificate in ca_authorities (the TSA's too), or checks the recorded one has
+ * the same key; a new certificate for the same key (a renewal) replaces the record.
+ */
+export async function recordMember(db: Db, manifest: CaHierarchy['manifest'], m: Omit<CaMember, 'signer'>): Promise<void> {
+  await db
+    .insertInto('ca_authorities')
+    .values({
+      name: m.name,
+      role: m.name,
+      subject_dn: dnOf(m.subject),
+      certificate: m.der,
+      key_store: manifest.keyStore,
+      development: manifest.development,
+    })
+    .onConflict((oc) => oc.column('name').doNothing())
+    .execute()
+  const row = await db.selectFrom('ca_authorities').select('certificate').where('name', '=', m.name).executeTakeFirstOrThrow()
+  const recorded = certificateParts(row.certificate)
+  if (!recorded.spki.equals(m.spki)) {
+    throw new Error(`the database belongs to another CA: its ${m.name} certificate has a different key than DATA_DIR/ca/${m.name}.pem`)
+  }
+  if (!Buffer.from(row.certificate).equals(m.der)) {
+    // Same key, new certificate (e.g. a renewed OCSP responder): keep the record current.
+    await db.updateTable('ca_authorities').set({ certificate: m.der, subject_dn: dnOf(m.subject) }).where('name', '=', m.name).execute()
   }
 }
 

@@ -35,7 +35,11 @@ export type CaConfig = Pick<ServerConfig, 'dataDir' | 'publicUrl' | 'caKeyPassph
 export const ROOT_NAME = 'root'
 export const ISSUING_NAME = 'issuing'
 export const OCSP_NAME = 'ocsp'
-type Role = typeof ROOT_NAME | typeof ISSUING_NAME | typeof OCSP_NAME
+/** The timestamp authority (server/tsa): added to a hierarchy on first use, not by `ca init`. */
+export const TSA_NAME = 'tsa'
+/** Certificates the issuing CA makes for the CA's own services, each with its own key. */
+export type DelegateRole = typeof OCSP_NAME | typeof TSA_NAME
+type Role = typeof ROOT_NAME | typeof ISSUING_NAME | DelegateRole
 const ROLES: readonly Role[] = [ROOT_NAME, ISSUING_NAME, OCSP_NAME]
 
 /** DATA_DIR/ca/manifest.json. */
@@ -46,8 +50,8 @@ export interface CaManifest {
   readonly keyAlgorithm: CaKeyAlgorithm
   readonly keyStore: 'file' | 'pkcs11'
   readonly createdAt: string
-  /** PKCS#11 key labels per role (keyStore 'pkcs11'). */
-  readonly labels?: Readonly<Record<Role, string>>
+  /** PKCS#11 key labels per role (keyStore 'pkcs11'); 'tsa' once the TSA key was made. */
+  readonly labels?: Readonly<Partial<Record<Role, string>>>
 }
 
 /** One certificate of the hierarchy with its signer. */
@@ -122,54 +126,86 @@ function addYears(d: Date, years: number): Date {
   return r
 }
 
-/** How long a delegated OCSP responder certificate lives; renewed OCSP_RENEW_BEFORE_MS before its end. */
+/**
+ * How long a delegated certificate (OCSP responder, TSA) lives; renewed OCSP_RENEW_BEFORE_MS
+ * before its end.
+ */
 export const OCSP_CERT_YEARS = 2
 export const OCSP_RENEW_BEFORE_MS = 60 * 24 * 3600_000
 
 /**
- * The delegated OCSP signing certificate (RFC 6960 §4.2.2.2): issued by the issuing CA, EKU
- * OCSPSigning (critical), id-pkix-ocsp-nocheck so clients do not ask about the responder itself.
- * Never outlives its issuer.
+ * What makes each delegated certificate what it is: its only EKU, critical, so the key cannot
+ * stand in for the other service or for the CA.
+ * - OCSP (RFC 6960 §4.2.2.2): OCSPSigning, and id-pkix-ocsp-nocheck so clients do not ask about
+ *   the responder itself.
+ * - TSA (RFC 3161 §2.3): timeStamping as the only EKU; it is checked for revocation like any
+ *   certificate, so it names our OCSP responder and CRL.
  */
-function certifyOcspResponder(
+function delegateExtensions(role: DelegateRole, publicUrl: string): Buffer[] {
+  if (role === OCSP_NAME) return [extKeyUsage([EkuOid.ocspSigning], true), ocspNoCheck()]
+  return [
+    extKeyUsage([EkuOid.timeStamping], true),
+    authorityInfoAccess({ ocsp: `${publicUrl}/ocsp`, caIssuers: `${publicUrl}/ca/${ISSUING_NAME}.crt` }),
+    crlDistributionPoints(`${publicUrl}/crl/${ISSUING_NAME}.crl`),
+  ]
+}
+
+/**
+ * A delegated certificate for `role`, issued by the issuing CA: end entity, digitalSignature,
+ * the role's EKU. Never outlives its issuer.
+ */
+export function certifyDelegate(
+  role: DelegateRole,
   issuer: Pick<CaMember, 'subject' | 'spki' | 'signer' | 'notAfter'>,
-  responder: { readonly subject: Buffer; readonly spki: Buffer },
+  holder: { readonly subject: Buffer; readonly spki: Buffer },
   now: Date,
+  publicUrl = '',
 ): Buffer {
   const end = addYears(now, OCSP_CERT_YEARS)
   return signCertificate({
-    serial: randomSerial(), issuer: issuer.subject, subject: responder.subject, notBefore: now,
-    notAfter: end < issuer.notAfter ? end : issuer.notAfter, spki: responder.spki,
+    serial: randomSerial(), issuer: issuer.subject, subject: holder.subject, notBefore: now,
+    notAfter: end < issuer.notAfter ? end : issuer.notAfter, spki: holder.spki,
     extensions: [
-      basicConstraints(false), keyUsage(['digitalSignature']), extKeyUsage([EkuOid.ocspSigning], true), ocspNoCheck(),
-      subjectKeyIdentifier(keyIdentifier(responder.spki)), authorityKeyIdentifier(keyIdentifier(issuer.spki)),
+      basicConstraints(false), keyUsage(role === TSA_NAME ? ['digitalSignature', 'nonRepudiation'] : ['digitalSignature']),
+      ...delegateExtensions(role, publicUrl),
+      subjectKeyIdentifier(keyIdentifier(holder.spki)), authorityKeyIdentifier(keyIdentifier(issuer.spki)),
     ],
   }, issuer.signer)
 }
 
 /**
- * True when the OCSP responder certificate ends within OCSP_RENEW_BEFORE_MS of `now` (or has
- * ended) and a new one would last longer: one already capped at the issuing CA's end is not
- * renewed again and again (the hierarchy itself needs renewing then).
+ * True when a delegated certificate ends within OCSP_RENEW_BEFORE_MS of `now` (or has ended) and
+ * a new one would last longer: one already capped at the issuing CA's end is not renewed again
+ * and again (the hierarchy itself needs renewing then).
  */
+export function delegateRenewalDue(member: Pick<CaMember, 'notAfter'>, issuing: Pick<CaMember, 'notAfter'>, now: Date): boolean {
+  return member.notAfter.getTime() - now.getTime() < OCSP_RENEW_BEFORE_MS && member.notAfter < issuing.notAfter
+}
+
+/** delegateRenewalDue for the OCSP responder. */
 export function ocspRenewalDue(hierarchy: Pick<CaHierarchy, 'ocsp' | 'issuing'>, now: Date): boolean {
-  return hierarchy.ocsp.notAfter.getTime() - now.getTime() < OCSP_RENEW_BEFORE_MS && hierarchy.ocsp.notAfter < hierarchy.issuing.notAfter
+  return delegateRenewalDue(hierarchy.ocsp, hierarchy.issuing, now)
 }
 
 /**
- * Certifies the OCSP responder's key again (same key and subject, new serial and validity) and
- * replaces DATA_DIR/ca/ocsp.pem atomically; the previous certificate stays beside it as
- * ocsp-<serial>.pem. Works for file and PKCS#11 keys alike: only the issuing CA signs. Returns
- * the new member; the caller swaps it into the hierarchy and the responder.
+ * Certifies a delegated key again (same key and subject, new serial and validity) and replaces
+ * DATA_DIR/ca/<role>.pem atomically; the previous certificate stays beside it as
+ * <role>-<serial>.pem. Works for file and PKCS#11 keys alike: only the issuing CA signs. Returns
+ * the new member; the caller swaps it in where the old one served.
  */
-export function renewOcspResponder(config: Pick<ServerConfig, 'dataDir'>, hierarchy: CaHierarchy, now: Date): CaMember {
-  const old = hierarchy.ocsp
-  if (hierarchy.issuing.notAfter <= now) throw new Error(`the issuing CA expired on ${hierarchy.issuing.notAfter.toISOString()}: it cannot certify an OCSP responder`)
-  const der = certifyOcspResponder(hierarchy.issuing, old, new Date(Math.floor(now.getTime() / 1000) * 1000))
+export function renewDelegate(config: Pick<ServerConfig, 'dataDir' | 'publicUrl'>, issuing: CaMember, old: CaMember, now: Date): CaMember {
+  const role = old.name as DelegateRole
+  if (issuing.notAfter <= now) throw new Error(`the issuing CA expired on ${issuing.notAfter.toISOString()}: it cannot certify the ${role} key`)
+  const der = certifyDelegate(role, issuing, old, new Date(Math.floor(now.getTime() / 1000) * 1000), config.publicUrl)
   const dir = caDir(config)
-  writeAtomic(join(dir, `${OCSP_NAME}-${old.serial.toString('hex')}.pem`), toPem(old.der, 'CERTIFICATE'))
-  writeAtomic(join(dir, `${OCSP_NAME}.pem`), toPem(der, 'CERTIFICATE'))
-  return { ...certificateParts(der), name: OCSP_NAME, der, keyId: old.keyId, signer: old.signer }
+  writeAtomic(join(dir, `${role}-${old.serial.toString('hex')}.pem`), toPem(old.der, 'CERTIFICATE'))
+  writeAtomic(join(dir, `${role}.pem`), toPem(der, 'CERTIFICATE'))
+  return { ...certificateParts(der), name: role, der, keyId: old.keyId, signer: old.signer }
+}
+
+/** renewDelegate for the OCSP responder. */
+export function renewOcspResponder(config: Pick<ServerConfig, 'dataDir'> & Partial<Pick<ServerConfig, 'publicUrl'>>, hierarchy: CaHierarchy, now: Date): CaMember {
+  return renewDelegate({ publicUrl: '', ...config }, hierarchy.issuing, hierarchy.ocsp, now)
 }
 
 /** Options of initCertificateAuthority. */
@@ -206,18 +242,7 @@ export function initCertificateAuthority(config: CaConfig, options: InitOptions 
   const signers: Partial<Record<Role, CaSigner>> = {}
   try {
     const pass = keyStore === 'file' ? passphraseFor(config, development) : ''
-    for (const role of ROLES) {
-      if (config.pkcs11) {
-        generateTokenKey(config.pkcs11, labels[role], keyAlgorithm)
-        signers[role] = pkcs11Signer(config.pkcs11, labels[role])
-      } else {
-        const { privateKey } = keyAlgorithm === 'P-256'
-          ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-          : generateKeyPairSync('rsa', { modulusLength: 3072 })
-        writeAtomic(join(dir, `${role}.key`), encryptKeyToPem(privateKey, pass, options.keyIterations ?? DEFAULT_KEY_ITERATIONS), 0o600)
-        signers[role] = softwareSigner(privateKey)
-      }
-    }
+    for (const role of ROLES) signers[role] = createKey(config, role, labels[role], keyAlgorithm, pass, options.keyIterations)
     const now = new Date(Math.floor(Date.now() / 1000) * 1000)
     const [rootS, issS, ocspS] = [signers.root, signers.issuing, signers.ocsp] as CaSigner[]
     const rootName = nameDer(`QOLTANBA${dev} ROOT CA (${tag})`)
@@ -237,7 +262,8 @@ export function initCertificateAuthority(config: CaConfig, options: InitOptions 
         crlDistributionPoints(`${config.publicUrl}/crl/${ROOT_NAME}.crl`),
       ],
     }, rootS!)
-    const ocspDer = certifyOcspResponder(
+    const ocspDer = certifyDelegate(
+      OCSP_NAME,
       { subject: issName, spki: issS!.spki, signer: issS!, notAfter: issNotAfter },
       { subject: nameDer(`QOLTANBA${dev} OCSP RESPONDER`), spki: ocspS!.spki },
       now,
@@ -256,6 +282,76 @@ export function initCertificateAuthority(config: CaConfig, options: InitOptions 
   } finally {
     for (const s of Object.values(signers)) s?.close()
   }
+}
+
+/**
+ * Makes the key of `role`: on the PKCS#11 token under `label`, or as DATA_DIR/ca/<role>.key
+ * encrypted with `pass`.
+ */
+function createKey(config: CaConfig, role: Role, label: string, keyAlgorithm: CaKeyAlgorithm, pass: string, iterations?: number): CaSigner {
+  if (config.pkcs11) {
+    generateTokenKey(config.pkcs11, label, keyAlgorithm)
+    return pkcs11Signer(config.pkcs11, label)
+  }
+  const { privateKey } = keyAlgorithm === 'P-256'
+    ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    : generateKeyPairSync('rsa', { modulusLength: 3072 })
+  writeAtomic(join(caDir(config), `${role}.key`), encryptKeyToPem(privateKey, pass, iterations ?? DEFAULT_KEY_ITERATIONS), 0o600)
+  return softwareSigner(privateKey)
+}
+
+/**
+ * Adds a delegated key and certificate to an existing hierarchy (the TSA, which hierarchies made
+ * before it lack): the key where the hierarchy keeps its keys, with the hierarchy's algorithm, a
+ * PKCS#11 label recorded in manifest.json first (a crash before the certificate leaves only an
+ * unused token object), then DATA_DIR/ca/<role>.pem. Returns the member; the caller owns its signer.
+ */
+export function addDelegate(
+  config: CaConfig,
+  hierarchy: Pick<CaHierarchy, 'manifest' | 'issuing'>,
+  role: DelegateRole,
+  commonName: string,
+  options: Pick<InitOptions, 'keyIterations'> & { readonly now?: Date } = {},
+): CaMember {
+  const { manifest } = hierarchy
+  const label = `qoltanba-${role}-${randomBytes(4).toString('hex')}`
+  if (manifest.keyStore === 'pkcs11') {
+    if (!config.pkcs11) throw new Error('the CA keys are in a PKCS#11 token: set PKCS11_MODULE, PKCS11_PIN and PKCS11_TOKEN_LABEL/PKCS11_SLOT')
+    const next: CaManifest = { ...manifest, labels: { ...manifest.labels, [role]: label } }
+    writeAtomic(join(caDir(config), 'manifest.json'), `${JSON.stringify(next, null, 2)}\n`)
+  }
+  const signer = createKey(
+    manifest.keyStore === 'pkcs11' ? config : { ...config, pkcs11: undefined },
+    role, label, manifest.keyAlgorithm, manifest.keyStore === 'file' ? passphraseFor(config, false) : '', options.keyIterations,
+  )
+  try {
+    const now = new Date(Math.floor((options.now ?? new Date()).getTime() / 1000) * 1000)
+    const dev = manifest.development ? ' DEV' : ''
+    const der = certifyDelegate(role, hierarchy.issuing, { subject: nameDer(`QOLTANBA${dev} ${commonName}`), spki: signer.spki }, now, config.publicUrl)
+    writeAtomic(join(caDir(config), `${role}.pem`), toPem(der, 'CERTIFICATE'))
+    const parts = certificateParts(der)
+    return { ...parts, name: role, der, keyId: keyIdentifier(parts.spki), signer }
+  } catch (e) {
+    signer.close()
+    throw e
+  }
+}
+
+/**
+ * Opens a delegated member added by addDelegate (undefined when DATA_DIR/ca/<role>.pem does not
+ * exist yet). Checks the key matches the certificate.
+ */
+export function loadDelegate(config: CaConfig, manifest: CaManifest, role: DelegateRole): CaMember | undefined {
+  const file = join(caDir(config), `${role}.pem`)
+  if (!existsSync(file)) return undefined
+  const der = pemToDer(readFileSync(file, 'utf8'))
+  const parts = certificateParts(der)
+  const signer = openSigner(config, manifest, role)
+  if (!createPublicKey({ key: parts.spki, format: 'der', type: 'spki' }).export({ type: 'spki', format: 'der' }).equals(signer.spki)) {
+    signer.close()
+    throw new Error(`the ${role} key does not match ${role}.pem`)
+  }
+  return { ...parts, name: role, der, keyId: keyIdentifier(parts.spki), signer }
 }
 
 /** Opens the signing key of `role`: in the PKCS#11 token, or the encrypted PKCS#8 file. */
@@ -282,10 +378,15 @@ export function openRootSigner(config: CaConfig, hierarchy: Pick<CaHierarchy, 'm
   return openSigner(config, hierarchy.manifest, ROOT_NAME)
 }
 
+/** DATA_DIR/ca/manifest.json as it is on disk now. */
+export function readManifest(config: Pick<ServerConfig, 'dataDir'>): CaManifest {
+  return JSON.parse(readFileSync(join(caDir(config), 'manifest.json'), 'utf8')) as CaManifest
+}
+
 /** Loads the hierarchy from DATA_DIR/ca and opens its signing keys (issuing CA and OCSP responder). */
 export function loadHierarchy(config: CaConfig): CaHierarchy {
   const dir = caDir(config)
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as CaManifest
+  const manifest = readManifest(config)
   const certOf = (role: Role): Buffer => pemToDer(readFileSync(join(dir, `${role}.pem`), 'utf8'))
   const signerOf = (role: Role): CaSigner => openSigner(config, manifest, role)
   const member = (role: Role, signer: CaSigner): CaMember => {

@@ -110,9 +110,9 @@ export interface CertificatesTable {
 
 /** The CA hierarchy as recorded in the database (migration 002). */
 export interface CaAuthoritiesTable {
-  /** 'root', 'issuing', 'ocsp' (as in /ca/<name>.crt). */
+  /** 'root', 'issuing', 'ocsp', 'tsa' (as in /ca/<name>.crt). */
   name: string
-  role: 'root' | 'issuing' | 'ocsp'
+  role: 'root' | 'issuing' | 'ocsp' | 'tsa'
   subject_dn: string
   certificate: Uint8Array
   key_store: 'file' | 'pkcs11'

@@ -1,0 +1,131 @@
+/**
+ * The timestamp authority: its key and certificate (a delegated member of the CA hierarchy, made
+ * on first use, kept and renewed exactly like the OCSP responder's — server/ca/hierarchy.ts
+ * addDelegate/renewDelegate), TSTInfo serials from the database sequence tsa_serial, and the
+ * answer to one request body.
+ */
+import { createHash } from 'node:crypto'
+import { sql } from 'kysely'
+import type { Db } from '../db/schema.ts'
+import { recordMember, renewDelegateIfDue, type CertificateAuthority } from '../ca/authority.ts'
+import { addDelegate, loadDelegate, readManifest, TSA_NAME, type CaConfig, type CaMember } from '../ca/hierarchy.ts'
+import { buildTstInfo, grantedResponse, parseTimeStampRequest, rejectionResponse, TspRejection, type FailInfoName } from './tsp-der.ts'
+
+/** TSA_POLICY_OID and TSA_ACCURACY_MS (server/config.ts). */
+export interface TsaSettings {
+  /** The policy every token names; a request asking for another gets unacceptedPolicy. */
+  readonly policyOid: string
+  /** The accuracy stated in every token, in milliseconds (0: none stated). */
+  readonly accuracyMs: number
+}
+
+export interface TsaOpenOptions {
+  /** PBKDF2 iterations of a new key file (tests lower it). */
+  readonly keyIterations?: number
+  /** The clock of the creation and the load-time renewal check (tests move it). */
+  readonly now?: Date
+  /** Period of the renewal check (default 12 h, as for the OCSP responder). */
+  readonly renewalCheckMs?: number
+}
+
+/** One answer: the DER TimeStampResp, and the failure when it is a rejection. */
+export interface TsaAnswer {
+  readonly der: Buffer
+  readonly failInfo?: FailInfoName
+}
+
+const RENEWAL_CHECK_MS = 12 * 3600_000
+
+export class TimestampAuthority {
+  private member!: CaMember
+  private certHash!: Buffer
+  private readonly timer: NodeJS.Timeout
+
+  private constructor(
+    private readonly config: CaConfig,
+    private readonly db: Db,
+    private readonly ca: CertificateAuthority,
+    private readonly settings: TsaSettings,
+    member: CaMember,
+    renewalCheckMs: number,
+  ) {
+    this.use(member)
+    this.timer = setInterval(() => {
+      this.renewIfDue().catch((e: unknown) => console.error('TSA certificate renewal failed (retried in 12 h)', e))
+    }, renewalCheckMs)
+    this.timer.unref()
+  }
+
+  /**
+   * Opens the TSA of `ca`: loads DATA_DIR/ca/tsa.pem and its key, or makes them (a hierarchy made
+   * before the TSA existed gets one on first use), records the certificate in ca_authorities and
+   * renews it when due.
+   */
+  static async open(config: CaConfig, db: Db, ca: CertificateAuthority, settings: TsaSettings, options: TsaOpenOptions = {}): Promise<TimestampAuthority> {
+    const member =
+      loadDelegate(config, readManifest(config), TSA_NAME) ??
+      addDelegate(config, { manifest: readManifest(config), issuing: ca.hierarchy.issuing }, TSA_NAME, 'TIMESTAMP AUTHORITY', options)
+    try {
+      await recordMember(db, readManifest(config), member)
+      const tsa = new TimestampAuthority(config, db, ca, settings, member, options.renewalCheckMs ?? RENEWAL_CHECK_MS)
+      await tsa.renewIfDue(options.now)
+      return tsa
+    } catch (e) {
+      member.signer.close()
+      throw e
+    }
+  }
+
+  /** The TSA certificate in use. */
+  get certificate(): CaMember {
+    return this.member
+  }
+
+  private use(member: CaMember): void {
+    this.member = member
+    this.certHash = createHash('sha256').update(member.der).digest()
+  }
+
+  /** Renews the TSA certificate when it ends within OCSP_RENEW_BEFORE_MS; true when it did. */
+  async renewIfDue(now = new Date()): Promise<boolean> {
+    const renewed = await renewDelegateIfDue(this.config, this.db, this.ca.hierarchy.issuing, this.member, now)
+    if (renewed) {
+      this.use(renewed)
+      console.warn(`TSA certificate renewed: serial ${renewed.serial.toString('hex')}, valid until ${renewed.notAfter.toISOString()}`)
+    }
+    return renewed !== undefined
+  }
+
+  /** The next TSTInfo serial: unique across requests and processes sharing the database. */
+  private async nextSerial(): Promise<bigint> {
+    const { rows } = await sql<{ n: string }>`select nextval('tsa_serial')::text as n`.execute(this.db)
+    return BigInt((rows[0] as { n: string }).n)
+  }
+
+  /**
+   * Answers one DER TimeStampReq. A request we refuse gets a rejection with its failInfo; a
+   * revoked issuing CA or a database failure gets systemFailure (thrown errors other than
+   * TspRejection are the caller's to log).
+   */
+  async respond(body: Uint8Array, now?: Date): Promise<TsaAnswer> {
+    let request
+    try {
+      request = parseTimeStampRequest(body, this.settings.policyOid)
+      if (this.ca.issuingCaRevocation()) throw new TspRejection('systemFailure', 'the issuing CA of this TSA is revoked: no timestamps are issued')
+    } catch (e) {
+      if (e instanceof TspRejection) return { der: rejectionResponse(e), failInfo: e.failInfo }
+      throw e
+    }
+    const serial = await this.nextSerial()
+    const genTime = now ?? new Date()
+    const tstInfo = buildTstInfo(request, { policy: this.settings.policyOid, serial, genTime, accuracyMs: this.settings.accuracyMs })
+    const member = this.member
+    return { der: await grantedResponse(tstInfo, member, this.certHash, member.signer, request.certReq, genTime) }
+  }
+
+  /** Stops the renewal timer and closes the key. */
+  close(): void {
+    clearInterval(this.timer)
+    this.member.signer.close()
+  }
+}
