@@ -56,6 +56,8 @@ const INTERNAL: OcspAnswer = { der: ocspError(OcspStatus.internalError), maxAge:
 
 export class OcspResponder {
   private readonly cache = new Map<string, Entry>()
+  /** Answers given since start, by certificate status or error (read by /metrics). */
+  readonly answers = { good: 0, revoked: 0, unknown: 0, malformedRequest: 0, internalError: 0 }
   private readonly inflight = new Map<string, Promise<Entry>>()
   private epoch = 0
   private readonly validityMs: number
@@ -120,6 +122,16 @@ export class OcspResponder {
     this.inflight.clear()
   }
 
+  /**
+   * Forgets every cached answer: after the change feed lost its connection, a notification may
+   * have been missed, and the database is read again on the next request of each serial.
+   */
+  invalidateAll(): void {
+    this.epoch++
+    this.cache.clear()
+    this.inflight.clear()
+  }
+
   /** Forgets everything cached for `serialHex` (call after its status change has committed). */
   invalidate(serialHex: string): void {
     this.epoch++
@@ -145,7 +157,9 @@ export class OcspResponder {
     const now = Date.now()
     if (!entry || entry.status.status === 'unknown' || now - entry.thisUpdate.getTime() >= this.validityMs / 4) return undefined
     const hit = entry.responses.get(c.certId.toString('latin1'))
-    return hit ? { der: hit, maxAge: Math.max(0, Math.floor((entry.nextUpdate.getTime() - now) / 1000)) } : undefined
+    if (!hit) return undefined
+    this.answers[entry.status.status]++
+    return { der: hit, maxAge: Math.max(0, Math.floor((entry.nextUpdate.getTime() - now) / 1000)) }
   }
 
   /** Answers a DER OCSPRequest. Never throws: bad input → malformedRequest, failures → internalError. */
@@ -154,6 +168,7 @@ export class OcspResponder {
     try {
       req = parseOcspRequest(der)
     } catch (e) {
+      this.answers.malformedRequest++
       if (e instanceof DerError || e instanceof RangeError) return MALFORMED
       return MALFORMED
     }
@@ -170,11 +185,13 @@ export class OcspResponder {
           der = signOcspResponse(this.identity, [singleResponse(c.certId, entry.status, entry.thisUpdate, entry.nextUpdate)], entry.thisUpdate)
           entry.responses.set(cacheKey, der)
         }
+        this.answers[entry.status.status]++
         return { der, maxAge: Math.max(0, Math.floor((entry.nextUpdate.getTime() - now) / 1000)) }
       }
       return this.signNow(req.certs, req.nonceExtension, now)
     } catch (e) {
       console.error('OCSP responder failure', e)
+      this.answers.internalError++
       return INTERNAL
     }
   }
@@ -194,6 +211,7 @@ export class OcspResponder {
       const thisUpdate = entry?.thisUpdate ?? new Date(Math.floor(now / 1000) * 1000)
       const nextUpdate = entry?.nextUpdate ?? new Date(thisUpdate.getTime() + this.validityMs)
       singles.push(singleResponse(c.certId, status, thisUpdate, nextUpdate))
+      this.answers[status.status]++
     }
     const der = signOcspResponse(this.identity, singles, new Date(Math.floor(now / 1000) * 1000), nonce)
     return { der, maxAge: 0 }

@@ -6,6 +6,7 @@
  */
 import { sql } from 'kysely'
 import { recordAudit } from '../audit/audit.ts'
+import { notifyChange } from '../db/notify.ts'
 import type { CertificateStatus, Db, Tx } from '../db/schema.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { CrlReason } from './crl-build.ts'
@@ -74,6 +75,8 @@ async function change(trx: Tx, serialIn: string, action: Action, reason: number 
     .set({ status: to, revoked_at: at, revocation_reason: reason, revoked_by: actor, status_changed_at: sql<Date>`now()` })
     .where('serial', '=', serial)
     .execute()
+  // Every other instance drops its cached OCSP answer for the serial when this commits.
+  await notifyChange(trx, 'certificate', serial)
   const result: StatusChange = { serial, before: { status: from, reason: row.revocation_reason }, after: { status: to, reason, at } }
   await recordAudit(trx, {
     actor,

@@ -18,6 +18,14 @@ const MIGRATIONS_DIR = fileURLToPath(new URL('./migrations/', import.meta.url))
 const MIGRATION_FILE = /^(\d{3}_[A-Za-z0-9_-]+)\.ts$/
 const INT8_OID = 20
 
+/** The pg pool behind a PostgreSQL handle (metrics read its counts; PGlite has none). */
+const pools = new WeakMap<Db, pg.Pool>()
+
+/** The connection pool of a handle opened on PostgreSQL, or undefined (PGlite). */
+export function poolOf(db: Db): pg.Pool | undefined {
+  return pools.get(db)
+}
+
 export interface OpenDatabaseOptions {
   /** PGlite in memory instead of DATA_DIR (tests). Ignored when DATABASE_URL is set. */
   readonly memory?: boolean
@@ -90,6 +98,7 @@ export async function openDatabase(
       },
     })
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
+    pools.set(db, pool)
     if (options.schema) await db.schema.createSchema(options.schema).ifNotExists().execute()
   } else {
     let dataDir: string | undefined

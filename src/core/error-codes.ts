@@ -107,6 +107,10 @@ export const ErrorCode = {
   /** The issuing CA certificate is on the root CRL (`qoltanba ca revoke-issuing`): nothing more is issued under it. */
   IssuingCaRevoked: 'ERR_ISSUING_CA_REVOKED',
   RegistryUnavailable: 'ERR_REGISTRY_UNAVAILABLE',
+  /** The server sheds load (event loop or memory over its limit): retry after the Retry-After seconds. */
+  Overloaded: 'ERR_OVERLOADED',
+  /** GET /api/v1/ready: database, migrations or keys not ready, or the instance is shutting down. */
+  NotReady: 'ERR_NOT_READY',
 
   // Revocation requests (server/pki-routes, server/ca)
   InvalidReason: 'ERR_INVALID_REASON',
