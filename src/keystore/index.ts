@@ -17,4 +17,4 @@ export type { CertificatePurpose, CertificateSummary, KeyAlgorithm } from './sch
 export { certificateStatus, daysLeft, EXPIRING_SOON_DAYS, type CertificateStatus } from './status.ts'
 export { deleteKeystoreDatabase } from './wipe.ts'
 export type { PasskeyAuthenticator, PasskeyResult, PasskeyView } from './passkeys.ts'
-export { WebAuthnPasskeys } from './webauthn.ts'
+export { WebAuthnPasskeys, passkeySupport, type PasskeySupport } from './webauthn.ts'
