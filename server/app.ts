@@ -44,6 +44,7 @@ import { pkiEndpoints } from './pki-routes/pki-endpoints.ts'
 import { revocationRoutes } from './pki-routes/revocation-routes.ts'
 import { requireOperatorSession } from './auth/require-session.ts'
 import { sessionOf } from './auth/require-session.ts'
+import { installOps, loadOpsConfig, opsOpenApi, type OpsConfig } from './ops/index.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -60,11 +61,14 @@ export interface BuildAppOptions {
   readonly registry?: PersonRegistry
   /** The CA, or a provider of it; without one, issuing endpoints answer 503 ERR_CA_UNAVAILABLE. */
   readonly ca?: CertificateAuthority | CaProvider
+  /** Operations settings (metrics, load shedding, change checks); default: from the environment. */
+  readonly ops?: OpsConfig
 }
 
 /** The OpenAPI document's parts, in the order GET /api/docs lists them. */
 const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [
   serviceOpenApi,
+  opsOpenApi,
   docsOpenApi,
   profilesOpenApi,
   personsOpenApi,
@@ -126,6 +130,9 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
 
   installErrorHandler(app)
   securityHeaders(app, config)
+  // Load shedding first, so an overloaded instance refuses before doing any work; then metrics,
+  // /api/v1/ready and (on PostgreSQL) the change feed from the other instances.
+  await installOps(app, ctx, options.ops ?? loadOpsConfig())
   await app.register(rateLimit, {
     global: false,
     errorResponseBuilder: (_req, context) => ({
