@@ -23,6 +23,7 @@ import { operatorsOpenApi } from './operators/openapi.ts'
 import { signInOpenApi } from './auth/openapi.ts'
 import { pkiOpenApi } from './pki-routes/openapi.ts'
 import { centersOpenApi } from './centers/openapi.ts'
+import { oidcOpenApi, registerOidc } from './oidc/index.ts'
 import { tsaOpenApi } from './tsa/openapi.ts'
 import { tsaRoutes } from './tsa/routes.ts'
 import { centerRoutes } from './centers/routes.ts'
@@ -78,6 +79,7 @@ const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [
   cabinetOpenApi,
   pkiOpenApi,
   centersOpenApi,
+  oidcOpenApi,
   tsaOpenApi,
 ]
 
@@ -173,6 +175,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   })
   // RFC 3161 timestamp authority at /tsp (its key and certificate: server/tsa/README.md).
   await app.register(tsaRoutes, { getCa: getAuthority, db, config, tsa: config.tsa, rateLimit: { max: config.rateLimit.tsaMax, timeWindow: window } })
+  // The OpenID Connect provider (/oidc/*, discovery) and its PWA, cabinet and console APIs.
+  await registerOidc(app, ctx, secret)
   await registerStatic(app, config.distDir)
   // Without a built PWA there is no SPA fallback: unknown paths still get the JSON error model.
   if (!existsSync(join(config.distDir, 'index.html'))) installJsonNotFound(app)

@@ -28,7 +28,14 @@ export function loadServerSecret(path: string): Buffer {
   return readFileSync(path)
 }
 
-export type KeyPurpose = 'access-code' | 'access-code-pepper'
+export type KeyPurpose =
+  | 'access-code'
+  | 'access-code-pepper'
+  // OpenID Connect provider (server/oidc): signing keys and client secrets at rest, pairwise subjects, cookies.
+  | 'oidc-keys'
+  | 'oidc-client-secrets'
+  | 'oidc-pairwise'
+  | 'oidc-cookies'
 
 /** A 32-byte key for one purpose, derived from the server secret. */
 export function deriveKey(secret: Buffer, purpose: KeyPurpose): Buffer {

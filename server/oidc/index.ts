@@ -1,0 +1,40 @@
+/**
+ * The OpenID Connect provider (issue 15): portals sign people in with their certificates.
+ * `registerOidc` wires the provider (/oidc/*, discovery), the PWA's interaction API, the
+ * cabinet's consents and the console's portal list into the app.
+ */
+import type { FastifyInstance } from 'fastify'
+import type { AppContext } from '../context.ts'
+import { deriveKey } from '../security/secret.ts'
+import { oidcConsentRoutes } from './consent-routes.ts'
+import { oidcConsoleRoutes } from './console-routes.ts'
+import { oidcInteractionRoutes } from './interaction-routes.ts'
+import { mountOidcProvider } from './mount.ts'
+import { OidcProviderHost, type OidcKeys } from './provider.ts'
+
+export { oidcOpenApi } from './openapi.ts'
+
+/** The provider's keys, each derived from the server secret for its own purpose. */
+export function oidcKeys(secret: Buffer): OidcKeys {
+  return {
+    signingKeys: deriveKey(secret, 'oidc-keys'),
+    clientSecrets: deriveKey(secret, 'oidc-client-secrets'),
+    pairwise: deriveKey(secret, 'oidc-pairwise'),
+    cookies: deriveKey(secret, 'oidc-cookies'),
+  }
+}
+
+export async function registerOidc(app: FastifyInstance, ctx: AppContext, secret: Buffer): Promise<OidcProviderHost> {
+  const host = new OidcProviderHost({
+    db: ctx.db,
+    issuer: ctx.config.publicUrl.replace(/\/+$/, ''),
+    keys: oidcKeys(secret),
+    proxy: Boolean(ctx.config.trustProxy),
+  })
+  const rateLimit = { max: ctx.config.rateLimit.submitMax * 20, timeWindow: ctx.config.rateLimit.windowMs }
+  await app.register(mountOidcProvider, { host, rateLimit })
+  await app.register(oidcInteractionRoutes, { ctx, provider: () => host.get() })
+  await app.register(oidcConsentRoutes, { ctx })
+  await app.register(oidcConsoleRoutes, { ctx })
+  return host
+}
