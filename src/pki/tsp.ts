@@ -6,7 +6,7 @@
  */
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
-import { bytesEqual } from '../core/bytes.ts'
+import { bytesEqual, toHex } from '../core/bytes.ts'
 import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { parsePki, toArrayBuffer } from './asn1.ts'
 import { readTimestampToken, type TimestampTokenInfo } from './cades-timestamp.ts'
@@ -58,7 +58,7 @@ export function readTimestampResponse(der: Uint8Array, request: TimestampRequest
   if (!GRANTED.has(status) || !resp.timeStampToken) {
     throw new QoltanbaError(ErrorCode.CaUnavailable, 'the timestamp authority refused the request', {
       tsaStatus: status,
-      ...(resp.status.failInfo ? { failInfo: resp.status.failInfo.valueBlock.valueHexView.length } : {}),
+      ...(resp.status.failInfo ? { failInfo: toHex(resp.status.failInfo.valueBlock.valueHexView) } : {}),
     })
   }
   const token = new Uint8Array(resp.timeStampToken.toSchema().toBER(false))
