@@ -1,54 +1,37 @@
 /**
- * The client of our RFC 3161 timestamp authority (POST /tsp, application/timestamp-query →
- * application/timestamp-reply). It asks for a token over a signature value with a fresh nonce and
- * certReq, and accepts the reply only when its status is granted and its imprint and nonce are
- * the ones asked for (src/pki/tsp.ts). pkijs is loaded on first use: this folder is in the first
- * paint, timestamps are not.
- *
- * @example
- * ```ts
- * const { token } = await requestTimestamp(await signatureTimestampImprint(p7s))
- * const cadesT = await addSignatureTimestamp(p7s, token)
- * ```
+ * The transport of our RFC 3161 timestamp authority: POST /tsp with an
+ * application/timestamp-query body, an application/timestamp-reply answer. Building the request
+ * (nonce, certReq) and checking the reply (status, imprint, nonce) is PKI and lives in
+ * src/pki/tsp.ts; src/flows/timestamp.ts joins the two. This file knows HTTP only, so it stays
+ * out of pkijs and the first paint.
  */
 import { ErrorCode, QoltanbaError } from '../core/errors.ts'
-import type { TimestampTokenInfo } from '../pki/cades-timestamp.ts'
-import type { SignHash } from '../pki/x509-helpers.ts'
 
-/** Options of {@link requestTimestamp}. */
-export interface TimestampClientOptions {
+/** Options of {@link postTimestampQuery}. */
+export interface TimestampTransportOptions {
   /** The TSA's URL; default our own `/tsp`. */
   readonly url?: string
-  readonly hash?: SignHash
   readonly signal?: AbortSignal
   /** fetch implementation (tests); default the global one. */
   readonly fetch?: typeof fetch
 }
 
-/** A checked timestamp token (ContentInfo DER) and what it says. */
-export interface TimestampResult {
-  readonly token: Uint8Array<ArrayBuffer>
-  readonly info: TimestampTokenInfo
-}
-
 const REPLY_TYPE = 'application/timestamp-reply'
 
 /**
- * Asks the TSA for a token over `imprint` (the hash of a signature value).
- * @throws QoltanbaError ERR_NETWORK (unreachable or not a TSA answer: retry when online),
- *   ERR_RATE_LIMITED, ERR_CA_UNAVAILABLE (the TSA refused, `details.tsaStatus`),
- *   ERR_PAYLOAD_MISMATCH (a reply to another request), ERR_USER_CANCELLED (aborted).
+ * Sends a DER TimeStampReq and returns the DER TimeStampResp, refusals included (the TSA answers
+ * them as TimeStampResp with 4xx/503, and src/pki/tsp.ts reads their status).
+ * @throws QoltanbaError ERR_NETWORK (unreachable, or a page that is not a TSA reply: retry when
+ *   online), ERR_RATE_LIMITED, ERR_USER_CANCELLED (aborted).
  */
-export async function requestTimestamp(imprint: Uint8Array, options: TimestampClientOptions = {}): Promise<TimestampResult> {
-  const { createTimestampRequest, readTimestampResponse } = await import('../pki/tsp.ts')
-  const request = createTimestampRequest(imprint, options.hash ?? 'SHA-256')
+export async function postTimestampQuery(query: Uint8Array<ArrayBuffer>, options: TimestampTransportOptions = {}): Promise<Uint8Array> {
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init))
   let response: Response
   try {
     response = await doFetch(options.url ?? '/tsp', {
       method: 'POST',
       headers: { 'content-type': 'application/timestamp-query', accept: REPLY_TYPE },
-      body: request.der,
+      body: query,
       cache: 'no-store',
       ...(options.signal ? { signal: options.signal } : {}),
     })
@@ -57,9 +40,9 @@ export async function requestTimestamp(imprint: Uint8Array, options: TimestampCl
     throw new QoltanbaError(ErrorCode.Network, 'The timestamp authority cannot be reached', {}, { cause: e })
   }
   if (response.status === 429) throw new QoltanbaError(ErrorCode.RateLimited, 'Too many timestamp requests', { status: 429 })
-  // Refusals come as TimeStampResp too (with 4xx/503); anything else is a proxy or an offline page.
+  // Anything but a TimeStampResp is a proxy's page or the service worker's offline answer.
   if (!(response.headers.get('content-type') ?? '').startsWith(REPLY_TYPE)) {
     throw new QoltanbaError(ErrorCode.Network, `HTTP ${response.status} without a timestamp reply`, { status: response.status })
   }
-  return readTimestampResponse(new Uint8Array(await response.arrayBuffer()), request)
+  return new Uint8Array(await response.arrayBuffer())
 }

@@ -1,5 +1,5 @@
 /**
- * The TSA client over HTTP against OpenSSL's TSA (`openssl ts -reply` behind a local server on
+ * The timestamp flow (request, transport, reply checks) over HTTP against OpenSSL's TSA (`openssl ts -reply` behind a local server on
  * port 0): a granted reply becomes a checked token, a refusal, a reply to another request, a
  * rate limit and a non-TSA page each get their own code.
  */
@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { requestTimestamp } from '../../src/api/tsa-client.ts'
+import { requestTimestamp } from '../../src/flows/timestamp.ts'
 import { openssl, type OpenSsl } from '../pki/openssl.ts'
 
 let ossl: OpenSsl
