@@ -2,7 +2,7 @@
  * Claims in plain words: which sentence of `oidc.claims.*` says what a portal receives. Several
  * claims make one sentence (the four name claims are "your name"; amr and acr both tell the
  * kind of key), so a consent lists each thing once. Claim names are the provider's
- * (server/oidc/claims.ts, docs/oidc.md); one this build does not know is shown by its name.
+ * (server/oidc/claims.ts); one this build does not know is shown by its name.
  */
 
 /** Claim name → sentence key under `oidc.claims`. */
