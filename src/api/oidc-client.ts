@@ -1,5 +1,5 @@
 /**
- * Client of the portal sign-in (OpenID Connect) API the PWA drives (its JSON API for the PWA): the
+ * Client of the portal sign-in (OpenID Connect) API the PWA drives: the
  * interaction a portal's authorization request opened (/authorize/:uid), its login and consent
  * steps, the person's remembered consents in the cabinet, and the operator console's list of
  * portals (OIDC clients). Everything rides on the sign-in session cookie. Failures are
