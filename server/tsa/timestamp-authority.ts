@@ -35,11 +35,20 @@ export interface TsaAnswer {
 }
 
 const RENEWAL_CHECK_MS = 12 * 3600_000
+/**
+ * Serials reserved from the sequence in one query: a query per token would cost more than the
+ * rest of the request on the embedded database (~0.3 ms each). Unused ones are lost at a
+ * restart; RFC 3161 §2.4.2 asks serials to be unique, not consecutive.
+ */
+const SERIAL_BATCH = 64
 
 export class TimestampAuthority {
   private member!: CaMember
   private certHash!: Buffer
   private readonly timer: NodeJS.Timeout
+  /** Reserved serials, the smallest last (pop). */
+  private readonly serials: bigint[] = []
+  private reserving: Promise<void> | undefined
 
   private constructor(
     private readonly config: CaConfig,
@@ -98,8 +107,20 @@ export class TimestampAuthority {
 
   /** The next TSTInfo serial: unique across requests and processes sharing the database. */
   private async nextSerial(): Promise<bigint> {
-    const { rows } = await sql<{ n: string }>`select nextval('tsa_serial')::text as n`.execute(this.db)
-    return BigInt((rows[0] as { n: string }).n)
+    for (;;) {
+      const serial = this.serials.pop()
+      if (serial !== undefined) return serial
+      // One reservation at a time; every waiter takes from it, and waits again if it ran out.
+      this.reserving ??= this.reserveSerials().finally(() => {
+        this.reserving = undefined
+      })
+      await this.reserving
+    }
+  }
+
+  private async reserveSerials(): Promise<void> {
+    const { rows } = await sql<{ n: string }>`select nextval('tsa_serial')::text as n from generate_series(1, ${SERIAL_BATCH})`.execute(this.db)
+    this.serials.push(...rows.map((r) => BigInt(r.n)).sort((a, b) => (a < b ? 1 : a > b ? -1 : 0)))
   }
 
   /**
