@@ -42,12 +42,12 @@ export interface SignCmsOptions extends CmsContent {
 }
 
 /** The signer's certificate and the chain, parsed (ERR_MALFORMED before any hashing). */
-function parseCertificates(opts: CmsContent): { cert: pkijs.Certificate; chain: pkijs.Certificate[] } {
+export function parseCertificates(opts: CmsContent): { cert: pkijs.Certificate; chain: pkijs.Certificate[] } {
   return { cert: parseCertificate(opts.certificate), chain: (opts.chain ?? []).map(parseCertificate) }
 }
 
-/** SignedData with one SignerInfo carrying the four signed attributes, not yet signed. */
-function unsignedSignedData(
+/** SignedData with one SignerInfo carrying the four signed attributes, not yet signed (gost/gost-cms.ts too). */
+export function unsignedSignedData(
   opts: CmsContent,
   certificates: { cert: pkijs.Certificate; chain: pkijs.Certificate[] },
   digests: { content: Uint8Array; certificateSha256: Uint8Array },

@@ -6,13 +6,27 @@
  * or the agent can pass another implementation (e.g. a PKCS#11-backed WebCrypto).
  */
 import * as pkijs from 'pkijs'
+import { isGostSignature, verifyGostWithPublicKey } from './gost-verify.ts'
+
+/**
+ * pkijs's engine with one addition: GOST signatures (NCA's keys, issue 23) verify through
+ * src/pki/gost, so every pkijs check — certificate links, CRLs, OCSP responses — accepts them.
+ */
+class QoltanbaCryptoEngine extends pkijs.CryptoEngine {
+  override verifyWithPublicKey(
+    ...[data, signature, publicKeyInfo, signatureAlgorithm, shaAlgorithm]: Parameters<pkijs.CryptoEngine['verifyWithPublicKey']>
+  ): Promise<boolean> {
+    if (isGostSignature(signatureAlgorithm)) return verifyGostWithPublicKey(data, signature, publicKeyInfo, signatureAlgorithm)
+    return super.verifyWithPublicKey(data, signature, publicKeyInfo, signatureAlgorithm, shaAlgorithm)
+  }
+}
 
 let current: Crypto | undefined
 
 /** Installs `crypto` as the engine for pkijs and for every `pki` function's default. */
 export function setCrypto(crypto: Crypto, name = 'webcrypto'): void {
   current = crypto
-  pkijs.setEngine(name, new pkijs.CryptoEngine({ name, crypto }))
+  pkijs.setEngine(name, new QoltanbaCryptoEngine({ name, crypto }))
 }
 
 /** The installed engine, or the runtime's own WebCrypto the first time it is asked for. */
@@ -26,5 +40,5 @@ export function getCrypto(): Crypto {
 
 /** The pkijs engine bound to `crypto` (what pkijs's `sign`/`verify` calls need). */
 export function getEngine(crypto: Crypto = getCrypto()): pkijs.CryptoEngine {
-  return new pkijs.CryptoEngine({ name: 'webcrypto', crypto })
+  return new QoltanbaCryptoEngine({ name: 'webcrypto', crypto })
 }

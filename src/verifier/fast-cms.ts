@@ -16,6 +16,7 @@ import type { ParsedCertificate } from './certificate.ts'
 import { childrenOf, encodingOf, expectTag, DerError, oidOf, readTlv, valueOf, type Tlv } from '../pki/der-reader.ts'
 import type { HashName, SignatureScheme, SignatureVerifier } from './signature-verifier.ts'
 import type { SigningCertificateAttribute } from './signing-certificate.ts'
+import { isGostSignerInfo, verifyGostSignerInfo } from './gost-signer-info.ts'
 
 /** A detached document given by its digest instead of its bytes (the API's `sha256` field). */
 export interface ContentDigest {
@@ -218,6 +219,7 @@ export async function verifySignerInfoFast(
   content: Uint8Array | ContentDigest,
   verifier: SignatureVerifier,
 ): Promise<boolean | undefined> {
+  if (isGostSignerInfo(info.digestAlgorithm, info.signatureAlgorithm.algorithmId)) return verifyGostSignerInfo(info, eContentType, signer, content)
   const digestHash = HASH_OF_DIGEST[info.digestAlgorithm]
   if (!digestHash) return undefined
   const scheme = schemeOf(info, signer, digestHash)
