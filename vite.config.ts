@@ -19,8 +19,12 @@ const apiTarget = process.env.QOLTANBA_API_URL || 'http://localhost:8080'
  */
 const SHELL_MESSAGE_AREAS = ['app', 'nav', 'a11y', 'language', 'pwa', 'install', 'home', 'placeholder', 'not_found', 'units']
 
-/** Paths served by the Registration Center, never by the SPA (nor its offline fallback). */
-const SERVER_PATHS = /^\/(api|ca|crl|ocsp)(\/|$)/
+/**
+ * Paths served by the Registration Center, never by the SPA (nor its offline fallback): the
+ * OpenID Connect provider's /oidc/* (a portal's sign-in resumes there after /authorize/:uid) and
+ * discovery under /.well-known too.
+ */
+const SERVER_PATHS = /^\/(api|ca|crl|ocsp|oidc|\.well-known)(\/|$)/
 
 export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) } },
@@ -94,6 +98,6 @@ export default defineConfig({
     },
   },
   server: {
-    proxy: Object.fromEntries(['/api', '/ca', '/crl', '/ocsp'].map((path) => [path, { target: apiTarget, changeOrigin: false }])),
+    proxy: Object.fromEntries(['/api', '/ca', '/crl', '/ocsp', '/oidc', '/.well-known'].map((path) => [path, { target: apiTarget, changeOrigin: false }])),
   },
 })
