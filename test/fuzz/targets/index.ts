@@ -5,6 +5,7 @@ import { appTarget } from './app.ts'
 import { certificateTarget } from './certificate.ts'
 import { cmsTarget } from './cms.ts'
 import { csrTarget } from './csr.ts'
+import { gostTarget } from './gost.ts'
 import { loginTarget } from './login.ts'
 import { ocspRequestTarget } from './ocsp-request.ts'
 import { pkcs12Target } from './pkcs12.ts'
@@ -39,4 +40,5 @@ export const TARGETS: Readonly<Record<string, TargetEntry>> = {
   'cms': entry(cmsTarget, 25),
   'login': entry(loginTarget, 90),
   'app': entry(appTarget, 80),
+  'gost': entry(gostTarget, 25),
 }
