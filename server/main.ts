@@ -11,6 +11,9 @@ import { ensureCertificateAuthority } from './ca/authority.ts'
 import { expireOverdueApplications } from './applications/service.ts'
 import { createDemoOperator } from './operators/credential.ts'
 import { seedDemoCenters } from './centers/seed.ts'
+import { loadOpsConfig, sendMetrics, SingletonJob } from './ops/index.ts'
+import { installGracefulShutdown } from './ops/shutdown.ts'
+import Fastify from 'fastify'
 
 /** How often overdue applications are moved to "expired" (they also expire lazily on access). */
 const EXPIRY_SWEEP_MS = 60 * 60 * 1000
@@ -33,8 +36,10 @@ async function buildIfNeeded(distDir: string): Promise<void> {
 
 async function main(): Promise<void> {
   let config
+  let ops
   try {
     config = loadConfig()
+    ops = loadOpsConfig()
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message)
@@ -48,27 +53,39 @@ async function main(): Promise<void> {
   const ca = await ensureCertificateAuthority(config, db, { onCreated: (created, log) => createDemoOperator(db, created, config.dataDir, log) })
   // An empty registration-center directory (first start) gets the DEMO directory, and says so.
   await seedDemoCenters(db, (line) => console.warn(line))
-  const app = await buildApp(config, { db, ca })
-  const sweep = async () => {
-    try {
+  const app = await buildApp(config, { db, ca, ops })
+  const { jobRuns } = app.qoltanbaOps.metrics
+  // With several instances on one PostgreSQL, one of them sweeps (server/ops/singleton-job.ts).
+  const sweep = new SingletonJob({
+    name: 'application-expiry-sweep',
+    intervalMs: EXPIRY_SWEEP_MS,
+    databaseUrl: config.databaseUrl,
+    run: async () => {
       const n = await expireOverdueApplications(db)
       if (n) app.log.info({ expired: n }, 'expired overdue applications')
-    } catch (err) {
-      app.log.error({ err }, 'expiry sweep failed')
-    }
+    },
+    onOutcome: (outcome, err) => {
+      jobRuns.inc({ job: 'application-expiry-sweep', outcome })
+      if (err) app.log.error({ err }, 'expiry sweep failed')
+    },
+  })
+  sweep.start()
+  // METRICS_PORT: /metrics on a listener of its own (no token; bind it to a private address).
+  const metricsServer = ops.metricsPort === undefined ? undefined : Fastify({ logger: false })
+  if (metricsServer) {
+    metricsServer.get('/metrics', (_req, reply) => sendMetrics(app.qoltanbaOps.metrics.registry, reply))
+    await metricsServer.listen({ port: ops.metricsPort, host: ops.metricsHost })
   }
-  await sweep()
-  const timer = setInterval(() => void sweep(), EXPIRY_SWEEP_MS)
-  timer.unref()
-  const close = async () => {
-    clearInterval(timer)
-    await app.close()
-    ca.close()
-    await db.destroy()
-    process.exit(0)
-  }
-  process.on('SIGINT', close)
-  process.on('SIGTERM', close)
+  installGracefulShutdown({
+    app,
+    timeoutMs: ops.shutdownTimeoutMs,
+    closeRest: async () => {
+      await sweep.stop()
+      await metricsServer?.close()
+      ca.close()
+      await db.destroy()
+    },
+  })
   await app.listen({ port: config.port, host: config.host })
   console.info(`Qoltanba is running at ${config.publicUrl}`)
 }

@@ -47,7 +47,7 @@ export class ChangeFeed {
 
   private async connect(resync: boolean): Promise<void> {
     if (this.closed) return
-    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: 'qoltanba change feed' })
+    const client = new pg.Client({ connectionString: this.options.databaseUrl, application_name: `qoltanba change feed ${process.pid}` })
     client.on('notification', (n) => {
       const change = n.channel === CHANGE_CHANNEL ? parseChange(n.payload) : undefined
       if (change) this.options.onChange(change.kind, change.id)

@@ -37,6 +37,12 @@ export async function installOps(app: FastifyInstance, ctx: AppContext, config: 
   const metrics = installMetrics(app, ctx)
   const ready: ReadyState = { draining: false }
   readyRoute(app, ctx, ready)
+  // While draining, every answer closes its connection: a keep-alive connection left idle after
+  // its last answer would hold the server's close open until the keep-alive timeout.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (ready.draining) reply.header('connection', 'close')
+    return payload
+  })
   if (config.metricsToken) metricsRoute(app, metrics, config.metricsToken)
   const changeFeed = startPropagation(ctx, metrics, config.changeCheckMs, (msg, err) => (err ? app.log.warn({ err }, msg) : app.log.info(msg)))
   if (changeFeed) app.addHook('onClose', () => changeFeed.close())
