@@ -5,7 +5,8 @@
  * retired ones stay in the JWKS for RETIRED_KEY_PUBLISHED_SECONDS so that tokens they signed still
  * verify until they expire (ID tokens live 10 minutes; a day leaves room for clocks and caches).
  */
-import { createHash, generateKeyPairSync, type JsonWebKey } from 'node:crypto'
+import { createHash, generateKeyPair, type JsonWebKey } from 'node:crypto'
+import { promisify } from 'node:util'
 import { sql } from 'kysely'
 import { recordAudit } from '../audit/audit.ts'
 import { json } from '../db/json.ts'
@@ -23,9 +24,12 @@ function thumbprint(jwk: JsonWebKey): string {
   return createHash('sha256').update(JSON.stringify(members)).digest('base64url')
 }
 
-function generate(alg: Alg): { kid: string; publicJwk: JsonWebKey; privateJwk: JsonWebKey } {
+const generateAsync = promisify(generateKeyPair)
+
+/** Off the event loop: an RSA key takes long enough to stall every request in flight. */
+async function generate(alg: Alg): Promise<{ kid: string; publicJwk: JsonWebKey; privateJwk: JsonWebKey }> {
   const { privateKey, publicKey } =
-    alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' }) : generateKeyPairSync('rsa', { modulusLength: 2048 })
+    alg === 'ES256' ? await generateAsync('ec', { namedCurve: 'P-256' }) : await generateAsync('rsa', { modulusLength: 2048 })
   const publicJwk = publicKey.export({ format: 'jwk' })
   const kid = thumbprint(publicJwk)
   return { kid, publicJwk: { ...publicJwk, kid, alg, use: 'sig' }, privateJwk: { ...privateKey.export({ format: 'jwk' }), kid, alg, use: 'sig' } }
@@ -34,7 +38,7 @@ function generate(alg: Alg): { kid: string; publicJwk: JsonWebKey; privateJwk: J
 async function insertKeys(db: Db, keyKey: Buffer, actor: string): Promise<string[]> {
   const kids: string[] = []
   for (const alg of ['ES256', 'RS256'] as const) {
-    const k = generate(alg)
+    const k = await generate(alg)
     await oidcDb(db)
       .insertInto('oidc_signing_keys')
       .values({ kid: k.kid, alg, public_jwk: json(k.publicJwk), private_jwk_enc: seal(keyKey, Buffer.from(JSON.stringify(k.privateJwk)), k.kid) })

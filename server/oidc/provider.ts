@@ -71,7 +71,13 @@ function configuration(opts: OidcOptions, jwks: Configuration['jwks']): Configur
       if (!account) return undefined
       return { accountId, claims: async () => claimsOf(account, accountId) as { sub: string } }
     },
-    claims: { ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([k, v]) => [k, [...v]])), acr: null, amr: null, auth_time: null, sid: null },
+    // acr/amr/auth_time ride with openid so every ID token says how the person signed in
+    // (software key or hardware token); the account's claims() never returns them, so userinfo does not.
+    claims: {
+      ...Object.fromEntries(Object.entries(SCOPE_CLAIMS).map(([k, v]) => [k, [...v]])),
+      openid: [...SCOPE_CLAIMS.openid, 'acr', 'amr', 'auth_time'],
+      sid: null,
+    },
     scopes: [...OIDC_SCOPES],
     acrValues: [...ACR_VALUES],
     responseTypes: ['code'],
@@ -147,6 +153,22 @@ function configuration(opts: OidcOptions, jwks: Configuration['jwks']): Configur
   }
 }
 
+/**
+ * at_hash in the token endpoint's ID token too. oidc-provider adds it only to ID tokens from the
+ * authorization endpoint (hybrid flows, which we do not offer); OIDC Core §3.1.3.6 makes it
+ * optional here, but it lets a portal tie the ID token to the access token it came with, and
+ * the issue asks for it. The access token (opaque) is its jti; IdToken hashes what `set` gets.
+ */
+function addAccessTokenHash(provider: Provider): void {
+  const proto = provider.IdToken.prototype as { issue(this: { ctx?: KoaContextWithOIDC; set(k: string, v: unknown): void }, o?: { use?: string }): Promise<string> }
+  const issue = proto.issue
+  proto.issue = function issueWithAtHash(options) {
+    const at = this.ctx?.oidc?.entities?.AccessToken as { jti?: string } | undefined
+    if (options?.use === 'idtoken' && this.ctx?.oidc?.route === 'token' && at?.jti) this.set('at_hash', at.jti)
+    return issue.call(this, options)
+  }
+}
+
 /** Builds (and rebuilds on key change) the provider; `get()` answers the current one. */
 export class OidcProviderHost {
   #current: { provider: Provider; version: string; callback: ReturnType<Provider['callback']> } | undefined
@@ -179,6 +201,7 @@ export class OidcProviderHost {
     const version = await signingKeysVersion(this.opts.db)
     const provider = new Provider(this.opts.issuer, configuration(this.opts, { keys: keys as never }))
     provider.proxy = this.opts.proxy
+    addAccessTokenHash(provider)
     this.#current = { provider, version, callback: provider.callback() }
     this.#checkedAt = Date.now()
   }

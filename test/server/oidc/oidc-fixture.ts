@@ -38,6 +38,8 @@ async function freePort(): Promise<number> {
 }
 
 export async function startOidcServer(engine: Engine, env: Record<string, string> = {}): Promise<OidcTestServer> {
+  // Load shedding (server/ops) reads the process environment: a busy test machine is not an overload.
+  process.env.LOAD_MAX_EVENT_LOOP_DELAY_MS = '0'
   const port = await freePort()
   const issuer = `http://127.0.0.1:${port}`
   const server = await startTestServer(engine, { PUBLIC_URL: issuer, ...env })
@@ -136,7 +138,7 @@ export const uidOf = (url: string) => new URL(url).pathname.split('/')[2]!
  * Signs in with `cert` when asked to log in (unless the browser is already signed in), gives
  * consent (remember) when asked.
  */
-export async function walkInteraction(browser: TestBrowser, authorizationUrl: string, cert: OperatorCertificate, options: { remember?: boolean; signIn?: boolean } = {}): Promise<URL> {
+export async function walkInteraction(browser: TestBrowser, authorizationUrl: string, cert: OperatorCertificate, options: { remember?: boolean; signIn?: boolean; steps?: string[] } = {}): Promise<URL> {
   let at = await browser.navigate(authorizationUrl)
   for (let step = 0; step < 4 && at.url.startsWith(browser['server'].issuer); step++) {
     if (at.response) throw new Error(`stuck at ${at.url}: ${at.response.status} ${await at.response.text()}`)
@@ -144,6 +146,7 @@ export async function walkInteraction(browser: TestBrowser, authorizationUrl: st
     const details = await browser.api('GET', `/api/v1/oidc/interactions/${uid}`)
     if (details.status !== 200) throw new Error(`interaction ${details.status} ${JSON.stringify(details.json)}`)
     let next
+    options.steps?.push(details.json.prompt)
     if (details.json.prompt === 'login') {
       if (options.signIn !== false) await browser.signIn(cert)
       next = await browser.api('POST', `/api/v1/oidc/interactions/${uid}/login`, {})
@@ -160,3 +163,40 @@ export async function walkInteraction(browser: TestBrowser, authorizationUrl: st
 export async function rp(server: OidcTestServer, clientId: string, auth: oidc.ClientAuth = oidc.None(), metadata: Partial<oidc.ClientMetadata> = {}): Promise<oidc.Configuration> {
   return oidc.discovery(new URL(server.issuer), clientId, metadata, auth, { execute: [oidc.allowInsecureRequests] })
 }
+
+export interface CodeFlowOptions {
+  readonly scope?: string
+  readonly redirectUri?: string
+  readonly par?: boolean
+  readonly extra?: Record<string, string>
+  readonly remember?: boolean
+}
+
+/**
+ * The whole authorization code flow as a portal runs it: PKCE + nonce, the browser through the
+ * PWA's steps (which are returned: 'login', 'consent'), the code exchanged and checked.
+ */
+export async function codeFlow(config: oidc.Configuration, browser: TestBrowser, cert: OperatorCertificate, options: CodeFlowOptions = {}) {
+  const verifier = oidc.randomPKCECodeVerifier()
+  const nonce = oidc.randomNonce()
+  const params = {
+    redirect_uri: options.redirectUri ?? 'http://localhost:9/cb',
+    scope: options.scope ?? 'openid',
+    code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    nonce,
+    ...options.extra,
+  }
+  const authorizationUrl = options.par ? await oidc.buildAuthorizationUrlWithPAR(config, params) : oidc.buildAuthorizationUrl(config, params)
+  const steps: string[] = []
+  const callback = await walkInteraction(browser, authorizationUrl.href, cert, { ...(options.remember !== undefined ? { remember: options.remember } : {}), steps })
+  const tokens = await oidc.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedNonce: nonce, idTokenExpected: true })
+  return { authorizationUrl, callback, tokens, nonce, verifier, steps }
+}
+
+/** The OAuth error code of an openid-client rejection (a body error, or a WWW-Authenticate challenge). */
+export function oauthError(e: unknown): string | undefined {
+  const err = e as { error?: string; cause?: { parameters?: { error?: string } }[] }
+  return err.error ?? err.cause?.[0]?.parameters?.error
+}
+
