@@ -23,6 +23,7 @@ import { operatorsOpenApi } from './operators/openapi.ts'
 import { signInOpenApi } from './auth/openapi.ts'
 import { pkiOpenApi } from './pki-routes/openapi.ts'
 import { centersOpenApi } from './centers/openapi.ts'
+import { registerSignatures, signaturesOpenApi } from './signatures/index.ts'
 import { oidcOpenApi, registerOidc } from './oidc/index.ts'
 import { tsaOpenApi } from './tsa/openapi.ts'
 import { tsaRoutes } from './tsa/routes.ts'
@@ -79,6 +80,7 @@ const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [
   cabinetOpenApi,
   pkiOpenApi,
   centersOpenApi,
+  signaturesOpenApi,
   oidcOpenApi,
   tsaOpenApi,
 ]
@@ -163,6 +165,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   const authConfig = loadAuthConfig()
   await registerSignIn(app, ctx, authConfig)
   await app.register(cabinetRoutes, { ctx, policy: authConfig.session })
+  await registerSignatures(app, ctx, authConfig)
   // PKI endpoints (/ca, /crl, /ocsp) and revocation routes (CA module). Before the SPA fallback.
   const getAuthority = async () => asCertificateAuthority(await getCa())
   await app.register(pkiEndpoints, { getCa: getAuthority })

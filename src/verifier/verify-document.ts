@@ -31,7 +31,7 @@ import { DEFAULT_SKEW_MS, validatePath } from './path-validation.ts'
 import { requireGoodStatus } from './path-revocation.ts'
 import type { RevocationChecker, RevocationResult } from './revocation.ts'
 import { checkPurpose, pathOptionsOf, type SignerPurpose, type TrustCheckOptions } from './signer-checks.ts'
-import { defaultSignatureVerifier, type SignatureVerifier } from './signature-verifier.ts'
+import { defaultSignatureVerifier, type HashName, type SignatureVerifier } from './signature-verifier.ts'
 import { SIGNATURE_TIMESTAMP_OID, verifyTimestampToken, type TimestampVerification } from './timestamp-token.ts'
 import { createTrustStore, type TrustStore } from './trust-store.ts'
 import { sameBytes } from '../core/bytes.ts'
@@ -91,6 +91,11 @@ export interface VerifyDocumentOptions extends TrustCheckOptions {
   readonly content?: Uint8Array
   /** The detached document's SHA-256 instead of its bytes (needs signed attributes with SHA-256). */
   readonly contentSha256?: Uint8Array
+  /**
+   * The detached document's digests instead of its bytes (a server hashing an upload as it
+   * streams, with every hash a signer may have used); SHA-256 is required.
+   */
+  readonly contentDigests?: Readonly<Partial<Record<HashName, Uint8Array>>>
   /** Default 'signature'. */
   readonly purpose?: SignerPurpose
   /** Largest CMS read (default 64 MB: an attached signature holds the document). */
@@ -246,17 +251,23 @@ export async function verifyDocumentSignatures(opts: VerifyDocumentOptions): Pro
   const first = signers[0] as ParsedSignedData
   checkContentType(first, [CmsOid.data])
   const attached = first.content !== undefined
-  let content: Uint8Array | ContentDigest
+  const bytes = first.content ?? opts.content
+  const digests: Partial<Record<HashName, Uint8Array>> = { ...opts.contentDigests, ...(opts.contentSha256 ? { 'SHA-256': opts.contentSha256 } : {}) }
   let sha256: Uint8Array
-  if (first.content ?? opts.content) {
-    content = (first.content ?? opts.content) as Uint8Array
-    sha256 = await verifier.digest('SHA-256', content)
-  } else if (opts.contentSha256) {
-    if (opts.contentSha256.length !== 32) refuse(LoginErrorCode.Malformed, 'A SHA-256 digest is 32 bytes')
-    content = { hash: 'SHA-256', digest: opts.contentSha256 }
-    sha256 = opts.contentSha256
+  if (bytes) {
+    sha256 = await verifier.digest('SHA-256', bytes)
+  } else if (digests['SHA-256']) {
+    sha256 = digests['SHA-256']
+    const sizes: Record<HashName, number> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }
+    for (const [hash, d] of Object.entries(digests)) if (d.length !== sizes[hash as HashName]) refuse(LoginErrorCode.Malformed, `A ${hash} digest is ${sizes[hash as HashName]} bytes`)
   } else {
     return refuse(LoginErrorCode.DocumentRequired, 'The signature is detached: give the signed document (or its SHA-256)')
+  }
+  // The document as each signer's digest algorithm needs it: its bytes, or the digest given for that hash.
+  const contentFor = (parsed: ParsedSignedData): Uint8Array | ContentDigest => {
+    if (bytes) return bytes
+    const hash = hashOfDigestOid(parsed.digestAlgorithm) ?? 'SHA-256'
+    return { hash, digest: digests[hash] ?? (digests['SHA-256'] as Uint8Array) }
   }
   const ctx: Context = {
     store: 'anchors' in opts.trustAnchors ? opts.trustAnchors : createTrustStore(opts.trustAnchors),
@@ -269,10 +280,10 @@ export async function verifyDocumentSignatures(opts: VerifyDocumentOptions): Pro
     opts,
   }
   const verdicts: SignerVerdict[] = []
-  for (const parsed of signers) verdicts.push(await verifySigner(parsed, content, ctx))
+  for (const parsed of signers) verdicts.push(await verifySigner(parsed, contentFor(parsed), ctx))
   return {
     valid: verdicts.every((v) => v.valid),
-    document: { sha256: toHex(sha256), attached, ...(content instanceof Uint8Array ? { bytes: content.length } : {}) },
+    document: { sha256: toHex(sha256), attached, ...(bytes ? { bytes: bytes.length } : {}) },
     ...(first.content ? { content: first.content } : {}),
     signers: verdicts,
   }
