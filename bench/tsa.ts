@@ -29,7 +29,7 @@ const IN_FLIGHT = 32
 const f0 = (n: number) => n.toFixed(0)
 
 /** What `openssl ts -query -sha256 -cert` sends: SHA-256 imprint, a 64-bit nonce, certReq. */
-function timestampQuery(): Buffer {
+function timestampQuery(): Buffer<ArrayBuffer> {
   const req = new pkijs.TimeStampReq({
     version: 1,
     messageImprint: new pkijs.MessageImprint({
@@ -39,7 +39,7 @@ function timestampQuery(): Buffer {
     nonce: asn1js.Integer.fromBigInt(0x1c592017a2a4b1f6n),
     certReq: true,
   })
-  return Buffer.from(req.toSchema().toBER(false))
+  return Buffer.from(req.toSchema().toBER(false)) as Buffer<ArrayBuffer>
 }
 
 /** A granted TimeStampResp starts SEQUENCE { SEQUENCE { INTEGER 0 } …. */
