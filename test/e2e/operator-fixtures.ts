@@ -61,6 +61,8 @@ export interface ConsoleServer {
   pkcs12(app: SubmittedApplication, purpose: 'auth' | 'sign', password: string): Promise<string>
   /** Writes a CA certificate of the hierarchy (PEM) and returns its path. */
   caFile(name: 'root' | 'issuing' | 'ocsp'): Promise<string>
+  /** Runs `qoltanba <args>` on this server's database and DATA_DIR; returns what it printed. */
+  cli(args: string[]): string
   stop(): Promise<void>
 }
 
@@ -198,6 +200,9 @@ async function startConsoleServer(): Promise<ConsoleServer> {
       writeFileSync(der, Buffer.from(await response.arrayBuffer()))
       execFileSync('openssl', ['x509', '-inform', 'DER', '-in', der, '-out', join(work, `${name}.pem`)], { stdio: 'pipe' })
       return join(work, `${name}.pem`)
+    },
+    cli(args) {
+      return cli(env, args)
     },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM')

@@ -1,0 +1,182 @@
+/**
+ * Signing in to a portal with a certificate (issue 15), in Kazakh and in Russian: the demo portal
+ * (examples/portal, openid-client as the relying party) registered with `qoltanba client add` on a
+ * Registration Center of its own (operator-fixtures.ts). "Sign in with a certificate" at the portal
+ * → the PWA's /authorize/:uid names the portal and signs in with a certificate from a browser
+ * container → consent with the claims in words → back at the portal with the claims; after a
+ * sign-out at the portal (RP-initiated logout) the next visit asks no consent; withdrawn in the
+ * cabinet, it is asked again. A revoked certificate is refused in words and the portal hears
+ * access_denied when the person gives up. One portal and one server for the file.
+ */
+import type { Page } from '@playwright/test'
+import { startPortal } from '../../examples/portal/portal.ts'
+import { test as base, expect, expectAccessible, pageHeading } from './operator-fixtures.ts'
+import { message, signInWithKeyFile } from './handover-helpers.ts'
+
+const PASSWORD = 'Portal-e2e-2026'
+const PORTAL_NAME = { kk: 'Демо портал', ru: 'Демо-портал', en: 'Demo portal' } as const
+
+/**
+ * Persons of server/registry/demo-persons.json whose server-side lists no other consoleServer
+ * spec counts (revoke.spec works on the browser's list only), and how the claims name them.
+ */
+const CASES = [
+  { locale: 'kk', iin: '880530300013', name: 'Иванов Сергей Петрович' },
+  { locale: 'ru', iin: '950918400014', name: 'Әлімжанова Жанар' },
+] as const
+
+interface Portal {
+  readonly url: string
+}
+
+const test = base.extend<object, { portal: Portal }>({
+  portal: [
+    async ({ consoleServer }, use) => {
+      const port = Number(process.env.QOLTANBA_E2E_PORT ?? 4173) + 30
+      const url = `http://localhost:${port}`
+      const registered = JSON.parse(
+        consoleServer.cli([
+          'client', 'add', '--json',
+          '--name-kk', PORTAL_NAME.kk, '--name-ru', PORTAL_NAME.ru, '--name-en', PORTAL_NAME.en,
+          '--redirect-uri', `${url}/callback`,
+          '--post-logout-redirect-uri', `${url}/`,
+          '--backchannel-logout-uri', `${url}/backchannel-logout`,
+          '--scope', 'openid', '--scope', 'profile', '--scope', 'certificate',
+          '--auth-method', 'client_secret_basic',
+        ]),
+      ) as { clientId: string; clientSecret: string }
+      const { server } = await startPortal({
+        issuer: consoleServer.url,
+        clientId: registered.clientId,
+        clientSecret: registered.clientSecret,
+        port,
+        scope: 'openid profile certificate',
+      })
+      await use({ url })
+      await new Promise((resolve) => server.close(resolve))
+    },
+    { scope: 'worker', timeout: 60_000 },
+  ],
+})
+
+/** The portal's login step: goes on as the signed-in person when offered, else signs in with the container. */
+async function signInOnLoginStep(page: Page): Promise<void> {
+  const goOn = page.getByTestId('oidc-continue')
+  const password = page.getByTestId('signin-password')
+  await expect(goOn.or(password)).toBeVisible()
+  if (await goOn.isVisible()) {
+    await goOn.click()
+    return
+  }
+  await password.fill(PASSWORD)
+  await page.getByTestId('signin-submit').click()
+}
+
+/** Signs out at the portal; the provider asks first (against forced sign-out) and comes back. */
+async function signOutAtPortal(page: Page, portal: Portal): Promise<void> {
+  await page.getByTestId('portal-signout').click()
+  await page.getByRole('button', { name: 'Иә · Да · Yes' }).click()
+  await expect(page).toHaveURL(`${portal.url}/`)
+  await expect(page.getByTestId('portal-signin')).toBeVisible()
+}
+
+for (const person of CASES) {
+  const { locale } = person
+  const m = (key: string, values: Record<string, string> = {}) => message(locale, key, values)
+
+  test.describe(`portal sign-in (${locale})`, () => {
+    test.use({ appLocale: locale })
+
+    test('portal → certificate → consent → claims; remembered on the next visit; withdrawn, asked again', async ({ page, consoleServer: server, portal }) => {
+      test.slow()
+      const application = await server.submit(person.iin)
+      await server.approve(application.number)
+      const p12 = await server.pkcs12(application, 'auth', PASSWORD)
+      await page.goto(`${server.url}/certificates`)
+      await page.getByTestId('open-import').click()
+      const dialog = page.getByTestId('import-dialog')
+      await dialog.getByTestId('import-file').setInputFiles(p12)
+      await dialog.getByTestId('import-password').fill(PASSWORD)
+      await dialog.getByTestId('import-submit').click()
+      await dialog.getByTestId('import-result').getByTestId('import-close').click()
+
+      // The portal sends the browser to the PWA, which names the portal in the person's language.
+      await page.goto(portal.url)
+      await page.getByTestId('portal-signin').click()
+      await expect(page).toHaveURL(/\/authorize\/[\w-]+$/)
+      await expect(await pageHeading(page)).toHaveText(m('oidc.authorize.title'))
+      await expect(page.getByTestId('oidc-portal-name')).toHaveText(PORTAL_NAME[locale])
+      await expect(page.getByTestId('oidc-portal')).toContainText(m('oidc.authorize.asks_login', { portal: PORTAL_NAME[locale] }))
+      await expectAccessible(page, `portal login (${locale})`)
+      await signInOnLoginStep(page)
+
+      // Consent: the portal and what it receives, in words.
+      await expect(page.getByTestId('oidc-consent')).toBeVisible()
+      await expect(page.getByTestId('oidc-portal-name')).toHaveText(PORTAL_NAME[locale])
+      await expect(page.getByTestId('oidc-claims').locator('li')).toHaveText([m('oidc.claims.sub'), m('oidc.claims.names'), m('oidc.claims.certificate')])
+      await expect(page.getByTestId('oidc-remember')).toBeChecked()
+      await expectAccessible(page, `consent (${locale})`)
+      // On a phone nothing runs off the screen.
+      await page.setViewportSize({ width: 375, height: 812 })
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true)
+      await page.getByTestId('oidc-allow').click()
+
+      // Back at the portal with the claims.
+      await expect(page.getByTestId('portal-signed-in')).toBeVisible()
+      await expect(page).toHaveURL(`${portal.url}/`)
+      await expect(page.locator('[data-claim="name"]')).toHaveText(person.name)
+      await expect(page.locator('[data-claim="amr"]')).toContainText('swk')
+      await expect(page.locator('[data-claim="iin"]')).toHaveCount(0)
+      const sub = await page.locator('[data-claim="sub"]').textContent()
+      expect(sub).toMatch(/\S{8,}/)
+
+      // The next visit, after signing out at the portal, signs in again but asks no consent.
+      await signOutAtPortal(page, portal)
+      await page.getByTestId('portal-signin').click()
+      await signInOnLoginStep(page)
+      await expect(page.getByTestId('portal-signed-in')).toBeVisible()
+      await expect(page.locator('[data-claim="sub"]')).toHaveText(sub!)
+
+      // Withdrawn in the cabinet, the consent is asked again.
+      await page.goto(`${server.url}/cabinet`)
+      const consent = page.getByTestId('cabinet-consent').filter({ hasText: PORTAL_NAME[locale] })
+      await expect(consent.getByTestId('oidc-claims').locator('li')).toHaveCount(3)
+      await expectAccessible(page, `cabinet consents (${locale})`)
+      await consent.getByTestId('cabinet-consent-withdraw').click()
+      await expect(page.getByTestId('cabinet-consents-empty')).toHaveText(m('oidc.consents.empty'))
+      await page.goto(portal.url)
+      await signOutAtPortal(page, portal)
+      await page.getByTestId('portal-signin').click()
+      await signInOnLoginStep(page)
+      await expect(page.getByTestId('oidc-consent')).toBeVisible()
+      await page.getByTestId('oidc-allow').click()
+      await expect(page.locator('[data-claim="sub"]')).toHaveText(sub!)
+    })
+
+    test('a revoked certificate is refused in words; giving up tells the portal access_denied; an expired request says so', async ({ page, consoleServer: server, portal }) => {
+      const application = await server.submit(person.iin)
+      await server.approve(application.number)
+      const auth = (await server.certificates(application)).certificates.find((c) => c.purpose === 'auth')!
+      const revoked = await fetch(`${server.url}/api/v1/operator/certificates/${auth.serial}/revoke`, {
+        method: 'POST',
+        headers: { cookie: server.operatorCookie, 'content-type': 'application/json' },
+        body: '{"reason":1}',
+      })
+      expect(revoked.ok).toBe(true)
+      const p12 = await server.pkcs12(application, 'auth', PASSWORD)
+
+      await page.goto(portal.url)
+      await page.getByTestId('portal-signin').click()
+      await expect(page.getByTestId('oidc-login')).toBeVisible()
+      await signInWithKeyFile(page, p12, PASSWORD)
+      await expect(page.getByTestId('signin-methods')).toContainText(m('errors.ERR_CERT_REVOKED'))
+      await expectAccessible(page, `revoked (${locale})`)
+      await page.getByTestId('oidc-cancel').click()
+      await expect(page.getByTestId('portal-error')).toContainText('access_denied')
+
+      await page.goto(`${server.url}/authorize/no-such-request`)
+      await expect(page.getByTestId('oidc-authorize')).toContainText(m('errors.ERR_INTERACTION_NOT_FOUND'))
+      await expect(page.getByTestId('oidc-expired')).toHaveText(m('oidc.authorize.expired_hint'))
+    })
+  })
+}
