@@ -200,3 +200,38 @@ export function oauthError(e: unknown): string | undefined {
   return err.error ?? err.cause?.[0]?.parameters?.error
 }
 
+
+/**
+ * Records that the person's certificate was issued for a key the application declared on a
+ * hardware token (what the wizard's token path submits), so the provider counts it as hwk.
+ */
+export async function markIssuedOnToken(server: OidcTestServer, cert: OperatorCertificate, email = 'abai@example.kz'): Promise<void> {
+  const number = `26${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}0`
+  const now = new Date()
+  await server.t.db
+    .insertInto('applications')
+    .values({
+      number,
+      idempotency_key: `oidc-test-${number}`,
+      request_hash: 'x',
+      profile: 'individual',
+      iin: cert.iin,
+      bin: null,
+      organization: null,
+      email,
+      region: 'KZ-71',
+      city: null,
+      storage: 'token',
+      surname: 'TEST',
+      name: 'TEST',
+      patronymic: null,
+      status: 'installed',
+      access_code_hash: 'x',
+      submitted_by: 'test',
+      expires_at: now,
+      status_changed_at: now,
+      status_changed_by: 'test',
+    })
+    .execute()
+  await server.t.db.updateTable('certificates').set({ application_number: number }).where('serial', '=', cert.serialHex).execute()
+}
