@@ -99,6 +99,13 @@ export async function openDatabase(
     })
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) })
     pools.set(db, pool)
+    // An idle connection that dies (PostgreSQL restarted, network cut) is reported here; without
+    // a listener the pool's 'error' event would end the process. The pool opens a new one.
+    pool.on('error', (err) => console.warn(`database connection lost (a new one is opened on demand): ${err.message}`))
+    // A connection that dies while checked out (its query already failed) emits 'error' on the
+    // client itself, which neither pg-pool nor Kysely listens to then: without this, a PostgreSQL
+    // restart during a request would crash the process instead of failing that one request.
+    pool.on('connect', (client) => client.on('error', () => {}))
     if (options.schema) await db.schema.createSchema(options.schema).ifNotExists().execute()
   } else {
     let dataDir: string | undefined
