@@ -5,7 +5,7 @@
  *   streams in (SHA-256/384/512 at once), never held in memory;
  * - `sha256` (field, optional): instead of the document, its SHA-256 in hex — what the /verify
  *   page sends for a large file it hashed itself.
- * Answers 200 with a verdict per signer (server/signatures/report.ts), valid or not; 4xx with a
+ * Answers 200 with a verdict per signer (src/verifier/verification-report.ts), valid or not; 4xx with a
  * stable code when the request itself cannot be read: ERR_TOO_LARGE (413) as soon as a declared
  * Content-Length or the bytes read pass the limit, ERR_MALFORMED for a file that is no CMS,
  * ERR_DOCUMENT_REQUIRED for a detached signature without its document, ERR_VALIDATION for a
@@ -16,9 +16,8 @@ import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
-import { verifyDocumentSignatures, type TrustStore, type RevocationChecker, type SignatureVerifier } from '../../src/verifier/index.ts'
+import { verificationReport, verifyDocumentSignatures, type TrustStore, type RevocationChecker, type SignatureVerifier } from '../../src/verifier/index.ts'
 import { ApiError, ApiErrorCode, badRequest } from '../errors.ts'
-import { verificationReport } from './report.ts'
 
 /** What the route verifies against (the sign-in trust: our CA, TRUST_ANCHORS_DIR, revocation routing). */
 export interface SignatureTrust {

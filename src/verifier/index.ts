@@ -49,3 +49,4 @@ export {
   type SignatureLevel,
 } from './verify-document.ts'
 export { verifyTimestampToken, SIGNATURE_TIMESTAMP_OID, TSTINFO_OID, type TimestampVerification } from './timestamp-token.ts'
+export { verificationReport, type VerificationReport, type SignerReport, type CertificateSummary } from './verification-report.ts'
