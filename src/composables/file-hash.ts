@@ -19,6 +19,8 @@ export interface HashFileOptions {
   readonly signal?: AbortSignal
   /** Override the threshold (tests, the bench). */
   readonly largeFileBytes?: number
+  /** Override the worker's piece size (the bench). */
+  readonly chunkBytes?: number
 }
 
 function cancelled(): QoltanbaError {
@@ -54,7 +56,7 @@ function hashInWorker(file: Blob, options: HashFileOptions): Promise<Uint8Array>
       finish()
       reject(new QoltanbaError(ErrorCode.StorageFailed, 'The file could not be read', { reason: 'worker' }))
     }
-    worker.postMessage({ file } satisfies HashRequest)
+    worker.postMessage({ file, ...(options.chunkBytes ? { chunkBytes: options.chunkBytes } : {}) } satisfies HashRequest)
   })
 }
 

@@ -19,6 +19,8 @@ export type SignerCapability =
   | 'listCertificates'
   /** `signCms()` with `detached: false` and `detached: true`. */
   | 'signCms'
+  /** `signCms()` with `messageDigest` instead of the data (a large document hashed in a stream). */
+  | 'signDigest'
   /** `generateKeyAndCsr()`: a new key pair in the signer's storage and a PKCS#10 signed by it. */
   | 'generateKeyAndCsr'
   /** `importCertificate()`: store an issued certificate next to its private key. */
@@ -128,6 +130,12 @@ export interface SignCmsRequest extends SignerCallOptions {
   readonly certificateId?: string
   readonly filter?: SignerFilter
   readonly hash?: 'SHA-256' | 'SHA-384'
+  /**
+   * The document's digest under `hash` (SHA-256 by default), for a detached signature of a file
+   * too large to pass as `data` (which is then ignored). Only signers with the `signDigest`
+   * capability accept it.
+   */
+  readonly messageDigest?: Uint8Array
 }
 
 /** A CMS SignedData produced by a signer. */

@@ -26,6 +26,7 @@ import type { ContainerView } from './views.ts'
 const CAPABILITIES: ReadonlySet<SignerCapability> = new Set([
   'listCertificates',
   'signCms',
+  'signDigest',
   'generateKeyAndCsr',
   'importCertificate',
   'deleteCertificate',
@@ -85,6 +86,7 @@ export class KeystoreSigner implements Signer {
       certificateId: chosen.id,
       ...(request.detached !== undefined ? { detached: request.detached } : {}),
       ...(request.hash ? { hash: request.hash } : {}),
+      ...(request.messageDigest ? { messageDigest: request.messageDigest } : {}),
     })
     return { cms, certificate: chosen.der }
   }

@@ -33,6 +33,7 @@ import { checkKey, type KeyCheckResult } from './key-check.ts'
 import { DEFAULT_PBKDF2_ITERATIONS, type KeyAlgorithmChoice } from './key-material.ts'
 import { addKey, changePassword, unlockContainer } from './passwords.ts'
 import { addPasskey, listPasskeys, removePasskey, unlockWithPasskey, type PasskeyAuthenticator, type PasskeyView } from './passkeys.ts'
+import { gostKeyBehind, signCmsWithGost } from './gost-keys.ts'
 import { DEFAULT_IDLE_LOCK_MS, SessionRegistry, type LockListener } from './sessions.ts'
 import { retryAfterMs } from './throttle.ts'
 import type { CertificateView, ContainerView, KeyView } from './views.ts'
@@ -59,6 +60,8 @@ export interface KeystoreSignOptions {
   readonly hash?: 'SHA-256' | 'SHA-384'
   /** Certificate to sign with; default: the newest certificate of the key. */
   readonly certificateId?: string
+  /** The document's digest computed elsewhere (a streamed large file); detached only, `data` unread. */
+  readonly messageDigest?: Uint8Array
 }
 
 export class Keystore {
@@ -231,8 +234,18 @@ export class Keystore {
       .sort((a, b) => b.summary.notAfter - a.summary.notAfter)[0]
     if (!own) throw new QoltanbaError(ErrorCode.NotFound, 'The key has no certificate', { reason: 'no_certificate' })
     const chain = container.certificates.filter((c) => !c.keyId).map((c) => c.der)
+    const gost = gostKeyBehind(privateKey)
+    if (gost) return signCmsWithGost(gost, { data, certificate: own.der, chain, detached: options.detached ?? false })
     return signCms(
-      { data, privateKey, certificate: own.der, chain, detached: options.detached ?? false, ...(options.hash ? { hash: options.hash } : {}) },
+      {
+        data,
+        privateKey,
+        certificate: own.der,
+        chain,
+        detached: options.detached ?? false,
+        ...(options.hash ? { hash: options.hash } : {}),
+        ...(options.messageDigest ? { messageDigest: options.messageDigest } : {}),
+      },
       this.#ctx.crypto,
     )
   }

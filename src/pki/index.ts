@@ -70,6 +70,7 @@ export {
   type TimestampTokenInfo,
 } from './cades-timestamp.ts'
 export { createTimestampRequest, readTimestampResponse, type TimestampRequest } from './tsp.ts'
+export { describeSignatureFile, type SignatureFileSummary, type SignatureFileSigner } from './cades-summary.ts'
 export { signSignerInfo, type CmsSigningKey } from './signer-info.ts'
 export {
   encryptPrivateKey,

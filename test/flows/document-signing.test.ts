@@ -1,0 +1,122 @@
+/**
+ * The /sign flow with a real browser keystore (fake-indexeddb, Node WebCrypto), certificates from
+ * an OpenSSL CA and OpenSSL's TSA over HTTP: every signature file it returns is checked by
+ * `openssl cms -verify` (detached with -content), co-signing adds a second signer, a large file
+ * goes by its streamed digest, and offline leaves the timestamp pending until it is added.
+ */
+import { createHash } from 'node:crypto'
+import * as pkijs from 'pkijs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { addPendingTimestamp, signDocument, type DocumentToSign } from '../../src/flows/document-signing.ts'
+import { KeystoreSigner, type Keystore } from '../../src/keystore/index.ts'
+import { fromPem } from '../../src/pki/pem.ts'
+import { toArrayBuffer } from '../../src/pki/asn1.ts'
+import { newKeystore } from '../keystore/helpers.ts'
+import { openssl, type OpenSsl } from '../pki/openssl.ts'
+import { startOpensslTsa, type OpensslTsa } from './openssl-tsa.ts'
+
+let ossl: OpenSsl
+let tsa: OpensslTsa
+const keystores: Keystore[] = []
+const PASSWORD = 'container-pass'
+const text = new TextEncoder().encode('Келісімшарт № 16 — договор № 16\n')
+const doc = (data: Uint8Array, name = 'contract.txt'): DocumentToSign => ({
+  name,
+  size: data.length,
+  data,
+  sha256: new Uint8Array(createHash('sha256').update(data).digest()),
+})
+
+/** A container with a P-256 or RSA key and a certificate for it from the OpenSSL CA. */
+async function signerWithCertificate(algorithm: 'P-256' | 'RSA-2048', name: string): Promise<{ signer: KeystoreSigner; certificateId: string }> {
+  const keystore = newKeystore()
+  keystores.push(keystore)
+  const signer = new KeystoreSigner(keystore)
+  const generated = await signer.generateKeyAndCsr({ algorithm, subject: { commonName: name, serialNumber: 'IIN900101300017', country: 'KZ' }, secret: PASSWORD, label: name })
+  ossl.write(`${name}.csr.der`, generated.csr)
+  ossl.run(['req', '-inform', 'DER', '-in', `${name}.csr.der`, '-out', `${name}.csr`])
+  ossl.run(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', '30', '-sha256', '-extfile', 'leaf.ext', '-out', `${name}.pem`])
+  const certificate = fromPem(new TextDecoder().decode(ossl.read(`${name}.pem`)))[0]!.der
+  const installed = await signer.importCertificate({ certificate })
+  keystore.lockAll()
+  return { signer, certificateId: installed.id }
+}
+
+function opensslVerify(cms: Uint8Array, name: string, content: Uint8Array | undefined): boolean {
+  const file = ossl.write(name, cms)
+  const args = ['cms', '-verify', '-binary', '-inform', 'DER', '-in', file, '-CAfile', 'ca.pem', '-purpose', 'any', '-out', `${name}.out`]
+  if (content) ossl.write(`${name}.content`, content)
+  return ossl.tryRun(content ? [...args, '-content', `${name}.content`] : args).status === 0
+}
+
+const signerInfos = (cms: Uint8Array) => new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(toArrayBuffer(cms)).content }).signerInfos
+const timestamped = (cms: Uint8Array, i: number) => (signerInfos(cms)[i]!.unsignedAttrs?.attributes ?? []).some((a) => a.type === '1.2.840.113549.1.9.16.2.14')
+
+beforeAll(async () => {
+  ossl = openssl('qoltanba-document-signing-')
+  ossl.run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '30',
+    '-subj', '/C=KZ/CN=Signing Test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'])
+  ossl.write('leaf.ext', 'keyUsage=critical,digitalSignature,nonRepudiation\nextendedKeyUsage=emailProtection\n')
+  tsa = await startOpensslTsa(ossl)
+})
+afterAll(async () => {
+  await Promise.all(keystores.map((k) => k.destroy()))
+  await tsa.close()
+  ossl.cleanup()
+})
+
+describe('signDocument', () => {
+  it.each([
+    ['P-256', true],
+    ['RSA-2048', false],
+  ] as const)('%s detached=%s with a timestamp: openssl verifies the file, the token is in it', async (algorithm, detached) => {
+    const { signer, certificateId } = await signerWithCertificate(algorithm, `signer-${algorithm}`)
+    const signed = await signDocument({ signer, certificateId, secret: PASSWORD, document: doc(text), detached, timestamp: true, tsa: { url: tsa.url } })
+    expect(signed).toMatchObject({ fileName: detached ? 'contract.txt.p7s' : 'contract.txt.cms', timestamp: 'added', signerIndex: 0 })
+    expect(timestamped(signed.cms, 0)).toBe(true)
+    expect(opensslVerify(signed.cms, `single-${algorithm}.p7s`, detached ? text : undefined)).toBe(true)
+    if (detached) expect(opensslVerify(signed.cms, `single-${algorithm}-changed.p7s`, new TextEncoder().encode('Келісімшарт № 17\n'))).toBe(false)
+  })
+
+  it('a large file signed by its streamed digest verifies against the whole file', async () => {
+    const { signer, certificateId } = await signerWithCertificate('P-256', 'large')
+    const big = new Uint8Array(3 * 1024 * 1024).map((_, i) => i % 251)
+    const { data: _data, ...byDigest } = doc(big, 'scan.tiff')
+    const signed = await signDocument({ signer, certificateId, secret: PASSWORD, document: byDigest, detached: true, timestamp: false })
+    expect(signed.timestamp).toBe('skipped')
+    expect(opensslVerify(signed.cms, 'large.p7s', big)).toBe(true)
+    await expect(signDocument({ signer, certificateId, secret: PASSWORD, document: byDigest, detached: false, timestamp: false })).rejects.toMatchObject({ code: 'ERR_NOT_SUPPORTED' })
+  })
+
+  it('co-signs: a second certificate joins the first signature, both verify, each timestamped', async () => {
+    const alice = await signerWithCertificate('RSA-2048', 'alice')
+    const bob = await signerWithCertificate('P-256', 'bob')
+    const first = await signDocument({ ...alice, secret: PASSWORD, document: doc(text), detached: true, timestamp: true, tsa: { url: tsa.url } })
+    const both = await signDocument({ ...bob, secret: PASSWORD, document: doc(text), detached: true, cosign: first.cms, timestamp: true, tsa: { url: tsa.url } })
+    expect(both.signerIndex).toBe(1)
+    expect(signerInfos(both.cms)).toHaveLength(2)
+    expect(timestamped(both.cms, 0) && timestamped(both.cms, 1)).toBe(true)
+    expect(opensslVerify(both.cms, 'cosigned.p7s', text)).toBe(true)
+    // A signature file of another document is refused before the key is used.
+    await expect(signDocument({ ...bob, secret: 'not-even-asked', document: doc(new TextEncoder().encode('басқа')), detached: true, cosign: first.cms, timestamp: false }))
+      .rejects.toMatchObject({ code: 'ERR_PAYLOAD_MISMATCH' })
+  })
+
+  it('offline: the signature is made, the timestamp waits and is added later', async () => {
+    const { signer, certificateId } = await signerWithCertificate('P-256', 'offline')
+    const signed = await signDocument({ signer, certificateId, secret: PASSWORD, document: doc(text), detached: true, timestamp: true, tsa: { url: 'http://127.0.0.1:9/tsp' } })
+    expect(signed.timestamp).toBe('pending')
+    expect(timestamped(signed.cms, 0)).toBe(false)
+    expect(opensslVerify(signed.cms, 'offline.p7s', text)).toBe(true)
+    const later = await addPendingTimestamp(signed, { url: tsa.url })
+    expect(later.timestamp).toBe('added')
+    expect(later.timestampTime).toBeInstanceOf(Date)
+    expect(timestamped(later.cms, 0)).toBe(true)
+    expect(opensslVerify(later.cms, 'offline-later.p7s', text)).toBe(true)
+  })
+
+  it('a wrong password changes nothing', async () => {
+    const { signer, certificateId } = await signerWithCertificate('P-256', 'wrong')
+    await expect(signDocument({ signer, certificateId, secret: 'wrong', document: doc(text), detached: true, timestamp: false })).rejects.toMatchObject({ code: 'ERR_WRONG_PASSWORD' })
+  })
+})
