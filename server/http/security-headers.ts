@@ -1,7 +1,9 @@
 /**
  * Security headers on every response. The CSP keeps the PWA to its own origin with no inline
  * script or style, and lets it reach the local signing agents on the loopback interface
- * (NCALayer wss://127.0.0.1:13579 and our agent) — nothing else.
+ * (NCALayer wss://127.0.0.1:13579 and our agent) — nothing else; images may also come over https,
+ * for the logo a portal registered (qoltanba client add --logo-uri, https only), shown on the
+ * portal sign-in and consent screens (src/components/oidc/OidcPortal.vue, without a referrer).
  */
 import type { FastifyInstance } from 'fastify'
 import type { ServerConfig } from '../config.ts'
@@ -13,7 +15,7 @@ export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self'",
-  "img-src 'self' data: blob:",
+  "img-src 'self' data: blob: https:",
   "font-src 'self'",
   `connect-src 'self' ${LOOPBACK.join(' ')}`,
   "worker-src 'self'",

@@ -6,7 +6,8 @@
  * container → consent with the claims in words → back at the portal with the claims; after a
  * sign-out at the portal (RP-initiated logout) the next visit asks no consent; withdrawn in the
  * cabinet, it is asked again. A revoked certificate is refused in words and the portal hears
- * access_denied when the person gives up. One portal and one server for the file.
+ * access_denied when the person gives up. The operator disables the portal (its sign-ins stop)
+ * and enables it again. One portal and one server for the file.
  */
 import type { Page } from '@playwright/test'
 import { startPortal } from '../../examples/portal/portal.ts'
@@ -27,6 +28,7 @@ const CASES = [
 
 interface Portal {
   readonly url: string
+  readonly clientId: string
 }
 
 const test = base.extend<object, { portal: Portal }>({
@@ -43,6 +45,8 @@ const test = base.extend<object, { portal: Portal }>({
           '--backchannel-logout-uri', `${url}/backchannel-logout`,
           '--scope', 'openid', '--scope', 'profile', '--scope', 'certificate',
           '--auth-method', 'client_secret_basic',
+          // Not reachable here: the screens must do without it (and the CSP must let it try).
+          '--logo-uri', 'https://portal.example.invalid/logo.png',
         ]),
       ) as { clientId: string; clientSecret: string }
       const { server } = await startPortal({
@@ -52,7 +56,7 @@ const test = base.extend<object, { portal: Portal }>({
         port,
         scope: 'openid profile certificate',
       })
-      await use({ url })
+      await use({ url, clientId: registered.clientId })
       await new Promise((resolve) => server.close(resolve))
     },
     { scope: 'worker', timeout: 60_000 },
@@ -180,3 +184,40 @@ for (const person of CASES) {
     })
   })
 }
+
+// Last: it disables the portal the tests above use (and enables it again).
+test.describe('portals in the operator console (kk)', () => {
+  test.use({ appLocale: 'kk' })
+
+  test('lists the registered portal, disables it with a reason (its sign-ins stop), enables it again', async ({ page, context, consoleServer: server, portal }) => {
+    const m = (key: string, values: Record<string, string> = {}) => message('kk', key, values)
+    await page.goto(`${server.url}/operator/portals`)
+    await signInWithKeyFile(page, server.demoOperator.p12, server.demoOperator.password)
+    await expect(await pageHeading(page)).toHaveText(m('oidc.operator.title'))
+    const row = page.getByTestId(`oidc-client-${portal.clientId}`)
+    await expect(row.getByRole('heading')).toHaveText(PORTAL_NAME.kk)
+    await expect(row).toContainText(`${portal.url}/callback`)
+    await expectAccessible(page, 'operator portals')
+
+    // A reason is required, then the portal is disabled and its sign-ins are refused.
+    await page.getByTestId(`oidc-client-disable-${portal.clientId}`).click()
+    await page.getByTestId('oidc-client-disable-confirm').click()
+    await expect(row).toContainText(m('oidc.operator.reason_required'))
+    await row.getByTestId('oidc-client-reason').fill('e2e: шарт аяқталды')
+    await page.getByTestId('oidc-client-disable-confirm').click()
+    await expect(page.getByTestId('oidc-client-notice')).toHaveText(m('oidc.operator.disabled_done', { portal: PORTAL_NAME.kk }))
+    await expect(page.getByTestId(`oidc-client-state-${portal.clientId}`)).toHaveText(m('oidc.operator.disabled'))
+    const visitor = await context.newPage()
+    await visitor.goto(portal.url)
+    await visitor.getByTestId('portal-signin').click()
+    await expect(visitor.getByTestId('oidc-authorize')).toHaveCount(0)
+    await expect(visitor.locator('body')).toContainText('invalid_client')
+
+    await page.getByTestId(`oidc-client-enable-${portal.clientId}`).click()
+    await expect(page.getByTestId('oidc-client-notice')).toHaveText(m('oidc.operator.enabled_done', { portal: PORTAL_NAME.kk }))
+    await expect(page.getByTestId(`oidc-client-state-${portal.clientId}`)).toHaveText(m('oidc.operator.active'))
+    await visitor.goto(portal.url)
+    await visitor.getByTestId('portal-signin').click()
+    await expect(visitor.getByTestId('oidc-login')).toBeVisible()
+  })
+})
