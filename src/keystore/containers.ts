@@ -2,6 +2,7 @@
 import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import type { KeystoreContext } from './context.ts'
 import { importPrivateKey } from '../pki/private-key.ts'
+import { openGostKey } from './gost-keys.ts'
 import { generateKeyMaterial, sealPkcs8, type KeyAlgorithmChoice, type KeyMaterial } from './key-material.ts'
 import type { ContainerRecord, KeyRecord } from './schema.ts'
 import { toKeyView, type ContainerView, type KeyView } from './views.ts'
@@ -93,7 +94,10 @@ export async function prepareKey(
   password: string,
   friendlyName?: string,
 ): Promise<{ record: KeyRecord; keyPair: CryptoKeyPair }> {
-  const privateKey = await importPrivateKey(material.pkcs8, 'sign', false, ctx.crypto)
+  const privateKey =
+    material.algorithm.name === 'GOST'
+      ? await openGostKey(material.pkcs8, material.spki, ctx.crypto)
+      : await importPrivateKey(material.pkcs8, 'sign', false, ctx.crypto)
   const encryptedPkcs8 = await sealPkcs8(material.pkcs8, password, ctx.iterations, ctx.crypto)
   const record: KeyRecord = {
     id: ctx.crypto.randomUUID(),

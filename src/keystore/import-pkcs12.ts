@@ -1,7 +1,8 @@
 /**
  * Importing a PKCS#12 file (.p12/.pfx) as a new container. Everything is checked and prepared
  * before the one transaction that stores it, so a file that fails in any way (wrong password,
- * broken MAC, garbage, GOST key, no key) leaves the keystore untouched.
+ * broken MAC, garbage, a GOST key form we cannot prove, no key) leaves the keystore untouched.
+ * NCA's GOST keys (issue 23) import like RSA ones; src/pki/gost holds them once unlocked.
  */
 import { asMalformed, ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { MAX_PKCS12_BYTES, readPkcs12 } from '../pki/pkcs12/index.ts'
@@ -28,7 +29,8 @@ export interface ImportPkcs12Options {
 /**
  * Imports `bytes` (PKCS#12) protected by `password` as a new, unlocked container.
  * @throws ERR_TOO_LARGE, ERR_MALFORMED, ERR_WRONG_PASSWORD, ERR_MAC_MISMATCH,
- *   ERR_UNSUPPORTED_ALGORITHM (details.algorithm 'GOST' and details.hint 'agent' for GOST keys).
+ *   ERR_UNSUPPORTED_ALGORITHM (details.algorithm 'GOST' and details.hint 'agent' for the GOST key
+ *   forms the browser cannot use: GOST 34.10-2015 private keys, Russian GOST).
  */
 export async function importPkcs12(
   ctx: KeystoreContext,
@@ -51,7 +53,6 @@ export async function importPkcs12(
   }
   try {
     for (const key of contents.keys) {
-      if (key.algorithm === 'GOST') throw gostError()
       if (key.algorithm === 'unknown') {
         throw new QoltanbaError(ErrorCode.UnsupportedAlgorithm, 'The key algorithm is not supported', { algorithm: 'unknown' })
       }
@@ -63,7 +64,7 @@ export async function importPkcs12(
     const containerId = ctx.crypto.randomUUID()
     const now = Date.now()
     const described = await Promise.all(contents.keys.map((k) => describePkcs8(k.pkcs8, ctx.crypto).catch((e: unknown) => {
-      throw asMalformed(e, 'Private key')
+      throw gostAware(asMalformed(e, 'Private key'))
     })))
     const summaries = await Promise.all(contents.certificates.map((c) => summarizeCertificate(c.der, ctx.crypto)))
 
@@ -122,11 +123,11 @@ export async function pkcs12OpensWithoutPassword(ctx: KeystoreContext, bytes: Ui
   }
 }
 
-/** The GOST refusal: WebCrypto has no GOST, so the user needs a token and the agent. */
+/** The refusal of a GOST key form src/pki/gost cannot use: the user needs a token and the agent. */
 function gostError(): QoltanbaError {
   return new QoltanbaError(
     ErrorCode.UnsupportedAlgorithm,
-    'GOST keys cannot be used in a browser; use a hardware token with the signing agent',
+    'This GOST key cannot be used in a browser; use a hardware token with the signing agent',
     { algorithm: 'GOST', gost: true, hint: 'agent' },
   )
 }

@@ -32,6 +32,13 @@ export interface KeyCheckSigner {
 /** Signs a short test message with `key` (its container must be unlocked) and verifies it. */
 export async function checkKey(ctx: KeystoreContext, keystore: KeyCheckSigner, key: KeyView, hasCertificate: boolean): Promise<KeyCheckResult> {
   const data = new TextEncoder().encode(`Qoltanba key check ${new Date().toISOString()}`)
+  if (key.algorithm.name === 'GOST') {
+    // WebCrypto cannot verify GOST: pki/gost checks the CMS; a GOST key always came with its certificate.
+    const cms = await keystore.signCms(key.containerId, key.id, data, { detached: true })
+    const signer = (await import('../pki/gost/index.ts')).checkGostCms(cms, data)
+    const certificates = (await keystore.getContainer(key.containerId)).certificates.filter((c) => c.keyId === key.id)
+    return { keyId: key.id, verified: signer !== undefined && certificates.some((c) => bytesEqual(c.der, signer)), method: 'cms' }
+  }
   if (hasCertificate) {
     const cms = await keystore.signCms(key.containerId, key.id, data, { detached: true })
     const result = await verifyCms(cms, { data }, ctx.crypto)

@@ -7,6 +7,7 @@ import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { decryptPrivateKey, encryptPrivateKey } from '../pki/pkcs8.ts'
 import { importPrivateKey, publicKeyOf } from '../pki/private-key.ts'
 import type { KeyAlgorithm } from './schema.ts'
+import { describeGostPkcs8, isGostPkcs8, openGostKey } from './gost-keys.ts'
 
 /** Key types a user can generate in the browser. */
 export type KeyAlgorithmChoice = 'RSA-2048' | 'RSA-3072' | 'P-256' | 'P-384'
@@ -54,12 +55,20 @@ export async function generateKeyMaterial(choice: KeyAlgorithmChoice, crypto: Cr
 
 /** Reads an unencrypted PKCS#8 (from a PKCS#12 file): its algorithm and public key. */
 export async function describePkcs8(pkcs8: Uint8Array, crypto: Crypto): Promise<KeyMaterial> {
+  if (isGostPkcs8(pkcs8)) {
+    // No WebCrypto public key exists for GOST: the stand-in (gost-keys.ts) fills the slot and is never used to verify.
+    const { algorithm, spki } = await describeGostPkcs8(pkcs8)
+    return { algorithm, spki, publicKey: await openGostKey(pkcs8, spki, crypto), pkcs8 }
+  }
   const { publicKey, spki } = await publicKeyOf(pkcs8, crypto)
   return { algorithm: keyAlgorithmOf(publicKey), spki, publicKey, pkcs8 }
 }
 
 /** The public key stored with a key record, for verifying and building CSRs. */
 export function importPublicKey(spki: Uint8Array, algorithm: KeyAlgorithm, crypto: Crypto): Promise<CryptoKey> {
+  if (algorithm.name === 'GOST') {
+    return Promise.reject(new QoltanbaError(ErrorCode.UnsupportedAlgorithm, 'GOST public keys are not WebCrypto keys', { algorithm: 'GOST', gost: true }))
+  }
   const params: RsaHashedImportParams | EcKeyImportParams =
     algorithm.name === 'RSA' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: algorithm.curve }
   return crypto.subtle.importKey('spki', spki as Uint8Array<ArrayBuffer>, params, true, ['verify'])
@@ -113,6 +122,15 @@ async function decryptChecked(
 ): Promise<{ pkcs8: Uint8Array; privateKey: CryptoKey }> {
   const pkcs8 = await decryptPrivateKey(encryptedPkcs8, password, crypto)
   try {
+    if (algorithm.name === 'GOST') {
+      // A GOST key proves itself by d·G equalling the stored public key (gost-keys.ts).
+      try {
+        return { pkcs8, privateKey: await openGostKey(pkcs8, spki, crypto) }
+      } catch (e) {
+        if (e instanceof QoltanbaError && e.code === ErrorCode.KeyMismatch) throw e
+        throw new QoltanbaError(ErrorCode.WrongPassword, 'Wrong password', {}, { cause: e })
+      }
+    }
     let privateKey: CryptoKey
     try {
       privateKey = await importPrivateKey(pkcs8, 'sign', false, crypto)

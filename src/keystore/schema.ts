@@ -9,6 +9,8 @@ import type { DBSchema } from 'idb'
 export type KeyAlgorithm =
   | { readonly name: 'RSA'; readonly bits: number }
   | { readonly name: 'EC'; readonly curve: 'P-256' | 'P-384' | 'P-521' }
+  /** NCA's GOST keys (issue 23), held by src/pki/gost rather than WebCrypto (gost-keys.ts). */
+  | { readonly name: 'GOST'; readonly standard: 'GOST 34.310-2004' | 'GOST 34.10-2015 (512)' }
 
 /** What a certificate is for, read from its key usage, EKU and NCA policy OIDs. */
 export type CertificatePurpose = 'auth' | 'sign'

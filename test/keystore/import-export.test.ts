@@ -68,12 +68,7 @@ describe('PKCS#12 import', () => {
     await rejectsWithCode(keystore.unlockContainer(container.id, nca.password), 'ERR_WRONG_PASSWORD')
   })
 
-  it('refuses the NCA GOST file with ERR_UNSUPPORTED_ALGORITHM and the agent hint, storing nothing', async () => {
-    const keystore = fresh()
-    const error = await rejectsWithCode(keystore.importPkcs12(nca.gost(), nca.password), 'ERR_UNSUPPORTED_ALGORITHM')
-    expect(error.details).toMatchObject({ algorithm: 'GOST', gost: true, hint: 'agent' })
-    expect(await storedRecords(keystore)).toBe(0)
-  })
+  // NCA's GOST file imports since issue 23: test/keystore/gost.test.ts.
 
   const tamperedMac = () => {
     const bytes = nca.auth()

@@ -11,6 +11,7 @@ import { ErrorCode } from '../../core/error-codes.ts'
 import { QoltanbaError } from '../../core/errors.ts'
 import { contentInfoDer, parseCertificates, unsignedSignedData, type CmsContent } from '../cms.ts'
 import { gostKeyMatchesSpki, type GostSigningKey } from './signing-key.ts'
+import { gostDigest, verifyGostSignature } from './verify.ts'
 
 /**
  * Signs `opts.data` with a GOST key into a DER ContentInfo(SignedData).
@@ -36,4 +37,31 @@ export function signGostCms(opts: CmsContent, key: GostSigningKey): Uint8Array<A
   const signature = key.sign(signedAttrs)
   signerInfo.signature = new asn1js.OctetString({ valueHex: signature.buffer.slice(signature.byteOffset, signature.byteOffset + signature.byteLength) as ArrayBuffer })
   return contentInfoDer(sd)
+}
+
+/**
+ * Checks a GOST CMS made by {@link signGostCms} over `data` (the keystore's "check the key"):
+ * messageDigest and the signature with the embedded signer certificate. Trust is not decided here
+ * (src/verifier does that for sign-in and documents). Resolves the signer certificate's DER, or
+ * undefined when anything does not verify.
+ */
+export function checkGostCms(cms: Uint8Array, data: Uint8Array): Uint8Array | undefined {
+  try {
+    const sd = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(cms.slice().buffer).content })
+    const info = sd.signerInfos[0]
+    const cert = sd.certificates?.[0]
+    if (!info?.signedAttrs || !(cert instanceof pkijs.Certificate)) return undefined
+    const spki = new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false))
+    const messageDigest = info.signedAttrs.attributes.find((a) => a.type === '1.2.840.113549.1.9.4')?.values[0]
+    const digest = gostDigest(info.digestAlgorithm.algorithmId, data)
+    if (!(messageDigest instanceof asn1js.OctetString) || !digest) return undefined
+    const expected = messageDigest.valueBlock.valueHexView
+    if (expected.length !== digest.length || expected.some((b, i) => b !== digest[i])) return undefined
+    const signed = new Uint8Array(info.signedAttrs.toSchema().toBER(false))
+    signed[0] = 0x31
+    const ok = verifyGostSignature(spki, info.signatureAlgorithm.algorithmId, signed, new Uint8Array(info.signature.valueBlock.valueHexView))
+    return ok ? new Uint8Array(cert.toSchema().toBER(false)) : undefined
+  } catch {
+    return undefined
+  }
 }

@@ -123,7 +123,7 @@ function add256(a: Uint8Array, b: Uint8Array): void {
 
 /** GOST R 34.11-94 (test S-box) of `message`: 32 bytes, little-endian. */
 export function gostR341194(message: Uint8Array): Uint8Array {
-  let h = new Uint8Array(32)
+  let h: Uint8Array = new Uint8Array(32)
   const sigma = new Uint8Array(32)
   let offset = 0
   for (; message.length - offset >= 32; offset += 32) {

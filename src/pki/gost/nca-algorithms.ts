@@ -19,6 +19,8 @@ export interface GostAlgorithm {
   readonly name: 'GOST 34.310-2004' | 'GOST 34.10-2015 (512)'
   readonly keyOid: string
   readonly curveOid: string
+  /** The hash named in the key's parameters (2004: the test S-box parameter set). */
+  readonly keyHashParamsOid: string
   readonly signatureOid: string
   readonly digestOid: string
   readonly curve: () => GostCurve
@@ -29,6 +31,7 @@ export const GOST_2004: GostAlgorithm = {
   name: 'GOST 34.310-2004',
   keyOid: GostOid.key2004,
   curveOid: GostOid.curve2004A,
+  keyHashParamsOid: GostOid.digest34311TestParams,
   signatureOid: GostOid.signature2004,
   digestOid: GostOid.digest34311,
   curve: () => gostCurve('cryptopro-a'),
@@ -39,6 +42,7 @@ export const GOST_2015_512: GostAlgorithm = {
   name: 'GOST 34.10-2015 (512)',
   keyOid: GostOid.key2015x512,
   curveOid: GostOid.curve2015x512A,
+  keyHashParamsOid: GostOid.digest2015x512,
   signatureOid: GostOid.signature2015x512,
   digestOid: GostOid.digest2015x512,
   curve: () => gostCurve('tc26-512-a'),

@@ -1,6 +1,7 @@
 /**
  * An NCA GOST private key opened for signing, and the check that a certificate is its own.
  */
+import * as asn1js from 'asn1js'
 import { publicPointOf, signDigest } from './gost-34-10.ts'
 import { digestToNumber, encodeSignature, joinPublicKey } from './gost-encoding.ts'
 import { readGostPrivateKey, readGostSpki, type GostAlgorithm } from './nca-algorithms.ts'
@@ -36,4 +37,17 @@ export function gostKeyMatchesSpki(key: GostSigningKey, spki: Uint8Array): boole
   const info = readGostSpki(spki)
   if (info.algorithm !== key.algorithm || info.octets.length !== key.publicKey.length) return false
   return info.octets.every((b, i) => b === key.publicKey[i])
+}
+
+/** The SubjectPublicKeyInfo of `key` in NCA's form: {key OID, {curve, hash}}, BIT STRING { OCTET STRING X‖Y }. */
+export function gostSpkiOf(key: GostSigningKey): Uint8Array {
+  const { algorithm } = key
+  const identifier = new asn1js.Sequence({
+    value: [
+      new asn1js.ObjectIdentifier({ value: algorithm.keyOid }),
+      new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: algorithm.curveOid }), new asn1js.ObjectIdentifier({ value: algorithm.keyHashParamsOid })] }),
+    ],
+  })
+  const octets = new asn1js.OctetString({ valueHex: key.publicKey.slice().buffer })
+  return new Uint8Array(new asn1js.Sequence({ value: [identifier, new asn1js.BitString({ valueHex: octets.toBER(false) })] }).toBER(false))
 }

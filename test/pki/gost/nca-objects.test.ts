@@ -5,7 +5,7 @@ import * as pkijs from 'pkijs'
 import { readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import { readPkcs12 } from '../../../src/pki/pkcs12/index.ts'
-import { gostKeyMatchesSpki, openGostPrivateKey, readGostPrivateKey, verifyGostSignature, GOST_2004, GOST_2015_512 } from '../../../src/pki/gost/index.ts'
+import { gostKeyMatchesSpki, gostSpkiOf, openGostPrivateKey, readGostPrivateKey, verifyGostSignature, GOST_2004, GOST_2015_512 } from '../../../src/pki/gost/index.ts'
 import { isQoltanbaError } from '../../../src/core/errors.ts'
 import { fixtureDer } from './vectors.ts'
 
@@ -130,4 +130,11 @@ describe('the sample GOSTKNCA .p12 (GOST 34.310-2004)', async () => {
     zeroKey.fill(0, pkcs8.length - 32)
     expect(code(zeroKey)).toBe('ERR_MALFORMED/scalar-out-of-range')
   })
+})
+
+test('gostSpkiOf writes the sample certificate’s SubjectPublicKeyInfo byte for byte', async () => {
+  const file = readFileSync(new URL('../../fixtures/nca-test-keys/GOSTKNCA_f8a422238209b6e753116431b69b09178f14e9d7.p12', import.meta.url))
+  const contents = await readPkcs12(new Uint8Array(file), 'Qwerty12')
+  const certificate = pkijs.Certificate.fromBER(contents.certificates[0]!.der)
+  expect(Buffer.from(gostSpkiOf(openGostPrivateKey(contents.keys[0]!.pkcs8))).toString('hex')).toBe(Buffer.from(spkiOf(certificate)).toString('hex'))
 })
