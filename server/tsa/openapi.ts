@@ -1,10 +1,19 @@
 /** The timestamp authority (/tsp) in the OpenAPI document (`GET /api/docs`). */
-import type { OpenApiFragment } from '../http/openapi.ts'
+import { errorResponse, type OpenApiFragment } from '../http/openapi.ts'
 
 const reply = (description: string) => ({ description, content: { 'application/timestamp-reply': { schema: { type: 'string', contentEncoding: 'binary' } } } })
 
+const certificate = (type: string, description: string) => ({
+  get: {
+    summary: `The TSA certificate (issued by the issuing CA, critical EKU timeStamping) ${description}; made on first use`,
+    responses: { 200: { description: 'The certificate', content: { [type]: { schema: { type: 'string', ...(type === 'application/pkix-cert' ? { contentEncoding: 'binary' } : {}) } } } }, 503: errorResponse('ERR_CA_UNAVAILABLE') },
+  },
+})
+
 export const tsaOpenApi: OpenApiFragment = {
   paths: {
+    '/ca/tsa.crt': certificate('application/pkix-cert', 'in DER'),
+    '/ca/tsa.pem': certificate('application/x-pem-file', 'in PEM'),
     '/tsp': {
       post: {
         summary: 'RFC 3161 timestamp authority: POST a DER TimeStampReq (SHA-256/384/512 imprint, optional nonce, certReq and reqPolicy; at most 4 KiB), get a TimeStampResp',

@@ -13,6 +13,7 @@ import type { CaConfig } from '../ca/hierarchy.ts'
 import type { Db } from '../db/schema.ts'
 import { TimestampAuthority, type TsaOpenOptions, type TsaSettings } from './timestamp-authority.ts'
 import { rejectionResponse, type FailInfoName } from './tsp-der.ts'
+import { toPem } from '../../src/pki/pem.ts'
 
 export interface TsaRouteOptions {
   /** The loaded CA (may still be starting). */
@@ -61,9 +62,16 @@ export async function tsaRoutes(app: FastifyInstance, opts: TsaRouteOptions): Pr
     const answer = await (await authority()).respond(body)
     return sendReply(reply, 200, answer.der)
   })
+  // The TSA certificate beside the CA's (/ca/<name>.crt): a token made without certReq names it
+  // but does not carry it, and a verifier fetches it here.
+  app.get('/ca/tsa.crt', async (_req, reply) =>
+    reply.type('application/pkix-cert').header('cache-control', 'public, max-age=3600').send((await authority()).certificate.der))
+  app.get('/ca/tsa.pem', async (_req, reply) =>
+    reply.type('application/x-pem-file').header('cache-control', 'public, max-age=3600').send(toPem((await authority()).certificate.der, 'CERTIFICATE')))
   app.get('/tsp', async (_req, reply) => reject(reply.header('allow', 'POST'), 405, 'badRequest', `POST a DER TimeStampReq as ${QUERY_TYPE}`))
 
   app.setErrorHandler((err: { statusCode?: number; code?: string; message?: string }, req, reply) => {
+    if (!req.url.startsWith('/tsp')) throw err // /ca/tsa.*: the application's JSON error model
     if (err.statusCode === 413) return reject(reply, 413, 'badRequest', `the request is larger than ${TSP_BODY_LIMIT} bytes`)
     if (err.statusCode === 429) return reject(reply, 429, undefined, err.message ?? 'too many requests')
     if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) return reject(reply, err.statusCode, 'badRequest', 'unreadable request')

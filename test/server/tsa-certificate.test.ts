@@ -120,3 +120,34 @@ describe.each(DB_KINDS)('TSA certificate (%s)', (kind) => {
     expect(Array.from(resp.status.failInfo?.valueBlock.valueHexView ?? [])).toEqual([0, 0, 0, 0x40])
   })
 })
+
+describe('GET /ca/tsa.crt and /ca/tsa.pem', () => {
+  let f: TsaFixture
+  beforeAll(async () => {
+    f = await setupTsa('pglite')
+  }, 120_000)
+  afterAll(async () => {
+    await f?.close()
+  })
+
+  it('serve the TSA certificate a token names, in DER and PEM', async () => {
+    const der = Buffer.from(await (await fetch(`${f.url}/ca/tsa.crt`)).arrayBuffer())
+    const pem = await (await fetch(`${f.url}/ca/tsa.pem`)).text()
+    expect(der.equals(Buffer.from(readFileSync(f.tsaPem, 'utf8').replace(/-----[^-]+-----|\s/g, ''), 'base64'))).toBe(true)
+    expect(pem).toBe(readFileSync(f.tsaPem, 'utf8'))
+    // A token without certReq is verified with the certificate fetched here.
+    const withoutCert = new pkijs.TimeStampReq({
+      version: 1,
+      messageImprint: new pkijs.MessageImprint({
+        hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: AlgorithmOid.sha256 }),
+        hashedMessage: new asn1js.OctetString({ valueHex: createHash('sha256').update('document').digest() }),
+      }),
+    })
+    const res = await postTsp(f.url, Buffer.from(withoutCert.toSchema().toBER(false)) as Buffer<ArrayBuffer>)
+    writeFileSync(join(f.dir, 'plain.tsr'), res.der)
+    writeFileSync(join(f.dir, 'document'), 'document')
+    writeFileSync(join(f.dir, 'fetched.pem'), readFileSync(f.issuingPem, 'utf8') + pem)
+    const v = opensslAll(['ts', '-verify', '-data', join(f.dir, 'document'), '-in', join(f.dir, 'plain.tsr'), '-CAfile', f.rootPem, '-untrusted', join(f.dir, 'fetched.pem')])
+    expect(v.out).toContain('Verification: OK')
+  })
+})
