@@ -4,7 +4,7 @@
  * function returns timings in milliseconds; the Node side aggregates and prints them.
  */
 import forge from 'node-forge'
-import { Keystore } from '../../src/keystore/index.ts'
+import { Keystore, WebAuthnPasskeys } from '../../src/keystore/index.ts'
 import { createCsr } from '../../src/pki/csr.ts'
 import { signCms } from '../../src/pki/cms.ts'
 
@@ -43,6 +43,30 @@ async function unlockVsPbkdf2(rounds: number): Promise<{ unlock: number[]; pbkdf
     )
   }
   return { unlock, pbkdf2 }
+}
+
+/**
+ * Passkey unlock vs password unlock of one RSA-2048 container, interleaved. The passkey side is
+ * split: the authenticator's assertion (Chromium's virtual authenticator, added by the Node side)
+ * and our part (everything else: reads, HKDF, AES-GCM, key import, session).
+ */
+async function passkeyVsPassword(rounds: number): Promise<{ ours: number[]; authenticator: number[]; password: number[] }> {
+  const { container } = await ks().createContainer({ name: 'Passkey bench', password: PASSWORD })
+  const authenticator = new WebAuthnPasskeys()
+  await ks().addPasskey(container.id, PASSWORD, authenticator, 'Bench')
+  const ours: number[] = []
+  const assertion: number[] = []
+  const password: number[] = []
+  for (let i = 0; i < rounds; i++) {
+    ks().lockContainer(container.id)
+    const timing = { authenticatorMs: 0 }
+    const [total] = await time(() => ks().unlockWithPasskey(container.id, authenticator, timing))
+    ours.push(total - timing.authenticatorMs)
+    assertion.push(timing.authenticatorMs)
+    ks().lockContainer(container.id)
+    password.push((await time(() => ks().unlockContainer(container.id, PASSWORD)))[0])
+  }
+  return { ours, authenticator: assertion, password }
 }
 
 /** RSA-2048 keygen + CSR (split into its two parts) vs raw keygen, interleaved. */
@@ -141,6 +165,6 @@ declare global {
   }
 }
 
-const api = { unlockVsPbkdf2, keygenCsrVsRaw, keystoreCreateWithCsr, forgeKeygenCsr, cmsVsRawSignature, ncaImport }
+const api = { unlockVsPbkdf2, passkeyVsPassword, keygenCsrVsRaw, keystoreCreateWithCsr, forgeKeygenCsr, cmsVsRawSignature, ncaImport }
 window.keystoreBench = api
 document.title = 'ready'
