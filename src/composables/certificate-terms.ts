@@ -6,7 +6,7 @@
  * for is shown as it is, never hidden.
  */
 import { useI18n } from 'vue-i18n'
-import { AlgorithmOid, isGostOid } from '@/pki/oids.ts'
+import { AlgorithmOid, GostOid, isGostOid } from '@/pki/oids.ts'
 import type { CertificateInfo } from '@/pki/certificate-info.ts'
 import type { EkuInfo, PolicyInfo } from '@/pki/extensions.ts'
 
@@ -49,12 +49,16 @@ export function useCertificateTerms(): {
       if (pair) return { text: t('cert_terms.signature.with_hash', { key: pair[0], hash: pair[1] }), technical }
       if (oid === AlgorithmOid.rsassaPss) return { text: t('cert_terms.signature.rsa_pss'), technical }
       if (oid === AlgorithmOid.ed25519) return { text: 'Ed25519', technical: oid }
+      if (oid === GostOid.signature2004) return { text: t('gost.signature_2004'), technical: oid }
+      if (oid === GostOid.signature2015x512) return { text: t('gost.signature_2015_512'), technical: oid }
       if (isGostOid(oid)) return { text: t('cert_terms.signature.gost'), technical: oid }
       return { text: oid }
     },
     publicKey: (key) => {
       if (key.algorithm === 'RSA') return { text: key.bits ? t('cert_terms.key.rsa', { bits: key.bits }) : 'RSA', technical: key.oid }
       if (key.algorithm === 'EC') return { text: t('cert_terms.key.ec', { curve: key.curve ?? '?' }), technical: key.oid }
+      if (key.oid === GostOid.key2004) return { text: t('gost.key_2004'), technical: key.oid }
+      if (key.oid === GostOid.key2015x512) return { text: t('gost.key_2015_512'), technical: key.oid }
       if (key.algorithm === 'GOST') return { text: t('cert_terms.key.gost'), technical: key.oid }
       return { text: key.algorithm === 'unknown' ? key.oid : key.algorithm, technical: key.oid }
     },
