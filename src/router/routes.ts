@@ -78,6 +78,7 @@ export const routes: RouteRecordRaw[] = [
   { path: '/help/privacy', name: 'help-privacy', component: helpView, meta: { titleKey: 'help.privacy.title' } },
   { path: '/help/accessibility', name: 'help-accessibility', component: helpView, meta: { titleKey: 'help.accessibility.title' } },
   { path: '/centers', name: 'centers', component: () => import('@/views/CentersView.vue'), meta: { titleKey: 'centers.page.title' } },
+  { path: '/sign', name: 'sign', component: () => import('@/views/SignView.vue'), meta: { titleKey: 'sign.title' } },
   {
     path: '/operator/centers',
     name: 'operator-centers',
