@@ -47,14 +47,14 @@ export function usePasskeys() {
   const kiosk = useKioskStore()
   const { message: genericMessage } = useErrorMessage({ retryWait: true })
 
-  probing ??= probe().catch(() => {
-    support.value = 'no-webauthn'
-  })
-
   const availability = computed<PasskeyAvailability>(() => (kiosk.active ? 'kiosk' : support.value))
 
-  /** Passkeys of a container ([] when passkeys are not offered here). */
+  /** Passkeys of a container ([] when passkeys are not offered here). Finds out `availability` first. */
   async function list(containerId: string): Promise<PasskeyView[]> {
+    // Looked up on first need, not on mount: the operator's screen never loads the keystore for this.
+    probing ??= probe().catch(() => {
+      support.value = 'no-webauthn'
+    })
     await probing
     if (availability.value !== 'available') return []
     return (await store.useKeystore()).listPasskeys(containerId)
@@ -116,9 +116,12 @@ export function usePasskeyFirst(containerId: () => string | undefined) {
   const { list } = usePasskeys()
   const registered = ref(false)
   const usePassword = ref(false)
+  let checked: string | undefined
   async function check(id: string | undefined): Promise<void> {
     usePassword.value = false
-    registered.value = false
+    // Another container: nothing is known of it yet. The same one again: keep the answer meanwhile.
+    if (id !== checked) registered.value = false
+    checked = id
     const found = id ? (await list(id)).length > 0 : false
     if (containerId() === id) registered.value = found
   }
