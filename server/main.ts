@@ -11,7 +11,7 @@ import { ensureCertificateAuthority } from './ca/authority.ts'
 import { expireOverdueApplications } from './applications/service.ts'
 import { createDemoOperator } from './operators/credential.ts'
 import { seedDemoCenters } from './centers/seed.ts'
-import { loadOpsConfig, sendMetrics, SingletonJob } from './ops/index.ts'
+import { AdvisoryLock, loadOpsConfig, sendMetrics, SingletonJob } from './ops/index.ts'
 import { installGracefulShutdown } from './ops/shutdown.ts'
 import Fastify from 'fastify'
 
@@ -50,7 +50,12 @@ async function main(): Promise<void> {
   if (process.argv.includes('--build-if-needed')) await buildIfNeeded(config.distDir)
   const db = await openDatabase(config)
   // First start on an empty DATA_DIR creates a development CA (and says so loudly) with a demo operator.
-  const ca = await ensureCertificateAuthority(config, db, { onCreated: (created, log) => createDemoOperator(db, created, config.dataDir, log) })
+  // The OCSP responder certificate is renewed by one instance; the others take its result up.
+  const ocspRenewalLock = new AdvisoryLock(config.databaseUrl, 'ocsp-renewal')
+  const ca = await ensureCertificateAuthority(config, db, {
+    onCreated: (created, log) => createDemoOperator(db, created, config.dataDir, log),
+    holdsJobLock: () => ocspRenewalLock.tryAcquire(),
+  })
   // An empty registration-center directory (first start) gets the DEMO directory, and says so.
   await seedDemoCenters(db, (line) => console.warn(line))
   const app = await buildApp(config, { db, ca, ops })
@@ -81,6 +86,7 @@ async function main(): Promise<void> {
     timeoutMs: ops.shutdownTimeoutMs,
     closeRest: async () => {
       await sweep.stop()
+      await ocspRenewalLock.release()
       await metricsServer?.close()
       ca.close()
       await db.destroy()

@@ -34,6 +34,12 @@ export interface CertificateAuthority extends IssuingCa, StatusListener {
    * (checked at load and twice a day); true when it did.
    */
   renewOcspIfDue(now?: Date): Promise<boolean>
+  /**
+   * The twice-daily check of a running server: first takes up an OCSP responder certificate that
+   * another instance renewed (same key, recorded in ca_authorities, ending later), then renews
+   * if due — only on the instance holding the 'ocsp-renewal' job lock (LoadOptions.holdsJobLock).
+   */
+  checkOcspRenewal(now?: Date): Promise<'renewed' | 'adopted' | 'unchanged'>
   /** The root CA's CRL as published at /crl/root.crl (see root-crl.ts). */
   rootCrl(): PublishedCrl
   /**
@@ -61,6 +67,11 @@ export interface LoadOptions {
   readonly now?: Date
   /** Period of the root CRL check (default ROOT_CRL_CHECK_MS). */
   readonly rootCrlCheckMs?: number
+  /**
+   * Whether this instance may run a run-once job now: with several instances on one database,
+   * an advisory lock (server/ops/advisory-lock.ts). Default: always (one instance).
+   */
+  readonly holdsJobLock?: (job: 'ocsp-renewal') => Promise<boolean>
 }
 
 /** How often a running server checks the OCSP responder certificate. */
@@ -141,11 +152,12 @@ export async function recordMember(db: Db, manifest: CaHierarchy['manifest'], m:
 /** Loads the hierarchy from DATA_DIR/ca (throws when there is none; see ensureCertificateAuthority). */
 export async function loadCertificateAuthority(config: CaConfig, db: Db, options: LoadOptions = {}): Promise<CertificateAuthority> {
   const hierarchy = loadHierarchy(config)
+  const holdsJobLock = options.holdsJobLock ?? (async () => true)
   let rootCrl: PublishedCrl
   let issuingRevocation: IssuingCaRevocation | undefined
   try {
     await recordHierarchy(db, hierarchy)
-    if (await renewOcspIfDue(config, db, hierarchy, options.now ?? new Date())) {
+    if ((await holdsJobLock('ocsp-renewal')) && (await renewOcspIfDue(config, db, hierarchy, options.now ?? new Date()))) {
       console.warn(`OCSP responder certificate renewed: serial ${hierarchy.ocsp.serial.toString('hex')}, valid until ${hierarchy.ocsp.notAfter.toISOString()}`)
     }
     rootCrl = await ensureRootCrl(config, db, hierarchy, options.now ?? new Date())
@@ -165,6 +177,24 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
     if (renewed) ocsp.useResponder(hierarchy.ocsp)
     return renewed
   }
+  // Another instance's renewal: same key, a later end. An older record (a start from a stale
+  // DATA_DIR copy) is never taken up over a newer certificate.
+  const adoptRecordedOcsp = async (): Promise<boolean> => {
+    const row = await db.selectFrom('ca_authorities').select('certificate').where('name', '=', hierarchy.ocsp.name).executeTakeFirst()
+    if (!row) return false
+    const der = Buffer.from(row.certificate)
+    if (der.equals(hierarchy.ocsp.der)) return false
+    const parts = certificateParts(der)
+    if (!parts.spki.equals(hierarchy.ocsp.spki) || parts.notAfter <= hierarchy.ocsp.notAfter) return false
+    hierarchy.ocsp = { ...parts, name: hierarchy.ocsp.name, der, keyId: hierarchy.ocsp.keyId, signer: hierarchy.ocsp.signer }
+    ocsp.useResponder(hierarchy.ocsp)
+    return true
+  }
+  const checkOcspRenewal = async (now = new Date()): Promise<'renewed' | 'adopted' | 'unchanged'> => {
+    const adopted = await adoptRecordedOcsp()
+    if ((await holdsJobLock('ocsp-renewal')) && (await renewOcsp(now))) return 'renewed'
+    return adopted ? 'adopted' : 'unchanged'
+  }
   // The revocation is read with the root CRL state it belongs to: one primary-key lookup a minute.
   const refreshRootCrl = async (now = new Date()): Promise<PublishedCrl> => {
     rootCrl = await ensureRootCrl(config, db, hierarchy, now)
@@ -173,7 +203,7 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
     return rootCrl
   }
   const renewalTimer = setInterval(() => {
-    renewOcsp().catch((e: unknown) => console.error('OCSP responder certificate renewal failed (retried in 12 h)', e))
+    checkOcspRenewal().catch((e: unknown) => console.error('OCSP responder certificate renewal failed (retried in 12 h)', e))
   }, OCSP_RENEWAL_CHECK_MS)
   renewalTimer.unref()
   const rootCrlTimer = setInterval(() => {
@@ -191,6 +221,7 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
       crl.changed()
     },
     renewOcspIfDue: renewOcsp,
+    checkOcspRenewal,
     rootCrl: () => rootCrl,
     refreshRootCrl,
     issuingCaRevocation: () => issuingRevocation,

@@ -16,6 +16,7 @@ export { loadOpsConfig, type OpsConfig } from './ops-config.ts'
 export { opsOpenApi } from './openapi.ts'
 export { sendMetrics, type AppMetrics } from './metrics.ts'
 export { SingletonJob, type JobOutcome } from './singleton-job.ts'
+export { AdvisoryLock } from './advisory-lock.ts'
 
 export interface Ops {
   readonly config: OpsConfig
