@@ -87,6 +87,8 @@ interface IssueOptions {
   readonly eku?: string[]
   readonly notBefore?: Date
   readonly notAfter?: Date
+  /** A CRL distribution point (the relying party fetches the issuer's CRL there). */
+  readonly crlUrl?: string
 }
 
 /** A certificate for a fresh GOST key, self-signed when no issuer is given. */
@@ -114,6 +116,10 @@ export async function issueGostCertificate(opts: IssueOptions): Promise<GostTest
   if (opts.eku) {
     extensions.push(new pkijs.Extension({ extnID: ExtensionOid.extKeyUsage, extnValue: new pkijs.ExtKeyUsage({ keyPurposes: opts.eku }).toSchema().toBER(false) }))
   }
+  if (opts.crlUrl) {
+    const point = new pkijs.DistributionPoint({ distributionPoint: [new pkijs.GeneralName({ type: 6, value: opts.crlUrl })] })
+    extensions.push(new pkijs.Extension({ extnID: ExtensionOid.crlDistributionPoints, extnValue: new pkijs.CRLDistributionPoints({ distributionPoints: [point] }).toSchema().toBER(false) }))
+  }
   cert.extensions = extensions
   gostSign(cert, opts.issuer ? opts.issuer.key.key : key.key)
   const der = new Uint8Array(cert.toSchema().toBER(false))
@@ -121,11 +127,11 @@ export async function issueGostCertificate(opts: IssueOptions): Promise<GostTest
 }
 
 /** A GOST root and a sign-in certificate (clientAuth, digitalSignature) under it. */
-export async function buildGostPki(): Promise<{ root: GostTestCert; leaf: GostTestCert; signer: GostTestCert }> {
+export async function buildGostPki(crlUrl?: string): Promise<{ root: GostTestCert; leaf: GostTestCert; signer: GostTestCert }> {
   const root = await issueGostCertificate({ subject: 'Qoltanba GOST TEST ROOT', subjectExtra: [['2.5.4.6', 'KZ']], ca: true, keyUsage: ['keyCertSign', 'cRLSign'] })
   const person: [string, string][] = [['2.5.4.4', 'ТЕСТОВ'], ['2.5.4.5', 'IIN123456789011'], ['2.5.4.6', 'KZ']]
-  const leaf = await issueGostCertificate({ subject: 'ТЕСТОВ ТЕСТ', subjectExtra: person, issuer: root, keyUsage: ['digitalSignature', 'keyEncipherment'], eku: [EkuOid.clientAuth] })
-  const signer = await issueGostCertificate({ subject: 'ТЕСТОВ ТЕСТ', subjectExtra: person, issuer: root, keyUsage: ['digitalSignature', 'nonRepudiation'], eku: [EkuOid.emailProtection] })
+  const leaf = await issueGostCertificate({ subject: 'ТЕСТОВ ТЕСТ', subjectExtra: person, issuer: root, keyUsage: ['digitalSignature', 'keyEncipherment'], eku: [EkuOid.clientAuth], ...(crlUrl ? { crlUrl } : {}) })
+  const signer = await issueGostCertificate({ subject: 'ТЕСТОВ ТЕСТ', subjectExtra: person, issuer: root, keyUsage: ['digitalSignature', 'nonRepudiation'], eku: [EkuOid.emailProtection], ...(crlUrl ? { crlUrl } : {}) })
   return { root, leaf, signer }
 }
 

@@ -1,0 +1,99 @@
+/**
+ * NCA's GOST keys in Chromium (issue 23), in Kazakh and Russian: the sample GOSTKNCA file
+ * (GOST 34.310-2004) imports into "My certificates" and its key is named in NCA terms; a GOST key
+ * whose certificate a test GOST root issued (our code signs the root, the certificate and the CRL)
+ * signs in to a Registration Center that trusts that root through TRUST_ANCHORS_DIR, with the
+ * root's GOST-signed CRL fetched from the certificate's distribution point.
+ */
+import { createServer, type Server } from 'node:http'
+import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test, expect, pageHeading, startServer, type AppLocale, type RunningServer } from './fixtures.ts'
+import { writePkcs12 } from '../../src/pki/pkcs12/index.ts'
+import { buildGostPki, gostCrl } from '../verifier/helpers/gost-pki.ts'
+
+const PORT = Number(process.env.QOLTANBA_E2E_PORT ?? 4173) + 36
+const NCA_GOST = join(import.meta.dirname, '../fixtures/nca-test-keys/GOSTKNCA_f8a422238209b6e753116431b69b09178f14e9d7.p12')
+const PASSWORD = 'Qwerty12'
+
+let work: string
+let server: RunningServer
+let crlServer: Server
+let testP12: string
+
+test.describe.configure({ mode: 'serial' })
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000)
+  work = mkdtempSync(join(tmpdir(), 'qoltanba-gost-e2e-'))
+  let crl = new Uint8Array()
+  crlServer = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/pkix-crl' })
+    res.end(crl)
+  })
+  await new Promise<void>((resolve) => crlServer.listen(0, '127.0.0.1', resolve))
+  const address = crlServer.address()
+  const crlUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/gost-root.crl`
+  const pki = await buildGostPki(crlUrl)
+  crl = gostCrl(pki.root)
+  const anchors = join(work, 'anchors')
+  mkdirSync(anchors)
+  writeFileSync(join(anchors, 'gost-test-root.cer'), pki.root.der)
+  testP12 = join(work, 'gost-auth.p12')
+  writeFileSync(
+    testP12,
+    await writePkcs12({ entries: [{ pkcs8: pki.leaf.key.pkcs8, certificate: pki.leaf.der, chain: [pki.root.der] }], password: PASSWORD, compatibility: 'legacy' }),
+  )
+  server = await startServer({
+    port: PORT,
+    distDir: process.env.QOLTANBA_E2E_DIST ?? 'dist',
+    dataDir: join(work, 'data'),
+    env: { TRUST_ANCHORS_DIR: anchors, CA_KEY_ALGORITHM: 'P-256' },
+  })
+})
+
+test.afterAll(async () => {
+  await server?.stop()
+  await new Promise((resolve) => crlServer?.close(resolve))
+  if (work) rmSync(work, { recursive: true, force: true })
+})
+
+const HEADINGS: Record<'kk' | 'ru', { certificates: RegExp }> = {
+  kk: { certificates: /Менің сертификаттарым/ },
+  ru: { certificates: /Мои сертификаты/ },
+}
+
+for (const locale of ['kk', 'ru'] as const) {
+  test.describe(`GOST keys (${locale})`, () => {
+    test.use({ appLocale: locale as AppLocale })
+
+    test('the NCA GOST file imports; a GOST certificate under a trusted GOST root signs in', async ({ page }) => {
+      await page.goto(`${server.url}/certificates`)
+      await expect(await pageHeading(page)).toHaveText(HEADINGS[locale].certificates)
+      await page.getByTestId('open-import').click()
+      const dialog = page.getByTestId('import-dialog')
+      await expect(dialog.getByTestId('import-gost-limits')).toBeVisible()
+      await dialog.getByTestId('import-file').setInputFiles(NCA_GOST)
+      await dialog.getByTestId('import-password').fill(PASSWORD)
+      await dialog.getByTestId('import-submit').click()
+      await expect(dialog.getByTestId('import-result')).toBeVisible()
+      await dialog.getByTestId('import-close').click()
+      await expect(page.getByTestId('container-card').first()).toContainText('GOST 34.310-2004')
+
+      await page.getByTestId('open-import').click()
+      await dialog.getByTestId('import-file').setInputFiles(testP12)
+      await dialog.getByTestId('import-password').fill(PASSWORD)
+      await dialog.getByTestId('import-submit').click()
+      await expect(dialog.getByTestId('import-result')).toBeVisible()
+      await dialog.getByTestId('import-close').click()
+
+      await page.goto(`${server.url}/signin`)
+      await page.getByRole('radio', { name: /ТЕСТОВ ТЕСТ.*123456789011/ }).check()
+      await page.getByTestId('signin-password').fill(PASSWORD)
+      await page.getByTestId('signin-submit').click()
+      await expect(page).toHaveURL(/\/cabinet$/)
+      await expect(page.getByTestId('cabinet-iin')).toHaveText('123456789011')
+    })
+  })
+}
