@@ -1,10 +1,12 @@
 /**
- * RFC 3161 messages: the TimeStampReq is read and the TSTInfo built with pkijs's classes (one
- * small tree per request), the token's SignedData around it is written by hand with the CA's DER
- * writer (server/ca/der.ts), because the signature must come from a CaSigner — a key on file or
- * on the PKCS#11 token — and pkijs's SignedData.sign only takes a WebCrypto key. (pkijs's
- * TimeStampResp.sign would not help either: it signs a copy and leaves the response unchanged,
- * docs/pkijs-notes.md#timestamps-rfc-3161.)
+ * RFC 3161 messages on the TSA's hot path, read and written by hand with src/pki/der-reader.ts and
+ * the CA's DER writer (server/ca/der.ts), as the OCSP responder does (ocsp-der.ts): pkijs's
+ * TimeStampReq and TSTInfo cost ~0.7 ms of main thread per token, as much as half the RSA-3072
+ * signature the token needs (bench/tsa.ts). The signature comes from a CaSigner — a key on file or
+ * on the PKCS#11 token — which pkijs's SignedData.sign could not use anyway (it takes WebCrypto
+ * keys; and TimeStampResp.sign signs a copy, docs/pkijs-notes.md#timestamps-rfc-3161). Refusals,
+ * off the hot path, are built with pkijs's TimeStampResp and PKIStatusInfo; the tests read every
+ * answer with pkijs's TimeStampResp/TSTInfo and with OpenSSL.
  *
  * Every way a request can be wrong is a TspRejection carrying the PKIFailureInfo bit RFC 3161
  * §2.4.2 names for it; `rejectionResponse` turns it into a TimeStampResp with status rejection.
@@ -13,7 +15,8 @@ import { createHash } from 'node:crypto'
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
 import { AlgorithmOid, CmsOid } from '../../src/pki/oids.ts'
-import { explicit, int, octetString, oid, seq, tlv, uintBytes, x509Time } from '../ca/der.ts'
+import { childrenOf, DerError, expectTag, oidOf, readTlv, valueOf, type Tlv } from '../../src/pki/der-reader.ts'
+import { explicit, implicitPrim, int, octetString, oid, seq, tlv, uintBytes, x509Time } from '../ca/der.ts'
 import type { CaSigner } from '../ca/signer.ts'
 
 /** Hash algorithms of the message imprint we timestamp, with their digest lengths. SHA-1 is refused. */
@@ -47,42 +50,80 @@ export class TspRejection extends Error {
 
 /** The parts of a TimeStampReq the TSA uses. */
 export interface TimeStampRequest {
-  readonly messageImprint: pkijs.MessageImprint
-  readonly nonce: asn1js.Integer | undefined
+  /** The MessageImprint DER exactly as received (echoed in the TSTInfo). */
+  readonly messageImprint: Buffer
+  readonly hashOid: string
+  /** The nonce INTEGER DER exactly as received, when there is one. */
+  readonly nonce: Buffer | undefined
   readonly certReq: boolean
 }
 
 /** A nonce longer than this is not a nonce (OpenSSL sends 8 bytes); it is refused, not echoed. */
 const MAX_NONCE_BYTES = 64
+/** TimeStampReq has six fields; a bound for the parser of unauthenticated input. */
+const MAX_FIELDS = 8
+
+const malformed = (why: string) => new TspRejection('badDataFormat', `the body is not a DER TimeStampReq (${why})`)
 
 /**
  * Reads and checks a DER TimeStampReq against this TSA's `policy`. Throws TspRejection: garbage,
- * trailing bytes or a digest of the wrong length → badDataFormat; version ≠ 1 → badRequest; a
- * hash other than SHA-256/384/512 → badAlg; another reqPolicy → unacceptedPolicy; any extension
- * → unacceptedExtension (we support none).
+ * trailing bytes, fields out of order or a digest of the wrong length → badDataFormat; version ≠ 1
+ * → badRequest; a hash other than SHA-256/384/512 → badAlg; another reqPolicy → unacceptedPolicy;
+ * any extension → unacceptedExtension (we support none).
  */
 export function parseTimeStampRequest(der: Uint8Array, policy: string): TimeStampRequest {
-  let req: pkijs.TimeStampReq
+  const buf = Buffer.from(der.buffer, der.byteOffset, der.byteLength)
+  let fields: Tlv[]
+  let imprint: { der: Buffer; hashOid: string; params: Tlv | undefined; digest: Tlv }
   try {
-    const asn1 = asn1js.fromBER(der)
-    if (asn1.offset === -1 || asn1.offset !== der.byteLength) throw new Error('not one DER value')
-    req = new pkijs.TimeStampReq({ schema: asn1.result })
-  } catch {
-    throw new TspRejection('badDataFormat', 'the body is not a DER TimeStampReq')
+    const outer = readTlv(buf, 0)
+    if (outer.end !== buf.length) throw new DerError('trailing data')
+    fields = childrenOf(buf, expectTag(outer, 0x30, 'TimeStampReq'), MAX_FIELDS)
+    const version = valueOf(buf, expectTag(fields[0], 0x02, 'version'))
+    if (version.length !== 1 || version[0] !== 1) throw new TspRejection('badRequest', 'unsupported TimeStampReq version: only v1')
+    const mi = expectTag(fields[1], 0x30, 'messageImprint')
+    const [alg, digest, extra] = childrenOf(buf, mi, 3)
+    const [algOid, params, more] = childrenOf(buf, expectTag(alg, 0x30, 'AlgorithmIdentifier'), 3)
+    const oidValue = valueOf(buf, expectTag(algOid, 0x06, 'hash OID'))
+    if (extra || more || oidValue.length === 0) throw new DerError('malformed messageImprint')
+    imprint = { der: buf.subarray(mi.start, mi.end), hashOid: oidOf(oidValue), params, digest: expectTag(digest, 0x04, 'hashedMessage') }
+  } catch (e) {
+    if (e instanceof TspRejection) throw e
+    throw malformed(e instanceof DerError ? e.message : 'unreadable')
   }
-  if (req.version !== 1) throw new TspRejection('badRequest', `unsupported TimeStampReq version ${req.version}`)
-  const hashOid = req.messageImprint.hashAlgorithm.algorithmId
-  const length = IMPRINT_HASHES[hashOid]
-  if (length === undefined) throw new TspRejection('badAlg', `unsupported hash algorithm ${hashOid}: use SHA-256, SHA-384 or SHA-512`)
-  const params = req.messageImprint.hashAlgorithm.algorithmParams as asn1js.AsnType | undefined
-  if (params !== undefined && !(params instanceof asn1js.Null)) throw new TspRejection('badDataFormat', 'hash algorithm parameters must be absent or NULL')
-  if (req.messageImprint.hashedMessage.valueBlock.valueHexView.byteLength !== length) {
-    throw new TspRejection('badDataFormat', `the hashed message must be ${length} bytes for ${hashOid}`)
+  const length = IMPRINT_HASHES[imprint.hashOid]
+  if (length === undefined) throw new TspRejection('badAlg', `unsupported hash algorithm ${imprint.hashOid}: use SHA-256, SHA-384 or SHA-512`)
+  if (imprint.params && !(imprint.params.tag === 0x05 && imprint.params.end === imprint.params.valueStart)) throw malformed('hash parameters must be absent or NULL')
+  if (imprint.digest.end - imprint.digest.valueStart !== length) throw new TspRejection('badDataFormat', `the hashed message must be ${length} bytes for ${imprint.hashOid}`)
+
+  // The optional fields, each at most once and in the order of RFC 3161 §2.4.1.
+  let i = 2
+  let reqPolicy: string | undefined
+  let nonce: Buffer | undefined
+  let certReq = false
+  const next = (tag: number) => (fields[i]?.tag === tag ? fields[i++] : undefined)
+  const policyT = next(0x06)
+  if (policyT) {
+    if (policyT.end === policyT.valueStart) throw malformed('empty reqPolicy')
+    reqPolicy = oidOf(valueOf(buf, policyT))
   }
-  if (req.reqPolicy !== undefined && req.reqPolicy !== policy) throw new TspRejection('unacceptedPolicy', `this TSA issues timestamps under policy ${policy} only`)
-  if (req.extensions?.length) throw new TspRejection('unacceptedExtension', 'request extensions are not supported')
-  if (req.nonce && req.nonce.valueBlock.valueHexView.byteLength > MAX_NONCE_BYTES) throw new TspRejection('badDataFormat', `the nonce is longer than ${MAX_NONCE_BYTES} bytes`)
-  return { messageImprint: req.messageImprint, nonce: req.nonce, certReq: req.certReq === true }
+  const nonceT = next(0x02)
+  if (nonceT) {
+    const n = nonceT.end - nonceT.valueStart
+    if (n === 0) throw malformed('empty nonce')
+    if (n > MAX_NONCE_BYTES) throw new TspRejection('badDataFormat', `the nonce is longer than ${MAX_NONCE_BYTES} bytes`)
+    nonce = buf.subarray(nonceT.start, nonceT.end)
+  }
+  const certReqT = next(0x01)
+  if (certReqT) {
+    if (certReqT.end - certReqT.valueStart !== 1) throw malformed('certReq is not a BOOLEAN')
+    certReq = buf[certReqT.valueStart] !== 0
+  }
+  const extensionsT = next(0xa0)
+  if (i !== fields.length) throw malformed('unexpected field')
+  if (reqPolicy !== undefined && reqPolicy !== policy) throw new TspRejection('unacceptedPolicy', `this TSA issues timestamps under policy ${policy} only`)
+  if (extensionsT) throw new TspRejection('unacceptedExtension', 'request extensions are not supported')
+  return { messageImprint: imprint.der, hashOid: imprint.hashOid, nonce, certReq }
 }
 
 /** The TSA's certificate as the token names it. */
@@ -102,20 +143,34 @@ export interface TokenFields {
   readonly accuracyMs: number
 }
 
-/** The DER TSTInfo for `req`. */
+const pad = (n: number, w = 2): string => String(n).padStart(w, '0')
+
+/** GeneralizedTime with milliseconds, trailing zeros of the fraction dropped (RFC 3161 §2.4.2). */
+function genTimeDer(d: Date): Buffer {
+  const ms = d.getUTCMilliseconds()
+  const fraction = ms ? `.${pad(ms, 3).replace(/0+$/, '')}` : ''
+  const s = `${pad(d.getUTCFullYear(), 4)}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}${fraction}Z`
+  return tlv(0x18, Buffer.from(s, 'latin1'))
+}
+
+/** Accuracy ::= SEQUENCE { seconds INTEGER OPTIONAL, millis [0] IMPLICIT INTEGER (1..999) OPTIONAL, … }. */
+function accuracyDer(ms: number): Buffer {
+  const seconds = Math.floor(ms / 1000)
+  const millis = ms % 1000
+  return seq(...(seconds ? [int(seconds)] : []), ...(millis ? [implicitPrim(0, int(millis).subarray(2))] : []))
+}
+
+/** The DER TSTInfo for `req`: version 1, policy, the request's imprint, serial, genTime, accuracy, nonce. */
 export function buildTstInfo(req: TimeStampRequest, fields: TokenFields): Buffer {
-  const seconds = Math.floor(fields.accuracyMs / 1000)
-  const millis = fields.accuracyMs % 1000
-  const tst = new pkijs.TSTInfo({
-    version: 1,
-    policy: fields.policy,
-    messageImprint: req.messageImprint,
-    serialNumber: asn1js.Integer.fromBigInt(fields.serial),
-    genTime: fields.genTime,
-    ...(fields.accuracyMs > 0 ? { accuracy: new pkijs.Accuracy({ ...(seconds ? { seconds } : {}), ...(millis ? { millis } : {}) }) } : {}),
-    ...(req.nonce ? { nonce: req.nonce } : {}),
-  })
-  return Buffer.from(tst.toSchema().toBER(false))
+  return seq(
+    int(1),
+    oid(fields.policy),
+    req.messageImprint,
+    int(fields.serial),
+    genTimeDer(fields.genTime),
+    ...(fields.accuracyMs > 0 ? [accuracyDer(fields.accuracyMs)] : []),
+    ...(req.nonce ? [req.nonce] : []),
+  )
 }
 
 const attribute = (type: string, value: Buffer): Buffer => seq(oid(type), tlv(0x31, value))

@@ -13,6 +13,7 @@ import * as pkijs from 'pkijs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AlgorithmOid, EkuOid } from '../../src/pki/oids.ts'
 import { FailInfo, type FailInfoName } from '../../server/tsa/tsp-der.ts'
+import { bool, int, NULL, octetString, oid, seq } from '../../server/ca/der.ts'
 import { DB_KINDS, openssl, opensslAll } from './ca/helpers.ts'
 import { postTsp, setupTsa, type TsaFixture } from './tsa-fixture.ts'
 
@@ -51,6 +52,11 @@ function request(fields: { hash?: string; digest?: Uint8Array<ArrayBuffer>; vers
     ...(fields.extension ? { extensions: [new pkijs.Extension({ extnID: '1.2.3.4', extnValue: new asn1js.Null().toBER() })] } : {}),
   })
   return Buffer.from(req.toSchema().toBER(false)) as Buffer<ArrayBuffer>
+}
+
+/** A TimeStampReq written field by field, for encodings pkijs would not produce. */
+function rawRequest(...fields: Buffer[]): Buffer<ArrayBuffer> {
+  return seq(int(1), seq(seq(oid(AlgorithmOid.sha256), NULL), octetString(new Uint8Array(32))), ...fields) as Buffer<ArrayBuffer>
 }
 
 describe.each(DB_KINDS)('timestamp authority at /tsp (%s)', (kind) => {
@@ -110,6 +116,17 @@ describe.each(DB_KINDS)('timestamp authority at /tsp (%s)', (kind) => {
     expect(opensslAll(['ts', '-verify', '-data', join(tmp, 'other.txt'), '-in', tsr, '-CAfile', f.rootPem, '-untrusted', untrusted]).out).not.toContain('Verification: OK')
   })
 
+  it('timestamps a SHA-384 imprint and one without hash parameters, echoing the imprint', async () => {
+    const digest = createHash('sha384').update('x').digest()
+    const { tst } = readToken((await postTsp(f.url, request({ hash: AlgorithmOid.sha384, digest }))).der)
+    expect(tst.messageImprint.hashAlgorithm.algorithmId).toBe(AlgorithmOid.sha384)
+    expect(Buffer.from(tst.messageImprint.hashedMessage.valueBlock.valueHexView).equals(digest)).toBe(true)
+    const bare = seq(int(1), seq(seq(oid(AlgorithmOid.sha256)), octetString(new Uint8Array(32).fill(9))), int(77)) as Buffer<ArrayBuffer>
+    const token = readToken((await postTsp(f.url, bare)).der).tst
+    expect(token.nonce?.toBigInt()).toBe(77n)
+    expect(token.messageImprint.hashAlgorithm.algorithmParams).toBeUndefined()
+  })
+
   it('gives concurrent requests distinct serial numbers from the database sequence', async () => {
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => postTsp(f.url, request({ nonce: BigInt(i + 1) }))))
     const serials = answers.map((a) => {
@@ -154,6 +171,15 @@ describe.each(DB_KINDS)('timestamp authority at /tsp (%s)', (kind) => {
     { name: 'a digest of the wrong length', send: () => ({ body: request({ digest: new Uint8Array(20) }) }), status: 200, failInfo: 'badDataFormat' },
     { name: 'another policy', send: () => ({ body: request({ policy: '1.2.398.3.3.2.6.2' }) }), status: 200, failInfo: 'unacceptedPolicy' },
     { name: 'version 2', send: () => ({ body: request({ version: 2 }) }), status: 200, failInfo: 'badRequest' },
+    { name: 'fields out of order (certReq before nonce)', send: () => ({ body: rawRequest(bool(true), int(5)) }), status: 200, failInfo: 'badDataFormat' },
+    { name: 'a field twice', send: () => ({ body: rawRequest(int(5), int(6)) }), status: 200, failInfo: 'badDataFormat' },
+    { name: 'a 65-byte nonce', send: () => ({ body: rawRequest(int(2n ** 519n)) }), status: 200, failInfo: 'badDataFormat' },
+    {
+      name: 'hash parameters other than NULL',
+      send: () => ({ body: seq(int(1), seq(seq(oid(AlgorithmOid.sha256), int(0)), octetString(new Uint8Array(32)))) as Buffer<ArrayBuffer> }),
+      status: 200,
+      failInfo: 'badDataFormat',
+    },
     { name: 'an extension', send: () => ({ body: request({ extension: true }) }), status: 200, failInfo: 'unacceptedExtension' },
   ])('refuses $name with a TimeStampResp rejection ($failInfo) and uses no serial', async ({ send, status, failInfo }) => {
     const serialBefore = readToken((await postTsp(f.url, request({}))).der).tst.serialNumber.toBigInt()
