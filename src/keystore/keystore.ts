@@ -235,7 +235,17 @@ export class Keystore {
     if (!own) throw new QoltanbaError(ErrorCode.NotFound, 'The key has no certificate', { reason: 'no_certificate' })
     const chain = container.certificates.filter((c) => !c.keyId).map((c) => c.der)
     const gost = gostKeyBehind(privateKey)
-    if (gost) return signCmsWithGost(gost, { data, certificate: own.der, chain, detached: options.detached ?? false })
+    if (gost) {
+      // A streamed SHA-256 digest cannot be GOST-signed: passing it on makes signGostCms refuse it
+      // (ERR_VALIDATION, details.gost) rather than sign `data`, which the caller did not fill.
+      return signCmsWithGost(gost, {
+        data,
+        certificate: own.der,
+        chain,
+        detached: options.detached ?? false,
+        ...(options.messageDigest ? { messageDigest: options.messageDigest } : {}),
+      })
+    }
     return signCms(
       {
         data,

@@ -74,3 +74,13 @@ describe('GOST keys in the browser container', () => {
     keystore.close()
   })
 })
+
+describe('a streamed digest with a GOST key', () => {
+  it('is refused with ERR_VALIDATION (details.gost), never signed as if it were the data', async () => {
+    const keystore = newKeystore()
+    const container = await keystore.importPkcs12(nca.gost(), nca.password)
+    const result = await codeOf(keystore.signCms(container.id, container.keys[0]!.id, new Uint8Array(), { detached: true, messageDigest: new Uint8Array(32) }))
+    expect(result).toMatchObject({ code: 'ERR_VALIDATION', details: { gost: true } })
+    keystore.close()
+  })
+})
