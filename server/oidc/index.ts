@@ -14,6 +14,13 @@ import { OidcProviderHost, type OidcKeys } from './provider.ts'
 
 export { oidcOpenApi } from './openapi.ts'
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The OpenID Connect provider's host (set by registerOidc): tests and the CLI-in-process reach it. */
+    oidcProvider?: OidcProviderHost
+  }
+}
+
 /** The provider's keys, each derived from the server secret for its own purpose. */
 export function oidcKeys(secret: Buffer): OidcKeys {
   return {
@@ -32,6 +39,7 @@ export async function registerOidc(app: FastifyInstance, ctx: AppContext, secret
     proxy: Boolean(ctx.config.trustProxy),
   })
   const rateLimit = { max: ctx.config.rateLimit.submitMax * 20, timeWindow: ctx.config.rateLimit.windowMs }
+  app.decorate('oidcProvider', host)
   await app.register(mountOidcProvider, { host, rateLimit })
   await app.register(oidcInteractionRoutes, { ctx, provider: () => host.get() })
   await app.register(oidcConsentRoutes, { ctx })

@@ -150,7 +150,24 @@ function configuration(opts: OidcOptions, jwks: Configuration['jwks']): Configur
       return grant
     },
     renderError,
+    // oidc-provider refuses to call special-use addresses (SSRF protection) for back-channel
+    // logout and jwks_uri. A development issuer on a loopback origin talks to portals on the
+    // same machine, so there (and only there) the plain dispatcher is used.
+    ...(developmentLoopback(opts.issuer)
+      ? {
+          fetch: (url: URL | string, options: RequestInit & { dispatcher?: unknown }) => {
+            const { dispatcher: _ssrfGuard, ...rest } = options
+            return globalThis.fetch(url, rest)
+          },
+        }
+      : {}),
   }
+}
+
+/** http://localhost or http://127.0.0.1: a development server, not a deployment. */
+function developmentLoopback(issuer: string): boolean {
+  const url = new URL(issuer)
+  return url.protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname)
 }
 
 /**
@@ -177,6 +194,11 @@ export class OidcProviderHost {
   #sweptAt = Date.now()
 
   constructor(private readonly opts: OidcOptions) {}
+
+  /** Makes the next request look at the signing keys again (after a rotation in this process). */
+  invalidate(): void {
+    this.#checkedAt = 0
+  }
 
   async get(): Promise<{ provider: Provider; callback: ReturnType<Provider['callback']> }> {
     const now = Date.now()
