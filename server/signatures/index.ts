@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.ts'
 import { lazySignInSetup, loadAuthConfig, type AuthConfig } from '../auth/index.ts'
+import { serviceCertificateChecker } from './service-certificates.ts'
 import { signatureRoutes, type SignatureRouteOptions } from './verify-route.ts'
 
 export { signaturesOpenApi } from './openapi.ts'
@@ -15,5 +16,11 @@ export async function registerSignatures(
   limits: Pick<SignatureRouteOptions, 'maxDocumentBytes' | 'maxSignatureBytes'> = {},
 ): Promise<void> {
   const rateLimit = { max: ctx.config.rateLimit.submitMax * 2, timeWindow: ctx.config.rateLimit.windowMs }
-  await app.register(signatureRoutes, { setup: lazySignInSetup(ctx, config), rateLimit, ...limits })
+  const signIn = lazySignInSetup(ctx, config)
+  // The sign-in trust, plus our own TSA/OCSP certificates answered from ca_authorities.
+  const setup = async () => {
+    const s = await signIn()
+    return { ...s, revocation: serviceCertificateChecker(ctx.db, s.revocation) }
+  }
+  await app.register(signatureRoutes, { setup, rateLimit, ...limits })
 }

@@ -21,6 +21,8 @@ import { nodeSignatureVerifier } from '../../../server/auth/node-signature-verif
 import { startTestServer, type TestServer } from '../helpers/app.ts'
 import { ENGINES } from '../helpers/database.ts'
 import { openssl } from '../../verifier/helpers/openssl-pki.ts'
+import { addUnsignedAttribute } from '../../verifier/helpers/openssl-tsa.ts'
+import { parseSignedDataSigners, SIGNATURE_TIMESTAMP_OID } from '../../../src/verifier/index.ts'
 
 const pem = (label: string, der: Uint8Array) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${label}-----\n`
 
@@ -75,6 +77,21 @@ describe.each(ENGINES)('POST /api/v1/signatures/verify (%s)', (engine) => {
     }
     const base64 = await verify([{ name: 'signature', file: new TextEncoder().encode(Buffer.from(detached).toString('base64')) }, { name: 'document', file: doc }])
     expect(base64.json()).toMatchObject({ valid: true, document: { bytes: doc.length } })
+  })
+
+  it('CAdES-T with a timestamp from our own /tsp: valid, the timestamp is the time of signing', async () => {
+    const sigPath = join(work, `${engine}-sig.bin`)
+    writeFileSync(sigPath, (parseSignedDataSigners(detached)[0] as { signatureValue: Uint8Array }).signatureValue)
+    const query = openssl(['ts', '-query', '-data', sigPath, '-sha256', '-cert'])
+    const reply = await s.app.inject({ method: 'POST', url: '/tsp', headers: { 'content-type': 'application/timestamp-query' }, payload: query })
+    expect(reply.statusCode).toBe(200)
+    const replyPath = join(work, `${engine}-reply.tsr`)
+    writeFileSync(replyPath, reply.rawPayload)
+    const token = new Uint8Array(openssl(['ts', '-reply', '-in', replyPath, '-token_out']))
+    const timed = addUnsignedAttribute(detached, 0, SIGNATURE_TIMESTAMP_OID, token)
+    const r = await verify([{ name: 'signature', file: timed }, { name: 'document', file: doc }])
+    expect(r.json()).toMatchObject({ valid: true, signers: [{ valid: true, level: 'CAdES-T', notes: [] }] })
+    expect(r.json().signers[0].timestamp.tsa.subject).toMatch(/TSA|Timestamp|Time/i)
   })
 
   it('a document changed by one byte: 200, not valid, ERR_DOCUMENT_CHANGED', async () => {
