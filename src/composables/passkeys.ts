@@ -60,6 +60,7 @@ export function usePasskeys() {
     return (await store.useKeystore()).listPasskeys(containerId)
   }
 
+  /** This browser's WebAuthn as the keystore's authenticator (for flows that take one, e.g. revocation). */
   async function authenticator() {
     const { WebAuthnPasskeys } = await loadKeystoreModule()
     return new WebAuthnPasskeys()
@@ -105,7 +106,7 @@ export function usePasskeys() {
     return genericMessage(e)
   }
 
-  return { availability, list, add, remove, unlock, message }
+  return { availability, list, add, remove, unlock, authenticator, message }
 }
 
 /**

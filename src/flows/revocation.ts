@@ -8,7 +8,7 @@ import { ErrorCode, QoltanbaError } from '@/core/errors.ts'
 import { revocationRequestPayload, sendRevocationRequest } from '@/api/revocation-client.ts'
 import type { CertificateStatusChange } from '@/api/operator-types.ts'
 import type { RevocationReason } from '@/api/revocation-reasons.ts'
-import type { Keystore } from '@/keystore/index.ts'
+import type { Keystore, PasskeyAuthenticator } from '@/keystore/index.ts'
 import type { CertificateView } from '@/keystore/views.ts'
 
 /** The result shown on the last page. */
@@ -18,12 +18,22 @@ export interface RevocationOutcome {
   readonly revokedAt: number
 }
 
-/** Sends the revocation of `certificate`, authorized by its own key; see the file comment. */
-export async function revokeStoredCertificate(keystore: Keystore, certificate: CertificateView, reason: RevocationReason, password: string): Promise<RevocationOutcome> {
+/**
+ * Sends the revocation of `certificate`, authorized by its own key; see the file comment.
+ * `confirmation` is the container password, or the authenticator of one of its passkeys.
+ */
+export async function revokeStoredCertificate(
+  keystore: Keystore,
+  certificate: CertificateView,
+  reason: RevocationReason,
+  confirmation: string | PasskeyAuthenticator,
+): Promise<RevocationOutcome> {
   if (!certificate.keyId) throw new QoltanbaError(ErrorCode.NotFound, 'no key for this certificate')
   const wasUnlocked = keystore.isUnlocked(certificate.containerId)
-  // The password is the explicit confirmation: checked (and throttled) even when already unlocked.
-  await keystore.unlockContainer(certificate.containerId, password)
+  // The password (or the passkey with its user verification) is the explicit confirmation:
+  // checked (and throttled) even when already unlocked.
+  if (typeof confirmation === 'string') await keystore.unlockContainer(certificate.containerId, confirmation)
+  else await keystore.unlockWithPasskey(certificate.containerId, confirmation)
   let cms: Uint8Array
   try {
     cms = await keystore.signCms(certificate.containerId, certificate.keyId, revocationRequestPayload(certificate.summary.serialNumber, reason), {

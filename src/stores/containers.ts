@@ -15,6 +15,7 @@ import type {
   KeyAlgorithmChoice,
   Keystore,
   KeystoreSigner,
+  PasskeyAuthenticator,
 } from '@/keystore/index.ts'
 
 /** Loads the keystore chunk (idb, pkijs). */
@@ -113,10 +114,13 @@ export const useContainersStore = defineStore('containers', () => {
     keystore.value?.lockContainer(containerId)
   }
 
-  /** Revokes one of this device's own certificates with its key (src/flows/revocation.ts); the caller refreshes. */
-  async function revoke(certificate: CertificateView, reason: RevocationReason, password: string): Promise<RevocationOutcome> {
+  /**
+   * Revokes one of this device's own certificates with its key (src/flows/revocation.ts),
+   * confirmed by the container password or a passkey's authenticator; the caller refreshes.
+   */
+  async function revoke(certificate: CertificateView, reason: RevocationReason, confirmation: string | PasskeyAuthenticator): Promise<RevocationOutcome> {
     const [{ revokeStoredCertificate }, instance] = await Promise.all([import('@/flows/revocation.ts'), useKeystore()])
-    return revokeStoredCertificate(instance, certificate, reason, password)
+    return revokeStoredCertificate(instance, certificate, reason, confirmation)
   }
 
   async function rename(containerId: string, name: string): Promise<void> {

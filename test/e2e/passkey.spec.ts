@@ -14,7 +14,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { CDPSession, Page } from '@playwright/test'
-import { test, expect, expectAccessible, type AppLocale } from './operator-fixtures.ts'
+import { test, expect, expectAccessible, pageHeading, type AppLocale } from './operator-fixtures.ts'
+import { chooseReason, messages as allMessages, text } from './revoke-helpers.ts'
 
 type Messages = { passkey: Record<string, Record<string, string>> }
 const messages = (locale: AppLocale) => JSON.parse(readFileSync(join(import.meta.dirname, `../../src/i18n/locales/${locale}.json`), 'utf8')) as Messages
@@ -214,6 +215,19 @@ test.describe('passkey (ru): several passkeys, a foreign one, the password and e
     expect(info).toBeDefined()
     const key = execFileSync('openssl', ['pkcs12', '-in', file, '-passin', `pass:${PASSWORD}`, '-nocerts', '-nodes'], { encoding: 'utf8' })
     expect(key).toContain('PRIVATE KEY')
+
+    // Revocation's confirmation is the passkey too: the second store's passkey signs the request.
+    await page.reload()
+    const all = allMessages('ru')
+    await second.getByTestId('certificate-revoke').click()
+    await expect(await pageHeading(page)).toHaveText(text(all, 'revoke.reason.title'))
+    await chooseReason(page, all, 'keyCompromise')
+    await page.getByTestId('revoke-continue').click()
+    await expect(await pageHeading(page)).toHaveText(text(all, 'revoke.confirm.title'))
+    await expect(page.getByTestId('passkey-first')).toHaveText(m.passkey.unlock!.hint!)
+    await expect(page.getByTestId('revoke-password')).toHaveCount(0)
+    await page.getByTestId('revoke-submit').click()
+    await expect(page.getByTestId('revoke-done')).toContainText(text(all, 'revoke.reasons.key_compromise.label'))
   })
 })
 
