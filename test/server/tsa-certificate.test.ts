@@ -2,11 +2,12 @@
  * The TSA's key and certificate over their life, on PGlite and PostgreSQL: made once on first use
  * and opened again afterwards (same key, nothing new on disk), renewed before its end like the
  * OCSP responder's (same key, new serial, audit row, old certificate kept, tokens signed by the
- * new one and accepted by openssl at that time), serials unique across two TSA instances on one database, and
- * no timestamps once the issuing CA is revoked.
+ * new one and accepted by openssl at that time), serials unique across two TSA instances on one
+ * database, served at /ca/tsa.crt, and no timestamps once the issuing CA is revoked or the
+ * database is down (systemFailure, never a 500).
  */
 import { createHash } from 'node:crypto'
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import * as asn1js from 'asn1js'
 import * as pkijs from 'pkijs'
@@ -150,4 +151,23 @@ describe('GET /ca/tsa.crt and /ca/tsa.pem', () => {
     const v = opensslAll(['ts', '-verify', '-data', join(f.dir, 'document'), '-in', join(f.dir, 'plain.tsr'), '-CAfile', f.rootPem, '-untrusted', join(f.dir, 'fetched.pem')])
     expect(v.out).toContain('Verification: OK')
   })
+})
+
+describe('timestamp authority unavailable', () => {
+  it('answers 503 with a systemFailure TimeStampResp when the database is down, never a 500', async () => {
+    const f = await setupTsa('pglite')
+    try {
+      await f.db.destroy()
+      const res = await postTsp(f.url, query())
+      expect(res.status).toBe(503)
+      expect(res.type).toBe('application/timestamp-reply')
+      const resp = pkijs.TimeStampResp.fromBER(res.der)
+      expect(resp.status.status).toBe(pkijs.PKIStatus.rejection)
+      expect(Array.from(resp.status.failInfo?.valueBlock.valueHexView ?? [])).toEqual([0, 0, 0, 0x40])
+    } finally {
+      // The database is gone already: close what is left and remove DATA_DIR either way.
+      await f.close().catch(() => undefined)
+      rmSync(f.dir, { recursive: true, force: true })
+    }
+  }, 120_000)
 })
