@@ -13,7 +13,9 @@ const LOOPBACK = ['wss://127.0.0.1:*', 'ws://127.0.0.1:*', 'https://127.0.0.1:*'
 /** The Content-Security-Policy value. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
-  "script-src 'self'",
+  // 'wasm-unsafe-eval' lets the document-hashing worker compile its WebAssembly SHA-256
+  // (src/composables/stream-sha256.ts, hash-wasm); it allows no eval() and no other script source.
+  "script-src 'self' 'wasm-unsafe-eval'",
   "style-src 'self'",
   "img-src 'self' data: blob: https:",
   "font-src 'self'",

@@ -6,7 +6,7 @@
  * (or a kiosk wipe) drops it.
  */
 import { onScopeDispose, ref, shallowRef } from 'vue'
-import { addPendingTimestamp, signDocument, type DocumentToSign, type SignDocumentRequest, type SignedDocument } from '@/flows/document-signing.ts'
+import { addPendingTimestamp, preloadDocumentSigning, signDocument, type DocumentToSign, type SignDocumentRequest, type SignedDocument } from '@/flows/document-signing.ts'
 import { LARGE_FILE_BYTES, useFileHash } from './file-hash.ts'
 import { downloadBytes } from './file-download.ts'
 import { errorCode } from './error-message.ts'
@@ -74,6 +74,9 @@ export function useDocumentSigning() {
       busy.value = false
     }
   }
+
+  // A failed preload only means the chunks load when signing (or fail then, with a message).
+  preloadDocumentSigning().catch(() => undefined)
 
   const onOnline = () => void addTimestamp()
   globalThis.addEventListener?.('online', onOnline)

@@ -48,6 +48,14 @@ export interface SignedDocument {
   readonly timestampTime?: Date
 }
 
+/**
+ * Loads the PKI this flow imports lazily, so that signing works after the network drops even
+ * before the service worker has precached these chunks (the /sign page calls it on opening).
+ */
+export function preloadDocumentSigning(): Promise<unknown> {
+  return Promise.all([import('../pki/cades-cosign.ts'), import('../pki/cades-timestamp.ts'), import('../pki/cades-summary.ts'), import('../pki/tsp.ts')])
+}
+
 /** The name to save a signature under, next to the document. */
 export function signatureFileName(documentName: string, detached: boolean): string {
   return `${documentName}.${detached ? 'p7s' : 'cms'}`
