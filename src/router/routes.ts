@@ -97,6 +97,7 @@ export const routes: RouteRecordRaw[] = [
     component: () => import('@/views/OperatorOidcClientsView.vue'),
     meta: { titleKey: 'oidc.operator.title' },
   },
+  { path: '/verify', name: 'verify', component: () => import('@/views/VerifyView.vue'), meta: { titleKey: 'verify.title' } },
   {
     path: '/:pathMatch(.*)*',
     name: 'not-found',
