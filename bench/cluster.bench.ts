@@ -123,7 +123,7 @@ export async function run(): Promise<void> {
     const requestDer = readFileSync(join(dir, 'req.der'))
 
     const ocsp = async (target: string) => {
-      const r = await fetch(`${target}/ocsp`, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: requestDer })
+      const r = await fetch(`${target}/ocsp`, { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: new Uint8Array(requestDer) })
       await r.arrayBuffer()
       if (!r.ok) throw new Error(`OCSP ${r.status}`)
     }

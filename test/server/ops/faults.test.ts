@@ -94,7 +94,7 @@ describe('kill -9 of one instance under mixed load', () => {
     let signIns = 0
     const background = async (i: number) => {
       while (!stop) {
-        const r = await call(i, '/ocsp', { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: ocspRequest })
+        const r = await call(i, '/ocsp', { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body: new Uint8Array(ocspRequest) })
         expect(r.status).toBe(200)
         expect(r.headers.get('content-type')).toBe('application/ocsp-response')
         await r.arrayBuffer()
