@@ -72,6 +72,13 @@ export default defineConfig({
           { src: '/pwa-512x512.png', sizes: '512x512', type: 'image/png', purpose: 'any' },
           { src: '/maskable-icon-512x512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
+        // "Share → Qoltanba" on phones opens /sign with the file (public/share-target-sw.js takes the POST).
+        share_target: {
+          action: '/sign/share',
+          method: 'POST',
+          enctype: 'multipart/form-data',
+          params: { files: [{ name: 'document', accept: ['*/*'] }] },
+        },
       },
       workbox: {
         // Every route chunk and locale chunk is a .js file in dist/assets: all precached.
@@ -80,6 +87,8 @@ export default defineConfig({
         navigateFallback: 'index.html',
         navigateFallbackDenylist: [SERVER_PATHS],
         cleanupOutdatedCaches: true,
+        // Before workbox's routes: the share target's POST is answered by the service worker itself.
+        importScripts: ['/share-target-sw.js'],
       },
       devOptions: { enabled: process.env.SW_DEV === 'true', navigateFallback: 'index.html', type: 'module' },
     }),

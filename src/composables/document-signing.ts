@@ -6,10 +6,12 @@
  * (or a kiosk wipe) drops it.
  */
 import { onScopeDispose, ref, shallowRef } from 'vue'
+import { useRoute } from 'vue-router'
 import { addPendingTimestamp, preloadDocumentSigning, signDocument, type DocumentToSign, type SignDocumentRequest, type SignedDocument } from '@/flows/document-signing.ts'
 import { LARGE_FILE_BYTES, useFileHash } from './file-hash.ts'
 import { downloadBytes } from './file-download.ts'
 import { errorCode } from './error-message.ts'
+import { takeSharedDocument } from './share-target.ts'
 
 /** The signature file's media type (RFC 5751: .p7s; .cms is the same SignedData). */
 const SIGNATURE_TYPE = 'application/pkcs7-signature'
@@ -73,6 +75,13 @@ export function useDocumentSigning() {
     } finally {
       busy.value = false
     }
+  }
+
+  // Opened by the share target (/sign?shared=1): the shared file is the document.
+  if (useRoute()?.query.shared === '1') {
+    void takeSharedDocument()
+      .then((shared) => (shared ? choose(shared) : undefined))
+      .catch(() => undefined)
   }
 
   // A failed preload only means the chunks load when signing (or fail then, with a message).

@@ -10,7 +10,7 @@ import { closeSync, ftruncateSync, mkdtempSync, openSync, writeFileSync } from '
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from '@playwright/test'
-import { test, expect, expectAccessible, pageHeading, type AppLocale } from './fixtures.ts'
+import { test, expect, expectAccessible, pageHeading, waitForServiceWorkerControl, type AppLocale } from './fixtures.ts'
 import { message } from './handover-helpers.ts'
 
 const PASSWORD = 'Sign-e2e key 2026'
@@ -134,4 +134,29 @@ test('hashing a 1 GiB file shows progress and can be cancelled', async ({ page }
   await expect(page.getByTestId('sign-hash-progress')).toHaveCount(0)
   await expect(page.getByTestId('sign-document-facts')).toHaveCount(0)
   await expect(page.getByTestId('sign-submit')).toHaveCount(0)
+})
+
+test('the share target: a file shared to the installed app opens /sign with it', async ({ page }) => {
+  await page.goto('/sign')
+  await waitForServiceWorkerControl(page)
+  // What the phone's share sheet does: a multipart POST of the manifest's share_target.
+  await page.evaluate(() => {
+    const form = document.createElement('form')
+    form.method = 'POST'
+    form.action = '/sign/share'
+    form.enctype = 'multipart/form-data'
+    const input = document.createElement('input')
+    input.type = 'file'
+    input.name = 'document'
+    const files = new DataTransfer()
+    files.items.add(new File(['Бөлісілген құжат\n'], 'shared-note.txt', { type: 'text/plain' }))
+    input.files = files.files
+    form.append(input)
+    document.body.append(form)
+    form.submit()
+  })
+  await page.waitForURL('**/sign?shared=1')
+  await expect(page.getByTestId('sign-document-facts')).toContainText('shared-note.txt')
+  const manifest = await (await page.request.get('/manifest.webmanifest')).json() as { share_target?: { action: string } }
+  expect(manifest.share_target?.action).toBe('/sign/share')
 })
