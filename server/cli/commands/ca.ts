@@ -10,6 +10,7 @@ import { caDir, hierarchyExists, initCertificateAuthority, ROOT_NAME } from '../
 import { CA_REVOCATION_REASONS, revokeIssuingCa, type CaRevocationReason } from '../../ca/issuing-ca-revocation.ts'
 import { databaseKind } from '../../db/database.ts'
 import { createOperatorCredential } from '../../operators/credential.ts'
+import { TimestampAuthority } from '../../tsa/timestamp-authority.ts'
 import type { CaKeyAlgorithm } from '../../ca/signer.ts'
 import { CliUsageError, requireString, type CliCommand } from '../types.ts'
 
@@ -39,7 +40,15 @@ export const commands: CliCommand[] = [
         const ca = await loadCertificateAuthority(config, db, { warmCrl: false })
         ctx.out(`root CA:    ${config.publicUrl}/ca/root.crt`)
         ctx.out(`issuing CA: ${config.publicUrl}/ca/issuing.crt  CRL: ${config.publicUrl}/crl/issuing.crl  OCSP: ${config.publicUrl}/ocsp`)
-        ca.close()
+        try {
+          // The TSA key and certificate too, so every key of a new hierarchy is made in this one
+          // ceremony (a server would otherwise make the TSA's at its first /tsp request).
+          const tsa = await TimestampAuthority.open(config, db, ca, config.tsa)
+          tsa.close()
+          ctx.out(`TSA:        ${config.publicUrl}/tsp  certificate: ${config.publicUrl}/ca/tsa.crt`)
+        } finally {
+          ca.close()
+        }
       })
       if (development) ctx.out('This is a DEVELOPMENT hierarchy: do not use it in production.')
     },
