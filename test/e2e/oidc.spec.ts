@@ -6,9 +6,15 @@
  * container → consent with the claims in words → back at the portal with the claims; after a
  * sign-out at the portal (RP-initiated logout) the next visit asks no consent; withdrawn in the
  * cabinet, it is asked again. A revoked certificate is refused in words and the portal hears
- * access_denied when the person gives up. The operator disables the portal (its sign-ins stop)
- * and enables it again. One portal and one server for the file.
+ * access_denied when the person gives up. A portal that requires a hardware token refuses a key
+ * file and accepts the key on a SoftHSM2 token through our agent (amr hwk). The operator disables
+ * the portal (its sign-ins stop) and enables it again. One server and portal for the file (the
+ * hardware-token portal is a second client of its own).
  */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import type { Page } from '@playwright/test'
 import { startPortal } from '../../examples/portal/portal.ts'
 import { test as base, expect, expectAccessible, pageHeading } from './operator-fixtures.ts'
@@ -184,6 +190,107 @@ for (const person of CASES) {
     })
   })
 }
+
+const SOFTHSM_MODULE = '/usr/lib/softhsm/libsofthsm2.so'
+const TOKEN_PIN = '246810'
+
+/**
+ * A SoftHSM2 token holding `keyPem` and `certPem` (CKA_ID b1, written by pkcs11-tool, not our
+ * code) and our agent serving it on the development port the PWA on http://localhost uses.
+ */
+async function tokenWithAgent(keyPem: string, certPem: string): Promise<{ output: () => string; stop: () => Promise<void> }> {
+  const dir = mkdtempSync(join(tmpdir(), 'qoltanba-e2e-oidc-token-'))
+  mkdirSync(join(dir, 'tokens'))
+  writeFileSync(join(dir, 'softhsm2.conf'), `directories.tokendir = ${dir}/tokens\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n`)
+  const env = { ...process.env, SOFTHSM2_CONF: join(dir, 'softhsm2.conf') }
+  const sh = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: dir, env, stdio: 'pipe' })
+  writeFileSync(join(dir, 'key.pem'), keyPem)
+  writeFileSync(join(dir, 'cert.pem'), certPem)
+  sh('softhsm2-util', ['--init-token', '--free', '--label', 'citizen', '--so-pin', '1234', '--pin', TOKEN_PIN])
+  sh('openssl', ['pkcs8', '-topk8', '-nocrypt', '-in', 'key.pem', '-outform', 'DER', '-out', 'key.der'])
+  sh('openssl', ['x509', '-in', 'cert.pem', '-outform', 'DER', '-out', 'cert.der'])
+  const p11 = ['--module', SOFTHSM_MODULE, '--token-label', 'citizen', '--login', '--pin', TOKEN_PIN]
+  sh('pkcs11-tool', [...p11, '--write-object', 'key.der', '--type', 'privkey', '--id', 'b1', '--label', 'auth'])
+  sh('pkcs11-tool', [...p11, '--write-object', 'cert.der', '--type', 'cert', '--id', 'b1', '--label', 'auth cert'])
+  const agent: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'agent/main.ts'], {
+    env: { ...env, QOLTANBA_AGENT_DIR: join(dir, 'agent'), QOLTANBA_AGENT_MODULES: `softhsm=${SOFTHSM_MODULE}`, QOLTANBA_AGENT_TLS_PORT: 'off', QOLTANBA_AGENT_PLAIN_PORT: '13591' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  })
+  let output = ''
+  agent.stdout?.on('data', (d: Buffer) => (output += d.toString()))
+  agent.stderr?.on('data', (d: Buffer) => (output += d.toString()))
+  await expect.poll(() => output, { timeout: 30_000 }).toMatch(/listening on ws:\/\/127\.0\.0\.1:13591\//)
+  return {
+    output: () => output,
+    async stop() {
+      if (agent.exitCode === null) {
+        const exited = new Promise((resolve) => agent.once('exit', resolve))
+        agent.kill('SIGTERM')
+        await exited
+      }
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+test.describe('a portal that requires a hardware token (kk)', () => {
+  test.use({ appLocale: 'kk' })
+
+  test('refuses a key file, accepts the key on a token through our agent (amr hwk)', async ({ page, consoleServer: server }) => {
+    test.slow()
+    const m = (key: string, values: Record<string, string> = {}) => message('kk', key, values)
+    const iin = '880530300013'
+    // An application declared on a token (its keys go onto the SoftHSM2 token once issued), and one with key files.
+    const onToken = await server.submit(iin, 'token')
+    await server.approve(onToken.number)
+    const tokenCert = (await server.certificates(onToken)).certificates.find((c) => c.purpose === 'auth')!
+    const asFile = await server.submit(iin)
+    await server.approve(asFile.number)
+    const p12 = await server.pkcs12(asFile, 'auth', PASSWORD)
+
+    const port = Number(process.env.QOLTANBA_E2E_PORT ?? 4173) + 31
+    const registered = JSON.parse(
+      server.cli(['client', 'add', '--json', '--name-kk', 'Токен порталы', '--name-ru', 'Портал с токеном', '--name-en', 'Token portal',
+        '--redirect-uri', `http://localhost:${port}/callback`, '--scope', 'openid', '--scope', 'profile', '--auth-method', 'client_secret_basic', '--require-hwk']),
+    ) as { clientId: string; clientSecret: string }
+    const portal = await startPortal({ issuer: server.url, clientId: registered.clientId, clientSecret: registered.clientSecret, port, requireHardwareKey: true })
+    const token = await tokenWithAgent(onToken.keys.auth, tokenCert.pem)
+    try {
+      await page.goto(portal.url)
+      await page.getByTestId('portal-signin').click()
+      await expect(page.getByTestId('oidc-hardware-required')).toHaveText(m('oidc.authorize.hardware_required'))
+
+      // A key file signs in to Qoltanba, but the portal refuses it.
+      await signInWithKeyFile(page, p12, PASSWORD)
+      await expect(page.getByTestId('oidc-authorize')).toContainText(m('errors.ERR_HARDWARE_KEY_REQUIRED'))
+      await expectAccessible(page, 'hardware key required')
+
+      // The token through our agent: pair this site once, then the PIN.
+      const section = page.getByTestId('signin-token')
+      const seen = token.output().length
+      await section.getByTestId('token-pair').click()
+      const dialog = page.getByTestId('agent-pairing-dialog')
+      await expect(dialog).toBeVisible()
+      await expect.poll(() => /Code: (\d{6})/.exec(token.output().slice(seen))?.[1] ?? null).not.toBeNull()
+      await dialog.getByTestId('agent-pairing-code').fill(/Code: (\d{6})/.exec(token.output().slice(seen))![1]!)
+      await dialog.getByTestId('agent-pairing-confirm').click()
+      await expect(dialog).toBeHidden()
+      // The portal's sign-in survives a reload (same interaction), and the token list reads the paired agent.
+      await page.reload()
+      await expect(section.getByRole('radio')).toHaveCount(1)
+      await section.getByTestId('signin-token-pin').fill(TOKEN_PIN)
+      await section.getByTestId('signin-token-submit').click()
+      await expect(page.getByTestId('oidc-consent')).toBeVisible({ timeout: 30_000 })
+      await page.getByTestId('oidc-allow').click()
+      await expect(page.getByTestId('portal-signed-in')).toBeVisible()
+      await expect(page.locator('[data-claim="amr"]')).toContainText('hwk')
+      await expect(page.locator('[data-claim="acr"]')).toHaveText('urn:qoltanba:acr:hwk')
+    } finally {
+      await token.stop()
+      await new Promise((resolve) => portal.server.close(resolve))
+    }
+  })
+})
 
 // Last: it disables the portal the tests above use (and enables it again).
 test.describe('portals in the operator console (kk)', () => {

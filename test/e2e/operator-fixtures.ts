@@ -49,8 +49,12 @@ export interface ConsoleServer {
   readonly operatorCookie: string
   /** The demo operator the server creates on first start: its .p12 (sign-in certificate), password and IIN. */
   readonly demoOperator: { readonly p12: string; readonly password: string; readonly iin: string }
-  /** Submits an individual's application with two fresh OpenSSL keys (RSA-2048 auth, P-256 sign). */
-  submit(iin: string): Promise<SubmittedApplication>
+  /**
+   * Submits an individual's application with two fresh OpenSSL keys (RSA-2048 auth, P-256 sign),
+   * declared as key files (or as on a hardware token, `storage: 'token'`, for a spec that then
+   * writes the keys onto a SoftHSM2 token itself).
+   */
+  submit(iin: string, storage?: 'file' | 'token'): Promise<SubmittedApplication>
   /** Approves through the API (as a second desk would). */
   approve(number: string): Promise<void>
   /** The issued certificates and the chain (issuing CA first). */
@@ -155,7 +159,7 @@ async function startConsoleServer(): Promise<ConsoleServer> {
       password: readFileSync(join(dataDir, 'demo-operator.p12.password'), 'utf8').trim(),
       iin: DEMO_OPERATOR_IIN,
     },
-    async submit(iin) {
+    async submit(iin, storage = 'file') {
       const auth = opensslRequest(work, `${iin}-${randomUUID()}-auth`, ['-newkey', 'rsa:2048'], iin)
       const sign = opensslRequest(work, `${iin}-${randomUUID()}-sign`, ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'], iin)
       const r = await api<{ number: string; accessCode: string }>('/api/v1/applications', {
@@ -165,7 +169,7 @@ async function startConsoleServer(): Promise<ConsoleServer> {
           profile: 'individual',
           iin,
           region: 'KZ-75',
-          storage: 'file',
+          storage,
           requests: [
             { purpose: 'auth', csr: auth.csr },
             { purpose: 'sign', csr: sign.csr },
