@@ -35,7 +35,10 @@ export type CaConfig = Pick<ServerConfig, 'dataDir' | 'publicUrl' | 'caKeyPassph
 export const ROOT_NAME = 'root'
 export const ISSUING_NAME = 'issuing'
 export const OCSP_NAME = 'ocsp'
-/** The timestamp authority (server/tsa): added to a hierarchy on first use, not by `ca init`. */
+/**
+ * The timestamp authority (server/tsa): added to a hierarchy by addDelegate — in `qoltanba ca init`
+ * or, for a hierarchy made without it, at the first /tsp request — not by initCertificateAuthority.
+ */
 export const TSA_NAME = 'tsa'
 /** Certificates the issuing CA makes for the CA's own services, each with its own key. */
 export type DelegateRole = typeof OCSP_NAME | typeof TSA_NAME
