@@ -27,7 +27,7 @@ test.describe.configure({ mode: 'serial' })
 test.beforeAll(async () => {
   test.setTimeout(240_000)
   work = mkdtempSync(join(tmpdir(), 'qoltanba-gost-e2e-'))
-  let crl = new Uint8Array()
+  let crl: Uint8Array = new Uint8Array()
   crlServer = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'application/pkix-crl' })
     res.end(crl)

@@ -46,7 +46,7 @@ function objects(): Signed[] {
     ['ocsp_response_ceo_2015_revoked.bin', ca2015],
   ] as const) {
     const response = pkijs.OCSPResponse.fromBER(fixtureDer(`ncanode/${file}`))
-    const basic = pkijs.BasicOCSPResponse.fromBER(response.responseBytes!.response.valueBlock.valueHexView)
+    const basic = pkijs.BasicOCSPResponse.fromBER(response.responseBytes!.response.valueBlock.valueHexView as Uint8Array<ArrayBuffer>)
     const responder = basic.certs![0]!
     out.push(signedCert(`OCSP responder of ${file}`, responder, issuer))
     out.push({
@@ -98,7 +98,7 @@ describe('each flipped byte fails', () => {
 describe('the sample GOSTKNCA .p12 (GOST 34.310-2004)', async () => {
   const file = readFileSync(new URL('../../fixtures/nca-test-keys/GOSTKNCA_f8a422238209b6e753116431b69b09178f14e9d7.p12', import.meta.url))
   const contents = await readPkcs12(new Uint8Array(file), 'Qwerty12')
-  const certificate = pkijs.Certificate.fromBER(contents.certificates[0]!.der)
+  const certificate = pkijs.Certificate.fromBER(contents.certificates[0]!.der as Uint8Array<ArrayBuffer>)
 
   test('its key is d·G of the certificate’s public key, and signs what the certificate verifies', () => {
     const key = openGostPrivateKey(contents.keys[0]!.pkcs8)
@@ -135,6 +135,6 @@ describe('the sample GOSTKNCA .p12 (GOST 34.310-2004)', async () => {
 test('gostSpkiOf writes the sample certificate’s SubjectPublicKeyInfo byte for byte', async () => {
   const file = readFileSync(new URL('../../fixtures/nca-test-keys/GOSTKNCA_f8a422238209b6e753116431b69b09178f14e9d7.p12', import.meta.url))
   const contents = await readPkcs12(new Uint8Array(file), 'Qwerty12')
-  const certificate = pkijs.Certificate.fromBER(contents.certificates[0]!.der)
+  const certificate = pkijs.Certificate.fromBER(contents.certificates[0]!.der as Uint8Array<ArrayBuffer>)
   expect(Buffer.from(gostSpkiOf(openGostPrivateKey(contents.keys[0]!.pkcs8))).toString('hex')).toBe(Buffer.from(spkiOf(certificate)).toString('hex'))
 })

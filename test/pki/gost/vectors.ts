@@ -17,7 +17,7 @@ export interface EngineVectors {
 export const engineVectors: EngineVectors = JSON.parse(readFileSync(`${FIXTURES}openssl-engine/vectors.json`, 'utf8'))
 
 /** A vendored file, PEM or DER, as DER. */
-export function fixtureDer(path: string): Uint8Array {
+export function fixtureDer(path: string): Uint8Array<ArrayBuffer> {
   const bytes = readFileSync(`${FIXTURES}${path}`)
   if (bytes[0] !== 0x2d) return new Uint8Array(bytes)
   return new Uint8Array(Buffer.from(bytes.toString('latin1').replace(/-----[^-]+-----|\s/g, ''), 'base64'))

@@ -71,7 +71,8 @@ function gostSign(obj: pkijs.Certificate | pkijs.CertificateRevocationList, sign
   const alg = () => new pkijs.AlgorithmIdentifier({ algorithmId: signer.algorithm.signatureOid, algorithmParams: new asn1js.Null() })
   obj.signature = alg()
   obj.signatureAlgorithm = alg()
-  const tbs = new Uint8Array(obj.encodeTBS().toBER(false))
+  // pkijs keeps a CRL's encodeTBS protected; it is the same TBS encoder its own sign() uses.
+  const tbs = new Uint8Array((obj as unknown as { encodeTBS(): asn1js.Sequence }).encodeTBS().toBER(false))
   obj.tbsView = tbs
   obj.signatureValue = new asn1js.BitString({ valueHex: ab(signer.sign(tbs)) })
 }
