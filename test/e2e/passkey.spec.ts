@@ -2,10 +2,11 @@
  * Passkey unlock (issue 19) in Chromium with its virtual authenticator over the DevTools protocol
  * (WebAuthn.addVirtualAuthenticator with PRF and user verification), against a real Registration
  * Center (operator-fixtures.ts) whose CA issued the certificate in the container:
- * - kk and ru: set up a passkey, reload, unlock by passkey; sign in by passkey, the signed
- *   challenge verifying with OpenSSL;
+ * - kk and ru: set up a passkey, reload, unlock by passkey; sign a document (/sign) and sign in,
+ *   each by passkey after a reload, both signatures verifying with OpenSSL;
  * - two passkeys (two authenticators), remove one; a foreign passkey is refused with a clear
- *   message and changes nothing; the password still unlocks; the .p12 export still opens in OpenSSL;
+ *   message and changes nothing; the password still unlocks; the .p12 export still opens in
+ *   OpenSSL; a revocation confirmed by passkey;
  * - an authenticator without PRF: setup stores nothing and the option is then hidden with its
  *   reason; a browser that says it has no PRF never offers it.
  */
@@ -65,16 +66,22 @@ async function setUpPasskey(page: Page, card: ReturnType<Page['getByTestId']>, l
   return dialog
 }
 
-/** Verifies a CMS SignedData (attached content) with OpenSSL; returns what it printed. */
-function opensslVerify(cms: Buffer): string {
+/** Verifies a CMS SignedData with OpenSSL (attached, or detached over `content`); returns what it printed. */
+function opensslVerify(cms: Buffer, content?: Buffer): string {
   const dir = mkdtempSync(join(tmpdir(), 'qoltanba-passkey-e2e-'))
   try {
     writeFileSync(join(dir, 'sig.der'), cms)
-    const r = spawnSync('openssl', ['cms', '-verify', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-noverify', '-out', join(dir, 'out.bin')])
+    const detached = content ? ['-binary', '-content', writeContent(dir, content)] : []
+    const r = spawnSync('openssl', ['cms', '-verify', '-inform', 'DER', '-in', join(dir, 'sig.der'), ...detached, '-noverify', '-out', join(dir, 'out.bin')])
     return `${r.stdout?.toString() ?? ''}${r.stderr?.toString() ?? ''}`
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+function writeContent(dir: string, content: Buffer): string {
+  writeFileSync(join(dir, 'content.bin'), content)
+  return join(dir, 'content.bin')
 }
 
 const CASES: ReadonlyArray<{ locale: AppLocale; iin: string }> = [
@@ -86,7 +93,7 @@ for (const { locale, iin } of CASES) {
   test.describe(`passkey (${locale})`, () => {
     test.use({ appLocale: locale })
 
-    test('sets up a passkey, unlocks with it after a reload, and signs in with it', async ({ page, consoleServer }) => {
+    test('sets up a passkey; after reloads, unlocks, signs a document and signs in with it', async ({ page, consoleServer }) => {
       const m = messages(locale)
       const app = await consoleServer.submit(iin)
       await consoleServer.approve(app.number)
@@ -110,8 +117,22 @@ for (const { locale, iin } of CASES) {
       await expect(unlock).toBeHidden()
       await expect(card.getByTestId('container-lock')).toBeVisible()
 
-      // Sign-in: a reload locks the container again; the passkey opens it and the key signs the
-      // server's challenge, which OpenSSL verifies.
+      // Signing a document: a reload locks the container again; the passkey opens it, and OpenSSL
+      // verifies the detached signature over the document.
+      await page.goto(`${consoleServer.url}/sign`)
+      const document = Buffer.from(`Қолтаңба: кіру кілтімен қол қою / подпись ключом доступа (${locale})\n`)
+      await page.getByTestId('sign-document').setInputFiles({ name: 'note.txt', mimeType: 'text/plain', buffer: document })
+      await page.getByTestId('sign-timestamp-without').check()
+      await expect(page.getByTestId('passkey-first')).toHaveText(m.passkey.unlock!.hint!)
+      await expect(page.getByTestId('sign-password')).toHaveCount(0)
+      await page.getByTestId('sign-submit').click()
+      await expect(page.getByTestId('sign-result')).toBeVisible()
+      const download = page.waitForEvent('download')
+      await page.getByTestId('sign-save').click()
+      expect(opensslVerify(readFileSync((await (await download).path())!), document)).toContain('Verification successful')
+
+      // Sign-in: locked again after a reload; the passkey opens it and the key signs the server's
+      // challenge, which OpenSSL verifies too.
       await page.goto(`${consoleServer.url}/signin`)
       await expect(page.getByTestId('passkey-first')).toBeVisible()
       await expect(page.getByTestId('signin-password')).toHaveCount(0)
