@@ -82,3 +82,12 @@ export function addUnsignedAttribute(cms: Uint8Array, index: number, type: strin
   const out = new pkijs.ContentInfo({ contentType: pkijs.ContentInfo.SIGNED_DATA, content: sd.toSchema(true) })
   return new Uint8Array(out.toSchema().toBER(false))
 }
+
+/** Re-encodes `cms` with `crl` (DER) in its SignedData `crls` field: validation data embedded by the signer. */
+export function embedCrl(cms: Uint8Array, crl: Uint8Array): Uint8Array {
+  const info = pkijs.ContentInfo.fromBER(cms.slice())
+  const sd = new pkijs.SignedData({ schema: info.content })
+  sd.crls = [...(sd.crls ?? []), pkijs.CertificateRevocationList.fromBER(crl.slice())]
+  const out = new pkijs.ContentInfo({ contentType: pkijs.ContentInfo.SIGNED_DATA, content: sd.toSchema(true) })
+  return new Uint8Array(out.toSchema().toBER(false))
+}
