@@ -24,7 +24,8 @@ export async function verifyGostWithPublicKey(
   publicKeyInfo: pkijs.PublicKeyInfo,
   signatureAlgorithm: pkijs.AlgorithmIdentifier,
 ): Promise<boolean> {
-  const { verifyGostSignature } = await import('./gost/index.ts')
+  // gost/verify.ts, not the index: the index's CMS builder imports cms.ts, which imports this engine.
+  const { verifyGostSignature } = await import('./gost/verify.ts')
   const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data)
   const spki = new Uint8Array(publicKeyInfo.toSchema().toBER(false))
   return verifyGostSignature(spki, signatureAlgorithm.algorithmId, bytes, new Uint8Array(signature.valueBlock.valueHexView))
