@@ -28,6 +28,8 @@ export function useOidcInteraction(client: OidcClient = createOidcClient(), navi
       navigate(redirectTo)
     } catch (e) {
       error.value = errorCode(e)
+      // Expired while the person was choosing: nothing left to answer, the page says so.
+      if (error.value === 'ERR_INTERACTION_NOT_FOUND') interaction.value = null
       busy.value = false
     }
   }
