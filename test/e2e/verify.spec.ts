@@ -3,14 +3,16 @@
  * operator's certificate from the shared server's CA, timestamped by the server's own /tsp — is
  * valid on the page, with who, when (the timestamp) and the document's SHA-256; the same
  * signature over the PDF changed by one byte fails with the reason in words; the printable
- * report (print media: the report only, with its QR back to /verify).
+ * report (print media: the report only, with its QR back to /verify); a PDF signed on /sign (CAdES-T)
+ * with the demo operator's key file, downloaded, then verified in a fresh browser context.
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test, expect, expectAccessible, pageHeading, type AppLocale } from './fixtures.ts'
+import type { Page } from '@playwright/test'
+import { test, expect, expectAccessible, pageHeading, LOCALE_STORAGE_KEY, type AppLocale } from './fixtures.ts'
 import { demoOperator, message } from './handover-helpers.ts'
 import { addUnsignedAttribute } from '../verifier/helpers/openssl-tsa.ts'
 import { SIGNATURE_TIMESTAMP_OID } from '../../src/verifier/timestamp-token.ts'
@@ -48,7 +50,7 @@ for (const locale of ['kk', 'ru'] as const satisfies readonly AppLocale[]) {
       signature ??= await signedPdf(baseURL!)
     })
 
-    async function verify(page: import('@playwright/test').Page, document: Buffer): Promise<void> {
+    async function verify(page: Page, document: Buffer): Promise<void> {
       await page.goto('/verify')
       await expect(await pageHeading(page)).toHaveText(message(locale, 'verify.title'))
       await page.getByTestId('verify-signature-input').setInputFiles({ name: 'contract.pdf.p7s', mimeType: 'application/pkcs7-signature', buffer: signature })
@@ -89,6 +91,45 @@ for (const locale of ['kk', 'ru'] as const satisfies readonly AppLocale[]) {
       await page.emulateMedia({ media: 'screen' })
       await page.goto(`/verify?sha256=${createHash('sha256').update(pdf).digest('hex')}`)
       await expect(page.getByTestId('verify-expected')).toBeVisible()
+    })
+
+    test('signed on /sign in one browser, verified in a fresh one', async ({ page, browser, baseURL }) => {
+      const { p12, password } = demoOperator()
+      await page.goto('/certificates')
+      await page.getByTestId('open-import').click()
+      const dialog = page.getByTestId('import-dialog')
+      await dialog.getByTestId('import-file').setInputFiles(p12)
+      await dialog.getByTestId('import-password').fill(password)
+      await dialog.getByTestId('import-submit').click()
+      await dialog.getByTestId('import-result').getByTestId('import-close').click()
+      await page.goto('/sign')
+      await page.getByTestId('sign-document').setInputFiles({ name: 'contract.pdf', mimeType: 'application/pdf', buffer: pdf })
+      await page.getByTestId('sign-timestamp-with').check()
+      const passwordField = page.getByTestId('sign-password')
+      if (await passwordField.count()) await passwordField.fill(password)
+      await page.getByTestId('sign-submit').click()
+      await expect(page.getByTestId('sign-result')).toBeVisible()
+      const download = page.waitForEvent('download')
+      await page.getByTestId('sign-save').click()
+      const file = join(mkdtempSync(join(tmpdir(), 'qt-verify-signed-')), 'contract.pdf.p7s')
+      await (await download).saveAs(file)
+
+      const fresh = await browser.newContext({ baseURL: baseURL! })
+      try {
+        await fresh.addInitScript(([key, value]) => localStorage.setItem(key, value), [LOCALE_STORAGE_KEY, locale] as const)
+        const other = await fresh.newPage()
+        await other.goto('/verify')
+        await other.getByTestId('verify-signature-input').setInputFiles(file)
+        await other.getByTestId('verify-document-input').setInputFiles({ name: 'contract.pdf', mimeType: 'application/pdf', buffer: pdf })
+        await other.getByTestId('verify-submit').click()
+        const card = other.getByTestId('verify-signer-0')
+        await expect(card.getByTestId('verify-reason')).toHaveCount(0)
+        await expect(card.getByRole('heading')).toHaveText(message(locale, 'verify.signer.valid'))
+        await expect(card).toContainText('CAdES-T')
+        await expect(card).toContainText(demoOperator().iin)
+      } finally {
+        await fresh.close()
+      }
     })
   })
 }
