@@ -155,8 +155,8 @@ function configuration(opts: OidcOptions, jwks: Configuration['jwks']): Configur
     // same machine, so there (and only there) the plain dispatcher is used.
     ...(developmentLoopback(opts.issuer)
       ? {
-          fetch: (url: URL | string, options: RequestInit & { dispatcher?: unknown }) => {
-            const { dispatcher: _ssrfGuard, ...rest } = options
+          fetch: (url: string | URL | Request, options?: RequestInit) => {
+            const { dispatcher: _ssrfGuard, ...rest } = (options ?? {}) as RequestInit & { dispatcher?: unknown }
             return globalThis.fetch(url, rest)
           },
         }
