@@ -3,6 +3,8 @@
  * with a software PRF authenticator: setup, unlock and sign, several passkeys, removal, a foreign
  * credential, the wrong-password slowdown, password change and .p12 export untouched.
  */
+import { createPrivateKey } from 'node:crypto'
+import { openDB } from 'idb'
 import { afterEach, describe, expect, it } from 'vitest'
 import { Keystore } from '../../src/keystore/index.ts'
 import { openssl } from '../pki/openssl.ts'
@@ -152,6 +154,46 @@ describe('passkey unlock', () => {
     } finally {
       ssl.cleanup()
     }
+  })
+
+  it('stores no private key or PRF output in the clear; passkey records hold only salts, ids and ciphertexts', async () => {
+    // A P-256 key made by OpenSSL, so the test knows its private scalar.
+    const ssl = openssl('qoltanba-passkey-store-')
+    let p12: Uint8Array
+    let scalar: Uint8Array
+    try {
+      ssl.run(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'k.pem', '-out', 'c.pem', '-subj', '/CN=Store', '-days', '2'])
+      ssl.run(['pkcs12', '-export', '-inkey', 'k.pem', '-in', 'c.pem', '-out', 'k.p12', '-passout', 'pass:store-pass'])
+      p12 = ssl.read('k.p12')
+      const jwk = createPrivateKey(Buffer.from(ssl.read('k.pem'))).export({ format: 'jwk' })
+      scalar = new Uint8Array(Buffer.from(jwk.d!, 'base64url'))
+    } finally {
+      ssl.cleanup()
+    }
+    const keystore = fresh()
+    const container = await keystore.importPkcs12(p12, 'store-pass', { containerPassword: PASSWORD })
+    const authenticator = new SoftAuthenticator()
+    await keystore.addPasskey(container.id, PASSWORD, authenticator, 'Phone')
+
+    const db = await openDB(keystore.dbName)
+    const records = await Promise.all(['containers', 'keys', 'certificates', 'attempts', 'passkeyVaults', 'passkeys'].map((store) => db.getAll(store)))
+    db.close()
+    const blobs: Uint8Array[] = []
+    const walk = (value: unknown): void => {
+      if (value instanceof Uint8Array) blobs.push(value)
+      else if (value && typeof value === 'object') Object.values(value).forEach(walk)
+    }
+    walk(records)
+    const contains = (hay: Uint8Array, needle: Uint8Array) => Buffer.from(hay).includes(Buffer.from(needle))
+    const vaultSalt = (records[4] as Array<{ prfSalt: Uint8Array }>)[0]!.prfSalt
+    const prf = (await authenticator.assert({ credentialIds: [authenticator.credentials[0]!.id], prfSalt: vaultSalt })).prf!
+    expect(blobs.length).toBeGreaterThan(8)
+    expect(blobs.some((b) => contains(b, scalar))).toBe(false)
+    expect(blobs.some((b) => contains(b, prf))).toBe(false)
+    const [vault] = records[4] as Record<string, unknown>[]
+    const [passkey] = records[5] as Record<string, unknown>[]
+    expect(Object.keys(vault!).sort()).toEqual(['containerId', 'hkdfSalt', 'keys', 'passwordIterations', 'passwordSalt', 'passwordWrap', 'prfSalt'])
+    expect(Object.keys(passkey!).sort()).toEqual(['containerId', 'createdAt', 'credentialId', 'id', 'label', 'wrap'])
   })
 
   it('deletes passkeys with their container', async () => {
