@@ -12,6 +12,7 @@ import { LARGE_FILE_BYTES, useFileHash } from './file-hash.ts'
 import { downloadBytes } from './file-download.ts'
 import { errorCode } from './error-message.ts'
 import { takeSharedDocument } from './share-target.ts'
+import { PendingSignatures } from '@/api/pending-signatures.ts'
 
 /** The signature file's media type (RFC 5751: .p7s; .cms is the same SignedData). */
 const SIGNATURE_TYPE = 'application/pkcs7-signature'
@@ -24,6 +25,9 @@ export function useDocumentSigning() {
   /** The last failure (anything thrown); a cancelled hash is not one. */
   const error = shallowRef<unknown>(null)
   const busy = ref(false)
+  /** Where an offline signature is kept until its timestamp is added (this visit or a later one). */
+  const pending = new PendingSignatures()
+  let pendingId: string | undefined
 
   /** Takes a new document: hashes it (progress and cancel through `hasher`). */
   async function choose(next: File): Promise<void> {
@@ -52,7 +56,12 @@ export function useDocumentSigning() {
     busy.value = true
     error.value = null
     try {
-      result.value = await signDocument({ ...request, document: document.value })
+      const signed = await signDocument({ ...request, document: document.value })
+      result.value = signed
+      if (signed.timestamp === 'pending') {
+        pendingId = crypto.randomUUID()
+        await pending.put({ id: pendingId, fileName: signed.fileName, cms: signed.cms, signerIndex: signed.signerIndex, timestamp: 'pending', createdAt: Date.now() })
+      }
       return true
     } catch (e) {
       error.value = e
@@ -70,6 +79,8 @@ export function useDocumentSigning() {
     try {
       result.value = await addPendingTimestamp(signed)
       error.value = null
+      if (pendingId) await pending.remove(pendingId)
+      pendingId = undefined
     } catch (e) {
       error.value = e
     } finally {
@@ -92,6 +103,7 @@ export function useDocumentSigning() {
   onScopeDispose(() => {
     globalThis.removeEventListener?.('online', onOnline)
     hasher.cancel()
+    pending.close()
   })
 
   function save(): void {

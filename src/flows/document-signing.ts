@@ -9,6 +9,7 @@
 import type { Signer, SignerCallOptions } from '../core/signer.ts'
 import { ErrorCode, QoltanbaError, isQoltanbaError } from '../core/errors.ts'
 import { requestTimestamp, type TimestampOptions } from './timestamp.ts'
+import type { PendingSignatureRecord } from '../api/pending-signatures.ts'
 
 /** What to sign: the bytes (small files, attached signatures) or the streamed digest (large files). */
 export interface DocumentToSign {
@@ -123,4 +124,42 @@ async function checkCosignTarget(existing: Uint8Array, document: DocumentToSign)
   if (!summary.sha256.some((d) => d.length === document.sha256.length && d.every((b, i) => b === document.sha256[i]))) {
     throw new QoltanbaError(ErrorCode.PayloadMismatch, 'the signature file is for another document', { reason: 'different-document' })
   }
+}
+
+/** Where signatures waiting for a timestamp are kept (src/api/pending-signatures.ts). */
+export interface PendingSignatureStore {
+  list(): Promise<PendingSignatureRecord[]>
+  claim(id: string): Promise<PendingSignatureRecord | undefined>
+  put(record: PendingSignatureRecord): Promise<void>
+}
+
+/**
+ * Adds the timestamp to every stored signature still waiting for one (those created before
+ * `before`, so the page that made a signature finishes its own). A record is claimed first and
+ * put back — timestamped, or as it was when the TSA cannot be reached.
+ * @returns the records now timestamped.
+ */
+export async function completePendingTimestamps(store: PendingSignatureStore, before: number, tsa?: TimestampOptions): Promise<PendingSignatureRecord[]> {
+  const done: PendingSignatureRecord[] = []
+  for (const waiting of await store.list()) {
+    if (waiting.timestamp !== 'pending' || waiting.createdAt >= before) continue
+    const record = await store.claim(waiting.id)
+    if (!record) continue
+    try {
+      const signed = await addPendingTimestamp({ cms: record.cms, fileName: record.fileName, signerIndex: record.signerIndex, timestamp: 'pending' }, tsa)
+      const next: PendingSignatureRecord = {
+        ...record,
+        cms: signed.cms,
+        timestamp: 'added',
+        ...(signed.timestampTime ? { timestampTime: signed.timestampTime.toISOString() } : {}),
+      }
+      await store.put(next)
+      done.push(next)
+    } catch (e) {
+      await store.put(record)
+      if (!(isQoltanbaError(e) && (e.code === ErrorCode.Network || e.code === ErrorCode.RateLimited))) throw e
+      break
+    }
+  }
+  return done
 }

@@ -47,7 +47,7 @@ export interface WipeOptions {
 }
 
 /** Databases every module of the app creates (fallback when indexedDB.databases() is missing). */
-export const KNOWN_DATABASES = ['qoltanba-keystore', 'qoltanba-applications', 'qoltanba-centers'] as const
+export const KNOWN_DATABASES = ['qoltanba-keystore', 'qoltanba-applications', 'qoltanba-centers', 'qoltanba-signatures'] as const
 
 /**
  * What an applicant ↔ operator switch keeps: the applicant's applications and key containers

@@ -160,3 +160,26 @@ test('the share target: a file shared to the installed app opens /sign with it',
   const manifest = await (await page.request.get('/manifest.webmanifest')).json() as { share_target?: { action: string } }
   expect(manifest.share_target?.action).toBe('/sign/share')
 })
+
+test('a signature made offline is kept: a later visit adds its timestamp and offers the file', async ({ page, context }) => {
+  await importKeyFile(page, alice)
+  await page.goto('/sign')
+  await waitForServiceWorkerControl(page)
+  await choosePdf(page)
+  await context.setOffline(true)
+  await signAndSave(page, 'ALICE', 'kept-offline.p7s', { timestamp: true })
+  await expect(page.getByTestId('sign-result-timestamp')).toHaveText(message('kk', 'sign.result.timestamp_pending'))
+  // Leave /sign while still offline (the service worker serves the app), come back online later.
+  await page.goto('/certificates')
+  await context.setOffline(false)
+  await page.goto('/sign')
+  const item = page.getByTestId('sign-pending-item')
+  await expect(item).toContainText(`contract.pdf.p7s — ${message('kk', 'sign.pending.ready')}`)
+  const download = page.waitForEvent('download')
+  await item.getByTestId('sign-pending-save').click()
+  const file = join(dir, 'kept-later.p7s')
+  await (await download).saveAs(file)
+  opensslVerify(file)
+  expect(printed(file)).toContain('id-smime-aa-timeStampToken')
+  await expect(item).toHaveCount(0)
+})

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto'
 import * as pkijs from 'pkijs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addPendingTimestamp, signDocument, type DocumentToSign } from '../../src/flows/document-signing.ts'
+import { addPendingTimestamp, completePendingTimestamps, signDocument, type DocumentToSign } from '../../src/flows/document-signing.ts'
+import { PendingSignatures } from '../../src/api/pending-signatures.ts'
 import { KeystoreSigner, type Keystore } from '../../src/keystore/index.ts'
 import { fromPem } from '../../src/pki/pem.ts'
 import { toArrayBuffer } from '../../src/pki/asn1.ts'
@@ -113,6 +114,32 @@ describe('signDocument', () => {
     expect(later.timestampTime).toBeInstanceOf(Date)
     expect(timestamped(later.cms, 0)).toBe(true)
     expect(opensslVerify(later.cms, 'offline-later.p7s', text)).toBe(true)
+  })
+
+  it('kept on the device: a later visit adds the timestamps of the stored signatures, one claim each', async () => {
+    const { signer, certificateId } = await signerWithCertificate('RSA-2048', 'stored')
+    const store = new PendingSignatures(`signatures-test-${Date.now()}`)
+    const offline = { url: 'http://127.0.0.1:9/tsp' }
+    for (const name of ['a.txt', 'b.txt']) {
+      const signed = await signDocument({ signer, certificateId, secret: PASSWORD, document: doc(text, name), detached: true, timestamp: true, tsa: offline })
+      await store.put({ id: name, fileName: signed.fileName, cms: signed.cms, signerIndex: signed.signerIndex, timestamp: 'pending', createdAt: Date.now() - 1000 })
+    }
+    // Still offline: nothing changes, both wait.
+    expect(await completePendingTimestamps(store, Date.now(), offline)).toEqual([])
+    expect((await store.list()).map((r) => r.timestamp)).toEqual(['pending', 'pending'])
+    // Records of this visit (created after `before`) are left to the page that made them.
+    expect(await completePendingTimestamps(store, Date.now() - 5000, { url: tsa.url })).toEqual([])
+    const done = await completePendingTimestamps(store, Date.now(), { url: tsa.url })
+    expect(done.map((r) => r.fileName)).toEqual(['a.txt.p7s', 'b.txt.p7s'])
+    const stored = await store.list()
+    expect(stored.map((r) => r.timestamp)).toEqual(['added', 'added'])
+    for (const r of stored) {
+      expect(timestamped(r.cms, 0)).toBe(true)
+      expect(opensslVerify(r.cms, `stored-${r.id}.p7s`, text)).toBe(true)
+    }
+    expect(await store.claim('a.txt')).toBeDefined()
+    expect(await store.claim('a.txt')).toBeUndefined()
+    store.close()
   })
 
   it('a wrong password changes nothing', async () => {
