@@ -60,7 +60,7 @@ describe('kiosk session wipe', () => {
     const report = await wipeUserData({ resetStores: () => resetAllStores(pinia), logout: async () => void loggedOut++, timeoutMs: 2000 })
 
     expect(report.blocked).toEqual([])
-    expect(report.databases.sort()).toEqual(['qoltanba-applications', 'qoltanba-centers', 'qoltanba-keystore', 'some-module-db'])
+    expect(report.databases.sort()).toEqual(['qoltanba-applications', 'qoltanba-centers', 'qoltanba-keystore', 'qoltanba-signatures', 'some-module-db'])
     expect(await databaseNames()).toEqual([])
     expect(keystore.isUnlocked(id)).toBe(false)
     expect(containers.containers).toEqual([])
