@@ -140,7 +140,7 @@ function findSigner(signerInfo: pkijs.SignerInfo, certs: readonly ParsedCertific
   )
 }
 
-function findSignerFast(sid: FastSignerId, certs: readonly ParsedCertificate[]): ParsedCertificate {
+export function findSignerFast(sid: FastSignerId, certs: readonly ParsedCertificate[]): ParsedCertificate {
   if ('ski' in sid) return single(certs.filter((c) => c.subjectKeyId === toHex(sid.ski)))
   let issuerName: pkijs.RelativeDistinguishedNames | undefined
   return single(

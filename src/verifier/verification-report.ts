@@ -35,6 +35,7 @@ export interface SignerReport {
   readonly chain: readonly CertificateSummary[]
   readonly revocations: readonly { readonly status: string; readonly source: string; readonly revokedAt?: string; readonly reason?: number }[]
   readonly notes: readonly VerdictNote[]
+  readonly countersignatures: readonly SignerReport[]
 }
 
 export interface VerificationReport {
@@ -73,6 +74,7 @@ function signerReport(s: SignerVerdict): SignerReport {
     chain: s.chain.map(summary),
     revocations: s.revocations.map(revocationOf),
     notes: s.notes,
+    countersignatures: s.countersignatures.map(signerReport),
   }
 }
 

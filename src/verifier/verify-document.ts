@@ -32,6 +32,7 @@ import { requireGoodStatus } from './path-revocation.ts'
 import type { RevocationChecker, RevocationResult } from './revocation.ts'
 import { checkPurpose, pathOptionsOf, type SignerPurpose, type TrustCheckOptions } from './signer-checks.ts'
 import { defaultSignatureVerifier, type HashName, type SignatureVerifier } from './signature-verifier.ts'
+import { parseCountersignatures } from './countersignature.ts'
 import { SIGNATURE_TIMESTAMP_OID, verifyTimestampToken, type TimestampVerification } from './timestamp-token.ts'
 import { createTrustStore, type TrustStore } from './trust-store.ts'
 import { sameBytes } from '../core/bytes.ts'
@@ -73,6 +74,8 @@ export interface SignerVerdict {
   /** Status answers for the chain but the anchor, leaf first. */
   readonly revocations: readonly RevocationResult[]
   readonly notes: readonly VerdictNote[]
+  /** Countersignatures over this signer's signature value (RFC 5652 §11.4), each with its own verdict. */
+  readonly countersignatures: readonly SignerVerdict[]
 }
 
 export interface DocumentVerification {
@@ -119,7 +122,7 @@ function levelOf(parsed: ParsedSignedData, timestamp: TimestampVerification | un
 }
 
 /** Refuses with ERR_DOCUMENT_CHANGED when the content's digest is not the signed messageDigest. */
-async function checkDocument(parsed: ParsedSignedData, content: Uint8Array | ContentDigest, verifier: SignatureVerifier): Promise<void> {
+async function checkDocument(parsed: ParsedSignedData, content: Uint8Array | ContentDigest, verifier: SignatureVerifier, countersignature: boolean): Promise<void> {
   if (!parsed.messageDigest) {
     if (!(content instanceof Uint8Array)) refuse(LoginErrorCode.DocumentRequired, 'This signature has no signed attributes: send the document itself, not its hash')
     return // no digest to compare: a changed document fails as ERR_SIGNATURE_INVALID
@@ -131,6 +134,8 @@ async function checkDocument(parsed: ParsedSignedData, content: Uint8Array | Con
   }
   const digest = content instanceof Uint8Array ? await verifier.digest(hash, content) : content.digest
   if (!sameBytes(digest, parsed.messageDigest)) {
+    // A countersignature over another signature value is a wrong signature, not a changed document.
+    if (countersignature) refuse(LoginErrorCode.SignatureInvalid, 'The countersignature covers another signature')
     refuse(LoginErrorCode.DocumentChanged, 'The document is not the one that was signed (its digest differs from the signed messageDigest)', {
       signed: toHex(parsed.messageDigest),
       given: toHex(digest),
@@ -187,7 +192,7 @@ async function pathStatus(chain: readonly ParsedCertificate[], parsed: ParsedSig
   return answers
 }
 
-async function verifySigner(parsed: ParsedSignedData, content: Uint8Array | ContentDigest, ctx: Context): Promise<SignerVerdict> {
+async function verifySigner(parsed: ParsedSignedData, content: Uint8Array | ContentDigest, ctx: Context, countersignature = false): Promise<SignerVerdict> {
   const notes: VerdictNote[] = []
   let timestamp: TimestampVerification | undefined
   let chain: readonly ParsedCertificate[] = []
@@ -201,7 +206,7 @@ async function verifySigner(parsed: ParsedSignedData, content: Uint8Array | Cont
     ...(parsed.signingTime ? { signingTime: parsed.signingTime } : {}),
   }
   try {
-    await checkDocument(parsed, content, ctx.verifier)
+    await checkDocument(parsed, content, ctx.verifier, countersignature)
     await verifySignedData(parsed, content, ctx.crypto, ctx.verifier)
     timestamp = await firstValidTimestamp(parsed, ctx)
     checkedAt = timestamp?.time ?? ctx.now
@@ -220,7 +225,8 @@ async function verifySigner(parsed: ParsedSignedData, content: Uint8Array | Cont
     checkEndEntity(parsed.signer)
     checkPurpose(parsed.signer, ctx.purpose)
     revocations = await pathStatus(chain, parsed, ctx, timestamp, notes)
-    return { valid: true, level: levelOf(parsed, timestamp), ...base, ...(timestamp ? { timestamp } : {}), checkedAt, chain, revocations, notes }
+    const countersignatures = countersignature ? [] : await verifyCountersignatures(parsed, ctx)
+    return { valid: true, level: levelOf(parsed, timestamp), ...base, ...(timestamp ? { timestamp } : {}), checkedAt, chain, revocations, notes, countersignatures }
   } catch (e) {
     if (!isQoltanbaError(e)) throw e // the caller's own checker failing is the caller's error
     return {
@@ -235,8 +241,16 @@ async function verifySigner(parsed: ParsedSignedData, content: Uint8Array | Cont
       chain,
       revocations,
       notes,
+      countersignatures: [],
     }
   }
+}
+
+/** Each countersignature's verdict; they vouch for the signature, so its own verdict does not depend on them. */
+async function verifyCountersignatures(parsed: ParsedSignedData, ctx: Context): Promise<SignerVerdict[]> {
+  const out: SignerVerdict[] = []
+  for (const counter of parseCountersignatures(parsed)) out.push(await verifySigner(counter, parsed.signatureValue, ctx, true))
+  return out
 }
 
 /**

@@ -8,10 +8,10 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createHash } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { acceptWithoutRevocationCheck, localCrlChecker, verifyDocumentSignatures, VerdictNote } from '../../src/verifier/index.ts'
+import { acceptWithoutRevocationCheck, localCrlChecker, parseSignedDataSigners, verifyDocumentSignatures, VerdictNote } from '../../src/verifier/index.ts'
 import { isQoltanbaError } from '../../src/core/errors.ts'
 import { OpensslPki, openssl, opensslDate, type CaDir, type IssuedCert } from './helpers/openssl-pki.ts'
-import { OpensslTsa, TSA_EXTENSIONS } from './helpers/openssl-tsa.ts'
+import { addCountersignature, OpensslTsa, TSA_EXTENSIONS } from './helpers/openssl-tsa.ts'
 import { personSubject } from './helpers/signin-pki.ts'
 
 const SIGN_EXTENSIONS = [
@@ -125,6 +125,30 @@ describe('verifyDocumentSignatures: formats OpenSSL makes', () => {
     expect(v?.timestamp?.policy).toBe('1.2.398.3.3.2.6.1')
     expect(Math.abs(v!.timestamp!.time.getTime() - Date.now())).toBeLessThan(60_000)
     expect(v?.checkedAt).toEqual(v?.timestamp?.time)
+  })
+})
+
+describe('verifyDocumentSignatures: countersignatures', () => {
+  /** `signer`'s `openssl cms -sign -noattr` over `bytes` (what a countersignature signs: a signature value). */
+  const counterOver = (signer: IssuedCert, bytes: Uint8Array) => sign(signer, bytes, ['-noattr'])
+
+  it('a countersignature over the signature value of the signer: its own verdict, the signer unchanged', async () => {
+    const cms = sign(alice, doc, ['-nodetach', '-cades'])
+    const value = parseSignedDataSigners(cms)[0]!.signatureValue
+    const r = await verifyDocumentSignatures({ cms: addCountersignature(cms, 0, counterOver(bob, value)), ...trust() })
+    expect(r.valid).toBe(true)
+    expect(r.signers).toHaveLength(1)
+    expect(r.signers[0]?.countersignatures).toHaveLength(1)
+    expect(r.signers[0]?.countersignatures[0]).toMatchObject({ valid: true, identity: { iin: '870101300042' }, level: 'CMS' })
+  })
+
+  it('a countersignature over another value, or carrying a contentType attribute: ERR_SIGNATURE_INVALID for it alone', async () => {
+    const cms = sign(alice, doc, ['-nodetach', '-cades'])
+    const value = parseSignedDataSigners(cms)[0]!.signatureValue
+    const other = await verifyDocumentSignatures({ cms: addCountersignature(cms, 0, counterOver(bob, new Uint8Array([9, 9, 9]))), ...trust() })
+    expect(other.signers[0]).toMatchObject({ valid: true, countersignatures: [{ valid: false, code: 'ERR_SIGNATURE_INVALID' }] })
+    const withContentType = await verifyDocumentSignatures({ cms: addCountersignature(cms, 0, sign(bob, value, [])), ...trust() })
+    expect(withContentType.signers[0]?.countersignatures[0]).toMatchObject({ valid: false, code: 'ERR_SIGNATURE_INVALID' })
   })
 })
 

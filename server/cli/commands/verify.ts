@@ -198,7 +198,7 @@ export const commands: CliCommand[] = [
   },
 ]
 
-function signerReport(s: SignerVerdict) {
+function signerReport(s: SignerVerdict): Record<string, unknown> {
   return {
     valid: s.valid,
     level: s.level,
@@ -210,5 +210,6 @@ function signerReport(s: SignerVerdict) {
     chain: chainReport(s.chain),
     revocations: s.revocations,
     notes: s.notes,
+    countersignatures: s.countersignatures.map(signerReport),
   }
 }

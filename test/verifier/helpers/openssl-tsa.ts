@@ -91,3 +91,21 @@ export function embedCrl(cms: Uint8Array, crl: Uint8Array): Uint8Array {
   const out = new pkijs.ContentInfo({ contentType: pkijs.ContentInfo.SIGNED_DATA, content: sd.toSchema(true) })
   return new Uint8Array(out.toSchema().toBER(false))
 }
+
+/**
+ * Adds a countersignature (RFC 5652 §11.4) by `counterCms`'s signer over signer `index` of `cms`:
+ * `counterCms` is `openssl cms -sign -noattr` over that signer's signature value (OpenSSL's CLI
+ * cannot countersign); its SignerInfo becomes an unsigned attribute and its certificate joins the CMS.
+ */
+export function addCountersignature(cms: Uint8Array, index: number, counterCms: Uint8Array): Uint8Array {
+  const counter = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(counterCms.slice()).content })
+  const info = pkijs.ContentInfo.fromBER(cms.slice())
+  const sd = new pkijs.SignedData({ schema: info.content })
+  sd.certificates = [...(sd.certificates ?? []), ...(counter.certificates ?? [])]
+  const si = sd.signerInfos[index] as pkijs.SignerInfo
+  const attribute = new pkijs.Attribute({ type: '1.2.840.113549.1.9.6', values: [(counter.signerInfos[0] as pkijs.SignerInfo).toSchema()] })
+  if (si.unsignedAttrs) si.unsignedAttrs.attributes.push(attribute)
+  else si.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 1, attributes: [attribute] })
+  const out = new pkijs.ContentInfo({ contentType: pkijs.ContentInfo.SIGNED_DATA, content: sd.toSchema(true) })
+  return new Uint8Array(out.toSchema().toBER(false))
+}
