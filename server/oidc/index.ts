@@ -6,6 +6,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.ts'
 import { deriveKey } from '../security/secret.ts'
+import { isKioskHost } from '../routes/client-config.ts'
 import { oidcConsentRoutes } from './consent-routes.ts'
 import { oidcConsoleRoutes } from './console-routes.ts'
 import { oidcInteractionRoutes } from './interaction-routes.ts'
@@ -37,6 +38,7 @@ export async function registerOidc(app: FastifyInstance, ctx: AppContext, secret
     issuer: ctx.config.publicUrl.replace(/\/+$/, ''),
     keys: oidcKeys(secret),
     proxy: Boolean(ctx.config.trustProxy),
+    isKiosk: (host) => isKioskHost(ctx.config.kiosk, host),
   })
   const rateLimit = { max: ctx.config.rateLimit.submitMax * 20, timeWindow: ctx.config.rateLimit.windowMs }
   app.decorate('oidcProvider', host)

@@ -29,6 +29,8 @@ export interface OidcOptions {
   readonly keys: OidcKeys
   /** Trust X-Forwarded-* (the app's trustProxy is set). */
   readonly proxy: boolean
+  /** Whether a request's Host is a kiosk (server/routes/client-config.ts isKioskHost). */
+  readonly isKiosk?: (host: string | undefined) => boolean
 }
 
 /** Interaction paths: the PWA route (contract: /authorize/:uid). */
@@ -41,9 +43,17 @@ export function requiresHardwareKey(client: { [key: string]: unknown } | undefin
   return asked.length > 0 && asked.every((v) => v === ACR_HARDWARE_KEY)
 }
 
-function interactionPolicyWithHardwareKey(): interactionPolicy.Prompt[] {
+function interactionPolicyWithHardwareKey(isKiosk: (host: string | undefined) => boolean): interactionPolicy.Prompt[] {
   const policy = interactionPolicy.base()
   const login = policy.get('login')!
+  // A kiosk is shared: the provider's session cookie outlives the kiosk's wipe, so every new
+  // authorization request there signs in again (no single sign-on). A resume (the result of this
+  // request's own login or consent step) is not a new request.
+  login.checks.add(
+    new interactionPolicy.Check('kiosk_sign_in_each_time', 'a kiosk signs in for every portal sign-in', 'login_required', (ctx: KoaContextWithOIDC) =>
+      isKiosk(ctx.get('host') || undefined) && !ctx.oidc.result ? interactionPolicy.Check.REQUEST_PROMPT : interactionPolicy.Check.NO_NEED_TO_PROMPT,
+    ),
+  )
   // A session signed in with a software key does not satisfy a portal that needs a token: log in again.
   login.checks.add(
     new interactionPolicy.Check('hardware_key_required', 'the portal requires a key on a hardware token', 'login_required', (ctx: KoaContextWithOIDC) => {
@@ -115,7 +125,7 @@ function configuration(opts: OidcOptions, jwks: Configuration['jwks']): Configur
       device_authorization: '/oidc/device/auth',
       backchannel_authentication: '/oidc/backchannel',
     },
-    interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid), policy: interactionPolicyWithHardwareKey() },
+    interactions: { url: (_ctx, interaction) => interactionPath(interaction.uid), policy: interactionPolicyWithHardwareKey(opts.isKiosk ?? (() => false)) },
     cookies: {
       keys: [keys.cookies.toString('base64url')],
       names,

@@ -149,6 +149,24 @@ describe.each(ENGINES)('OpenID Connect sessions (%s)', (engine) => {
   })
 })
 
+describe('on a kiosk (KIOSK=1)', () => {
+  let server: OidcTestServer
+  beforeAll(async () => {
+    server = await startOidcServer('pglite', { KIOSK: '1' })
+    await server.addPortal({ clientId: 'pub', scopes: ['openid', 'profile'] })
+  }, 60_000)
+  afterAll(async () => server?.close())
+
+  it('every portal sign-in signs in again: the provider session left in the browser is not reused', async () => {
+    const config = await rp(server, 'pub')
+    const browser = new TestBrowser(server)
+    const person = await server.person('850315300019')
+    expect((await codeFlow(config, browser, person, { scope: 'openid profile' })).steps).toEqual(['login', 'consent'])
+    // The next person at the kiosk: the browser still holds the provider's session cookie.
+    expect((await codeFlow(config, browser, person, { scope: 'openid profile' })).steps).toEqual(['login'])
+  })
+})
+
 describe('the token and PAR endpoints are rate limited', () => {
   let server: OidcTestServer
   beforeAll(async () => {
