@@ -106,7 +106,24 @@ export function usePasskeys() {
     return genericMessage(e)
   }
 
-  return { availability, list, add, remove, unlock, authenticator, message }
+  /** True when the option is hidden only because this device's authenticator once had no PRF. */
+  const canRetry = computed(() => support.value === 'no-prf' && rememberedNoPrf())
+
+  /** Forgets that finding (another authenticator, e.g. a security key, may have PRF). */
+  function retry(): void {
+    try {
+      globalThis.localStorage?.removeItem(NO_PRF_FLAG)
+    } catch {
+      // Nothing remembered then.
+    }
+    probing = null
+    support.value = 'checking'
+    probing = probe().catch(() => {
+      support.value = 'no-webauthn'
+    })
+  }
+
+  return { availability, canRetry, retry, list, add, remove, unlock, authenticator, message }
 }
 
 /**
