@@ -29,6 +29,7 @@ const signer = {
     chain: { type: 'array', items: certificate, description: 'Signer first, trusted root last' },
     revocations: { type: 'array', items: { type: 'object', properties: { status: { type: 'string' }, source: { type: 'string' }, revokedAt: { type: 'string' }, reason: { type: 'integer' } } } },
     notes: { type: 'array', items: { type: 'string', enum: ['NOTE_REVOKED_AFTER_TIMESTAMP', 'NOTE_EXPIRED_AFTER_TIMESTAMP', 'NOTE_NO_TIMESTAMP'] } },
+    countersignatures: { type: 'array', items: { type: 'object' }, description: 'Countersignatures over this signature (RFC 5652 §11.4), each a signer object like this one' },
   },
 }
 
