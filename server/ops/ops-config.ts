@@ -14,7 +14,11 @@ export interface OpsConfig {
   readonly metricsHost: string
   /** SHUTDOWN_TIMEOUT_MS: how long SIGTERM waits for in-flight requests (default 10 s). */
   readonly shutdownTimeoutMs: number
-  /** LOAD_MAX_EVENT_LOOP_DELAY_MS: shed load above this event-loop delay (default 1000; 0 = off). */
+  /**
+   * LOAD_MAX_EVENT_LOOP_DELAY_MS: shed load above this event-loop delay (default 0 = off). Off
+   * unless a deployment sets it: one long synchronous step (a CA key's PBKDF2 at start, a test's
+   * key generation) would otherwise turn away the requests right after it.
+   */
   readonly maxEventLoopDelayMs: number
   /** LOAD_MAX_HEAP_BYTES: shed load above this heap use (default 0 = off). */
   readonly maxHeapUsedBytes: number
@@ -50,7 +54,7 @@ export function loadOpsConfig(env: NodeJS.ProcessEnv = process.env): OpsConfig {
     metricsPort,
     metricsHost: env.METRICS_HOST || '127.0.0.1',
     shutdownTimeoutMs: nonNegativeInt(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, problems),
-    maxEventLoopDelayMs: nonNegativeInt(env, 'LOAD_MAX_EVENT_LOOP_DELAY_MS', 1000, problems),
+    maxEventLoopDelayMs: nonNegativeInt(env, 'LOAD_MAX_EVENT_LOOP_DELAY_MS', 0, problems),
     maxHeapUsedBytes: nonNegativeInt(env, 'LOAD_MAX_HEAP_BYTES', 0, problems),
     retryAfterSeconds: nonNegativeInt(env, 'LOAD_RETRY_AFTER_S', 5, problems),
     changeCheckMs: nonNegativeInt(env, 'CHANGE_CHECK_MS', 30_000, problems),
