@@ -165,6 +165,33 @@ describe.each(ENGINES)('OpenID Connect refusals (%s)', (engine) => {
     expect(hwk.tokens.claims()).toMatchObject({ amr: ['hwk'], acr: ACR_HARDWARE_KEY })
   })
 
+  it('hostile input to the provider and the interaction API is a 4xx, never a 500', async () => {
+    const send = (path: string, init: RequestInit = {}) => fetch(`${server.issuer}${path}`, { redirect: 'manual', ...init })
+    const form = (body: string) => ({ method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body })
+    const answers = await Promise.all([
+      send('/oidc/token', form('grant_type=authorization_code&code=%ZZ&client_id=pub')),
+      send('/oidc/token', form(`grant_type=authorization_code&client_id=pub&code=${'x'.repeat(60_000)}`)),
+      send('/oidc/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"grant_type":' }),
+      send('/oidc/token', form('grant_type=password&username=a&password=b&client_id=pub')),
+      send('/oidc/token', form('grant_type=authorization_code&grant_type=refresh_token&client_id=pub')),
+      send('/oidc/par', form('client_id=pub&response_type=code&redirect_uri=http%3A%2F%2Flocalhost%3A9%2Fcb&scope=openid&request=not.a.jwt')),
+      send('/oidc/me', { headers: { authorization: 'Bearer not-a-token' } }),
+      send('/oidc/me', { headers: { authorization: 'Basic Zm9vOmJhcg==' } }),
+      send('/oidc/auth?client_id=pub&client_id=pub&response_type=code'),
+      send('/oidc/auth?request_uri=urn%3Aietf%3Aparams%3Aoauth%3Arequest_uri%3Anope&client_id=pub'),
+      send('/oidc/auth/unknown-uid'),
+      send('/oidc/session/end?id_token_hint=garbage'),
+      send('/oidc/session/end/confirm', form('xsrf=nope&logout=yes')),
+      send('/oidc/token/revocation', form('token=x&client_id=nobody')),
+      send('/api/v1/oidc/interactions/x/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' }),
+      send('/api/v1/oidc/interactions/x/consent', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"remember":true,"extra":1}' }),
+      send(`/api/v1/oidc/interactions/${'a'.repeat(200)}`),
+    ])
+    const statuses = answers.map((r) => r.status)
+    expect(statuses.filter((st) => st >= 500)).toEqual([])
+    expect(statuses.every((st) => st >= 300)).toBe(true)
+  })
+
   it('a disabled portal: new requests get invalid_client, an interaction in progress is gone; enabled again it works', async () => {
     await server.addPortal({ clientId: 'soon-off', scopes: ['openid'] })
     const browser = new TestBrowser(server)
