@@ -79,20 +79,23 @@ function transformP(y: Uint8Array): Uint8Array {
   return out
 }
 
-/** ψ: a 16-bit LFSR step over the 256-bit value. */
-function psi(y: Uint8Array): Uint8Array {
-  const out = new Uint8Array(32)
-  out.set(y.subarray(2), 0)
-  for (const word of [0, 1, 2, 3, 12, 15]) {
-    out[30] = out[30]! ^ y[2 * word]!
-    out[31] = out[31]! ^ y[2 * word + 1]!
-  }
-  return out
-}
-
+/**
+ * ψ applied `times` times: a 16-bit LFSR over the sixteen little-endian words (each step drops
+ * word 1 and appends η1 ⊕ η2 ⊕ η3 ⊕ η4 ⊕ η13 ⊕ η16), run in place on one word array.
+ */
 function psiTimes(y: Uint8Array, times: number): Uint8Array {
-  let out = y
-  for (let i = 0; i < times; i++) out = psi(out)
+  const w = new Uint16Array(16)
+  for (let i = 0; i < 16; i++) w[i] = y[2 * i]! | (y[2 * i + 1]! << 8)
+  for (let n = 0; n < times; n++) {
+    const top = w[0]! ^ w[1]! ^ w[2]! ^ w[3]! ^ w[12]! ^ w[15]!
+    w.copyWithin(0, 1)
+    w[15] = top
+  }
+  const out = new Uint8Array(32)
+  for (let i = 0; i < 16; i++) {
+    out[2 * i] = w[i]! & 0xff
+    out[2 * i + 1] = w[i]! >>> 8
+  }
   return out
 }
 
@@ -109,7 +112,7 @@ function step(h: Uint8Array, m: Uint8Array): Uint8Array {
   }
   const s = new Uint8Array(32)
   for (let i = 0; i < 4; i++) encryptBlock(keys[i]!, h, 8 * i, s, 8 * i)
-  return psiTimes(xor32(h, psi(xor32(m, psiTimes(s, 12)))), 61)
+  return psiTimes(xor32(h, psiTimes(xor32(m, psiTimes(s, 12)), 1)), 61)
 }
 
 function add256(a: Uint8Array, b: Uint8Array): void {
