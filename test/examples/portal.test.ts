@@ -1,8 +1,9 @@
 /**
  * The demo portal (examples/portal) against the real provider (PGlite): its "Sign in with a
  * certificate" walks the code flow with PKCE through the PWA's interaction API, its page shows the
- * claims, a second visit asks nothing, and its sign-out is RP-initiated logout. Its back-channel
- * logout endpoint refuses a token it cannot verify against the provider's JWKS.
+ * claims, a second visit asks nothing, and its sign-out is RP-initiated logout, after which the
+ * provider's back-channel logout ends the portal's other sessions of that sign-in; a token it
+ * cannot verify against the provider's JWKS is refused.
  */
 import { createServer, type AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
@@ -97,6 +98,27 @@ describe('examples/portal', () => {
     const againSteps: string[] = []
     await walkInteraction(browser, again.headers.get('location')!, person, { steps: againSteps })
     expect(againSteps[0]).toBe('login')
+  })
+
+  it("the provider's back-channel logout ends the portal's other sessions of that sign-in", async () => {
+    const browser = new TestBrowser(server)
+    const person = await server.person('850315300019')
+    expect(await signInAtPortal(browser, person)).toContain('data-testid="portal-signed-in"')
+    const first = browser.jar.get('portal')!
+    // A second portal session of the same provider session; its sign-out is confirmed at the provider.
+    expect(await signInAtPortal(browser, person)).toContain('data-testid="portal-signed-in"')
+    const out = await browser.fetch(`${portal.url}/logout`, { method: 'POST' })
+    const html = await (await browser.fetch(out.headers.get('location')!)).text()
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)![1]!
+    const action = /action="([^"]+)"/.exec(html)![1]!
+    await browser.fetch(new URL(action, server.issuer).href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+    })
+    // The logout token (verified against the JWKS) named the sid: the first session is gone too.
+    browser.jar.set('portal', first)
+    await expect.poll(async () => (await browser.fetch(`${portal.url}/`)).text()).toContain('data-testid="portal-signin"')
   })
 
   it('refuses a logout token it cannot verify', async () => {
