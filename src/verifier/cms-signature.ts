@@ -121,7 +121,9 @@ function octetStringBytes(s: asn1js.OctetString): Uint8Array {
   return out
 }
 
-function single<T>(matches: T[]): T {
+function single<T>(all: T[]): T {
+  // The same certificate twice (parsed objects are shared per DER) is one certificate: co-signing tools repeat them.
+  const matches = [...new Set(all)]
   if (matches.length === 0) refuse(LoginErrorCode.Malformed, 'The CMS does not include the signer certificate')
   if (matches.length > 1) refuse(LoginErrorCode.Malformed, 'The CMS includes several certificates matching the signer')
   return matches[0] as T

@@ -101,7 +101,9 @@ export function addCountersignature(cms: Uint8Array, index: number, counterCms: 
   const counter = new pkijs.SignedData({ schema: pkijs.ContentInfo.fromBER(counterCms.slice()).content })
   const info = pkijs.ContentInfo.fromBER(cms.slice())
   const sd = new pkijs.SignedData({ schema: info.content })
-  sd.certificates = [...(sd.certificates ?? []), ...(counter.certificates ?? [])]
+  const der = (c: unknown) => Buffer.from((c as pkijs.Certificate).toSchema().toBER(false)).toString('hex')
+  const have = new Set((sd.certificates ?? []).map(der))
+  sd.certificates = [...(sd.certificates ?? []), ...(counter.certificates ?? []).filter((c) => !have.has(der(c)))]
   const si = sd.signerInfos[index] as pkijs.SignerInfo
   const attribute = new pkijs.Attribute({ type: '1.2.840.113549.1.9.6', values: [(counter.signerInfos[0] as pkijs.SignerInfo).toSchema()] })
   if (si.unsignedAttrs) si.unsignedAttrs.attributes.push(attribute)
