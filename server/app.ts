@@ -47,6 +47,7 @@ import { revocationRoutes } from './pki-routes/revocation-routes.ts'
 import { requireOperatorSession } from './auth/require-session.ts'
 import { sessionOf } from './auth/require-session.ts'
 import { installOps, loadOpsConfig, opsOpenApi, type OpsConfig } from './ops/index.ts'
+import { installMail, loadMailConfig, mailOpenApi, type MailConfig, type InstallMailOptions } from './mail/index.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -65,6 +66,8 @@ export interface BuildAppOptions {
   readonly ca?: CertificateAuthority | CaProvider
   /** Operations settings (metrics, load shedding, change checks); default: from the environment. */
   readonly ops?: OpsConfig
+  /** Mail settings (default: from the environment) and whether to start the sender loop. */
+  readonly mail?: MailConfig & InstallMailOptions
 }
 
 /** The OpenAPI document's parts, in the order GET /api/docs lists them. */
@@ -83,6 +86,7 @@ const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [
   signaturesOpenApi,
   oidcOpenApi,
   tsaOpenApi,
+  mailOpenApi,
 ]
 
 /** Request headers and fields that must never reach a log line. */
@@ -120,6 +124,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
           if (!ca) throw new ApiError(503, ApiErrorCode.CaUnavailable, 'the certificate authority is not available')
           return ca
         }
+  const mailConfig = options.mail ?? loadMailConfig()
   const ctx: AppContext = {
     config,
     db,
@@ -129,6 +134,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
       accessCodePepper: deriveKey(secret, 'access-code-pepper'),
     },
     getCa,
+    mail: mailConfig,
   }
   app.decorate('qoltanba', ctx)
 
@@ -148,6 +154,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   const window = config.rateLimit.windowMs
   await app.register(healthRoutes)
   await app.register(clientConfigRoutes, { kiosk: config.kiosk })
+  await installMail(app, ctx, mailConfig, options.mail ?? {})
   await app.register(openApiRoutes, { fragments: OPENAPI_FRAGMENTS })
   await app.register(profileRoutes)
   await app.register(personRoutes, { registry: ctx.registry, rateLimit: { max: config.rateLimit.lookupMax, timeWindow: window } })

@@ -6,6 +6,7 @@ import type { ServerConfig } from './config.ts'
 import type { Db } from './db/schema.ts'
 import type { PersonRegistry } from './registry/registry.ts'
 import type { CertificateAuthority } from './ca/authority.ts'
+import type { MailConfig } from './mail/config.ts'
 
 /** Keys derived from the server secret (see security/secret.ts). */
 export interface ServerKeys {
@@ -22,4 +23,6 @@ export interface AppContext {
   readonly registry: PersonRegistry
   readonly keys: ServerKeys
   readonly getCa: CaProvider
+  /** Mail settings (server/mail); mail is off without SMTP_URL. */
+  readonly mail?: MailConfig
 }

@@ -38,6 +38,9 @@ export const ApiErrorCode = {
   CenterInactive: ErrorCode.CenterInactive,
   CenterExists: ErrorCode.CenterExists,
   CenterInvalid: ErrorCode.CenterInvalid,
+  MailNotRequested: ErrorCode.MailNotRequested,
+  MailCodeWrong: ErrorCode.MailCodeWrong,
+  MailCodeLocked: ErrorCode.MailCodeLocked,
 } as const
 
 /** HTTP status for codes thrown by src/pki (QoltanbaError) when they reach a route. */

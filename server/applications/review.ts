@@ -13,6 +13,7 @@ import { getProfile } from '../profiles/profiles.ts'
 import type { SubjectFields } from '../../src/pki/names.ts'
 import type { IdentityDocumentType } from '../../src/core/operator-wire.ts'
 import { Actor, applicationSnapshot, expireIfDue, markExpired } from './service.ts'
+import { enqueueForApplication } from '../mail/outbox.ts'
 
 export interface SearchQuery {
   readonly number?: string
@@ -182,6 +183,7 @@ export async function approveApplication(ctx: AppContext, number: string, operat
       .where('number', '=', number)
       .returningAll()
       .executeTakeFirstOrThrow()
+    await enqueueForApplication(trx, number, 'issued', {})
     await recordAudits(trx, [
       ...stored.map((s) => issueAudit(s.signed)),
       {
@@ -219,6 +221,7 @@ export async function rejectApplication(ctx: AppContext, number: string, operato
       .executeTakeFirstOrThrow()
     // The keys are free again: the applicant may fix the form and resubmit with them.
     await trx.updateTable('application_requests').set({ pending: false }).where('application_number', '=', number).execute()
+    await enqueueForApplication(trx, number, 'rejected', { reason })
     await recordAudit(trx, {
       actor,
       action: 'application.reject',

@@ -17,6 +17,8 @@ import { nextApplicationNumber, normalizeApplicationNumber } from './number.ts'
 import { checkRequestNames, type CheckedSubmission } from './submission.ts'
 import { applicationHeadline } from './views.ts'
 import { lookupPerson } from '../registry/registry.ts'
+import { addRecipient } from '../mail/outbox.ts'
+import { mailEnabled } from '../mail/config.ts'
 
 /** Days an application waits for confirmation at a registration center. */
 export const APPLICATION_TTL_DAYS = 30
@@ -176,6 +178,8 @@ export async function submitApplication(ctx: AppContext, sub: CheckedSubmission,
         before: null,
         after: { ...applicationSnapshot(row), keys: sub.requests.map((r) => ({ purpose: r.purpose, spkiSha256: r.spkiSha256 })) },
       })
+      // With mail on, the address gets its confirmation code now; "received" waits for it.
+      if (sub.email && mailEnabled(ctx.mail)) await addRecipient(trx, ctx.keys.accessCodePepper, number, sub.email, sub.language ?? 'kk')
       return { number, accessCode, status: 'submitted' as const, created: true }
     })
   } catch (e) {

@@ -32,6 +32,8 @@ export interface SubmissionBody {
   bin?: string
   organization?: string
   email?: string
+  /** The applicant's language for e-mail (default kk); not part of the request hash. */
+  language?: 'kk' | 'ru' | 'en'
   /** Derived from the registration center when one is given; required without one (older clients). */
   region?: string
   /** The registration center chosen in the wizard (GET /api/v1/centers). */
@@ -52,6 +54,7 @@ export const submissionSchema = {
     bin: { type: 'string', maxLength: 32 },
     organization: { type: 'string', minLength: 1, maxLength: 256 },
     email: { type: 'string', maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' },
+    language: { type: 'string', enum: ['kk', 'ru', 'en'] },
     region: { type: 'string', enum: REGION_CODES },
     registrationCenterId: { type: 'string', minLength: 1, maxLength: 64 },
     city: { type: 'string', maxLength: 128 },
@@ -89,6 +92,8 @@ export interface CheckedSubmission {
   readonly bin: string | null
   readonly organization: string | null
   readonly email: string | null
+  /** The language e-mail to the applicant is written in (default kk). */
+  readonly language?: 'kk' | 'ru' | 'en'
   /** As sent; null when only the center was given (service.ts derives it from the center). */
   readonly region: string | null
   readonly registrationCenterId: string | null
@@ -175,6 +180,7 @@ export async function checkSubmission(body: SubmissionBody): Promise<CheckedSubm
     bin,
     organization,
     email: body.email?.trim() || null,
+    language: body.language ?? 'kk',
     region: body.region ?? null,
     registrationCenterId: body.registrationCenterId ?? null,
     city: body.city?.trim() || null,

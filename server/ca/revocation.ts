@@ -10,6 +10,7 @@ import { notifyChange } from '../db/notify.ts'
 import type { CertificateStatus, Db, Tx } from '../db/schema.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { CrlReason } from './crl-build.ts'
+import { enqueueForCertificate } from '../mail/outbox.ts'
 
 /** Reasons a revocation may carry (certificateHold goes through hold, removeFromCRL through release). */
 export const REVOCATION_REASONS: readonly number[] = [0, 1, 2, 3, 4, 5, 9, 10]
@@ -77,6 +78,8 @@ async function change(trx: Tx, serialIn: string, action: Action, reason: number 
     .execute()
   // Every other instance drops its cached OCSP answer for the serial when this commits.
   await notifyChange(trx, 'certificate', serial)
+  // The holder's e-mail (if confirmed) in the same transaction: told exactly when it happened.
+  await enqueueForCertificate(trx, serial, action === 'revoke' ? 'revoked' : action === 'hold' ? 'held' : 'released')
   const result: StatusChange = { serial, before: { status: from, reason: row.revocation_reason }, after: { status: to, reason, at } }
   await recordAudit(trx, {
     actor,

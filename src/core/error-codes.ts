@@ -144,6 +144,14 @@ export const ErrorCode = {
   FreshSigninRequired: 'ERR_FRESH_SIGNIN_REQUIRED',
   /** The portal accepts only a key on a hardware token (acr/amr hwk). */
   HardwareKeyRequired: 'ERR_HARDWARE_KEY_REQUIRED',
+
+  // E-mail address confirmation (server/mail)
+  /** No address waits for confirmation under this application number. */
+  MailNotRequested: 'ERR_MAIL_NOT_REQUESTED',
+  /** The confirmation code is wrong (details.attemptsLeft). */
+  MailCodeWrong: 'ERR_MAIL_CODE_WRONG',
+  /** Too many wrong confirmation codes: this address can no longer be confirmed. */
+  MailCodeLocked: 'ERR_MAIL_CODE_LOCKED',
 } as const
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { buildApp } from '../../../server/app.ts'
+import { buildApp, type BuildAppOptions } from '../../../server/app.ts'
 import { ensureCertificateAuthority, type CertificateAuthority } from '../../../server/ca/authority.ts'
 import { loadConfig, type ServerConfig } from '../../../server/config.ts'
 import type { AppContext } from '../../../server/context.ts'
@@ -29,7 +29,7 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-export async function startTestServer(engine: Engine, env: Record<string, string> = {}): Promise<TestServer> {
+export async function startTestServer(engine: Engine, env: Record<string, string> = {}, options: Pick<BuildAppOptions, 'mail'> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'qt-server-'))
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -43,7 +43,7 @@ export async function startTestServer(engine: Engine, env: Record<string, string
   })
   const t = await openTestDatabase(engine)
   const ca = await ensureCertificateAuthority({ ...config, caKeyAlgorithm: 'P-256' }, t.db, { keyIterations: 1000, log: () => {} })
-  const app = await buildApp(config, { db: t.db, ca, logger: false })
+  const app = await buildApp(config, { db: t.db, ca, logger: false, ...options })
   await app.ready()
   const ctx = app.qoltanba
   return {
