@@ -48,4 +48,15 @@ describe('glossary', () => {
     }
     expect(found).toEqual([])
   })
+
+  // docs/glossary.md: the application is «заявка», the printed paper the applicant signs is
+  // «заявление». A word of printing next to «заявк…» names the paper with the wrong term.
+  it('ru calls the printed application form «заявление»', () => {
+    const tree = JSON.parse(readFileSync('src/i18n/locales/ru.json', 'utf8')) as Messages
+    const printedAsApplication = /печата\S*\s+(\S+\s+){0,2}заявк|заявк\S*,?\s+(\S+\s+){0,2}(рас)?печата/iu
+    const found = [...messages(tree)].filter(([, text]) => printedAsApplication.test(text)).map(([path, text]) => `${path}: ${text}`)
+    expect(found).toEqual([])
+    // The printed form's own title is the paper, not the application.
+    expect((tree.request as Messages & { print: Messages }).print.title).toMatch(/^Заявление /u)
+  })
 })
