@@ -79,8 +79,11 @@ export class MailSender {
     for (;;) {
       const at = now ?? new Date()
       const batch = await this.claim(at)
+      const before = tally.retried + tally.failed
       await Promise.all(batch.map((m) => this.sendOne(m, at, tally)))
-      if (batch.length < BATCH) return tally
+      // A full batch means more may be due; a failure in it means the relay is struggling, and a
+      // message is tried at most once per tick either way.
+      if (batch.length < BATCH || tally.retried + tally.failed > before) return tally
     }
   }
 
