@@ -25,6 +25,7 @@ import { pkiOpenApi } from './pki-routes/openapi.ts'
 import { centersOpenApi } from './centers/openapi.ts'
 import { registerSignatures, signaturesOpenApi } from './signatures/index.ts'
 import { oidcOpenApi, registerOidc } from './oidc/index.ts'
+import { handoffsOpenApi, registerHandoffs } from './handoffs/index.ts'
 import { tsaOpenApi } from './tsa/openapi.ts'
 import { tsaRoutes } from './tsa/routes.ts'
 import { centerRoutes } from './centers/routes.ts'
@@ -86,6 +87,7 @@ const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [
   signaturesOpenApi,
   oidcOpenApi,
   tsaOpenApi,
+  handoffsOpenApi,
   mailOpenApi,
 ]
 
@@ -95,6 +97,7 @@ export const LOG_REDACT = [
   'req.headers.cookie',
   'req.headers["x-access-code"]',
   'req.headers["idempotency-key"]',
+  'req.headers["x-handoff-token"]',
   'res.headers["set-cookie"]',
   '*.accessCode',
   '*.password',
@@ -173,6 +176,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   await registerSignIn(app, ctx, authConfig)
   await app.register(cabinetRoutes, { ctx, policy: authConfig.session })
   await registerSignatures(app, ctx, authConfig)
+  // Hand-offs to the phone (QR sign-in and signing, server/handoffs/README.md).
+  await registerHandoffs(app, ctx, authConfig)
   // PKI endpoints (/ca, /crl, /ocsp) and revocation routes (CA module). Before the SPA fallback.
   const getAuthority = async () => asCertificateAuthority(await getCa())
   await app.register(pkiEndpoints, { getCa: getAuthority })

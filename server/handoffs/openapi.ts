@@ -1,0 +1,112 @@
+/** The hand-off endpoints in the OpenAPI document (`GET /api/docs`). */
+import { errorResponse, jsonContent, type OpenApiFragment } from '../http/openapi.ts'
+import { createBody, resultBody, secretBody } from './schemas.ts'
+
+const id = { name: 'id', in: 'path', required: true, schema: { type: 'string' } }
+const token = { name: 'X-Handoff-Token', in: 'header', required: true, schema: { type: 'string' }, description: 'The `token` returned when the hand-off was registered' }
+const state = {
+  type: 'object',
+  required: ['state', 'expiresAt'],
+  properties: { state: { type: 'string', enum: ['waiting', 'opened', 'signed', 'declined', 'failed', 'expired'] }, expiresAt: { type: 'string', format: 'date-time' }, failure: { type: 'string' } },
+}
+const phoneRefusals = {
+  404: errorResponse('ERR_NOT_FOUND: no such hand-off, or the secret is wrong (the two are not told apart)'),
+  409: errorResponse('ERR_INVALID_STATE (details.reason "used"): the QR code was already opened, or the hand-off answered'),
+  410: errorResponse('ERR_REQUEST_EXPIRED: the hand-off expired'),
+  429: errorResponse('ERR_RATE_LIMITED'),
+}
+
+export const handoffsOpenApi: OpenApiFragment = {
+  paths: {
+    '/api/v1/handoffs': {
+      post: {
+        summary: 'Hand a sign-in or the signing of documents to the user\u2019s phone (QR code)',
+        description:
+          'Registers a hand-off for at most 5 minutes. A sign-in (`kind: "sign-in"`) is accepted only from this site\u2019s own origin and binds the sign-in challenge to the ' +
+          'caller\u2019s pre-login cookie. A signing (`kind: "sign"`) lists documents by name, size and SHA-256 (optionally a preview, or the content itself: at most 1 MiB in all). ' +
+          'The answer holds `qr` and `deepLink`: a URL whose fragment carries the one-time secret (never sent to a server in a URL); `token` lets the requester follow and collect; ' +
+          '`code` is shown on both screens.',
+        requestBody: { required: true, content: { 'application/json': { schema: createBody } } },
+        responses: {
+          201: jsonContent({
+            type: 'object',
+            required: ['id', 'token', 'code', 'expiresAt', 'qr', 'deepLink'],
+            properties: { id: { type: 'string' }, token: { type: 'string' }, code: { type: 'string', pattern: '^[0-9]{2}$' }, expiresAt: { type: 'string', format: 'date-time' }, qr: { type: 'string' }, deepLink: { type: 'string' } },
+          }),
+          400: errorResponse('ERR_VALIDATION (a content that does not match its size and sha256, a signing without documents)'),
+          403: errorResponse('ERR_ORIGIN_MISMATCH: a sign-in hand-off from another origin'),
+          413: errorResponse('ERR_TOO_LARGE: the documents\u2019 content passes the limit'),
+          429: errorResponse('ERR_RATE_LIMITED'),
+        },
+      },
+    },
+    '/api/v1/handoffs/{id}': {
+      get: {
+        summary: 'The hand-off\u2019s state (long-poll: with `after`, answers when the state differs from it, at most 25 s later)',
+        parameters: [id, token, { name: 'after', in: 'query', required: false, schema: { type: 'string' } }],
+        responses: { 200: jsonContent(state), 404: errorResponse('ERR_NOT_FOUND: unknown, deleted, or another token') },
+      },
+    },
+    '/api/v1/handoffs/{id}/events': {
+      get: {
+        summary: 'The hand-off\u2019s state as Server-Sent Events (`event: state`, data as GET /api/v1/handoffs/{id}); the stream ends at signed, declined, failed or expired',
+        parameters: [id, token],
+        responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, 404: errorResponse('ERR_NOT_FOUND') },
+      },
+    },
+    '/api/v1/handoffs/{id}/open': {
+      post: {
+        summary: 'The phone fetches the request with the secret from the QR code (once)',
+        parameters: [id],
+        requestBody: { required: true, content: { 'application/json': { schema: secretBody } } },
+        responses: {
+          200: jsonContent({
+            type: 'object',
+            properties: {
+              kind: { type: 'string' },
+              requester: { type: 'object', properties: { name: { type: 'string' }, origin: { type: 'string' } } },
+              code: { type: 'string' },
+              expiresAt: { type: 'string', format: 'date-time' },
+              payload: { type: 'string', description: 'Sign-in: base64 of the exact bytes to sign (attached CMS)' },
+              documents: { type: 'array', items: { type: 'object' } },
+            },
+          }),
+          ...phoneRefusals,
+        },
+      },
+    },
+    '/api/v1/handoffs/{id}/result': {
+      post: {
+        summary: 'The phone returns the signed result: `cms` for a sign-in, `signatures` (one detached CMS per document) for a signing; documents\u2019 signatures are verified here',
+        parameters: [id],
+        requestBody: { required: true, content: { 'application/json': { schema: resultBody } } },
+        responses: {
+          204: { description: 'Accepted; the requester is told' },
+          400: errorResponse('ERR_VALIDATION, ERR_MALFORMED, ERR_PAYLOAD_MISMATCH (not this challenge), a signer\u2019s refusal (ERR_DOCUMENT_CHANGED, ERR_CERT_REVOKED, …)'),
+          ...phoneRefusals,
+        },
+      },
+    },
+    '/api/v1/handoffs/{id}/decline': {
+      post: {
+        summary: 'The phone declines',
+        parameters: [id],
+        requestBody: { required: true, content: { 'application/json': { schema: secretBody } } },
+        responses: { 204: { description: 'Declined; the requester is told' }, ...phoneRefusals },
+      },
+    },
+    '/api/v1/handoffs/{id}/complete': {
+      post: {
+        summary: 'The requester collects: the signatures (once, then the hand-off is deleted), or its sign-in (the session cookie, checked exactly as POST /api/v1/auth/login)',
+        parameters: [id, token],
+        responses: {
+          200: jsonContent({ type: 'object', description: '{ signatures } for a signing; the session as POST /api/v1/auth/login answers for a sign-in' }),
+          401: errorResponse('A sign-in refused by the login checks (ERR_CERT_REVOKED, ERR_UNTRUSTED_CHAIN, …)'),
+          400: errorResponse('ERR_NONCE_UNKNOWN: the sign-in is collected by another browser than the one that asked'),
+          404: errorResponse('ERR_NOT_FOUND'),
+          409: errorResponse('ERR_INVALID_STATE: nothing signed yet, or already collected'),
+        },
+      },
+    },
+  },
+}
