@@ -5,30 +5,21 @@
  */
 import type { FastifyInstance } from 'fastify'
 import type { AppContext } from '../context.ts'
-import { deriveKey } from '../security/secret.ts'
 import { isKioskHost } from '../routes/client-config.ts'
 import { oidcConsentRoutes } from './consent-routes.ts'
 import { oidcConsoleRoutes } from './console-routes.ts'
 import { oidcInteractionRoutes } from './interaction-routes.ts'
 import { mountOidcProvider } from './mount.ts'
-import { OidcProviderHost, type OidcKeys } from './provider.ts'
+import { OidcProviderHost } from './provider.ts'
+import { oidcKeys } from './derived-keys.ts'
 
 export { oidcOpenApi } from './openapi.ts'
+export { oidcKeys } from './derived-keys.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The OpenID Connect provider's host (set by registerOidc): tests and the CLI-in-process reach it. */
     oidcProvider?: OidcProviderHost
-  }
-}
-
-/** The provider's keys, each derived from the server secret for its own purpose. */
-export function oidcKeys(secret: Buffer): OidcKeys {
-  return {
-    signingKeys: deriveKey(secret, 'oidc-keys'),
-    clientSecrets: deriveKey(secret, 'oidc-client-secrets'),
-    pairwise: deriveKey(secret, 'oidc-pairwise'),
-    cookies: deriveKey(secret, 'oidc-cookies'),
   }
 }
 
