@@ -49,6 +49,7 @@ import { requireOperatorSession } from './auth/require-session.ts'
 import { sessionOf } from './auth/require-session.ts'
 import { installOps, loadOpsConfig, opsOpenApi, type OpsConfig } from './ops/index.ts'
 import { installMail, loadMailConfig, mailOpenApi, type MailConfig, type InstallMailOptions } from './mail/index.ts'
+import { installRenewals, renewalsOpenApi } from './renewals/index.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -69,6 +70,8 @@ export interface BuildAppOptions {
   readonly ops?: OpsConfig
   /** Mail settings (default: from the environment) and whether to start the sender loop. */
   readonly mail?: MailConfig & InstallMailOptions
+  /** Start the renewals' superseded-revocation job (default true; tests run it with their own clock). */
+  readonly renewalJob?: boolean
 }
 
 /** The OpenAPI document's parts, in the order GET /api/docs lists them. */
@@ -89,6 +92,7 @@ const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [
   tsaOpenApi,
   handoffsOpenApi,
   mailOpenApi,
+  renewalsOpenApi,
 ]
 
 /** Request headers and fields that must never reach a log line. */
@@ -166,6 +170,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     statusRateLimit: { max: config.rateLimit.statusMax, timeWindow: window },
     submitRateLimit: { max: config.rateLimit.submitMax, timeWindow: window },
   })
+  // Online renewal with the current key, and the job that revokes the old pairs as superseded.
+  await installRenewals(app, ctx, config.renewal, { rateLimit: { max: config.rateLimit.submitMax, timeWindow: window }, start: options.renewalJob !== false })
   await app.register(operatorRoutes, { ctx })
   await app.register(operatorConsoleRoutes, { ctx })
   // The registration-center directory: public list, and its editing in the operator console.

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { loadRenewalPolicy, type RenewalPolicy } from './renewals/policy.ts'
 
 /** Per-route rate limits (requests per window per client IP). */
 export interface RateLimitConfig {
@@ -73,6 +74,8 @@ export interface ServerConfig {
   readonly tsa: TsaConfig
   /** Kiosk deployment (KIOSK, KIOSK_HOSTS, KIOSK_IDLE_SECONDS, KIOSK_WARN_SECONDS). */
   readonly kiosk: KioskConfig
+  /** Online renewal (RENEWAL_WINDOW_DAYS, RENEWAL_AUTO_ISSUE, RENEWAL_GRACE_DAYS; server/renewals/policy.ts). */
+  readonly renewal: RenewalPolicy
 }
 
 /** The timestamp authority's token contents; see server/tsa/README.md. */
@@ -235,6 +238,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   if (kiosk.warnSeconds < 20) problems.push(`KIOSK_WARN_SECONDS must be at least 20 (time to extend a session), got ${kiosk.warnSeconds}`)
 
+  const renewal = loadRenewalPolicy(env, problems)
+
   if (problems.length) throw new ConfigError(problems)
   return {
     port,
@@ -254,5 +259,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     rateLimit,
     tsa,
     kiosk,
+    renewal,
   }
 }

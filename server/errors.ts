@@ -41,6 +41,12 @@ export const ApiErrorCode = {
   MailNotRequested: ErrorCode.MailNotRequested,
   MailCodeWrong: ErrorCode.MailCodeWrong,
   MailCodeLocked: ErrorCode.MailCodeLocked,
+  RenewalWrongKey: ErrorCode.RenewalWrongKey,
+  RenewalTooEarly: ErrorCode.RenewalTooEarly,
+  RenewalExpired: ErrorCode.RenewalExpired,
+  RenewalRevoked: ErrorCode.RenewalRevoked,
+  RenewalOtherPerson: ErrorCode.RenewalOtherPerson,
+  AlreadyRenewed: ErrorCode.AlreadyRenewed,
 } as const
 
 /** HTTP status for codes thrown by src/pki (QoltanbaError) when they reach a route. */

@@ -87,6 +87,12 @@ export interface ApproveOptions {
    * keys. Recorded in the approve audit row. Refused (ERR_VALIDATION) for non-token applications.
    */
   readonly tokenChecked?: boolean
+  /**
+   * Issued by the renewal policy, without an operator: the holder signed the renewal with the
+   * current signing key (server/renewals), which stands in for the identity check. Recorded in
+   * the approve audit row.
+   */
+  readonly renewalSignedBy?: string
   /** Hook for tests: runs inside the approve transaction after the certificates are inserted. */
   readonly afterCertificates?: (trx: Tx) => Promise<void>
   readonly now?: Date
@@ -108,9 +114,15 @@ export interface ApproveOptions {
  * An overdue application is marked expired instead (that change commits) and the call fails
  * with ERR_APPLICATION_EXPIRED.
  */
-export async function approveApplication(ctx: AppContext, number: string, operator: Operator, options: ApproveOptions = {}): Promise<{ application: Application; certificates: Certificate[] }> {
+export async function approveApplication(
+  ctx: AppContext,
+  number: string,
+  /** Undefined only for issuance by the renewal policy (options.renewalSignedBy). */
+  operator: Pick<Operator, 'iin'> | undefined,
+  options: ApproveOptions = {},
+): Promise<{ application: Application; certificates: Certificate[] }> {
   const now = options.now ?? new Date()
-  const actor = Actor.operator(operator.iin)
+  const actor = operator ? Actor.operator(operator.iin) : Actor.system
   // The application and its requests in one statement (one row per request).
   const rows = await ctx.db
     .selectFrom('applications as a')
@@ -122,10 +134,11 @@ export async function approveApplication(ctx: AppContext, number: string, operat
     .execute()
   const read = rows[0]
   if (!read) throw notFound('no such application')
-  if (options.identity?.checked !== true) {
+  const renewalSignedBy = operator ? undefined : options.renewalSignedBy
+  if (!renewalSignedBy && options.identity?.checked !== true) {
     throw badRequest(ApiErrorCode.IdentityNotChecked, "confirm that the applicant's identity document was checked (identityChecked: true)")
   }
-  const identity = identityAudit(options.identity)
+  const identity = renewalSignedBy ? { renewalSignedBy } : identityAudit(options.identity!)
   const tokenChecked = options.tokenChecked === true
   if (tokenChecked && read.storage !== 'token') {
     throw badRequest(ApiErrorCode.Validation, 'tokenChecked applies only to applications whose keys are on a hardware token')

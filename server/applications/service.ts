@@ -102,7 +102,14 @@ async function regionOfSubmission(db: Db, sub: CheckedSubmission): Promise<strin
  * Stores a checked submission under `idempotencyKey`, or returns the application stored earlier
  * under it when the request is the same (a retry).
  */
-export async function submitApplication(ctx: AppContext, sub: CheckedSubmission, idempotencyKey: string, now = new Date()): Promise<SubmitResult> {
+export async function submitApplication(
+  ctx: AppContext,
+  sub: CheckedSubmission,
+  idempotencyKey: string,
+  now = new Date(),
+  /** Runs inside the insert transaction after the application row (renewals record their link). */
+  alsoInTransaction?: (trx: Tx, number: string) => Promise<void>,
+): Promise<SubmitResult> {
   const replay = await existingByIdempotencyKey(ctx, idempotencyKey, sub.requestHash)
   if (replay) return replay
 
@@ -178,6 +185,7 @@ export async function submitApplication(ctx: AppContext, sub: CheckedSubmission,
         before: null,
         after: { ...applicationSnapshot(row), keys: sub.requests.map((r) => ({ purpose: r.purpose, spkiSha256: r.spkiSha256 })) },
       })
+      await alsoInTransaction?.(trx, number)
       // With mail on, the address gets its confirmation code now; "received" waits for it.
       if (sub.email && mailEnabled(ctx.mail)) await addRecipient(trx, ctx.keys.accessCodePepper, number, sub.email, sub.language ?? 'kk')
       return { number, accessCode, status: 'submitted' as const, created: true }

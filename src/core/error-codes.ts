@@ -152,6 +152,20 @@ export const ErrorCode = {
   MailCodeWrong: 'ERR_MAIL_CODE_WRONG',
   /** Too many wrong confirmation codes: this address can no longer be confirmed. */
   MailCodeLocked: 'ERR_MAIL_CODE_LOCKED',
+
+  // Online renewal with the current key (server/renewals)
+  /** The renewal is not signed by the signing key of the certificate pair it renews. */
+  RenewalWrongKey: 'ERR_RENEWAL_WRONG_KEY',
+  /** The certificate is not yet inside the renewal window (details.opensAt). */
+  RenewalTooEarly: 'ERR_RENEWAL_TOO_EARLY',
+  /** The certificate has expired: a new application at a registration center is needed. */
+  RenewalExpired: 'ERR_RENEWAL_EXPIRED',
+  /** The certificate is revoked or suspended (details.status). */
+  RenewalRevoked: 'ERR_RENEWAL_REVOKED',
+  /** The renewal names another person than the certificate's holder. */
+  RenewalOtherPerson: 'ERR_RENEWAL_OTHER_PERSON',
+  /** These certificates were already renewed (details.number: the renewal application). */
+  AlreadyRenewed: 'ERR_ALREADY_RENEWED',
 } as const
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode]

@@ -29,7 +29,7 @@ export interface TestServer {
   close(): Promise<void>
 }
 
-export async function startTestServer(engine: Engine, env: Record<string, string> = {}, options: Pick<BuildAppOptions, 'mail'> = {}): Promise<TestServer> {
+export async function startTestServer(engine: Engine, env: Record<string, string> = {}, options: Pick<BuildAppOptions, 'mail' | 'renewalJob'> = {}): Promise<TestServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'qt-server-'))
   const config = loadConfig({
     DATA_DIR: dataDir,

@@ -1,0 +1,33 @@
+/**
+ * installRenewals(app, ctx, policy): the renewal routes and the superseded-revocation job (a
+ * singleton under an advisory lock, hourly; stopped when the app closes).
+ */
+import type { FastifyInstance } from 'fastify'
+import type { AppContext } from '../context.ts'
+import { SingletonJob } from '../ops/singleton-job.ts'
+import type { RenewalPolicy } from './policy.ts'
+import { renewalRoutes } from './routes.ts'
+import { supersedeDueRenewals } from './supersede.ts'
+
+export { loadRenewalPolicy, DEFAULT_RENEWAL_POLICY, type RenewalPolicy } from './policy.ts'
+export { renewalsOpenApi } from './openapi.ts'
+export { supersedeDueRenewals } from './supersede.ts'
+
+export interface InstallRenewalsOptions {
+  readonly rateLimit: { max: number; timeWindow: number }
+  /** Start the job (default true; tests run supersedeDueRenewals with their own clock). */
+  readonly start?: boolean
+  readonly intervalMs?: number
+}
+
+export async function installRenewals(app: FastifyInstance, ctx: AppContext, policy: RenewalPolicy, options: InstallRenewalsOptions): Promise<void> {
+  await app.register(renewalRoutes, { ctx, policy, rateLimit: options.rateLimit })
+  const job = new SingletonJob({
+    name: 'renewal-supersede',
+    intervalMs: options.intervalMs ?? 3_600_000,
+    databaseUrl: ctx.config.databaseUrl,
+    run: async () => void (await supersedeDueRenewals(ctx.db, await ctx.getCa(), policy)),
+  })
+  if (options.start !== false) app.addHook('onReady', async () => job.start())
+  app.addHook('onClose', async () => job.stop())
+}
