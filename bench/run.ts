@@ -1,6 +1,6 @@
 /**
  * `npm run bench [filter]`: runs every bench/*.bench.ts (each exports `run()`), in name order,
- * or only those whose file name contains `filter`. Benches print figures and ratios against a
+ * or the one named `<filter>.bench.ts`, else those whose file name contains `filter`. Benches print figures and ratios against a
  * baseline measured in the same run; nothing here is a timed test.
  */
 import { readdirSync } from 'node:fs'
@@ -9,9 +9,11 @@ import { join } from 'node:path'
 
 const dir = fileURLToPath(new URL('.', import.meta.url))
 const filter = process.argv[2] ?? ''
-const files = readdirSync(dir)
-  .filter((name) => name.endsWith('.bench.ts') && name.includes(filter))
-  .sort()
+const benches = readdirSync(dir).filter((name) => name.endsWith('.bench.ts'))
+// `bench -- sign` means sign.bench.ts, not also signin.bench.ts: an exact name wins over a substring.
+const files = benches.includes(`${filter}.bench.ts`)
+  ? [`${filter}.bench.ts`]
+  : benches.filter((name) => name.includes(filter)).sort()
 
 if (files.length === 0) {
   console.error(`No bench matches "${filter}". Available: ${readdirSync(dir).filter((n) => n.endsWith('.bench.ts')).join(', ')}`)
