@@ -11,7 +11,7 @@ import { ensureCertificateAuthority } from './ca/authority.ts'
 import { expireOverdueApplications } from './applications/service.ts'
 import { createDemoOperator } from './operators/credential.ts'
 import { seedDemoCenters } from './centers/seed.ts'
-import { AdvisoryLock, loadOpsConfig, sendMetrics, SingletonJob } from './ops/index.ts'
+import { JobLocks, loadOpsConfig, sendMetrics, SingletonJob } from './ops/index.ts'
 import { installGracefulShutdown } from './ops/shutdown.ts'
 import Fastify from 'fastify'
 
@@ -50,11 +50,12 @@ async function main(): Promise<void> {
   if (process.argv.includes('--build-if-needed')) await buildIfNeeded(config.distDir)
   const db = await openDatabase(config)
   // First start on an empty DATA_DIR creates a development CA (and says so loudly) with a demo operator.
-  // The OCSP responder certificate is renewed by one instance; the others take its result up.
-  const ocspRenewalLock = new AdvisoryLock(config.databaseUrl, 'ocsp-renewal')
+  // The OCSP and TSA certificates are renewed, and the root CRL re-signed, by one instance each
+  // (the holder of the job's advisory lock); the others take the result up.
+  const caJobLocks = new JobLocks(config.databaseUrl)
   const ca = await ensureCertificateAuthority(config, db, {
     onCreated: (created, log) => createDemoOperator(db, created, config.dataDir, log),
-    holdsJobLock: () => ocspRenewalLock.tryAcquire(),
+    holdsJobLock: (job) => caJobLocks.holds(job),
   })
   // An empty registration-center directory (first start) gets the DEMO directory, and says so.
   await seedDemoCenters(db, (line) => console.warn(line))
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
     timeoutMs: ops.shutdownTimeoutMs,
     closeRest: async () => {
       await sweep.stop()
-      await ocspRenewalLock.release()
+      await caJobLocks.releaseAll()
       await metricsServer?.close()
       ca.close()
       await db.destroy()

@@ -40,12 +40,18 @@ export interface CertificateAuthority extends IssuingCa, StatusListener {
    * if due — only on the instance holding the 'ocsp-renewal' job lock (LoadOptions.holdsJobLock).
    */
   checkOcspRenewal(now?: Date): Promise<'renewed' | 'adopted' | 'unchanged'>
+  /**
+   * Whether this instance runs the CA job `job` now (LoadOptions.holdsJobLock): the TSA asks it
+   * before renewing its certificate.
+   */
+  holdsJobLock(job: CaJob): Promise<boolean>
   /** The root CA's CRL as published at /crl/root.crl (see root-crl.ts). */
   rootCrl(): PublishedCrl
   /**
    * Takes up the root CRL in DATA_DIR/ca, or signs a new one, when under 30 days remain or it
    * does not list exactly the database's entries (a revocation by `qoltanba ca revoke-issuing`);
-   * checked at load and every `rootCrlCheckMs`.
+   * checked at load and every `rootCrlCheckMs`. Only the holder of the 'root-crl' job lock signs
+   * over an existing file; the others serve the file until the holder's new one is there.
    */
   refreshRootCrl(now?: Date): Promise<PublishedCrl>
   /**
@@ -57,6 +63,12 @@ export interface CertificateAuthority extends IssuingCa, StatusListener {
   /** Stops timers and closes token sessions. */
   close(): void
 }
+
+/**
+ * The CA's run-once jobs: with several instances on one database each runs on the instance
+ * holding its advisory lock (server/ops/job-locks.ts); the others take its result up.
+ */
+export type CaJob = 'ocsp-renewal' | 'tsa-renewal' | 'root-crl'
 
 export interface LoadOptions {
   readonly crl?: CrlOptions
@@ -71,7 +83,7 @@ export interface LoadOptions {
    * Whether this instance may run a run-once job now: with several instances on one database,
    * an advisory lock (server/ops/advisory-lock.ts). Default: always (one instance).
    */
-  readonly holdsJobLock?: (job: 'ocsp-renewal') => Promise<boolean>
+  readonly holdsJobLock?: (job: CaJob) => Promise<boolean>
 }
 
 /** How often a running server checks the OCSP responder certificate. */
@@ -102,6 +114,21 @@ export async function renewDelegateIfDue(config: CaConfig, db: Db, issuing: CaMe
     })
     return member
   })
+}
+
+/**
+ * A delegated certificate (OCSP responder, TSA) that another instance renewed: the one recorded
+ * in ca_authorities when it has the same key and a later end than `current`, else undefined. An
+ * older record (a start from a stale DATA_DIR copy) is never taken up over a newer certificate.
+ */
+export async function recordedRenewal(db: Db, current: CaMember): Promise<CaMember | undefined> {
+  const row = await db.selectFrom('ca_authorities').select('certificate').where('name', '=', current.name).executeTakeFirst()
+  if (!row) return undefined
+  const der = Buffer.from(row.certificate)
+  if (der.equals(current.der)) return undefined
+  const parts = certificateParts(der)
+  if (!parts.spki.equals(current.spki) || parts.notAfter <= current.notAfter) return undefined
+  return { ...parts, name: current.name, der, keyId: current.keyId, signer: current.signer }
 }
 
 /** renewDelegateIfDue for the OCSP responder; swaps the renewed certificate into the hierarchy. */
@@ -160,7 +187,7 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
     if ((await holdsJobLock('ocsp-renewal')) && (await renewOcspIfDue(config, db, hierarchy, options.now ?? new Date()))) {
       console.warn(`OCSP responder certificate renewed: serial ${hierarchy.ocsp.serial.toString('hex')}, valid until ${hierarchy.ocsp.notAfter.toISOString()}`)
     }
-    rootCrl = await ensureRootCrl(config, db, hierarchy, options.now ?? new Date())
+    rootCrl = await ensureRootCrl(config, db, hierarchy, options.now ?? new Date(), () => holdsJobLock('root-crl'))
     issuingRevocation = await issuingCaRevocation(db, hierarchy)
   } catch (e) {
     hierarchy.close()
@@ -177,16 +204,11 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
     if (renewed) ocsp.useResponder(hierarchy.ocsp)
     return renewed
   }
-  // Another instance's renewal: same key, a later end. An older record (a start from a stale
-  // DATA_DIR copy) is never taken up over a newer certificate.
+  // Another instance's renewal: same key, a later end.
   const adoptRecordedOcsp = async (): Promise<boolean> => {
-    const row = await db.selectFrom('ca_authorities').select('certificate').where('name', '=', hierarchy.ocsp.name).executeTakeFirst()
-    if (!row) return false
-    const der = Buffer.from(row.certificate)
-    if (der.equals(hierarchy.ocsp.der)) return false
-    const parts = certificateParts(der)
-    if (!parts.spki.equals(hierarchy.ocsp.spki) || parts.notAfter <= hierarchy.ocsp.notAfter) return false
-    hierarchy.ocsp = { ...parts, name: hierarchy.ocsp.name, der, keyId: hierarchy.ocsp.keyId, signer: hierarchy.ocsp.signer }
+    const recorded = await recordedRenewal(db, hierarchy.ocsp)
+    if (!recorded) return false
+    hierarchy.ocsp = recorded
     ocsp.useResponder(hierarchy.ocsp)
     return true
   }
@@ -197,7 +219,7 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
   }
   // The revocation is read with the root CRL state it belongs to: one primary-key lookup a minute.
   const refreshRootCrl = async (now = new Date()): Promise<PublishedCrl> => {
-    rootCrl = await ensureRootCrl(config, db, hierarchy, now)
+    rootCrl = await ensureRootCrl(config, db, hierarchy, now, () => holdsJobLock('root-crl'))
     issuingRevocation = await issuingCaRevocation(db, hierarchy)
     ocsp.useIssuerRevocation(issuingRevocation)
     return rootCrl
@@ -222,6 +244,7 @@ export async function loadCertificateAuthority(config: CaConfig, db: Db, options
     },
     renewOcspIfDue: renewOcsp,
     checkOcspRenewal,
+    holdsJobLock,
     rootCrl: () => rootCrl,
     refreshRootCrl,
     issuingCaRevocation: () => issuingRevocation,

@@ -116,19 +116,38 @@ export async function signRootCrlIn(trx: Tx, config: CaConfig, hierarchy: CaHier
   return { der, crlNumber, thisUpdate, nextUpdate, entries: listed.count }
 }
 
+/** The number of the last root CRL signed by anyone on this database (0: none yet). */
+async function recordedCrlNumber(db: Db): Promise<number> {
+  const row = await db.selectFrom('ca_crl_state').select('crl_number').where('issuer', '=', ROOT_NAME).executeTakeFirst()
+  return Number(row?.crl_number ?? 0)
+}
+
 /**
  * Returns the current root CRL: the file in DATA_DIR/ca while it lists exactly what the
  * database holds and has 30 days or more left at `now`, else a new one signed now (the root key
  * is opened for that signature only, before the transaction, so a wrong passphrase changes
  * nothing). Called at start, by the CA's periodic check, and after a revocation.
+ *
+ * Re-signing is a run-once job across instances: when `maySign` says another instance holds the
+ * 'root-crl' lock, an existing file is served as it is until the holder writes its new one into
+ * the shared DATA_DIR/ca (within one check period). It signs anyway when there is no file, or
+ * when the database already records a later CRL number than the file's: someone signed a CRL this
+ * instance cannot read (an instance or CLI with a DATA_DIR of its own), so waiting would not help.
  */
-export async function ensureRootCrl(config: CaConfig, db: Db, hierarchy: CaHierarchy, now: Date): Promise<PublishedCrl> {
+export async function ensureRootCrl(
+  config: CaConfig,
+  db: Db,
+  hierarchy: CaHierarchy,
+  now: Date,
+  maySign: () => Promise<boolean> = async () => true,
+): Promise<PublishedCrl> {
   const current = readRootCrl(config)
   let listed = await listedEntries(db)
   // A genuine file that revokes the issuing CA behind the database's back (signed by hand before
   // migration 005) is recorded first, so the signature below keeps it.
   if (current && current.entries > 0 && !listsExactly(current, listed) && (await adoptIssuingRevocation(db, hierarchy, current))) listed = await listedEntries(db)
   if (current && !rootCrlDue(current, now) && listsExactly(current, listed)) return current
+  if (current && (await recordedCrlNumber(db)) <= current.crlNumber && !(await maySign())) return current
   const signer = openRootSigner(config, hierarchy)
   try {
     return await db.transaction().execute((trx) => signRootCrlIn(trx, config, hierarchy, signer, now))

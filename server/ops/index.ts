@@ -17,6 +17,7 @@ export { opsOpenApi } from './openapi.ts'
 export { sendMetrics, type AppMetrics } from './metrics.ts'
 export { SingletonJob, type JobOutcome } from './singleton-job.ts'
 export { AdvisoryLock } from './advisory-lock.ts'
+export { JobLocks } from './job-locks.ts'
 
 export interface Ops {
   readonly config: OpsConfig

@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../db/schema.ts'
-import { recordMember, renewDelegateIfDue, type CertificateAuthority } from '../ca/authority.ts'
+import { recordedRenewal, recordMember, renewDelegateIfDue, type CertificateAuthority } from '../ca/authority.ts'
 import { addDelegate, loadDelegate, readManifest, TSA_NAME, type CaConfig, type CaMember } from '../ca/hierarchy.ts'
 import { buildTstInfo, grantedResponse, parseTimeStampRequest, rejectionResponse, TspRejection, type FailInfoName } from './tsp-der.ts'
 
@@ -60,7 +60,7 @@ export class TimestampAuthority {
   ) {
     this.use(member)
     this.timer = setInterval(() => {
-      this.renewIfDue().catch((e: unknown) => console.error('TSA certificate renewal failed (retried in 12 h)', e))
+      this.checkRenewal().catch((e: unknown) => console.error('TSA certificate renewal failed (retried in 12 h)', e))
     }, renewalCheckMs)
     this.timer.unref()
   }
@@ -68,7 +68,7 @@ export class TimestampAuthority {
   /**
    * Opens the TSA of `ca`: loads DATA_DIR/ca/tsa.pem and its key, or makes them (a hierarchy made
    * before the TSA existed gets one on first use), records the certificate in ca_authorities and
-   * renews it when due.
+   * renews it when due (on the instance holding the 'tsa-renewal' job lock).
    */
   static async open(config: CaConfig, db: Db, ca: CertificateAuthority, settings: TsaSettings, options: TsaOpenOptions = {}): Promise<TimestampAuthority> {
     const member =
@@ -77,7 +77,7 @@ export class TimestampAuthority {
     try {
       await recordMember(db, readManifest(config), member)
       const tsa = new TimestampAuthority(config, db, ca, settings, member, options.renewalCheckMs ?? RENEWAL_CHECK_MS)
-      await tsa.renewIfDue(options.now)
+      await tsa.checkRenewal(options.now)
       return tsa
     } catch (e) {
       member.signer.close()
@@ -103,6 +103,19 @@ export class TimestampAuthority {
       console.warn(`TSA certificate renewed: serial ${renewed.serial.toString('hex')}, valid until ${renewed.notAfter.toISOString()}`)
     }
     return renewed !== undefined
+  }
+
+  /**
+   * The periodic check with several instances on one database, as for the OCSP responder
+   * (CertificateAuthority.checkOcspRenewal): takes up a certificate another instance renewed
+   * (same key, later end, recorded in ca_authorities), then renews if due — only while this
+   * instance holds the 'tsa-renewal' job lock, so one instance renews and writes one audit row.
+   */
+  async checkRenewal(now = new Date()): Promise<'renewed' | 'adopted' | 'unchanged'> {
+    const recorded = await recordedRenewal(this.db, this.member)
+    if (recorded) this.use(recorded)
+    if ((await this.ca.holdsJobLock('tsa-renewal')) && (await this.renewIfDue(now))) return 'renewed'
+    return recorded ? 'adopted' : 'unchanged'
   }
 
   /** The next TSTInfo serial: unique across requests and processes sharing the database. */
