@@ -16,11 +16,11 @@ import type { ParsedCertificate } from './certificate.ts'
 import { childrenOf, encodingOf, expectTag, DerError, oidOf, readTlv, valueOf, type Tlv } from '../pki/der-reader.ts'
 import type { HashName, SignatureScheme, SignatureVerifier } from './signature-verifier.ts'
 import type { SigningCertificateAttribute } from './signing-certificate.ts'
-import { isGostSignerInfo, verifyGostSignerInfo } from './gost-signer-info.ts'
+import { isGostSignerInfo, verifyGostSignerInfo, type GostDigestOid } from './gost-signer-info.ts'
 
-/** A detached document given by its digest instead of its bytes (the API's `sha256` field). */
+/** A detached document given by its digest instead of its bytes (the API's `sha256` field, or a GOST digest named by its OID). */
 export interface ContentDigest {
-  readonly hash: HashName
+  readonly hash: HashName | GostDigestOid
   readonly digest: Uint8Array
 }
 

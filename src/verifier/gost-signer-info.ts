@@ -5,8 +5,25 @@
  * signed attributes, then the signature over the DER SET of attributes (or over the content).
  */
 import { sameBytes } from '../core/bytes.ts'
-import { isGostOid } from '../pki/oids.ts'
+import { GostOid, isGostOid } from '../pki/oids.ts'
 import type { ParsedCertificate } from './certificate.ts'
+
+/** The GOST digests src/pki/gost computes: GOST 34.311-95 (test S-box) and Streebog-512. */
+export type GostDigestOid = typeof GostOid.digest34311 | typeof GostOid.digest2015x512
+
+/** Digest sizes by OID: a digest handed in (the API's fields) must have its algorithm's length. */
+export const GOST_DIGEST_BYTES: Readonly<Record<GostDigestOid, number>> = { [GostOid.digest34311]: 32, [GostOid.digest2015x512]: 64 }
+
+/** True for a CMS digestAlgorithm OID whose digest src/pki/gost computes. */
+export function isGostDigestOid(oid: string): oid is GostDigestOid {
+  return oid === GostOid.digest34311 || oid === GostOid.digest2015x512
+}
+
+/** The document's GOST digest (loads src/pki/gost on first use). */
+export async function gostDocumentDigest(oid: GostDigestOid, data: Uint8Array): Promise<Uint8Array> {
+  const gost = await import('../pki/gost/index.ts')
+  return gost.gostDigest(oid, data) as Uint8Array
+}
 
 /** True when the SignerInfo names a GOST digest or signature algorithm. */
 export function isGostSignerInfo(digestOid: string, signatureOid: string): boolean {
@@ -23,15 +40,16 @@ interface GostSignerInfoFields {
 }
 
 /**
- * Verifies a GOST SignerInfo over `content` (its bytes: GOST digests cannot be handed in
- * precomputed as SHA-256 ones can). False for any mismatch, including a digest algorithm that is
- * not the key's own; unsupported GOST algorithms throw ERR_UNSUPPORTED_ALGORITHM (details.gost).
+ * Verifies a GOST SignerInfo over `content`: its bytes, or with signed attributes its digest under
+ * the SignerInfo's own digest OID (`hash`: a document hashed on the device or as the API streams
+ * it). False for any mismatch, including a digest algorithm that is not the key's own;
+ * unsupported GOST algorithms throw ERR_UNSUPPORTED_ALGORITHM (details.gost).
  */
 export async function verifyGostSignerInfo(
   info: GostSignerInfoFields,
   eContentType: string | undefined,
   signer: ParsedCertificate,
-  content: Uint8Array | { readonly digest: Uint8Array },
+  content: Uint8Array | { readonly hash: string; readonly digest: Uint8Array },
 ): Promise<boolean> {
   const gost = await import('../pki/gost/index.ts')
   const spki = new Uint8Array(signer.cert.subjectPublicKeyInfo.toSchema().toBER(false))
@@ -42,8 +60,8 @@ export async function verifyGostSignerInfo(
   let signed: Uint8Array
   if (info.signedAttrs) {
     if (info.contentTypeAttr !== eContentType || !info.messageDigest) return false
-    if (!(content instanceof Uint8Array)) return false
-    if (!sameBytes(key.algorithm.digest(content), info.messageDigest)) return false
+    const digest = content instanceof Uint8Array ? key.algorithm.digest(content) : content.hash === info.digestAlgorithm ? content.digest : undefined
+    if (!digest || !sameBytes(digest, info.messageDigest)) return false
     signed = info.signedAttrs.slice()
     signed[0] = 0x31 // signed over the DER SET OF, not the [0] IMPLICIT tag (RFC 5652 §5.4)
   } else {

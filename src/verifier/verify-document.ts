@@ -19,13 +19,14 @@
 import { toHex } from '../core/bytes.ts'
 import { isQoltanbaError, type ErrorCode } from '../core/errors.ts'
 import { getCrypto } from '../pki/engine.ts'
-import { CmsOid } from '../pki/oids.ts'
+import { AlgorithmOid, CmsOid } from '../pki/oids.ts'
 import type { ParsedCertificate } from './certificate.ts'
 import { checkContentType, parseSignedDataSigners, verifySignedData, MAX_DOCUMENT_CMS_BYTES, type ParsedSignedData } from './cms-signature.ts'
 import { localCrlChecker } from './crl.ts'
 import { checkEndEntity } from './end-entity.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { hashOfDigestOid, type ContentDigest } from './fast-cms.ts'
+import { GOST_DIGEST_BYTES, gostDocumentDigest, isGostDigestOid } from './gost-signer-info.ts'
 import { subjectIdentity, type SubjectIdentity } from './name.ts'
 import { DEFAULT_SKEW_MS, validatePath } from './path-validation.ts'
 import { requireGoodStatus } from './path-revocation.ts'
@@ -99,11 +100,20 @@ export interface VerifyDocumentOptions extends TrustCheckOptions {
    * streams, with every hash a signer may have used); SHA-256 is required.
    */
   readonly contentDigests?: Readonly<Partial<Record<HashName, Uint8Array>>>
+  /**
+   * The detached document's digests keyed by the CMS digestAlgorithm OID: SHA-2 and NCA's GOST
+   * (1.2.398.3.10.1.3.1 GOST 34.311-95, 1.2.398.3.10.1.3.3 Streebog-512), for a document hashed
+   * on the device or as it streams. Merged with `contentDigests`; SHA-256 is still required.
+   */
+  readonly contentDigestsByOid?: Readonly<Record<string, Uint8Array>>
   /** Default 'signature'. */
   readonly purpose?: SignerPurpose
   /** Largest CMS read (default 64 MB: an attached signature holds the document). */
   readonly maxCmsBytes?: number
 }
+
+const SHA_OID: Readonly<Record<HashName, string>> = { 'SHA-256': AlgorithmOid.sha256, 'SHA-384': AlgorithmOid.sha384, 'SHA-512': AlgorithmOid.sha512 }
+const DIGEST_BYTES: Readonly<Record<string, number>> = { [AlgorithmOid.sha256]: 32, [AlgorithmOid.sha384]: 48, [AlgorithmOid.sha512]: 64, ...GOST_DIGEST_BYTES }
 
 interface Context {
   readonly store: TrustStore
@@ -121,18 +131,23 @@ function levelOf(parsed: ParsedSignedData, timestamp: TimestampVerification | un
   return timestamp ? 'CAdES-T' : 'CAdES-BES'
 }
 
-/** Refuses with ERR_DOCUMENT_CHANGED when the content's digest is not the signed messageDigest. */
-async function checkDocument(parsed: ParsedSignedData, content: Uint8Array | ContentDigest, verifier: SignatureVerifier, countersignature: boolean): Promise<void> {
+/**
+ * Refuses with ERR_DOCUMENT_CHANGED when the content's digest is not the signed messageDigest.
+ * Returns what the signature check is to use: for a GOST digest the one just computed (the pure
+ * JavaScript GOST hashes are the slow part of a large document, so they run once).
+ */
+async function checkDocument(parsed: ParsedSignedData, content: Uint8Array | ContentDigest, verifier: SignatureVerifier, countersignature: boolean): Promise<Uint8Array | ContentDigest> {
   if (!parsed.messageDigest) {
     if (!(content instanceof Uint8Array)) refuse(LoginErrorCode.DocumentRequired, 'This signature has no signed attributes: send the document itself, not its hash')
-    return // no digest to compare: a changed document fails as ERR_SIGNATURE_INVALID
+    return content // no digest to compare: a changed document fails as ERR_SIGNATURE_INVALID
   }
-  const hash = hashOfDigestOid(parsed.digestAlgorithm)
-  if (!hash) return // verifySignedData refuses the algorithm with its own code
+  const oid = parsed.digestAlgorithm
+  const hash = hashOfDigestOid(oid) ?? (isGostDigestOid(oid) ? oid : undefined)
+  if (!hash) return content // verifySignedData refuses the algorithm with its own code
   if (!(content instanceof Uint8Array) && content.hash !== hash) {
     refuse(LoginErrorCode.DocumentRequired, `This signature digests the document with ${hash}: send the document itself`, { digest: hash })
   }
-  const digest = content instanceof Uint8Array ? await verifier.digest(hash, content) : content.digest
+  const digest = !(content instanceof Uint8Array) ? content.digest : isGostDigestOid(hash) ? await gostDocumentDigest(hash, content) : await verifier.digest(hash, content)
   if (!sameBytes(digest, parsed.messageDigest)) {
     // A countersignature over another signature value is a wrong signature, not a changed document.
     if (countersignature) refuse(LoginErrorCode.SignatureInvalid, 'The countersignature covers another signature')
@@ -141,6 +156,7 @@ async function checkDocument(parsed: ParsedSignedData, content: Uint8Array | Con
       given: toHex(digest),
     })
   }
+  return isGostDigestOid(hash) ? { hash, digest } : content
 }
 
 async function firstValidTimestamp(parsed: ParsedSignedData, ctx: Context): Promise<TimestampVerification | undefined> {
@@ -206,8 +222,8 @@ async function verifySigner(parsed: ParsedSignedData, content: Uint8Array | Cont
     ...(parsed.signingTime ? { signingTime: parsed.signingTime } : {}),
   }
   try {
-    await checkDocument(parsed, content, ctx.verifier, countersignature)
-    await verifySignedData(parsed, content, ctx.crypto, ctx.verifier)
+    const checked = await checkDocument(parsed, content, ctx.verifier, countersignature)
+    await verifySignedData(parsed, checked, ctx.crypto, ctx.verifier)
     timestamp = await firstValidTimestamp(parsed, ctx)
     checkedAt = timestamp?.time ?? ctx.now
     if (!timestamp) notes.push(VerdictNote.NoTimestamp)
@@ -266,22 +282,32 @@ export async function verifyDocumentSignatures(opts: VerifyDocumentOptions): Pro
   checkContentType(first, [CmsOid.data])
   const attached = first.content !== undefined
   const bytes = first.content ?? opts.content
-  const digests: Partial<Record<HashName, Uint8Array>> = { ...opts.contentDigests, ...(opts.contentSha256 ? { 'SHA-256': opts.contentSha256 } : {}) }
+  // Every digest given, keyed by the signer's digestAlgorithm OID (the by-hash-name forms are the older input).
+  const byOid: Record<string, Uint8Array> = { ...opts.contentDigestsByOid }
+  for (const [hash, d] of Object.entries(opts.contentDigests ?? {})) if (d) byOid[SHA_OID[hash as HashName]] = d
+  if (opts.contentSha256) byOid[AlgorithmOid.sha256] = opts.contentSha256
   let sha256: Uint8Array
   if (bytes) {
     sha256 = await verifier.digest('SHA-256', bytes)
-  } else if (digests['SHA-256']) {
-    sha256 = digests['SHA-256']
-    const sizes: Record<HashName, number> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }
-    for (const [hash, d] of Object.entries(digests)) if (d.length !== sizes[hash as HashName]) refuse(LoginErrorCode.Malformed, `A ${hash} digest is ${sizes[hash as HashName]} bytes`)
+  } else if (byOid[AlgorithmOid.sha256]) {
+    sha256 = byOid[AlgorithmOid.sha256] as Uint8Array
+    for (const [oid, d] of Object.entries(byOid)) {
+      const size = DIGEST_BYTES[oid]
+      if (size === undefined) refuse(LoginErrorCode.Malformed, `No digest algorithm ${oid} is known`, { oid })
+      if (d.length !== size) refuse(LoginErrorCode.Malformed, `A ${oid} digest is ${size} bytes`, { oid })
+    }
   } else {
     return refuse(LoginErrorCode.DocumentRequired, 'The signature is detached: give the signed document (or its SHA-256)')
   }
   // The document as each signer's digest algorithm needs it: its bytes, or the digest given for that hash.
   const contentFor = (parsed: ParsedSignedData): Uint8Array | ContentDigest => {
     if (bytes) return bytes
-    const hash = hashOfDigestOid(parsed.digestAlgorithm) ?? 'SHA-256'
-    return { hash, digest: digests[hash] ?? (digests['SHA-256'] as Uint8Array) }
+    const oid = parsed.digestAlgorithm
+    const given = byOid[oid]
+    if (given && isGostDigestOid(oid)) return { hash: oid, digest: given }
+    const hash = hashOfDigestOid(oid) ?? 'SHA-256'
+    // Without this signer's digest, SHA-256's stands in under its own name: checkDocument asks for the document.
+    return given ? { hash, digest: given } : { hash: 'SHA-256', digest: sha256 }
   }
   const ctx: Context = {
     store: 'anchors' in opts.trustAnchors ? opts.trustAnchors : createTrustStore(opts.trustAnchors),

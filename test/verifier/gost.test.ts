@@ -8,7 +8,8 @@ import * as pkijs from 'pkijs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { isQoltanbaError } from '../../src/core/errors.ts'
 import { getEngine } from '../../src/pki/engine.ts'
-import { signGostCms, GOST_2004 } from '../../src/pki/gost/index.ts'
+import { signGostCms, GOST_2004, gostR341194 } from '../../src/pki/gost/index.ts'
+import { AlgorithmOid, GostOid } from '../../src/pki/oids.ts'
 import {
   acceptWithoutRevocationCheck,
   buildLoginPayload,
@@ -17,6 +18,7 @@ import {
   localCrlChecker,
   parseCertificate,
   verifyLoginCms,
+  verifyDocumentSignatures,
   verifySignedCms,
   type RevocationChecker,
 } from '../../src/verifier/index.ts'
@@ -97,6 +99,48 @@ describe('document signatures with a GOST-2004 key', () => {
     const changed = data.slice()
     changed[0]! ^= 1
     expect(await codeOf(verifySignedCms({ cms, content: changed, trustAnchors: [pki.root.der], revocation: crlRevocation() }))).toBe('ERR_SIGNATURE_INVALID')
+  })
+})
+
+describe('a GOST document on /verify (verifyDocumentSignatures)', () => {
+  const data = new TextEncoder().encode('Құжат / Документ: GOST 34.311-95')
+  const sha256 = async (bytes: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+  const changedCopy = () => {
+    const changed = data.slice()
+    changed[3]! ^= 1
+    return changed
+  }
+  const verify = (cms: Uint8Array, input: object) => verifyDocumentSignatures({ cms, trustAnchors: [pki.root.der], revocation: crlRevocation(), ...input })
+
+  it('the document itself: valid; one changed byte is ERR_DOCUMENT_CHANGED (as for RSA), attached too', async () => {
+    const cms = signGostCms({ data, certificate: pki.signer.der, detached: true }, pki.signer.key.key)
+    const ok = await verify(cms, { content: data })
+    expect(ok.valid).toBe(true)
+    expect(ok.signers[0]?.digestAlgorithm).toBe(GostOid.digest34311)
+    const changed = await verify(cms, { content: changedCopy() })
+    expect(changed.valid).toBe(false)
+    expect(changed.signers[0]?.code).toBe('ERR_DOCUMENT_CHANGED')
+    const attached = signGostCms({ data, certificate: pki.signer.der, detached: false }, pki.signer.key.key)
+    expect((await verify(attached, {})).valid).toBe(true)
+  })
+
+  it('digests by OID (what the page and the API hash): valid; a changed document’s digests are ERR_DOCUMENT_CHANGED', async () => {
+    const cms = signGostCms({ data, certificate: pki.signer.der, detached: true }, pki.signer.key.key)
+    const digestsOf = async (bytes: Uint8Array) => ({ [AlgorithmOid.sha256]: await sha256(bytes), [GostOid.digest34311]: gostR341194(bytes) })
+    const ok = await verify(cms, { contentDigestsByOid: await digestsOf(data) })
+    expect(ok.valid).toBe(true)
+    expect(ok.document.sha256).toBe(Buffer.from(await sha256(data)).toString('hex'))
+    // The older input (SHA-2 by name) still works beside it.
+    expect((await verify(cms, { contentSha256: await sha256(data), contentDigestsByOid: { [GostOid.digest34311]: gostR341194(data) } })).valid).toBe(true)
+    const changed = await verify(cms, { contentDigestsByOid: await digestsOf(changedCopy()) })
+    expect(changed.signers[0]?.code).toBe('ERR_DOCUMENT_CHANGED')
+  })
+
+  it('only a SHA-256 for a GOST signer asks for the document; a GOST digest of the wrong length is malformed', async () => {
+    const cms = signGostCms({ data, certificate: pki.signer.der, detached: true }, pki.signer.key.key)
+    const onlySha = await verify(cms, { contentSha256: await sha256(data) })
+    expect(onlySha.signers[0]?.code).toBe('ERR_DOCUMENT_REQUIRED')
+    expect(await codeOf(verify(cms, { contentSha256: await sha256(data), contentDigestsByOid: { [GostOid.digest34311]: new Uint8Array(31) } }))).toBe('ERR_MALFORMED')
   })
 })
 
