@@ -5,7 +5,8 @@
  * and certificates with their statuses in words and dates in the language (a real Kazakh date,
  * "2027 ж. 4 желтоқсан", where Chromium has no Kazakh data), the serial grouped and copyable, the
  * header shows who is signed in on every page, another device's session can be ended one by one
- * or all at once, and signing out in the header ends it all.
+ * or all at once, and signing out in the header ends it all. The home page offers the cabinet, not
+ * sign-in, to a signed-in person.
  */
 import { X509Certificate } from 'node:crypto'
 import type { Browser, Page } from '@playwright/test'
@@ -65,6 +66,11 @@ for (const person of CASES) {
       expect((await fetch(`${server.url}/api/v1/operator/certificates/${revoked.serial}/revoke`, { method: 'POST', headers: operator, body: '{"reason":4}' })).ok).toBe(true)
       const p12 = await server.pkcs12(first, 'auth', PASSWORD)
 
+      // Signed out, the home page offers sign-in.
+      await page.goto(`${server.url}/`)
+      await expect(page.getByTestId('home-signin')).toHaveAttribute('href', '/signin')
+      await expect(page.getByTestId('home-cabinet')).toHaveCount(0)
+
       // Signed out, the cabinet sends to sign-in, which comes back to it.
       await page.goto(`${server.url}/cabinet`)
       await expect(page).toHaveURL(/\/signin\?redirect=%2Fcabinet$|\/signin\?redirect=\/cabinet$/)
@@ -112,6 +118,13 @@ for (const person of CASES) {
       await expect(cert(validAuth.serial).getByTestId('cabinet-copy-serial')).toHaveText(m('cabinet.certificates.copied'))
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(validAuth.serial.toUpperCase())
       await expectAccessible(page, `cabinet (${locale})`)
+
+      // Signed in, the home page offers the cabinet instead of sign-in.
+      await page.goto(`${server.url}/`)
+      await expect(page.getByTestId('home-cabinet')).toHaveAttribute('href', '/cabinet')
+      await expect(page.getByTestId('home-cabinet')).toContainText(m('home.cabinet_title'))
+      await expect(page.getByTestId('home-signin')).toHaveCount(0)
+      await page.goto(`${server.url}/cabinet`)
 
       // The header says who is signed in, on every page, after a reload too.
       await expect(page.getByTestId('header-name')).toHaveText(person.name)
