@@ -7,7 +7,7 @@
  * header shows who is signed in on every page, another device's session can be ended one by one
  * or all at once, and signing out in the header ends it all. The home page offers the cabinet, not
  * sign-in, to a signed-in person; /status/:number of an application made elsewhere shows its status
- * by the session (the access code is asked only for another person's).
+ * by the session (the access code is asked only for another person's), dates in words.
  */
 import { X509Certificate } from 'node:crypto'
 import type { Browser, Page } from '@playwright/test'
@@ -125,13 +125,15 @@ for (const person of CASES) {
       await expect(page.getByTestId('home-cabinet')).toHaveAttribute('href', '/cabinet')
       await expect(page.getByTestId('home-cabinet')).toContainText(m('home.cabinet_title'))
       await expect(page.getByTestId('home-signin')).toHaveCount(0)
-      // An application made elsewhere (no access code in this browser): the session shows its status.
+      // An application made elsewhere (no access code in this browser): the session shows its
+      // status, with the dates written as the cabinet writes them.
       await page.goto(`${server.url}/status/${waiting.number}`)
       await expect(page.getByTestId('status-tag')).toHaveAttribute('data-status', 'submitted')
+      await expect(page.getByTestId('status-history').locator('time')).toHaveText([today])
       await expect(page.getByTestId('status-no-code')).toHaveCount(0)
       await page.goto(`${server.url}/status/${first.number}`)
       await expect(page.getByTestId('status-tag')).toHaveAttribute('data-status', 'issued')
-      await expect(page.getByTestId('status-history').locator('li')).toHaveCount(2)
+      await expect(page.getByTestId('status-history').locator('time')).toHaveText([today, today])
       await page.getByTestId('check-again').click()
       await expect(page.getByTestId('status-tag')).toHaveAttribute('data-status', 'issued')
       await expectAccessible(page, `status by session (${locale})`)
