@@ -17,6 +17,7 @@ import type {
   IssuedCertificates,
   PersonView,
   ProfileView,
+  RenewalSubmission,
   SubmissionBody,
   SubmissionResult,
 } from './types.ts'
@@ -43,6 +44,8 @@ export interface ApiClient {
   lookupPerson(iin: string): Promise<PersonView>
   /** Submits with an idempotency key: the same key always yields the same application. */
   submitApplication(body: SubmissionBody, idempotencyKey: string): Promise<SubmissionResult>
+  /** Online renewal signed with the current key (optional: test fakes of the client need not have it). */
+  submitRenewal?(body: RenewalSubmission, idempotencyKey: string): Promise<SubmissionResult>
   getApplication(number: string, accessCode: string): Promise<ApplicationView>
   getCertificates(number: string, accessCode: string): Promise<IssuedCertificates>
   markInstalled(number: string, accessCode: string): Promise<{ number: string; status: string; installedAt: string | null }>
@@ -93,6 +96,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     },
     submitApplication(body, idempotencyKey) {
       return json<SubmissionResult>('/api/v1/applications', post(body, { 'idempotency-key': idempotencyKey }))
+    },
+    submitRenewal(body, idempotencyKey) {
+      return json<SubmissionResult>('/api/v1/renewals', post(body, { 'idempotency-key': idempotencyKey }))
     },
     getApplication(number, accessCode) {
       return json<ApplicationView>(numberPath(number), withCode(accessCode.trim()))

@@ -10,7 +10,7 @@ import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { isRetryable, type ApiClient } from './client.ts'
 import { openApplicationsDb, type ApplicationsDb } from './database.ts'
 import { APPLICATIONS_DB_NAME, type ApplicationDraft, type ApplicationRecord, type OutboxRecord } from './records.ts'
-import type { ApplicationView, SubmissionBody } from './types.ts'
+import type { ApplicationView, RenewalSubmission, SubmissionBody } from './types.ts'
 
 /** Options of {@link ApplicationOutbox}. */
 export interface ApplicationOutboxOptions {
@@ -57,8 +57,8 @@ export class ApplicationOutbox {
   }
 
   /** Stores a prepared application (nothing is sent yet); its idempotency key is made here, once. */
-  async enqueue(body: SubmissionBody, draft: ApplicationDraft): Promise<OutboxRecord> {
-    const record: OutboxRecord = { id: this.#newKey(), body, draft, createdAt: this.#now(), state: 'waiting', attempts: 0 }
+  async enqueue(body: SubmissionBody, draft: ApplicationDraft, renewal?: RenewalSubmission): Promise<OutboxRecord> {
+    const record: OutboxRecord = { id: this.#newKey(), body, draft, ...(renewal ? { renewal } : {}), createdAt: this.#now(), state: 'waiting', attempts: 0 }
     await (await this.#open()).add('outbox', record)
     return record
   }
@@ -115,7 +115,8 @@ export class ApplicationOutbox {
       }
       const attempt = { ...item, attempts: item.attempts + 1, lastAttemptAt: this.#now() }
       try {
-        const result = await this.#client.submitApplication(item.body, item.id)
+        // A renewal goes to its own endpoint, with the same idempotency discipline.
+        const result = item.renewal && this.#client.submitRenewal ? await this.#client.submitRenewal(item.renewal, item.id) : await this.#client.submitApplication(item.body, item.id)
         const record: ApplicationRecord = {
           ...item.draft,
           number: result.number,

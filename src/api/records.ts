@@ -3,7 +3,7 @@
  * outbox, and the applications the server accepted (number, access code, last known status).
  */
 import type { DBSchema } from 'idb'
-import type { ApplicationView, KeyStorage, SubmissionBody } from './types.ts'
+import type { ApplicationView, KeyStorage, RenewalSubmission, SubmissionBody } from './types.ts'
 import type { RegistrationCenter } from '../core/centers-wire.ts'
 
 /** The applicant as entered in the wizard (for the printed form and the device's list). */
@@ -43,6 +43,8 @@ export interface ApplicationDraft {
   readonly preparedAt: number
   /** SHA-256 of the CA root certificate when the application was prepared (unset when offline then). */
   readonly caRootSha256?: string
+  /** An online renewal: the serial of the signing certificate it renews (src/flows/renewal.ts). */
+  readonly renewalOf?: string
 }
 
 /** A submission waiting to be sent (offline, or the server was unreachable). */
@@ -51,6 +53,8 @@ export interface OutboxRecord {
   readonly id: string
   readonly body: SubmissionBody
   readonly draft: ApplicationDraft
+  /** Set for an online renewal: sent to POST /api/v1/renewals instead (src/flows/renewal.ts). */
+  readonly renewal?: RenewalSubmission
   readonly createdAt: number
   /** 'waiting' until sent; 'failed' when the server refused it (kept so nothing is lost). */
   state: 'waiting' | 'failed'

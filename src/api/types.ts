@@ -31,6 +31,18 @@ export interface SubmissionBody {
 }
 
 /** Answer of POST /api/v1/applications. */
+/** The JSON body of POST /api/v1/renewals (server/renewals/routes.ts). */
+export interface RenewalSubmission {
+  /** The signing certificate being renewed; its key signed `cms`. */
+  readonly serial: string
+  readonly iin: string
+  readonly requests: ReadonlyArray<{ readonly purpose: 'auth' | 'sign'; readonly csr: string }>
+  /** Base64 CMS over renewalRequestPayload (src/core/renewal-wire.ts). */
+  readonly cms: string
+  readonly supersedeNow: boolean
+  readonly language?: 'kk' | 'ru' | 'en'
+}
+
 export interface SubmissionResult {
   readonly number: string
   readonly accessCode: string

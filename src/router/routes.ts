@@ -21,6 +21,8 @@ export const routes: RouteRecordRaw[] = [
     name: 'certificates',
     component: () => import('@/views/CertificatesView.vue'),
     meta: { titleKey: 'nav.certificates' },
+    // The "expiring" e-mail and the reminders link to /certificates?renew=<serial>: open Renew.
+    beforeEnter: (to) => (typeof to.query.renew === 'string' && /^[0-9a-fA-F]{2,64}$/.test(to.query.renew) ? { name: 'renew', params: { serial: to.query.renew.toLowerCase() } } : true),
   },
   { path: '/status', name: 'status', component: () => import('@/views/StatusView.vue'), meta: { titleKey: 'nav.status' } },
   { path: '/settings', name: 'settings', component: () => import('@/views/SettingsView.vue'), meta: { titleKey: 'nav.settings' } },
@@ -59,6 +61,12 @@ export const routes: RouteRecordRaw[] = [
     meta: { titleKey: 'operator.certificates.title' },
   },
   {
+    path: '/certificates/renew/:serial',
+    name: 'renew',
+    component: () => import('@/views/RenewView.vue'),
+    meta: { titleKey: 'renewal.title' },
+  },
+  {
     path: '/certificates/revoke/:certificateId/:step(reason|warning|confirm|done)?',
     name: 'revoke',
     component: () => import('@/views/RevokeView.vue'),
@@ -79,6 +87,8 @@ export const routes: RouteRecordRaw[] = [
   { path: '/help/accessibility', name: 'help-accessibility', component: helpView, meta: { titleKey: 'help.accessibility.title' } },
   { path: '/centers', name: 'centers', component: () => import('@/views/CentersView.vue'), meta: { titleKey: 'centers.page.title' } },
   { path: '/sign', name: 'sign', component: () => import('@/views/SignView.vue'), meta: { titleKey: 'sign.title' } },
+  // The phone's side of a hand-off (QR code or deep link; the secret is in the fragment).
+  { path: '/handoff', name: 'handoff', component: () => import('@/views/HandoffView.vue'), meta: { titleKey: 'handoff.phone.page_title' } },
   {
     path: '/operator/centers',
     name: 'operator-centers',

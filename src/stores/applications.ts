@@ -16,6 +16,7 @@ import {
   type ApplicationView,
   type FlushResult,
   type OutboxRecord,
+  type RenewalSubmission,
   type SubmissionBody,
 } from '@/api/index.ts'
 
@@ -80,8 +81,8 @@ export const useApplicationsStore = defineStore('applications', () => {
    * Stores a prepared application and tries to send it at once. Resolves with the accepted
    * application, or with the outbox item when it waits (offline) or was refused (`state: 'failed'`).
    */
-  async function submit(body: SubmissionBody, draft: ApplicationDraft): Promise<{ sent?: ApplicationRecord; item: OutboxRecord }> {
-    const item = await box.value.enqueue(body, draft)
+  async function submit(body: SubmissionBody, draft: ApplicationDraft, renewal?: RenewalSubmission): Promise<{ sent?: ApplicationRecord; item: OutboxRecord }> {
+    const item = await box.value.enqueue(body, draft, renewal)
     await flush()
     const sent = await box.value.applicationBySubmission(item.id)
     return sent ? { sent, item } : { item: (await box.value.outboxItem(item.id)) ?? item }
