@@ -40,7 +40,9 @@ export const signaturesOpenApi: OpenApiFragment = {
         summary: 'Verify a signed document: every signer of a CMS / CAdES-BES / CAdES-T signature, attached or detached',
         description:
           'multipart/form-data, streamed: `signature` (file: .p7s/.cms as DER, base64 or PEM; at most 64 MiB), and for a detached signature either `document` ' +
-          '(file, at most 100 MiB, hashed as it arrives) or `sha256` (field: the document\u2019s SHA-256 in hex, for larger documents). Trusted roots: our CA and ' +
+          '(file, at most 100 MiB, hashed as it arrives) or `sha256` (field: the document\u2019s SHA-256 in hex, for larger documents). A GOST signer (NCA keys) needs its own digest: an uploaded ' +
+          '`document` up to 16 MiB is hashed with it here (larger: 413 ERR_TOO_LARGE, details.gost), or send with `sha256` up to two `digest` fields ' +
+          '`<oid>:<hex>` (1.2.398.3.10.1.3.1 GOST 34.311-95, 1.2.398.3.10.1.3.3 Streebog-512). Trusted roots: our CA and ' +
           'TRUST_ANCHORS_DIR. The answer is 200 whether or not the signature is valid: `valid` and each signer\u2019s `code` say why.',
         requestBody: {
           required: true,
@@ -49,7 +51,10 @@ export const signaturesOpenApi: OpenApiFragment = {
               schema: {
                 type: 'object',
                 required: ['signature'],
-                properties: { signature: { type: 'string', format: 'binary' }, document: { type: 'string', format: 'binary' }, sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' } },
+                properties: {
+                  signature: { type: 'string', format: 'binary' }, document: { type: 'string', format: 'binary' }, sha256: { type: 'string', pattern: '^[0-9a-fA-F]{64}$' },
+                  digest: { type: 'string', pattern: '^1\\.2\\.398\\.3\\.10\\.1\\.3\\.[13]:[0-9a-fA-F]+$', description: 'A GOST digest of the document, <oid>:<hex> (may repeat)' },
+                },
               },
             },
           },
@@ -64,7 +69,7 @@ export const signaturesOpenApi: OpenApiFragment = {
               signers: { type: 'array', items: signer },
             },
           }),
-          400: errorResponse('ERR_MALFORMED (not a CMS signature, truncated), ERR_DOCUMENT_REQUIRED (detached without document or sha256), ERR_WRONG_CONTENT_TYPE, ERR_VALIDATION (no signature part, bad sha256, unexpected part)'),
+          400: errorResponse('ERR_MALFORMED (not a CMS signature, truncated), ERR_DOCUMENT_REQUIRED (detached without document or sha256), ERR_WRONG_CONTENT_TYPE, ERR_VALIDATION (no signature part, bad sha256 or digest, unexpected part)'),
           413: errorResponse('ERR_TOO_LARGE: the declared Content-Length or the bytes sent pass the limit (refused before the body is read when declared)'),
           415: errorResponse('ERR_UNSUPPORTED_MEDIA_TYPE: the body is not multipart/form-data'),
           429: errorResponse('ERR_RATE_LIMITED'),

@@ -4,7 +4,12 @@
  * - `document` (file, optional): the signed document of a detached signature, hashed as it
  *   streams in (SHA-256/384/512 at once), never held in memory;
  * - `sha256` (field, optional): instead of the document, its SHA-256 in hex — what the /verify
- *   page sends for a large file it hashed itself.
+ *   page sends for a large file it hashed itself;
+ * - `digest` (field, up to two, with `sha256`): a GOST digest the page computed, `<oid>:<hex>`
+ *   (1.2.398.3.10.1.3.1 GOST 34.311-95, 1.2.398.3.10.1.3.3 Streebog-512; issue 23).
+ * A GOST signer's document upload is hashed with its GOST digest too: src/pki/gost has no
+ * incremental form, so up to maxGostDocumentBytes of the document are kept while it streams and
+ * hashed once the signature names a GOST digest; a larger one is ERR_TOO_LARGE (details.gost).
  * Answers 200 with a verdict per signer (src/verifier/verification-report.ts), valid or not; 4xx with a
  * stable code when the request itself cannot be read: ERR_TOO_LARGE (413) as soon as a declared
  * Content-Length or the bytes read pass the limit, ERR_MALFORMED for a file that is no CMS,
@@ -16,7 +21,17 @@ import { createHash } from 'node:crypto'
 import type { Readable } from 'node:stream'
 import multipart from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
-import { verificationReport, verifyDocumentSignatures, type TrustStore, type RevocationChecker, type SignatureVerifier } from '../../src/verifier/index.ts'
+import {
+  GOST_DIGEST_BYTES,
+  gostDocumentDigest,
+  isGostDigestOid,
+  parseSignedDataSigners,
+  verificationReport,
+  verifyDocumentSignatures,
+  type TrustStore,
+  type RevocationChecker,
+  type SignatureVerifier,
+} from '../../src/verifier/index.ts'
 import { ApiError, ApiErrorCode, badRequest } from '../errors.ts'
 
 /** What the route verifies against (the sign-in trust: our CA, TRUST_ANCHORS_DIR, revocation routing). */
@@ -32,11 +47,14 @@ export interface SignatureRouteOptions {
   readonly maxDocumentBytes?: number
   /** Largest signature file (default 64 MiB: an attached signature holds its document). */
   readonly maxSignatureBytes?: number
+  /** Largest detached document hashed with a GOST digest (default 16 MiB: pure JavaScript, held in memory). */
+  readonly maxGostDocumentBytes?: number
   readonly rateLimit: { readonly max: number; readonly timeWindow: number }
 }
 
 export const DEFAULT_MAX_DOCUMENT_BYTES = 100 * 1024 * 1024
 export const DEFAULT_MAX_SIGNATURE_BYTES = 64 * 1024 * 1024
+export const DEFAULT_MAX_GOST_DOCUMENT_BYTES = 16 * 1024 * 1024
 /** Multipart boundaries, part headers and the `sha256` field on top of the two files. */
 const ENVELOPE_BYTES = 64 * 1024
 
@@ -56,19 +74,50 @@ async function readAll(stream: Readable, limit: number): Promise<Uint8Array> {
   return new Uint8Array(Buffer.concat(chunks))
 }
 
+interface HashedDocument {
+  readonly 'SHA-256': Uint8Array
+  readonly 'SHA-384': Uint8Array
+  readonly 'SHA-512': Uint8Array
+  readonly bytes: number
+  /** The document itself while it is at most `keepBytes` (for a GOST digest, which has no streaming form). */
+  readonly kept?: Uint8Array
+}
+
 /** The document's digests for every hash a signer may have used, read once as it streams. */
-async function hashAll(stream: Readable): Promise<{ 'SHA-256': Uint8Array; 'SHA-384': Uint8Array; 'SHA-512': Uint8Array; bytes: number }> {
+async function hashAll(stream: Readable, keepBytes: number): Promise<HashedDocument> {
   const h256 = createHash('sha256')
   const h384 = createHash('sha384')
   const h512 = createHash('sha512')
   let bytes = 0
+  let kept: Buffer[] | undefined = []
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     bytes += chunk.length
     h256.update(chunk)
     h384.update(chunk)
     h512.update(chunk)
+    if (kept && bytes <= keepBytes) kept.push(chunk)
+    else kept = undefined
   }
-  return { 'SHA-256': h256.digest(), 'SHA-384': h384.digest(), 'SHA-512': h512.digest(), bytes }
+  return { 'SHA-256': h256.digest(), 'SHA-384': h384.digest(), 'SHA-512': h512.digest(), bytes, ...(kept ? { kept: new Uint8Array(Buffer.concat(kept)) } : {}) }
+}
+
+/** A `digest` field: `<GOST digest OID>:<hex of its length>`. */
+function parseDigestField(value: string): [string, Uint8Array] {
+  const [oid = '', hex = ''] = value.trim().split(':')
+  if (!isGostDigestOid(oid) || !new RegExp(`^[0-9a-fA-F]{${2 * GOST_DIGEST_BYTES[oid]}}$`).test(hex)) {
+    throw badRequest(ApiErrorCode.Validation, 'digest must be <GOST digest OID>:<hex digest> (1.2.398.3.10.1.3.1: 64 hex digits, 1.2.398.3.10.1.3.3: 128)')
+  }
+  return [oid, new Uint8Array(Buffer.from(hex, 'hex'))]
+}
+
+/** The GOST digests of an uploaded document that the signature's signers name (none for SHA-2 signers). */
+async function gostDigestsOf(signature: Uint8Array, document: HashedDocument, maxSignature: number, limit: number): Promise<Record<string, Uint8Array>> {
+  const oids = new Set(parseSignedDataSigners(signature, maxSignature).map((s) => s.digestAlgorithm).filter(isGostDigestOid))
+  if (!oids.size) return {}
+  if (!document.kept) throw new ApiError(413, ApiErrorCode.TooLarge, `A document signed with a GOST key is checked here up to ${limit} bytes`, { limit, gost: true })
+  const out: Record<string, Uint8Array> = {}
+  for (const oid of oids) out[oid] = await gostDocumentDigest(oid, document.kept)
+  return out
 }
 
 /** Multipart's own errors as ours: its limits are ERR_TOO_LARGE, anything else unreadable input. */
@@ -83,9 +132,10 @@ function asApiError(e: unknown, limit: number): unknown {
 export async function signatureRoutes(app: FastifyInstance, opts: SignatureRouteOptions): Promise<void> {
   const maxDocument = opts.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES
   const maxSignature = opts.maxSignatureBytes ?? DEFAULT_MAX_SIGNATURE_BYTES
+  const maxGostDocument = opts.maxGostDocumentBytes ?? DEFAULT_MAX_GOST_DOCUMENT_BYTES
   const maxRequest = maxDocument + maxSignature + ENVELOPE_BYTES
   await app.register(multipart, {
-    limits: { fileSize: Math.max(maxDocument, maxSignature), files: 2, fields: 2, parts: 4, fieldSize: 256, headerPairs: 16 },
+    limits: { fileSize: Math.max(maxDocument, maxSignature), files: 2, fields: 3, parts: 5, fieldSize: 256, headerPairs: 16 },
     throwFileSizeLimit: true,
   })
 
@@ -105,30 +155,37 @@ export async function signatureRoutes(app: FastifyInstance, opts: SignatureRoute
     async (req) => {
       if (!req.isMultipart()) throw new ApiError(415, ApiErrorCode.UnsupportedMediaType, 'Send multipart/form-data with a signature file')
       let signature: Uint8Array | undefined
-      let document: Awaited<ReturnType<typeof hashAll>> | undefined
+      let document: HashedDocument | undefined
       let sha256: Uint8Array | undefined
+      const given: Record<string, Uint8Array> = {}
       try {
         for await (const part of req.parts()) {
           if (part.type === 'file' && part.fieldname === 'signature' && !signature) signature = await readAll(part.file, maxSignature)
-          else if (part.type === 'file' && part.fieldname === 'document' && !document) document = await hashAll(part.file)
+          else if (part.type === 'file' && part.fieldname === 'document' && !document) document = await hashAll(part.file, maxGostDocument)
+          else if (part.type === 'field' && part.fieldname === 'digest' && typeof part.value === 'string') {
+            const [oid, digest] = parseDigestField(part.value)
+            given[oid] = digest
+          }
           else if (part.type === 'field' && part.fieldname === 'sha256' && typeof part.value === 'string') {
             if (!/^[0-9a-fA-F]{64}$/.test(part.value.trim())) throw badRequest(ApiErrorCode.Validation, 'sha256 must be 64 hex digits')
             sha256 = new Uint8Array(Buffer.from(part.value.trim(), 'hex'))
           } else {
             if (part.type === 'file') part.file.resume()
-            throw badRequest(ApiErrorCode.Validation, `Unexpected part "${part.fieldname}": send signature, and document or sha256`)
+            throw badRequest(ApiErrorCode.Validation, `Unexpected part "${part.fieldname}": send signature, and document or sha256 (and digest)`)
           }
         }
       } catch (e) {
         throw asApiError(e, maxRequest)
       }
       if (!signature) throw badRequest(ApiErrorCode.Validation, 'The signature file is missing (part "signature")')
-      if (document && sha256) throw badRequest(ApiErrorCode.Validation, 'Send the document or its sha256, not both')
+      if (document && (sha256 || Object.keys(given).length)) throw badRequest(ApiErrorCode.Validation, 'Send the document or its digests, not both')
       const setup = await opts.setup()
       const digests = document ? { 'SHA-256': document['SHA-256'], 'SHA-384': document['SHA-384'], 'SHA-512': document['SHA-512'] } : sha256 ? { 'SHA-256': sha256 } : undefined
+      const byOid = document ? await gostDigestsOf(signature, document, maxSignature, maxGostDocument) : given
       const result = await verifyDocumentSignatures({
         cms: signature,
         ...(digests ? { contentDigests: digests } : {}),
+        ...(Object.keys(byOid).length ? { contentDigestsByOid: byOid } : {}),
         trustAnchors: setup.trust,
         revocation: setup.revocation,
         signatureVerifier: setup.signatureVerifier,

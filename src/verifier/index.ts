@@ -40,6 +40,7 @@ export type { FetchLike } from './fetch-bytes.ts'
 export { verifySignedCms, type VerifySignedCmsOptions, type SignedCmsVerification } from './verify-cms.ts'
 export { verifySignerAndPath, requireGoodStatus, type SignerPurpose, type TrustCheckOptions } from './signer-checks.ts'
 export { parseSignedDataSigners, MAX_DOCUMENT_CMS_BYTES } from './cms-signature.ts'
+export { isGostDigestOid, gostDocumentDigest, GOST_DIGEST_BYTES, type GostDigestOid } from './gost-signer-info.ts'
 export {
   verifyDocumentSignatures,
   VerdictNote,
