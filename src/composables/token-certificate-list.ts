@@ -3,7 +3,7 @@
  * My certificates. `load()` detects the agent first and leaves the list empty when it is absent
  * or a token cannot be read.
  */
-import { computed, ref } from 'vue'
+import { computed, ref, watch } from 'vue'
 import { useAgentsStore } from '@/stores/agents.ts'
 import { describeTokenCertificates, type TokenCertificateView } from '@/flows/token-certificates.ts'
 
@@ -22,6 +22,15 @@ export function useTokenCertificateList() {
       list.value = []
     }
   }
+
+  // Pairing ends with a fresh detection: the prompt (and its dialog) unmount before their
+  // `paired` event could reach the page, so the list reloads when pairing stops being needed.
+  watch(
+    () => agents.needsPairing,
+    (now, before) => {
+      if (before && !now) void load()
+    },
+  )
 
   return { list, available, load }
 }
