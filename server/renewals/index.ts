@@ -29,5 +29,11 @@ export async function installRenewals(app: FastifyInstance, ctx: AppContext, pol
     run: async () => void (await supersedeDueRenewals(ctx.db, await ctx.getCa(), policy)),
   })
   if (options.start !== false) app.addHook('onReady', async () => job.start())
+  // A holder who asked for "at once" should not wait for the hourly tick: an installation
+  // (POST /api/v1/applications/:number/installed) runs the job right after it answers.
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.method !== 'POST' || reply.statusCode !== 200 || !req.routeOptions.url?.endsWith('/installed')) return
+    void job.tick()
+  })
   app.addHook('onClose', async () => job.stop())
 }

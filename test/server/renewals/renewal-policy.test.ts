@@ -96,6 +96,17 @@ describe.each(ENGINES)('online renewal on %s', (engine) => {
     expect(wrongCode.statusCode).toBe(403)
   })
 
+  it('with supersedeNow in the signed request, installing the new pair revokes the old one without waiting for the hourly tick', async () => {
+    const old = await issuedPair(s, 20)
+    const res = await postRenewal(s, await renewalBody(old, { supersedeNow: true }))
+    expect(res.statusCode, res.body).toBe(201)
+    const r = res.json() as { number: string; accessCode: string }
+    expect((await certStatus(old.sign.serial)).status).toBe('good')
+    await s.app.inject({ method: 'POST', url: `/api/v1/applications/${r.number}/installed`, headers: { 'x-access-code': r.accessCode } })
+    await expect.poll(async () => (await certStatus(old.sign.serial)).revocation_reason, { timeout: 10_000 }).toBe(4)
+    expect((await certStatus(old.auth.serial)).revocation_reason).toBe(4)
+  })
+
   describe('refusals: a code each, nothing stored', () => {
     it.each([
       ['wrong key: signed by the authentication key', 403, 'ERR_RENEWAL_WRONG_KEY', async () => {
