@@ -257,12 +257,19 @@ async function verifySigner(parsed: ParsedSignedData, content: Uint8Array | Cont
       chain,
       revocations,
       notes,
-      countersignatures: [],
+      // Who countersigned is still named (with their own verdict) when this signer is not valid.
+      countersignatures: countersignature ? [] : await verifyCountersignatures(parsed, ctx).catch(noCountersignatures),
     }
   }
 }
 
 /** Each countersignature's verdict; they vouch for the signature, so its own verdict does not depend on them. */
+/** An unreadable countersignature of a signer already found invalid adds nothing to its verdict. */
+function noCountersignatures(e: unknown): SignerVerdict[] {
+  if (isQoltanbaError(e)) return []
+  throw e
+}
+
 async function verifyCountersignatures(parsed: ParsedSignedData, ctx: Context): Promise<SignerVerdict[]> {
   const out: SignerVerdict[] = []
   for (const counter of parseCountersignatures(parsed)) out.push(await verifySigner(counter, parsed.signatureValue, ctx, true))

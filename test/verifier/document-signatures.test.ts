@@ -150,6 +150,19 @@ describe('verifyDocumentSignatures: countersignatures', () => {
     const withContentType = await verifyDocumentSignatures({ cms: addCountersignature(cms, 0, sign(bob, value, [])), ...trust() })
     expect(withContentType.signers[0]?.countersignatures[0]).toMatchObject({ valid: false, code: 'ERR_SIGNATURE_INVALID' })
   })
+
+  it('a signer that is not valid (changed document, untrusted root) still names its countersigner with their verdict', async () => {
+    const cms = sign(alice, doc, ['-cades'])
+    const countered = addCountersignature(cms, 0, counterOver(bob, parseSignedDataSigners(cms)[0]!.signatureValue))
+    const changed = doc.slice()
+    changed[0] = (changed[0] as number) ^ 1
+    const r = await verifyDocumentSignatures({ cms: countered, content: changed, ...trust() })
+    expect(r.signers[0]).toMatchObject({ valid: false, code: 'ERR_DOCUMENT_CHANGED' })
+    expect(r.signers[0]?.countersignatures[0]).toMatchObject({ valid: true, identity: { iin: '870101300042' } })
+    const untrusted = await verifyDocumentSignatures({ cms: countered, content: doc, trustAnchors: [], revocation: acceptWithoutRevocationCheck })
+    expect(untrusted.signers[0]?.valid).toBe(false)
+    expect(untrusted.signers[0]?.countersignatures[0]).toMatchObject({ valid: false, identity: { iin: '870101300042' } })
+  })
 })
 
 describe('verifyDocumentSignatures: each failure has its own code', () => {
