@@ -41,6 +41,16 @@ export interface InteractionRouteOptions {
   readonly now?: () => Date
 }
 
+/**
+ * The portal's `ui_locales` (space-separated BCP 47 tags, most preferred first) reduced to the
+ * interface languages we have, in its order: "ru-RU kk en" → ['ru', 'kk', 'en'], "de" → [].
+ */
+export function supportedUiLocales(value: unknown): string[] {
+  if (typeof value !== 'string') return []
+  const languages = value.split(' ').map((tag) => tag.split('-')[0]!.toLowerCase())
+  return [...new Set(languages.filter((l) => l === 'kk' || l === 'ru' || l === 'en'))]
+}
+
 export async function oidcInteractionRoutes(app: FastifyInstance, opts: InteractionRouteOptions): Promise<void> {
   const { ctx } = opts
   const now = opts.now ?? (() => new Date())
@@ -81,6 +91,7 @@ export async function oidcInteractionRoutes(app: FastifyInstance, opts: Interact
       claims: claimsOfScopes(scopes),
       requireHardwareKey: requiresHardwareKey({ require_hardware_key: row.require_hardware_key }, interaction.params.acr_values),
       signedIn,
+      uiLocales: supportedUiLocales(interaction.params.ui_locales),
     }
   })
 

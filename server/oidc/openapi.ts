@@ -81,6 +81,7 @@ export const oidcOpenApi: OpenApiFragment = {
               claims: { type: 'array', items: { type: 'string' } },
               requireHardwareKey: { type: 'boolean' },
               signedIn: { oneOf: [{ type: 'null' }, { type: 'object', properties: { name: { type: 'string' }, hardwareKey: { type: 'boolean' } } }] },
+              uiLocales: { type: 'array', items: { enum: ['kk', 'ru', 'en'] }, description: "The portal's ui_locales that the PWA supports, in the portal's order (first wins when the person has not chosen a language)" },
             },
           }),
           400: errorResponse('ERR_VALIDATION'),
