@@ -10,6 +10,8 @@ import { apiError, unreachable } from './api-response.ts'
 export interface SignatureVerifyOptions {
   /** Hex SHA-256 of a detached signature's document. */
   readonly sha256?: string
+  /** GOST digests of the document (hex) by digest OID, sent as `digest` fields `<oid>:<hex>` beside `sha256`. */
+  readonly digests?: Readonly<Record<string, string>>
   readonly signal?: AbortSignal
   /** fetch implementation (tests); default the global one. */
   readonly fetch?: typeof fetch
@@ -25,6 +27,7 @@ export async function postSignatureVerification<T>(signature: Blob, options: Sig
   const form = new FormData()
   form.append('signature', signature, 'signature.p7s')
   if (options.sha256) form.append('sha256', options.sha256)
+  for (const [oid, hex] of Object.entries(options.digests ?? {})) form.append('digest', `${oid}:${hex}`)
   let response: Response
   try {
     response = await doFetch('/api/v1/signatures/verify', { method: 'POST', body: form, cache: 'no-store', ...(options.signal ? { signal: options.signal } : {}) })

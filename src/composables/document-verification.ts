@@ -6,7 +6,7 @@
 import { ref, shallowRef } from 'vue'
 import { createApiClient } from '@/api/client.ts'
 import type { DocumentVerificationResult } from '@/flows/document-verification.ts'
-import { hashFile } from './file-hash.ts'
+import { hashFile, LARGE_FILE_BYTES } from './file-hash.ts'
 
 export function useDocumentVerification() {
   /** The verification's outcome, when done. */
@@ -27,11 +27,14 @@ export function useDocumentVerification() {
     result.value = undefined
     try {
       const documentSha256 = document ? await hashFile(document, { signal, onProgress: (done, total) => (progress.value = total ? done / total : 1) }) : undefined
-      const { verifyDocument } = await import('@/flows/document-verification.ts')
+      const { verifyDocument, gostDocumentDigests } = await import('@/flows/document-verification.ts')
+      // A GOST signer needs its own digest of the document (in memory up to the threshold large files stream past).
+      const documentDigestsByOid = document ? await gostDocumentDigests(signature, document, LARGE_FILE_BYTES) : {}
       const client = createApiClient()
       result.value = await verifyDocument({
         signature,
         ...(documentSha256 ? { documentSha256 } : {}),
+        ...(Object.keys(documentDigestsByOid).length ? { documentDigestsByOid } : {}),
         offlineAnchors: async () => [await client.getCaCertificate('root')],
         signal,
       })
