@@ -7,7 +7,16 @@
  */
 import { onScopeDispose, ref, shallowRef } from 'vue'
 import { useRoute } from 'vue-router'
-import { addPendingTimestamp, preloadDocumentSigning, signDocument, type DocumentToSign, type SignDocumentRequest, type SignedDocument } from '@/flows/document-signing.ts'
+import {
+  addPendingTimestamp,
+  describeExistingSigners,
+  preloadDocumentSigning,
+  signDocument,
+  type DocumentToSign,
+  type ExistingSigner,
+  type SignDocumentRequest,
+  type SignedDocument,
+} from '@/flows/document-signing.ts'
 import { LARGE_FILE_BYTES, useFileHash } from './file-hash.ts'
 import { downloadBytes } from './file-download.ts'
 import { errorCode } from './error-message.ts'
@@ -106,6 +115,15 @@ export function useDocumentSigning() {
     pending.close()
   })
 
+  /** The signers of a loaded signature file, to countersign one; none when it is not a signature (signing then says why). */
+  async function existingSigners(cms: Uint8Array): Promise<ExistingSigner[]> {
+    try {
+      return await describeExistingSigners(cms)
+    } catch {
+      return []
+    }
+  }
+
   function save(): void {
     if (result.value) downloadBytes(result.value.cms, result.value.fileName, SIGNATURE_TYPE)
   }
@@ -125,7 +143,7 @@ export function useDocumentSigning() {
     }
   }
 
-  return { file, document, result, error, busy, hashing: hasher.hashing, progress: hasher.progress, cancelHash: hasher.cancel, choose, sign, addTimestamp, save, canShare, share }
+  return { file, document, result, error, busy, hashing: hasher.hashing, progress: hasher.progress, cancelHash: hasher.cancel, choose, sign, addTimestamp, existingSigners, save, canShare, share }
 }
 
 function signatureFile(signed: SignedDocument): File {

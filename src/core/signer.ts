@@ -21,6 +21,8 @@ export type SignerCapability =
   | 'signCms'
   /** `signCms()` with `messageDigest` instead of the data (a large document hashed in a stream). */
   | 'signDigest'
+  /** `signCms()` with `countersign`: a countersignature (RFC 5652 §11.4) added to an existing CMS. */
+  | 'countersign'
   /** `generateKeyAndCsr()`: a new key pair in the signer's storage and a PKCS#10 signed by it. */
   | 'generateKeyAndCsr'
   /** `importCertificate()`: store an issued certificate next to its private key. */
@@ -136,6 +138,12 @@ export interface SignCmsRequest extends SignerCallOptions {
    * capability accept it.
    */
   readonly messageDigest?: Uint8Array
+  /**
+   * Countersign instead of signing `data` (ignored then): the signer signs the signature value of
+   * SignerInfo `signerIndex` of `cms` and returns that whole CMS with the countersignature added.
+   * Only signers with the `countersign` capability accept it.
+   */
+  readonly countersign?: { readonly cms: Uint8Array; readonly signerIndex: number }
 }
 
 /** A CMS SignedData produced by a signer. */

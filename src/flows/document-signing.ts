@@ -30,6 +30,12 @@ export interface SignDocumentRequest extends SignerCallOptions {
   readonly detached: boolean
   /** An existing signature file of the same document to add this signature to (co-sign). */
   readonly cosign?: Uint8Array
+  /**
+   * Countersign signer number `countersign` of the `cosign` file instead of signing the document
+   * (RFC 5652 §11.4: the signature value is signed, e.g. an approver vouching for a signature).
+   * No timestamp is asked for a countersignature.
+   */
+  readonly countersign?: number
   /** Ask the TSA for a signature timestamp (CAdES-T). */
   readonly timestamp: boolean
   readonly tsa?: TimestampOptions
@@ -74,6 +80,7 @@ export async function signDocument(request: SignDocumentRequest): Promise<Signed
   if (byDigest && (!request.detached || !signer.capabilities.has('signDigest'))) {
     throw new QoltanbaError(ErrorCode.NotSupported, 'this signer needs the whole document', { reason: request.detached ? 'large-file' : 'attached-large-file' })
   }
+  if (request.countersign !== undefined) return countersignDocument(request, request.countersign)
   const { mergeSignatures } = await import('../pki/cades-cosign.ts')
   // Co-signing a file that is not a signature of this document is refused before any PIN is asked.
   if (request.cosign) await checkCosignTarget(request.cosign, document)
@@ -101,6 +108,45 @@ export async function signDocument(request: SignDocumentRequest): Promise<Signed
   }
 }
 
+/** Countersigns one signer of the existing signature file (after checking it is of this document). */
+async function countersignDocument(request: SignDocumentRequest, signerIndex: number): Promise<SignedDocument> {
+  const { document, signer } = request
+  if (!request.cosign) throw new QoltanbaError(ErrorCode.Validation, 'countersigning needs the signature file', { reason: 'no-signature-file' })
+  if (!signer.capabilities.has('countersign')) throw new QoltanbaError(ErrorCode.NotSupported, 'this signer cannot countersign', { reason: 'countersign' })
+  const summary = await checkCosignTarget(request.cosign, document)
+  if (!summary.signers[signerIndex]) throw new QoltanbaError(ErrorCode.NotFound, 'no such signer in the signature file', { signerIndex })
+  const { cms } = await signer.signCms({
+    data: new Uint8Array(),
+    hash: 'SHA-256',
+    countersign: { cms: request.cosign, signerIndex },
+    ...(request.certificateId ? { certificateId: request.certificateId } : {}),
+    ...(request.storageId ? { storageId: request.storageId } : {}),
+    ...(request.secret ? { secret: request.secret } : {}),
+    ...(request.signal ? { signal: request.signal } : {}),
+    ...(request.locale ? { locale: request.locale } : {}),
+  })
+  return { cms, fileName: signatureFileName(document.name, summary.detached), signerIndex, timestamp: 'skipped' }
+}
+
+/** One signer of an existing signature file, as the page offers it for countersigning. */
+export interface ExistingSigner {
+  /** The signer's common name (or DN); empty when the file does not carry the certificate. */
+  readonly name: string
+  readonly countersigned: boolean
+}
+
+/**
+ * The signers of a signature file the person loaded (to choose whom to countersign).
+ * @throws QoltanbaError ERR_MALFORMED (not a CMS SignedData).
+ */
+export async function describeExistingSigners(cms: Uint8Array): Promise<ExistingSigner[]> {
+  const { describeSignatureFile } = await import('../pki/cades-summary.ts')
+  return (await describeSignatureFile(cms)).signers.map((s) => ({
+    name: s.certificate ? (s.certificate.subject.commonName ?? s.certificate.subject.dn) : '',
+    countersigned: s.countersigned,
+  }))
+}
+
 /** Adds the timestamp a signature made offline is still missing. */
 export async function addPendingTimestamp(signed: SignedDocument, tsa?: TimestampOptions): Promise<SignedDocument> {
   return { ...signed, ...(await addTimestamp(signed.cms, signed.signerIndex, tsa)) }
@@ -118,12 +164,13 @@ async function signerCount(cms: Uint8Array): Promise<number> {
 }
 
 /** The existing signature must be over this document (same SHA-256 or same embedded content). */
-async function checkCosignTarget(existing: Uint8Array, document: DocumentToSign): Promise<void> {
+async function checkCosignTarget(existing: Uint8Array, document: DocumentToSign): Promise<{ detached: boolean; signers: readonly unknown[] }> {
   const { describeSignatureFile } = await import('../pki/cades-summary.ts')
   const summary = await describeSignatureFile(existing)
   if (!summary.sha256.some((d) => d.length === document.sha256.length && d.every((b, i) => b === document.sha256[i]))) {
     throw new QoltanbaError(ErrorCode.PayloadMismatch, 'the signature file is for another document', { reason: 'different-document' })
   }
+  return summary
 }
 
 /** Where signatures waiting for a timestamp are kept (src/api/pending-signatures.ts). */

@@ -27,6 +27,7 @@ const CAPABILITIES: ReadonlySet<SignerCapability> = new Set([
   'listCertificates',
   'signCms',
   'signDigest',
+  'countersign',
   'generateKeyAndCsr',
   'importCertificate',
   'deleteCertificate',
@@ -87,6 +88,7 @@ export class KeystoreSigner implements Signer {
       ...(request.detached !== undefined ? { detached: request.detached } : {}),
       ...(request.hash ? { hash: request.hash } : {}),
       ...(request.messageDigest ? { messageDigest: request.messageDigest } : {}),
+      ...(request.countersign ? { countersign: request.countersign } : {}),
     })
     return { cms, certificate: chosen.der }
   }

@@ -15,6 +15,7 @@
 import { getCrypto } from '../pki/engine.ts'
 import { ErrorCode, QoltanbaError } from '../core/errors.ts'
 import { signCms } from '../pki/cms.ts'
+import { countersignCms } from '../pki/cades-countersign.ts'
 import { attachCertificate, deleteCertificate, setCertificateRevoked } from './certificates.ts'
 import type { KeystoreContext } from './context.ts'
 import {
@@ -62,6 +63,8 @@ export interface KeystoreSignOptions {
   readonly certificateId?: string
   /** The document's digest computed elsewhere (a streamed large file); detached only, `data` unread. */
   readonly messageDigest?: Uint8Array
+  /** Countersign SignerInfo `signerIndex` of `cms` instead (`data` unread); not with GOST keys. */
+  readonly countersign?: { readonly cms: Uint8Array; readonly signerIndex: number }
 }
 
 export class Keystore {
@@ -235,6 +238,10 @@ export class Keystore {
     if (!own) throw new QoltanbaError(ErrorCode.NotFound, 'The key has no certificate', { reason: 'no_certificate' })
     const chain = container.certificates.filter((c) => !c.keyId).map((c) => c.der)
     const gost = gostKeyBehind(privateKey)
+    if (options.countersign) {
+      if (gost) throw new QoltanbaError(ErrorCode.NotSupported, 'GOST keys do not countersign', { reason: 'gost-countersign' })
+      return countersignCms(options.countersign.cms, { privateKey, ...(options.hash ? { hash: options.hash } : {}) }, { certificate: own.der, chain, signerIndex: options.countersign.signerIndex }, this.#ctx.crypto)
+    }
     if (gost) {
       // A streamed SHA-256 digest cannot be GOST-signed: passing it on makes signGostCms refuse it
       // (ERR_VALIDATION, details.gost) rather than sign `data`, which the caller did not fill.

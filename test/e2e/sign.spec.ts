@@ -51,11 +51,12 @@ async function choosePdf(page: Page): Promise<void> {
 }
 
 /** Signs with the certificate whose option names `who`, saves the file and returns its path. */
-async function signAndSave(page: Page, who: string, name: string, options: { timestamp: boolean; cosign?: string }): Promise<string> {
+async function signAndSave(page: Page, who: string, name: string, options: { timestamp?: boolean; cosign?: string }): Promise<string> {
   const select = page.getByTestId('sign-certificate')
   const value = await select.locator('option', { hasText: who }).getAttribute('value')
   await select.selectOption(value!)
-  await page.getByTestId(options.timestamp ? 'sign-timestamp-with' : 'sign-timestamp-without').check()
+  // A countersignature asks no timestamp (the page hides the choice): `timestamp` left out.
+  if (options.timestamp !== undefined) await page.getByTestId(options.timestamp ? 'sign-timestamp-with' : 'sign-timestamp-without').check()
   if (options.cosign) await page.getByTestId('sign-cosign').setInputFiles(options.cosign)
   const password = page.getByTestId('sign-password')
   if (await password.count()) await password.fill(PASSWORD)
@@ -104,6 +105,35 @@ for (const locale of ['kk', 'ru'] as const satisfies readonly AppLocale[]) {
       expect(dump).toContain('ALICE SIGNER')
       expect(dump).toContain('BOB SIGNER')
       opensslVerify(both)
+    })
+
+    test('countersign: Bob countersigns Alice\'s signature; OpenSSL verifies it and /verify names him', async ({ page }) => {
+      await importKeyFile(page, alice)
+      await importKeyFile(page, bob)
+      await page.goto('/sign')
+      await choosePdf(page)
+      const first = await signAndSave(page, 'ALICE', `counter-first-${locale}.p7s`, { timestamp: false })
+      await page.goto('/sign')
+      await choosePdf(page)
+      await page.getByTestId('sign-cosign').setInputFiles(first)
+      await page.getByTestId('sign-addition-countersign').check()
+      await expect(page.getByTestId('sign-countersigned')).toContainText('ALICE SIGNER')
+      await expect(page.getByTestId('sign-submit')).toHaveText(message(locale, 'sign.countersign.submit'))
+      const countered = await signAndSave(page, 'BOB', `countered-${locale}.p7s`, {})
+      const dump = printed(countered)
+      // One signer (Alice) with Bob's countersignature in her unsigned attributes.
+      expect(dump.match(/d\.issuerAndSerialNumber:/g)).toHaveLength(1)
+      expect(dump).toContain('countersignature')
+      expect(dump).toContain('BOB SIGNER')
+      opensslVerify(countered)
+
+      await page.goto('/verify')
+      await page.getByTestId('verify-signature-input').setInputFiles(countered)
+      await page.getByTestId('verify-document-input').setInputFiles({ name: 'contract.pdf', mimeType: 'application/pdf', buffer: pdf })
+      await page.getByTestId('verify-submit').click()
+      const counter = page.getByTestId('verify-signer-0').getByTestId('verify-countersignature-0')
+      await expect(counter).toContainText(message(locale, 'verify.signer.countersigned'))
+      await expect(counter).toContainText('BOB SIGNER')
     })
 
     test('offline: signed without the network, the timestamp is added when it returns', async ({ page, context }) => {
