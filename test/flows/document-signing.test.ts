@@ -15,6 +15,8 @@ import { toArrayBuffer } from '../../src/pki/asn1.ts'
 import { newKeystore } from '../keystore/helpers.ts'
 import { openssl, type OpenSsl } from '../pki/openssl.ts'
 import { startOpensslTsa, type OpensslTsa } from './openssl-tsa.ts'
+import { acceptWithoutRevocationCheck, verifyDocumentSignatures } from '../../src/verifier/index.ts'
+import type { Signer } from '../../src/core/signer.ts'
 
 let ossl: OpenSsl
 let tsa: OpensslTsa
@@ -140,6 +142,30 @@ describe('signDocument', () => {
     expect(await store.claim('a.txt')).toBeDefined()
     expect(await store.claim('a.txt')).toBeUndefined()
     store.close()
+  })
+
+  it('countersigns: the chosen signer\'s signature value is signed, OpenSSL and our verifier accept it', async () => {
+    const alice = await signerWithCertificate('RSA-2048', 'alice-c')
+    const bob = await signerWithCertificate('P-256', 'bob-c')
+    const first = await signDocument({ ...alice, secret: PASSWORD, document: doc(text), detached: true, timestamp: false })
+    const countered = await signDocument({ ...bob, secret: PASSWORD, document: doc(text), detached: true, cosign: first.cms, countersign: 0, timestamp: true, tsa: { url: tsa.url } })
+    expect(countered).toMatchObject({ signerIndex: 0, timestamp: 'skipped', fileName: 'contract.txt.p7s' })
+    expect(signerInfos(countered.cms)).toHaveLength(1)
+    expect(opensslVerify(countered.cms, 'countered.p7s', text)).toBe(true)
+    const ca = fromPem(new TextDecoder().decode(ossl.read('ca.pem')))[0]!.der
+    const report = await verifyDocumentSignatures({ cms: countered.cms, content: text, trustAnchors: [ca], revocation: acceptWithoutRevocationCheck })
+    expect(report.signers[0]).toMatchObject({ valid: true, identity: { commonName: 'alice-c' } })
+    expect(report.signers[0]?.countersignatures).toHaveLength(1)
+    expect(report.signers[0]?.countersignatures[0]).toMatchObject({ valid: true, identity: { commonName: 'bob-c' } })
+    // Refusals, before any key is used: another document, no such signer, a signer that cannot countersign.
+    await expect(signDocument({ ...bob, secret: 'not-even-asked', document: doc(new TextEncoder().encode('басқа')), detached: true, cosign: first.cms, countersign: 0, timestamp: false }))
+      .rejects.toMatchObject({ code: 'ERR_PAYLOAD_MISMATCH' })
+    await expect(signDocument({ ...bob, secret: 'not-even-asked', document: doc(text), detached: true, cosign: first.cms, countersign: 3, timestamp: false }))
+      .rejects.toMatchObject({ code: 'ERR_NOT_FOUND' })
+    const agentLike = Object.create(bob.signer, { capabilities: { value: new Set(['signCms', 'signDigest']) } }) as Signer
+    await expect(signDocument({ signer: agentLike, document: doc(text), detached: true, cosign: first.cms, countersign: 0, timestamp: false }))
+      .rejects.toMatchObject({ code: 'ERR_NOT_SUPPORTED' })
+    await expect(signDocument({ ...bob, secret: PASSWORD, document: doc(text), detached: true, countersign: 0, timestamp: false })).rejects.toMatchObject({ code: 'ERR_VALIDATION' })
   })
 
   it('a wrong password changes nothing', async () => {
