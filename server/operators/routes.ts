@@ -12,6 +12,7 @@ import { expireIfDue } from '../applications/service.ts'
 import { certificateView, listItem, operatorView } from '../applications/views.ts'
 import { requireOperatorSession } from '../auth/require-session.ts'
 import { findCenter } from '../centers/queries.ts'
+import { renewalLinks } from '../renewals/service.ts'
 
 const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^[0-9]{12}$' } } } as const
 
@@ -78,8 +79,9 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: AppConte
       historyOfApplication(ctx.db, number),
       a.registration_center_id ? findCenter(ctx.db, a.registration_center_id) : undefined,
     ])
-    // The center the applicant chose, so the operator sees where the applicant was to come.
-    return operatorView(a, requests, certificates, audit, center)
+    // The center the applicant chose, so the operator sees where the applicant was to come;
+    // the renewal chain (server/renewals), so a renewal is badged and linked both ways.
+    return { ...operatorView(a, requests, certificates, audit, center), renewal: await renewalLinks(ctx.db, number) }
   })
 
   app.post<{ Params: { number: string }; Body: Partial<ApprovalDecision> }>(

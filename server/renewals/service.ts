@@ -13,7 +13,7 @@ import { renewalRequestPayload } from '../../src/core/renewal-wire.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { findCenter } from '../centers/queries.ts'
 import type { AppContext } from '../context.ts'
-import type { CertificatePurpose } from '../db/schema.ts'
+import type { CertificatePurpose, Db } from '../db/schema.ts'
 import { ApiErrorCode, ApiError, badRequest, conflict, forbidden, notFound } from '../errors.ts'
 import { approveApplication } from '../applications/review.ts'
 import { submitApplication } from '../applications/service.ts'
@@ -167,3 +167,17 @@ export async function renewalOf(ctx: AppContext, policy: RenewalPolicy, number: 
   }
 }
 
+
+/** The renewal chain around an application, for the operator console: what it renews, what renewed it. */
+export async function renewalLinks(db: Db, number: string): Promise<{ renews: string | null; signerSerial: string | null; renewedBy: string | null; supersededAt: string | null }> {
+  const [self, next] = await Promise.all([
+    renewalDb(db).selectFrom('renewals').select(['previous_application_number', 'signer_serial', 'superseded_at']).where('application_number', '=', number).executeTakeFirst(),
+    renewalDb(db).selectFrom('renewals').select('application_number').where('previous_application_number', '=', number).executeTakeFirst(),
+  ])
+  return {
+    renews: self?.previous_application_number ?? null,
+    signerSerial: self?.signer_serial ?? null,
+    renewedBy: next?.application_number ?? null,
+    supersededAt: self?.superseded_at ? new Date(self.superseded_at).toISOString() : null,
+  }
+}

@@ -71,6 +71,13 @@ export interface OperatorApplicationView extends ApplicationView {
   readonly patronymic: string | null
   readonly certificates: readonly OperatorCertificate[]
   readonly history: readonly OperatorHistoryEntry[]
+  /** The online-renewal chain (server/renewals): what this application renews, what renewed it. */
+  readonly renewal?: {
+    readonly renews: string | null
+    readonly signerSerial: string | null
+    readonly renewedBy: string | null
+    readonly supersededAt: string | null
+  }
 }
 
 /** A stored PKCS#10 re-checked by the server (GET …/applications/:number/requests). */

@@ -182,11 +182,19 @@ describe.each(ENGINES)('RENEWAL_AUTO_ISSUE=false on %s', (engine) => {
   it('queues the renewal for an operator, inside the configured window only', async () => {
     const tooEarly = await postRenewal(s, await renewalBody(await issuedPair(s, 30)))
     expect(tooEarly.json().error.code).toBe('ERR_RENEWAL_TOO_EARLY')
-    const res = await postRenewal(s, await renewalBody(await issuedPair(s, 15)))
+    const old = await issuedPair(s, 15)
+    const res = await postRenewal(s, await renewalBody(old))
     expect(res.statusCode, res.body).toBe(201)
     expect(res.json().status).toBe('submitted')
     const number = res.json().number as string
-    const approved = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: { cookie: await s.operatorCookie() }, payload: { identityChecked: true } })
+    const cookie = await s.operatorCookie()
+    // The console shows the chain both ways (the "renewal" badge and the links).
+    const view = await s.app.inject({ method: 'GET', url: `/api/v1/operator/applications/${number}`, headers: { cookie } })
+    expect(view.json().renewal).toEqual({ renews: old.number, signerSerial: old.sign.serial, renewedBy: null, supersededAt: null })
+    expect(view.json().history.map((h: { action: string }) => h.action)).toContain('renewal.submit')
+    const oldView = await s.app.inject({ method: 'GET', url: `/api/v1/operator/applications/${old.number}`, headers: { cookie } })
+    expect(oldView.json().renewal).toMatchObject({ renews: null, renewedBy: number })
+    const approved = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: { cookie }, payload: { identityChecked: true } })
     expect(approved.statusCode, approved.body).toBe(200)
   })
 })
