@@ -123,6 +123,7 @@ export class ApplicationOutbox {
           accessCode: result.accessCode,
           submissionId: item.id,
           submittedAt: this.#now(),
+          ...(result.graceDays !== undefined ? { renewalGraceDays: result.graceDays } : {}),
         }
         const db = await this.#open()
         const tx = db.transaction(['outbox', 'applications'], 'readwrite')

@@ -72,6 +72,8 @@ export interface ApplicationRecord extends ApplicationDraft {
   readonly submissionId: string
   /** When the server accepted it (ms, device clock). */
   readonly submittedAt: number
+  /** A renewal: days after installation before the old pair is revoked (the server's RENEWAL_GRACE_DAYS). */
+  readonly renewalGraceDays?: number
   /** Last status the server reported, and when this device asked (ms). */
   lastStatus?: ApplicationView
   lastCheckedAt?: number

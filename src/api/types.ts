@@ -21,6 +21,8 @@ export interface SubmissionBody {
   readonly bin?: string
   readonly organization?: string
   readonly email?: string
+  /** The interface language at submission: e-mail to the applicant is written in it (server/mail). */
+  readonly language?: 'kk' | 'ru' | 'en'
   readonly region: string
   /** The chosen registration center (GET /api/v1/centers); the server derives the region from it. */
   readonly registrationCenterId?: string
@@ -47,6 +49,8 @@ export interface SubmissionResult {
   readonly number: string
   readonly accessCode: string
   readonly status: ApplicationStatus
+  /** Renewals only (POST /api/v1/renewals): the grace period before the old pair is revoked. */
+  readonly graceDays?: number
 }
 
 /** One request of an application, as the applicant sees it. */
