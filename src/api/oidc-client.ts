@@ -36,6 +36,8 @@ export interface Interaction {
   readonly requireHardwareKey: boolean
   /** Who is signed in to Qoltanba in this browser, if anyone. */
   readonly signedIn: { readonly name: string; readonly hardwareKey: boolean } | null
+  /** The portal's ui_locales that we have, its most preferred first (absent from older servers). */
+  readonly uiLocales?: readonly string[]
 }
 
 /** Where the browser goes next (the provider, then the portal). */

@@ -233,6 +233,41 @@ async function tokenWithAgent(keyPem: string, certPem: string): Promise<{ output
   }
 }
 
+test.describe("the portal's ui_locales", () => {
+  test("starts in the portal's first language we have, unless the person chose one in this browser", async ({ browser, consoleServer: server, portal }) => {
+    /** Our authorization endpoint as the portal would call it, with `uiLocales`. */
+    const authorize = (uiLocales: string) => {
+      const url = new URL(`${server.url}/oidc/auth`)
+      const params = {
+        client_id: portal.clientId, response_type: 'code', redirect_uri: `${portal.url}/callback`, scope: 'openid', state: 'ui-locales',
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256', ui_locales: uiLocales,
+      }
+      for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v)
+      return url.href
+    }
+    // A browser that never chose a language (and prefers English, which is never picked by itself).
+    const fresh = await browser.newContext({ locale: 'en-US' })
+    const page = await fresh.newPage()
+    await page.goto(authorize('de ru-RU kk'))
+    await expect(page).toHaveURL(/\/authorize\//)
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ru')
+    await expect(page.locator('#main h1')).toHaveText(message('ru', 'oidc.authorize.title'))
+    // Followed for this visit only, not remembered as the person's choice.
+    expect(await page.evaluate(() => localStorage.getItem('qoltanba.locale'))).toBeNull()
+    await fresh.close()
+
+    // The person chose Kazakh in this browser: the portal's Russian does not override it.
+    const chosen = await browser.newContext({ locale: 'en-US' })
+    await chosen.addInitScript(() => localStorage.setItem('qoltanba.locale', 'kk'))
+    const other = await chosen.newPage()
+    await other.goto(authorize('ru'))
+    await expect(other.getByTestId('oidc-authorize')).toBeVisible()
+    await expect(other.locator('#main h1')).toHaveText(message('kk', 'oidc.authorize.title'))
+    await expect(other.locator('html')).toHaveAttribute('lang', 'kk')
+    await chosen.close()
+  })
+})
+
 test.describe('a portal that requires a hardware token (kk)', () => {
   test.use({ appLocale: 'kk' })
 
