@@ -1,0 +1,118 @@
+/**
+ * The phone's side of a hand-off: read the link (the QR code's text, or this page's own fragment
+ * when the camera app opened it), open the request once, then sign with a certificate of this
+ * device's containers or decline. The fragment is removed from the address bar at once, so the
+ * secret stays out of the history and of screenshots of this page.
+ */
+import { computed, ref, shallowRef } from 'vue'
+import { createHandoffClient, parseHandoffLink, type HandoffRequest } from '@/api/handoff-client.ts'
+import { fromHex } from '@/core/bytes.ts'
+import { useContainersStore } from '@/stores/containers.ts'
+
+export type AnswerPhase = 'idle' | 'opening' | 'ready' | 'signing' | 'signed' | 'declined' | 'error'
+
+/** Error codes this screen words itself (a used or expired QR code says what to do). */
+const OWN_MESSAGES: Readonly<Record<string, string>> = {
+  ERR_INVALID_STATE: 'handoff.phone.error_used',
+  ERR_REQUEST_EXPIRED: 'handoff.phone.error_expired',
+  ERR_NOT_FOUND: 'handoff.phone.error_unknown',
+}
+
+export function handoffErrorKey(code: string): string {
+  return OWN_MESSAGES[code] ?? `errors.${code}`
+}
+
+function codeOf(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code
+  return typeof code === 'string' && code.startsWith('ERR_') ? code : 'ERR_INTERNAL'
+}
+
+export function useHandoffAnswer() {
+  const client = createHandoffClient()
+  const containers = useContainersStore()
+  const phase = ref<AnswerPhase>('idle')
+  const error = ref<string | null>(null)
+  const request = shallowRef<HandoffRequest | null>(null)
+  let link: { id: string; secret: string } | null = null
+
+  /** Certificates with a key here that fit the request: authentication for a sign-in, signing for documents. */
+  const options = computed(() => {
+    const purpose = request.value?.kind === 'sign-in' ? 'auth' : 'sign'
+    return containers.containers.flatMap((c) =>
+      c.certificates
+        .filter((x) => x.keyId && x.summary.purposes.includes(purpose) && x.summary.notAfter > Date.now() && !x.revokedAt)
+        .map((x) => ({ id: x.id, containerId: c.id, locked: !c.unlocked, label: x.summary.commonName ?? x.summary.subjectName })),
+    )
+  })
+
+  function fail(e: unknown): void {
+    error.value = codeOf(e)
+    phase.value = 'error'
+  }
+
+  /** Opens the hand-off named by `text` (a scanned QR code or a link); false when it is none. */
+  async function openLink(text: string): Promise<boolean> {
+    const parsed = parseHandoffLink(text)
+    if (!parsed) return false
+    link = parsed
+    phase.value = 'opening'
+    error.value = null
+    try {
+      await containers.refresh()
+      request.value = await client.open(parsed)
+      phase.value = 'ready'
+    } catch (e) {
+      fail(e)
+    }
+    return true
+  }
+
+  /** The link in this page's fragment, taken out of the address bar. */
+  async function openFromLocation(): Promise<void> {
+    const hash = window.location.hash
+    if (!hash) return
+    history.replaceState(history.state, '', window.location.pathname + window.location.search)
+    await openLink(hash)
+  }
+
+  /** Signs what was asked with the chosen certificate and sends it. */
+  async function sign(certificateId: string, containerId: string, password: string | undefined): Promise<void> {
+    const r = request.value
+    if (!r || !link) return
+    phase.value = 'signing'
+    try {
+      const signer = await containers.useSigner()
+      const base = { certificateId, storageId: containerId, ...(password ? { secret: password } : {}) }
+      if (r.kind === 'sign-in') {
+        const { cms } = await signer.signCms({ ...base, data: r.payload ?? new Uint8Array(), detached: false })
+        await client.answerSignIn(link, cms)
+      } else {
+        const signatures: Uint8Array[] = []
+        for (const d of r.documents) {
+          const { cms } = await signer.signCms({ ...base, data: new Uint8Array(), messageDigest: fromHex(d.sha256), detached: true })
+          signatures.push(cms)
+        }
+        await client.answerSignatures(link, signatures)
+      }
+      phase.value = 'signed'
+    } catch (e) {
+      // A wrong password leaves the request open: the person may try again.
+      if (codeOf(e) === 'ERR_WRONG_PASSWORD' || codeOf(e) === 'ERR_MAC_MISMATCH') {
+        error.value = codeOf(e)
+        phase.value = 'ready'
+      } else fail(e)
+    }
+  }
+
+  async function decline(): Promise<void> {
+    if (!link) return
+    try {
+      await client.decline(link)
+      phase.value = 'declined'
+    } catch (e) {
+      fail(e)
+    }
+  }
+
+  return { phase, error, request, options, openLink, openFromLocation, sign, decline }
+}

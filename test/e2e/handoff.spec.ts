@@ -1,0 +1,135 @@
+/**
+ * The phone as the key (issue 17) in two browser contexts against a real Registration Center
+ * (operator-fixtures.ts), in Kazakh and in Russian: a desktop page without keys and a
+ * phone-emulated context whose container holds an authentication certificate. The QR code is
+ * read from a screenshot of the desktop's page (jsQR), the phone opens it as its camera app
+ * would, shows the same 2-digit code and signs; the desktop lands in the cabinet. A second scan
+ * of the same QR code is refused; declining shows on the desktop; the countdown ends in
+ * "expired" under Playwright's clock (no sleeps).
+ */
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { devices, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import jsQR from 'jsqr'
+import { test, expect, type AppLocale } from './operator-fixtures.ts'
+import { LOCALE_STORAGE_KEY } from './fixtures.ts'
+
+type Messages = { handoff: { state: Record<string, string>; phone: Record<string, string> } }
+const messages = (locale: AppLocale) => JSON.parse(readFileSync(join(import.meta.dirname, `../../src/i18n/locales/${locale}.json`), 'utf8')) as Messages
+
+const CASES: ReadonlyArray<{ locale: AppLocale; iin: string }> = [
+  { locale: 'kk', iin: '781104300019' },
+  { locale: 'ru', iin: '830227400013' },
+]
+const PASSWORD = 'Handoff-e2e-2026'
+
+/** The QR code's text, decoded from a screenshot of the element (PNG → pixels in the page, jsQR here). */
+async function readQrFromScreenshot(page: Page): Promise<string> {
+  const png = await page.getByTestId('handoff-qr').screenshot()
+  // The PNG is turned into pixels on a blank page (the app's CSP rightly refuses data: fetches).
+  const scratch = await page.context().newPage()
+  const { data, width, height } = await scratch.evaluate(async (b64) => {
+    const bitmap = await createImageBitmap(await (await fetch(`data:image/png;base64,${b64}`)).blob())
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height)
+    const context = canvas.getContext('2d')!
+    context.drawImage(bitmap, 0, 0)
+    const image = context.getImageData(0, 0, bitmap.width, bitmap.height)
+    return { data: Array.from(image.data), width: image.width, height: image.height }
+  }, png.toString('base64'))
+  await scratch.close()
+  const found = jsQR(new Uint8ClampedArray(data), width, height)
+  if (!found) throw new Error('no QR code in the screenshot')
+  return found.data
+}
+
+/** A phone-emulated context in `locale` whose container holds the certificate of `p12`. */
+async function phoneWithContainer(browser: Browser, baseUrl: string, locale: AppLocale, p12: string): Promise<BrowserContext> {
+  const { defaultBrowserType: _type, ...pixel } = devices['Pixel 7']
+  const phone = await browser.newContext({ ...pixel })
+  await phone.addInitScript(([key, value]) => localStorage.setItem(key, value), [LOCALE_STORAGE_KEY, locale] as const)
+  const page = await phone.newPage()
+  await page.goto(`${baseUrl}/certificates`)
+  await page.getByTestId('open-import').click()
+  const dialog = page.getByTestId('import-dialog')
+  await dialog.getByTestId('import-file').setInputFiles(p12)
+  await dialog.getByTestId('import-password').fill(PASSWORD)
+  await dialog.getByTestId('import-submit').click()
+  await dialog.getByTestId('import-result').getByTestId('import-close').click()
+  await page.close()
+  return phone
+}
+
+for (const { locale, iin } of CASES) {
+  test.describe(`hand-off to the phone (${locale})`, () => {
+    test.use({ appLocale: locale })
+    let phone: BrowserContext
+
+    test.beforeAll(async ({ browser, consoleServer }) => {
+      const app = await consoleServer.submit(iin)
+      await consoleServer.approve(app.number)
+      phone = await phoneWithContainer(browser, consoleServer.url, locale, await consoleServer.pkcs12(app, 'auth', PASSWORD))
+    })
+    test.afterAll(async () => phone?.close())
+
+    test('signs the desktop in by the phone; a second scan of the same QR code is refused', async ({ page, consoleServer }) => {
+      const m = messages(locale)
+      await page.goto(`${consoleServer.url}/signin`)
+      await page.getByTestId('signin-by-phone').click()
+      await expect(page.getByTestId('handoff-qr')).toBeVisible()
+      const code = await page.getByTestId('handoff-code').textContent()
+      const link = await readQrFromScreenshot(page)
+      expect(link).toMatch(new RegExp(`^${consoleServer.url}/handoff#`))
+
+      const mobile = await phone.newPage()
+      await mobile.goto(link)
+      await expect(mobile.getByTestId('handoff-phone-code')).toHaveText(code!)
+      await expect(mobile.getByTestId('handoff-origin')).toHaveText(consoleServer.url)
+      // The secret left the address bar as soon as the page read it.
+      expect(new URL(mobile.url()).hash).toBe('')
+      await expect(page.getByTestId('handoff-state')).toHaveText(m.handoff.state.opened!)
+      // A second scan of the same QR code (a relayed or photographed code) is refused.
+      const again = await phone.newPage()
+      await again.goto(link)
+      await expect(again.getByTestId('handoff-phone-error')).toHaveText(m.handoff.phone.error_used!)
+      await mobile.getByTestId('handoff-password').fill(PASSWORD)
+      await mobile.getByTestId('handoff-sign').click()
+      await expect(mobile.getByTestId('handoff-phone-done')).toBeVisible()
+
+      await expect(page).toHaveURL(/\/cabinet$/)
+      await expect(page.getByTestId('cabinet-iin')).toHaveText(iin)
+
+      // Once completed, the hand-off is gone: the same code names nothing.
+      await again.close()
+      const later = await phone.newPage()
+      await later.goto(link)
+      await expect(later.getByTestId('handoff-phone-error')).toHaveText(m.handoff.phone.error_unknown!)
+      await later.close()
+      await mobile.close()
+    })
+
+    test('declining on the phone shows on the desktop; nothing is signed', async ({ page, consoleServer }) => {
+      const m = messages(locale)
+      await page.goto(`${consoleServer.url}/signin`)
+      await page.getByTestId('signin-by-phone').click()
+      const link = await page.getByTestId('handoff-deep-link').getAttribute('href')
+      const mobile = await phone.newPage()
+      await mobile.goto(link!)
+      await mobile.getByTestId('handoff-decline').click()
+      await expect(mobile.getByTestId('handoff-phone-declined')).toHaveText(m.handoff.phone.declined!)
+      await expect(page.getByTestId('handoff-state')).toHaveText(m.handoff.state.declined!)
+      await expect(page.getByTestId('handoff-again')).toBeVisible()
+      await mobile.close()
+    })
+
+    test('the QR code expires after its countdown (clock hooks, no waiting)', async ({ page, consoleServer }) => {
+      const m = messages(locale)
+      await page.clock.install()
+      await page.goto(`${consoleServer.url}/signin`)
+      await page.getByTestId('signin-by-phone').click()
+      await expect(page.getByTestId('handoff-qr')).toBeVisible()
+      await page.clock.fastForward('05:01')
+      await expect(page.getByTestId('handoff-state')).toHaveText(m.handoff.state.expired!)
+      await expect(page.getByTestId('handoff-qr')).toHaveCount(0)
+    })
+  })
+}
