@@ -12,7 +12,7 @@ import { expireIfDue } from '../applications/service.ts'
 import { certificateView, listItem, operatorView } from '../applications/views.ts'
 import { requireOperatorSession } from '../auth/require-session.ts'
 import { findCenter } from '../centers/queries.ts'
-import { renewalLinks } from '../renewals/service.ts'
+import { renewalLinks, renewalNumbers } from '../renewals/service.ts'
 
 const numberParams = { type: 'object', required: ['number'], properties: { number: { type: 'string', pattern: '^[0-9]{12}$' } } } as const
 
@@ -64,7 +64,8 @@ export async function operatorRoutes(app: FastifyInstance, opts: { ctx: AppConte
     },
     async (req) => {
       const rows = await searchApplications(ctx, req.query)
-      return { applications: rows.map(listItem) }
+      const renewals = await renewalNumbers(ctx.db, rows.map((r) => r.number))
+      return { applications: rows.map((r) => ({ ...listItem(r), renewal: renewals.has(r.number) })) }
     },
   )
 

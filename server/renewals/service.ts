@@ -181,3 +181,10 @@ export async function renewalLinks(db: Db, number: string): Promise<{ renews: st
     supersededAt: self?.superseded_at ? new Date(self.superseded_at).toISOString() : null,
   }
 }
+
+/** Which of these applications are renewals (the console's queue badges them). */
+export async function renewalNumbers(db: Db, numbers: readonly string[]): Promise<Set<string>> {
+  if (numbers.length === 0) return new Set()
+  const rows = await renewalDb(db).selectFrom('renewals').select('application_number').where('application_number', 'in', [...numbers]).execute()
+  return new Set(rows.map((r) => r.application_number))
+}

@@ -28,6 +28,8 @@ export interface OperatorApplicationItem {
   readonly createdAt: string | null
   readonly expiresAt: string | null
   readonly statusChangedAt: string | null
+  /** An online renewal (the queue shows a "renewal" badge). */
+  readonly renewal?: boolean
 }
 
 /** Certificate states on the server: good, revoked, or held (suspended). */

@@ -192,6 +192,8 @@ describe.each(ENGINES)('RENEWAL_AUTO_ISSUE=false on %s', (engine) => {
     const view = await s.app.inject({ method: 'GET', url: `/api/v1/operator/applications/${number}`, headers: { cookie } })
     expect(view.json().renewal).toEqual({ renews: old.number, signerSerial: old.sign.serial, renewedBy: null, supersededAt: null })
     expect(view.json().history.map((h: { action: string }) => h.action)).toContain('renewal.submit')
+    const queue = await s.app.inject({ method: 'GET', url: '/api/v1/operator/applications?status=submitted', headers: { cookie } })
+    expect(queue.json().applications.find((a: { number: string }) => a.number === number)).toMatchObject({ renewal: true })
     const oldView = await s.app.inject({ method: 'GET', url: `/api/v1/operator/applications/${old.number}`, headers: { cookie } })
     expect(oldView.json().renewal).toMatchObject({ renews: null, renewedBy: number })
     const approved = await s.app.inject({ method: 'POST', url: `/api/v1/operator/applications/${number}/approve`, headers: { cookie }, payload: { identityChecked: true } })
