@@ -7,7 +7,10 @@
  * of the same QR code is refused; declining shows on the desktop; the countdown ends in
  * "expired" under Playwright's clock (no sleeps).
  */
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { devices, type Browser, type BrowserContext, type Page } from '@playwright/test'
 import jsQR from 'jsqr'
@@ -22,6 +25,9 @@ const CASES: ReadonlyArray<{ locale: AppLocale; iin: string }> = [
   { locale: 'ru', iin: '830227400013' },
 ]
 const PASSWORD = 'Handoff-e2e-2026'
+const dir = mkdtempSync(join(tmpdir(), 'qt-handoff-e2e-'))
+const pdf = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n% Келісімшарт / Договор\ntrailer << /Root 1 0 R >>\n%%EOF\n')
+writeFileSync(join(dir, 'contract.pdf'), pdf)
 
 /** The QR code's text, decoded from a screenshot of the element (PNG → pixels in the page, jsQR here). */
 async function readQrFromScreenshot(page: Page): Promise<string> {
@@ -43,18 +49,20 @@ async function readQrFromScreenshot(page: Page): Promise<string> {
 }
 
 /** A phone-emulated context in `locale` whose container holds the certificate of `p12`. */
-async function phoneWithContainer(browser: Browser, baseUrl: string, locale: AppLocale, p12: string): Promise<BrowserContext> {
+async function phoneWithContainer(browser: Browser, baseUrl: string, locale: AppLocale, p12s: readonly string[]): Promise<BrowserContext> {
   const { defaultBrowserType: _type, ...pixel } = devices['Pixel 7']
   const phone = await browser.newContext({ ...pixel })
   await phone.addInitScript(([key, value]) => localStorage.setItem(key, value), [LOCALE_STORAGE_KEY, locale] as const)
   const page = await phone.newPage()
   await page.goto(`${baseUrl}/certificates`)
-  await page.getByTestId('open-import').click()
-  const dialog = page.getByTestId('import-dialog')
-  await dialog.getByTestId('import-file').setInputFiles(p12)
-  await dialog.getByTestId('import-password').fill(PASSWORD)
-  await dialog.getByTestId('import-submit').click()
-  await dialog.getByTestId('import-result').getByTestId('import-close').click()
+  for (const p12 of p12s) {
+    await page.getByTestId('open-import').click()
+    const dialog = page.getByTestId('import-dialog')
+    await dialog.getByTestId('import-file').setInputFiles(p12)
+    await dialog.getByTestId('import-password').fill(PASSWORD)
+    await dialog.getByTestId('import-submit').click()
+    await dialog.getByTestId('import-result').getByTestId('import-close').click()
+  }
   await page.close()
   return phone
 }
@@ -67,7 +75,7 @@ for (const { locale, iin } of CASES) {
     test.beforeAll(async ({ browser, consoleServer }) => {
       const app = await consoleServer.submit(iin)
       await consoleServer.approve(app.number)
-      phone = await phoneWithContainer(browser, consoleServer.url, locale, await consoleServer.pkcs12(app, 'auth', PASSWORD))
+      phone = await phoneWithContainer(browser, consoleServer.url, locale, [await consoleServer.pkcs12(app, 'auth', PASSWORD), await consoleServer.pkcs12(app, 'sign', PASSWORD)])
     })
     test.afterAll(async () => phone?.close())
 
@@ -104,6 +112,32 @@ for (const { locale, iin } of CASES) {
       await later.goto(link)
       await expect(later.getByTestId('handoff-phone-error')).toHaveText(m.handoff.phone.error_unknown!)
       await later.close()
+      await mobile.close()
+    })
+
+    test('signs a PDF on the desktop by the phone; openssl cms -verify accepts the returned signature', async ({ page, consoleServer }) => {
+      await page.goto(`${consoleServer.url}/sign`)
+      await page.getByTestId('sign-document').setInputFiles({ name: 'contract.pdf', mimeType: 'application/pdf', buffer: pdf })
+      await page.getByTestId('sign-by-phone-open').click()
+      const link = await page.getByTestId('handoff-deep-link').getAttribute('href')
+      const mobile = await phone.newPage()
+      await mobile.goto(link!)
+      const sha256 = createHash('sha256').update(pdf).digest('hex')
+      await expect(mobile.getByTestId('handoff-document')).toContainText('contract.pdf')
+      await expect(mobile.getByTestId('handoff-document')).toContainText(sha256)
+      await expect(mobile.getByTestId('handoff-phone-code')).toHaveText((await page.getByTestId('handoff-code').textContent())!)
+      await mobile.getByTestId('handoff-password').fill(PASSWORD)
+      await mobile.getByTestId('handoff-sign').click()
+      await expect(mobile.getByTestId('handoff-phone-done')).toBeVisible()
+      await expect(page.getByTestId('sign-by-phone-done')).toBeVisible()
+      const download = page.waitForEvent('download')
+      await page.getByTestId('sign-by-phone-save').click()
+      const p7s = join(dir, `${locale}-by-phone.p7s`)
+      await (await download).saveAs(p7s)
+      const root = await consoleServer.caFile('root')
+      const issuing = await consoleServer.caFile('issuing')
+      execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', p7s, '-content', join(dir, 'contract.pdf'), '-CAfile', root, '-certfile', issuing,
+        '-purpose', 'any', '-out', '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] })
       await mobile.close()
     })
 
