@@ -104,7 +104,7 @@ describe('document signatures with a GOST-2004 key', () => {
 
 describe('a GOST document on /verify (verifyDocumentSignatures)', () => {
   const data = new TextEncoder().encode('Құжат / Документ: GOST 34.311-95')
-  const sha256 = async (bytes: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))
+  const sha256 = async (bytes: Uint8Array) => new Uint8Array(await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>))
   const changedCopy = () => {
     const changed = data.slice()
     changed[3]! ^= 1
