@@ -19,4 +19,6 @@ export const MAIN_SECTIONS: readonly Section[] = [
 export const MENU_EXTRA_SECTIONS: readonly Section[] = [
   { to: '/get-certificate', labelKey: 'nav.request' },
   { to: '/signin', labelKey: 'nav.signin' },
+  { to: '/sign', labelKey: 'nav.sign' },
+  { to: '/verify', labelKey: 'nav.verify' },
 ]

@@ -86,12 +86,22 @@ test('the menu works with the keyboard and closes with Escape', async ({ page })
   await page.setViewportSize({ width: 360, height: 740 })
   await page.goto('/')
   await pageHeading(page)
+  // The home page offers signing and checking a document too.
+  await expect(page.getByTestId('home-sign')).toHaveAttribute('href', '/sign')
+  await expect(page.getByTestId('home-verify')).toHaveAttribute('href', '/verify')
   const button = page.getByTestId('menu-button')
   await button.focus()
   await page.keyboard.press('Enter')
   await expect(button).toHaveAttribute('aria-expanded', 'true')
   const menu = page.locator('#app-menu-panel')
-  await expect(menu.getByRole('link')).toHaveCount(6)
+  await expect(menu.getByRole('link')).toHaveCount(8)
+  // Signing and checking documents are reachable from the menu, each link a 44 px target.
+  for (const [name, href] of [['Құжатқа қол қою', '/sign'], ['Қолтаңбаны тексеру', '/verify']] as const) {
+    const link = menu.getByRole('link', { name })
+    await expect(link).toHaveAttribute('href', href)
+    const box = await link.boundingBox()
+    expect(box?.height ?? 0, name).toBeGreaterThanOrEqual(44)
+  }
   await page.keyboard.press('Escape')
   await expect(menu).toBeHidden()
   await expect(button).toBeFocused()
