@@ -4,15 +4,18 @@
  * phone-emulated context whose container holds an authentication certificate. The QR code is
  * read from a screenshot of the desktop's page (jsQR), the phone opens it as its camera app
  * would, shows the same 2-digit code and signs; the desktop lands in the cabinet. A second scan
- * of the same QR code is refused; declining shows on the desktop; the countdown ends in
- * "expired" under Playwright's clock (no sleeps).
+ * of the same QR code is refused; a PDF chosen on /sign is signed on the phone and the returned
+ * .p7s passes `openssl cms -verify`; a phone in a browser started with Chromium's fake camera
+ * (a Y4M recording of the QR code) scans it with "Scan"; declining shows on the desktop; the
+ * countdown ends in "expired" under Playwright's clock (no sleeps).
  */
 import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { devices, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { chromium, devices, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import QRCode from 'qrcode'
 import jsQR from 'jsqr'
 import { test, expect, type AppLocale } from './operator-fixtures.ts'
 import { LOCALE_STORAGE_KEY } from './fixtures.ts'
@@ -46,6 +49,29 @@ async function readQrFromScreenshot(page: Page): Promise<string> {
   const found = jsQR(new Uint8ClampedArray(data), width, height)
   if (!found) throw new Error('no QR code in the screenshot')
   return found.data
+}
+
+/**
+ * A Y4M recording (raw 4:2:0 frames, written by code) of `text` as a QR code, for Chromium's fake
+ * camera (--use-file-for-fake-video-capture): what the phone's camera would see.
+ */
+function qrRecording(text: string, file: string): void {
+  const qr = QRCode.create(text, { errorCorrectionLevel: 'M' })
+  const size = qr.modules.size
+  const width = 640
+  const height = 480
+  const scale = Math.floor((height - 80) / size)
+  const left = Math.floor((width - size * scale) / 2)
+  const top = Math.floor((height - size * scale) / 2)
+  const luma = Buffer.alloc(width * height, 235)
+  for (let y = 0; y < size * scale; y++) {
+    for (let x = 0; x < size * scale; x++) {
+      if (qr.modules.get(Math.floor(y / scale), Math.floor(x / scale))) luma[(top + y) * width + left + x] = 16
+    }
+  }
+  const chroma = Buffer.alloc((width / 2) * (height / 2) * 2, 128)
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma])
+  writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), ...Array.from({ length: 10 }, () => frame)]))
 }
 
 /** A phone-emulated context in `locale` whose container holds the certificate of `p12`. */
@@ -139,6 +165,33 @@ for (const { locale, iin } of CASES) {
       execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', p7s, '-content', join(dir, 'contract.pdf'), '-CAfile', root, '-certfile', issuing,
         '-purpose', 'any', '-out', '/dev/null'], { stdio: ['pipe', 'pipe', 'pipe'] })
       await mobile.close()
+    })
+
+    test('the phone scans the QR code with its camera (Chromium fake camera fed a recording of the code)', async ({ page, consoleServer }) => {
+      await page.goto(`${consoleServer.url}/signin`)
+      await page.getByTestId('signin-by-phone').click()
+      const link = await readQrFromScreenshot(page)
+      const recording = join(dir, `${locale}-qr.y4m`)
+      qrRecording(link, recording)
+      const camera = await chromium.launch({
+        executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: ['--no-sandbox', '--disable-gpu', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${recording}`],
+      })
+      try {
+        const { defaultBrowserType: _type, ...pixel } = devices['Pixel 7']
+        const context = await camera.newContext({ ...pixel, permissions: ['camera'] })
+        await context.addInitScript(([key, value]) => localStorage.setItem(key, value), [LOCALE_STORAGE_KEY, locale] as const)
+        const mobile = await context.newPage()
+        await mobile.goto(`${consoleServer.url}/handoff`)
+        await mobile.getByTestId('handoff-scan').click()
+        // Scanned and opened: the same code as on the desktop, which now says "opened".
+        await expect(mobile.getByTestId('handoff-phone-code')).toHaveText((await page.getByTestId('handoff-code').textContent())!, { timeout: 20_000 })
+        await expect(page.getByTestId('handoff-state')).toHaveText(messages(locale).handoff.state.opened!)
+        await mobile.getByTestId('handoff-decline').click()
+        await expect(page.getByTestId('handoff-state')).toHaveText(messages(locale).handoff.state.declined!)
+      } finally {
+        await camera.close()
+      }
     })
 
     test('declining on the phone shows on the desktop; nothing is signed', async ({ page, consoleServer }) => {
