@@ -94,7 +94,8 @@ function opensslRequest(dir: string, name: string, newkey: string[], iin: string
   return { key: readFileSync(key, 'utf8'), csr: readFileSync(csr, 'utf8') }
 }
 
-async function startConsoleServer(): Promise<ConsoleServer> {
+/** A console server of its own (the shared one is the `consoleServer` fixture); `extraEnv` sets its policy, e.g. RENEWAL_WINDOW_DAYS. */
+export async function startConsoleServer(extraEnv: NodeJS.ProcessEnv = {}): Promise<ConsoleServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'qoltanba-console-'))
   // A private copy of the build: another run rebuilding dist/ must not change the app mid-test.
   // QOLTANBA_E2E_SOURCE_DIST names another build to copy, as for the shared server (serve.ts).
@@ -120,6 +121,7 @@ async function startConsoleServer(): Promise<ConsoleServer> {
     LOG_LEVEL: 'warn',
     // A P-256 development CA starts in a moment; the profile code paths are the same.
     CA_KEY_ALGORITHM: 'P-256',
+    ...extraEnv,
   }
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))

@@ -7,17 +7,27 @@
  * installation supersedes the old pair and `openssl ocsp` says revoked, reason superseded.
  *
  * The server has no clock hook to issue into the past, so the renewal window is widened for this
- * server (RENEWAL_WINDOW_DAYS, read from the environment the console server inherits) instead of
+ * spec's own server (RENEWAL_WINDOW_DAYS=400) instead of
  * a certificate 30 days before its end; the window itself is covered by
  * test/server/renewals/renewal-policy.test.ts with shifted validity.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test, expect, type AppLocale } from './operator-fixtures.ts'
+import { test as base, expect, startConsoleServer, type AppLocale, type ConsoleServer } from './operator-fixtures.ts'
 import { fetchCaPem, messages, opensslOcsp, text } from './revoke-helpers.ts'
 
-process.env.RENEWAL_WINDOW_DAYS = '400'
+// A server of its own with the window widened (the shared console server keeps the defaults).
+const test = base.extend<object, { renewalServer: ConsoleServer }>({
+  renewalServer: [
+    async ({}, use) => {
+      const server = await startConsoleServer({ RENEWAL_WINDOW_DAYS: '400' })
+      await use(server)
+      await server.stop()
+    },
+    { scope: 'worker', timeout: 180_000 },
+  ],
+})
 
 const PASSWORD = 'Renew-me 2026'
 const CASES: ReadonlyArray<{ locale: AppLocale; iin: string }> = [
@@ -30,7 +40,7 @@ for (const { locale, iin } of CASES) {
     test.use({ appLocale: locale })
     const m = messages(locale)
 
-    test('Renew → new pair issued and installed → the old pair superseded (OCSP)', async ({ page, consoleServer: server }) => {
+    test('Renew → new pair issued and installed → the old pair superseded (OCSP)', async ({ page, renewalServer: server }) => {
       test.setTimeout(180_000)
       const application = await server.submit(iin)
       await server.approve(application.number)
