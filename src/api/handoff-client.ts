@@ -141,8 +141,8 @@ export function createHandoffClient(options: { baseUrl?: string; fetch?: typeof 
 
     /** The phone opens the request (once: a second open is ERR_INVALID_STATE, reason "used"). */
     async open(link: { id: string; secret: string }): Promise<HandoffRequest> {
-      const r = (await (await send(`/api/v1/handoffs/${link.id}/open`, post({ secret: link.secret }))).json()) as Omit<HandoffRequest, 'payload'> & { payload?: string }
-      return { ...r, ...(r.payload ? { payload: fromBase64(r.payload) } : {}) }
+      const { payload, ...rest } = (await (await send(`/api/v1/handoffs/${link.id}/open`, post({ secret: link.secret }))).json()) as Omit<HandoffRequest, 'payload'> & { payload?: string }
+      return { ...rest, ...(payload ? { payload: fromBase64(payload) } : {}) }
     },
 
     /** The phone answers a sign-in with its CMS over the payload. */
