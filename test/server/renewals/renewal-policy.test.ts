@@ -89,9 +89,11 @@ describe.each(ENGINES)('online renewal on %s', (engine) => {
     expect(early.statusCode, early.body).toBe(200)
     expect(early.json()).toMatchObject({ supersedeNow: true, supersededAt: null })
     expect((await certStatus(old.sign.serial)).status).toBe('good')
+    // The installation ticks the job itself (index.ts); the job run by hand finds nothing left twice.
     await s.app.inject({ method: 'POST', url: `/api/v1/applications/${r.number}/installed`, headers })
-    expect(await supersedeDueRenewals(s.t.db, s.ca, s.config.renewal)).toEqual(expect.arrayContaining([old.auth.serial, old.sign.serial]))
-    expect(await certStatus(old.auth.serial)).toMatchObject({ status: 'revoked', revocation_reason: 4 })
+    await expect.poll(async () => (await certStatus(old.auth.serial)).revocation_reason, { timeout: 10_000 }).toBe(4)
+    expect(await certStatus(old.sign.serial)).toMatchObject({ status: 'revoked', revocation_reason: 4 })
+    expect(await supersedeDueRenewals(s.t.db, s.ca, s.config.renewal)).toEqual([])
     const wrongCode = await s.app.inject({ method: 'POST', url: `/api/v1/renewals/${r.number}/supersede-now`, headers: { 'x-access-code': 'AAAA-BBBB-CCCC' } })
     expect(wrongCode.statusCode).toBe(403)
   })
