@@ -97,6 +97,21 @@ function pemBody(text: string): string | undefined {
   return end < 0 ? undefined : text.slice(from, end)
 }
 
+/** What a ParsedSignedData says of its SignerInfo, shared by signers and countersigners. */
+export function signerInfoFields(info: FastSignerInfo): Pick<ParsedSignedData,
+  'digestAlgorithm' | 'signatureAlgorithm' | 'signatureAlgorithmIdentifier' | 'signingTime' | 'signingCertificates' | 'messageDigest' | 'signatureValue' | 'unsignedAttributes'> {
+  return {
+    digestAlgorithm: info.digestAlgorithm,
+    signatureAlgorithm: info.signatureAlgorithm.algorithmId,
+    signatureAlgorithmIdentifier: info.signatureAlgorithm,
+    ...(info.signingTime ? { signingTime: info.signingTime } : {}),
+    signingCertificates: info.signingCertificates ?? [],
+    ...(info.messageDigest ? { messageDigest: info.messageDigest } : {}),
+    signatureValue: info.signature,
+    unsignedAttributes: info.unsignedAttrs ?? [],
+  }
+}
+
 /** Turns DER bytes, base64 text or PEM text (as bytes or string) into DER. */
 export function decodeCmsInput(input: Uint8Array | string, maxText = MAX_CMS_TEXT): Uint8Array {
   if (typeof input !== 'string') {
@@ -281,14 +296,7 @@ function parseFast(der: Uint8Array, all = false): ParsedSignedData[] {
       content: fast.content,
       signer,
       certificates,
-      digestAlgorithm: info.digestAlgorithm,
-      signatureAlgorithm: info.signatureAlgorithm.algorithmId,
-      signatureAlgorithmIdentifier: info.signatureAlgorithm,
-      ...(info.signingTime ? { signingTime: info.signingTime } : {}),
-      signingCertificates: info.signingCertificates ?? [],
-      ...(info.messageDigest ? { messageDigest: info.messageDigest } : {}),
-      signatureValue: info.signature,
-      unsignedAttributes: info.unsignedAttrs ?? [],
+      ...signerInfoFields(info),
       crls: fast.crls,
       verifySignature: async (content, crypto, verifier) => {
         const ok = await verifySignerInfoFast(info, fast.eContentType, signer, content, verifier ?? defaultSignatureVerifier(crypto))

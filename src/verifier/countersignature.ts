@@ -7,7 +7,7 @@
  */
 import { asMalformed } from '../core/errors.ts'
 import { DerError, readTlv } from '../pki/der-reader.ts'
-import { findSignerFast, type ParsedSignedData } from './cms-signature.ts'
+import { findSignerFast, signerInfoFields, type ParsedSignedData } from './cms-signature.ts'
 import { refuse, LoginErrorCode } from './errors.ts'
 import { signerInfoOf, verifySignerInfoFast } from './fast-cms.ts'
 import { defaultSignatureVerifier } from './signature-verifier.ts'
@@ -29,14 +29,7 @@ function parseOne(parent: ParsedSignedData, der: Uint8Array): ParsedSignedData {
       content: parent.signatureValue,
       signer,
       certificates: parent.certificates,
-      digestAlgorithm: info.digestAlgorithm,
-      signatureAlgorithm: info.signatureAlgorithm.algorithmId,
-      signatureAlgorithmIdentifier: info.signatureAlgorithm,
-      ...(info.signingTime ? { signingTime: info.signingTime } : {}),
-      signingCertificates: info.signingCertificates ?? [],
-      ...(info.messageDigest ? { messageDigest: info.messageDigest } : {}),
-      signatureValue: info.signature,
-      unsignedAttributes: info.unsignedAttrs ?? [],
+      ...signerInfoFields(info),
       crls: parent.crls,
       // No eContentType: a countersignature must not carry the contentType attribute.
       verifySignature: async (content, crypto, verifier) => (await verifySignerInfoFast(info, undefined, signer, content, verifier ?? defaultSignatureVerifier(crypto))) ?? false,
