@@ -43,6 +43,24 @@ export interface SubmissionBody {
   requests: Array<{ purpose: CertificatePurpose; csr: string }>
 }
 
+/** Schema fragments the application and the renewal bodies share. */
+export const emailSchema = { type: 'string', maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' } as const
+export const keyRequestsSchema = {
+  type: 'array',
+  minItems: 2,
+  maxItems: 2,
+  items: {
+    type: 'object',
+    required: ['purpose', 'csr'],
+    additionalProperties: false,
+    properties: {
+      purpose: { type: 'string', enum: ['auth', 'sign'] },
+      // base64 DER or PEM; 16 KiB holds an RSA-4096 request many times over.
+      csr: { type: 'string', minLength: 1, maxLength: 16384 },
+    },
+  },
+} as const
+
 /** Fastify JSON schema of the body: shapes only; meaning is checked in code for specific codes. */
 export const submissionSchema = {
   type: 'object',
@@ -53,27 +71,13 @@ export const submissionSchema = {
     iin: { type: 'string', maxLength: 32 },
     bin: { type: 'string', maxLength: 32 },
     organization: { type: 'string', minLength: 1, maxLength: 256 },
-    email: { type: 'string', maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' },
+    email: emailSchema,
     language: { type: 'string', enum: ['kk', 'ru', 'en'] },
     region: { type: 'string', enum: REGION_CODES },
     registrationCenterId: { type: 'string', minLength: 1, maxLength: 64 },
     city: { type: 'string', maxLength: 128 },
     storage: { type: 'string', enum: ['browser', 'file', 'token'] },
-    requests: {
-      type: 'array',
-      minItems: 2,
-      maxItems: 2,
-      items: {
-        type: 'object',
-        required: ['purpose', 'csr'],
-        additionalProperties: false,
-        properties: {
-          purpose: { type: 'string', enum: ['auth', 'sign'] },
-          // base64 DER or PEM; 16 KiB holds an RSA-4096 request many times over.
-          csr: { type: 'string', minLength: 1, maxLength: 16384 },
-        },
-      },
-    },
+    requests: keyRequestsSchema,
   },
 } as const
 

@@ -8,6 +8,7 @@ import { sessionOf } from '../auth/require-session.ts'
 import type { AppContext } from '../context.ts'
 import { ApiErrorCode, badRequest, notFound } from '../errors.ts'
 import { findByAccessCode } from '../applications/service.ts'
+import { emailSchema, keyRequestsSchema } from '../applications/submission.ts'
 import type { RenewalPolicy } from './policy.ts'
 import { renewalOf, submitRenewal, type RenewalBody } from './service.ts'
 import { askSupersedeNow, supersedeDueRenewals } from './supersede.ts'
@@ -23,19 +24,9 @@ export const renewalBodySchema = {
     iin: { type: 'string', maxLength: 32 },
     cms: { type: 'string', minLength: 16, maxLength: 60_000 },
     supersedeNow: { type: 'boolean' },
-    email: { type: 'string', maxLength: 254, pattern: '^[^\\s@]+@[^\\s@]+\\.[^\\s@]+$' },
+    email: emailSchema,
     language: { type: 'string', enum: ['kk', 'ru', 'en'] },
-    requests: {
-      type: 'array',
-      minItems: 2,
-      maxItems: 2,
-      items: {
-        type: 'object',
-        required: ['purpose', 'csr'],
-        additionalProperties: false,
-        properties: { purpose: { type: 'string', enum: ['auth', 'sign'] }, csr: { type: 'string', minLength: 1, maxLength: 16384 } },
-      },
-    },
+    requests: keyRequestsSchema,
   },
 } as const
 
