@@ -17,10 +17,10 @@ export async function registerSignatures(
 ): Promise<void> {
   const rateLimit = { max: ctx.config.rateLimit.submitMax * 2, timeWindow: ctx.config.rateLimit.windowMs }
   const signIn = lazySignInSetup(ctx, config)
-  // The sign-in trust, plus our own TSA/OCSP certificates answered from ca_authorities.
+  // The sign-in trust, plus our own TSA/OCSP certificates (current and former) answered good.
   const setup = async () => {
     const s = await signIn()
-    return { ...s, revocation: serviceCertificateChecker(ctx.db, s.revocation) }
+    return { ...s, revocation: serviceCertificateChecker(ctx.db, ctx.config, s.revocation) }
   }
   await app.register(signatureRoutes, { setup, rateLimit, ...limits })
 }
