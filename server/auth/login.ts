@@ -5,6 +5,7 @@
  * under load, concurrent sign-ins share one DELETE of challenges, one status SELECT and one
  * transaction for roles + sessions + audit rows, instead of a handful of statements each.
  */
+import { createHash } from 'node:crypto'
 import { isQoltanbaError } from '../../src/core/errors.ts'
 import { parseLoginPayload, parseSignedData, verifyLoginCms, type LoginVerification, type ParsedSignedData } from '../../src/verifier/index.ts'
 import { LoginErrorCode } from '../../src/verifier/errors.ts'
@@ -132,6 +133,7 @@ export function createLoginService(opts: LoginServiceOptions): LoginService {
           subjectDn: result.certificate.subject,
           certificateSerial: result.certificate.serialNumber,
           certificateIssuer: result.certificate.issuer,
+          certificateSha256: createHash('sha256').update(result.certificate.der).digest('base64url'),
           userAgent: request.userAgent ?? null,
         },
         audit: {

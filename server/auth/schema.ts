@@ -1,5 +1,5 @@
 /**
- * Table types of migrations 003 and 008 (auth). Kept here rather than in server/db/schema.ts so the auth
+ * Table types of migrations 003, 008 and 014 (auth). Kept here rather than in server/db/schema.ts so the auth
  * module owns its tables; `authDb()` widens the shared handle to see them.
  */
 import type { ColumnType, Kysely, Selectable } from 'kysely'
@@ -38,6 +38,8 @@ export interface AuthSessionsTable {
   ended_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   /** The browser's User-Agent at sign-in, cut to 512 characters (migration 008); null if none was sent. */
   user_agent: ColumnType<string | null, string | null | undefined, string | null>
+  /** base64url SHA-256 of the signer certificate's DER (migration 014): the OIDC x5t#S256; null for older sessions. */
+  certificate_sha256: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface AuthDatabase extends Database {

@@ -29,6 +29,8 @@ export interface NewSessionInput {
   readonly subjectDn: string
   readonly certificateSerial: string
   readonly certificateIssuer: string
+  /** base64url SHA-256 of the signer certificate's DER (the OIDC x5t#S256); sign-in always gives it. */
+  readonly certificateSha256?: string | null
   /** The browser's User-Agent header, if it sent one. */
   readonly userAgent?: string | null
 }
@@ -64,17 +66,18 @@ export async function createSessions(
       expires_at: new Date(now.getTime() + policy.absoluteMs),
       ended_at: null,
       user_agent: input.userAgent ? input.userAgent.slice(0, USER_AGENT_MAX) : null,
+      certificate_sha256: input.certificateSha256 ?? null,
     }
     return { id, session }
   })
   const col = <K extends keyof AuthSession>(k: K) => created.map((c) => c.session[k])
   const time = <K extends 'created_at' | 'expires_at'>(k: K) => created.map((c) => c.session[k].toISOString())
-  await sql`insert into auth_sessions (id_hash, iin, bin, role, subject_dn, certificate_serial, certificate_issuer, created_at, last_seen_at, expires_at, user_agent)
-    select id_hash, iin, bin, role, subject_dn, certificate_serial, certificate_issuer, created_at, created_at, expires_at, user_agent
+  await sql`insert into auth_sessions (id_hash, iin, bin, role, subject_dn, certificate_serial, certificate_issuer, created_at, last_seen_at, expires_at, user_agent, certificate_sha256)
+    select id_hash, iin, bin, role, subject_dn, certificate_serial, certificate_issuer, created_at, created_at, expires_at, user_agent, certificate_sha256
     from unnest(${col('id_hash')}::text[], ${col('iin')}::text[], ${col('bin')}::text[], ${col('role')}::text[], ${col('subject_dn')}::text[],
       ${col('certificate_serial')}::text[], ${col('certificate_issuer')}::text[], ${time('created_at')}::timestamptz[], ${time('expires_at')}::timestamptz[],
-      ${col('user_agent')}::text[])
-      as s(id_hash, iin, bin, role, subject_dn, certificate_serial, certificate_issuer, created_at, expires_at, user_agent)`.execute(db)
+      ${col('user_agent')}::text[], ${col('certificate_sha256')}::text[])
+      as s(id_hash, iin, bin, role, subject_dn, certificate_serial, certificate_issuer, created_at, expires_at, user_agent, certificate_sha256)`.execute(db)
   return created
 }
 

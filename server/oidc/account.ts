@@ -3,7 +3,9 @@
  * login with a fresh certificate sign-in. The accountId is `<IIN>.<certificate ref>`, so the claims
  * (names, x5t#S256, amr) are those of the certificate actually used; the pairwise `sub` is derived
  * from the IIN alone and the portal's sector, so it stays the same when the person renews the
- * certificate and differs between portals.
+ * certificate and differs between portals. The thumbprint comes from the session (recorded at
+ * sign-in from the signer certificate), so a foreign certificate — NCA's, through
+ * TRUST_ANCHORS_DIR — has one as well as ours: one source for every certificate.
  */
 import { createHash, createHmac } from 'node:crypto'
 import type { Db } from '../db/schema.ts'
@@ -23,7 +25,7 @@ export interface AccountSnapshot {
   readonly bin: string | null
   readonly subjectDn: string
   readonly certificateSerial: string
-  /** base64url SHA-256 of the certificate DER; absent for a foreign certificate we hold no copy of. */
+  /** base64url SHA-256 of the certificate DER, from the session; null only for a session older than migration 014. */
   readonly x5tS256: string | null
   readonly hardwareKey: boolean
   readonly email: string | null
@@ -54,6 +56,8 @@ export async function ownCertificateOf(db: Db, serial: string): Promise<OwnCerti
     .executeTakeFirst()
 }
 
+const sha256Url = (der: Uint8Array) => createHash('sha256').update(der).digest('base64url')
+
 /** Attribute value from a "TYPE=value, …" DN line (for foreign certificates' organisation). */
 function dnAttribute(dn: string, type: string): string | null {
   const m = new RegExp(`(?:^|,\\s*)${type}=([^,]+)`, 'i').exec(dn)
@@ -66,14 +70,18 @@ function dnAttribute(dn: string, type: string): string | null {
  * foreign certificate we cannot vouch for) counts as a software key.
  */
 export async function snapshotOf(db: Db, session: AuthSession, own: OwnCertificate | undefined): Promise<{ accountId: string; account: AccountSnapshot }> {
-  const mine = own && own.iin === session.iin ? own : undefined
+  // Our record describes the certificate used only when its DER has the session's thumbprint (a
+  // foreign certificate may share a serial, even an IIN, with one of ours); sessions older than
+  // migration 014 have no thumbprint and fall back to the IIN check.
+  const thumbprint = session.certificate_sha256 ?? null
+  const mine = own && own.iin === session.iin && (thumbprint === null || sha256Url(own.der) === thumbprint) ? own : undefined
   const profile = mine ? getProfile(mine.profile) : undefined
   const account: AccountSnapshot = {
     iin: session.iin,
     bin: session.bin,
     subjectDn: session.subject_dn,
     certificateSerial: session.certificate_serial,
-    x5tS256: mine ? createHash('sha256').update(mine.der).digest('base64url') : null,
+    x5tS256: thumbprint,
     hardwareKey: mine?.storage === 'token',
     email: mine?.email ?? null,
     organizationName: session.bin ? (mine?.organization ?? dnAttribute(session.subject_dn, 'O')) : null,

@@ -12,9 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signCms } from '../../../src/pki/cms.ts'
 import { buildLoginPayload } from '../../../src/verifier/index.ts'
 import { authDb } from '../../../server/auth/schema.ts'
+import { tokenHash } from '../../../server/auth/tokens.ts'
 import { ENGINES } from '../helpers/database.ts'
 import { freePort, startOcspResponder } from '../../verifier/helpers/ocsp-responder.ts'
-import { AUTH_EXTENSIONS, type IssuedCert } from '../../verifier/helpers/openssl-pki.ts'
+import { AUTH_EXTENSIONS, openssl, type IssuedCert } from '../../verifier/helpers/openssl-pki.ts'
 import { buildSignInPki, chainFor, personSubject, type LeafName, type SignInPki } from '../../verifier/helpers/signin-pki.ts'
 import { startSignInServer, type SignInServer } from './sign-in-server.ts'
 
@@ -211,10 +212,15 @@ describe.each(ENGINES)('certificate sign-in over HTTP (%s)', (engine) => {
     expect(anon.statusCode).toBe(401)
   })
 
-  it('accepts a foreign CA certificate whose OCSP status is good', async () => {
+  it('accepts a foreign CA certificate whose OCSP status is good, recording its thumbprint (x5t#S256) in the session', async () => {
     const c = await challenge()
     const res = await login(c.cookie, token('foreignGood', c.bytes))
     expect(res.statusCode).toBe(200)
+    const id = cookieValue(res.headers['set-cookie'], SESSION)!
+    const row = await authDb(server.t.db).selectFrom('auth_sessions').select('certificate_sha256').where('id_hash', '=', tokenHash(id)).executeTakeFirstOrThrow()
+    // OpenSSL, independently: the certificate's DER, hashed.
+    const der = openssl(['x509', '-in', pki.leaves.foreignGood.certPath, '-outform', 'DER'])
+    expect(row.certificate_sha256).toBe(openssl(['dgst', '-sha256', '-binary'], der).toString('base64url'))
   })
 
   interface Attack {

@@ -1,7 +1,7 @@
 /**
  * The claims an account snapshot gives (server/oidc/account.ts): names from the certificate's
- * subject, legal-entity claims, x5t#S256 and hwk only for what our CA issued and recorded, and the
- * pairwise subject (per IIN and sector, not per certificate). The end-to-end path through the
+ * subject, legal-entity claims, x5t#S256 of the certificate used (ours or foreign, from the session),
+ * hwk only for what our CA issued and recorded, and the pairwise subject (per IIN and sector, not per certificate). The end-to-end path through the
  * provider is in oidc-flow.test.ts; here the legal-entity and foreign cases, which need no CA.
  */
 import { createHash } from 'node:crypto'
@@ -25,8 +25,11 @@ const session = (over: Partial<AuthSession>): AuthSession =>
     expires_at: new Date(),
     ended_at: null,
     user_agent: null,
+    certificate_sha256: null,
     ...over,
   }) as AuthSession
+
+const sha256Url = (der: Uint8Array) => createHash('sha256').update(der).digest('base64url')
 
 describe('account claims', () => {
   let t: TestDatabase
@@ -39,7 +42,7 @@ describe('account claims', () => {
     const der = new Uint8Array([1, 2, 3, 4])
     const { accountId, account } = await snapshotOf(
       t.db,
-      session({ bin: '123456789012', subject_dn: 'CN=ҚҰНАНБАЕВ АБАЙ, SURNAME=ҚҰНАНБАЕВ, SERIALNUMBER=IIN850315300019, O=ТОО «Жол», OU=BIN123456789012, G=ҚҰНАНБАЙҰЛЫ' }),
+      session({ certificate_sha256: sha256Url(der), bin: '123456789012', subject_dn: 'CN=ҚҰНАНБАЕВ АБАЙ, SURNAME=ҚҰНАНБАЕВ, SERIALNUMBER=IIN850315300019, O=ТОО «Жол», OU=BIN123456789012, G=ҚҰНАНБАЙҰЛЫ' }),
       { der, status: 'good', iin: '850315300019', storage: 'token', email: 'abai@example.kz', organization: 'ТОО «Жол»', profile: 'legal_head' },
     )
     expect(account.hardwareKey).toBe(true)
@@ -59,15 +62,40 @@ describe('account claims', () => {
     })
   })
 
-  it('a foreign certificate: software key, no thumbprint, organisation from the subject', async () => {
-    const { accountId, account } = await snapshotOf(t.db, session({ bin: '123456789012', subject_dn: 'CN=X Y, SERIALNUMBER=IIN850315300019, O=Foreign LLP' }), undefined)
-    expect(account).toMatchObject({ hardwareKey: false, x5tS256: null, organizationName: 'Foreign LLP', organizationRole: null })
-    expect(claimsOf(account, accountId)).not.toHaveProperty('x5t#S256')
+  it('our record whose DER is not the certificate used (same serial and IIN) gives no hwk, email or organisation', async () => {
+    const used = new Uint8Array([5, 6, 7])
+    const { account } = await snapshotOf(t.db, session({ certificate_sha256: sha256Url(used), bin: '123456789012', subject_dn: 'CN=X Y, SERIALNUMBER=IIN850315300019, O=Foreign LLP' }), {
+      der: new Uint8Array([1, 2, 3, 4]),
+      status: 'good',
+      iin: '850315300019',
+      storage: 'token',
+      email: 'abai@example.kz',
+      organization: 'ТОО «Жол»',
+      profile: 'legal_head',
+    })
+    expect(account).toMatchObject({ hardwareKey: false, email: null, organizationName: 'Foreign LLP', organizationRole: null, x5tS256: sha256Url(used) })
+  })
+
+  it('a session from before migration 014 (no thumbprint): our record by IIN still gives hwk, no x5t#S256', async () => {
+    const { account } = await snapshotOf(t.db, session({}), { der: new Uint8Array([1]), status: 'good', iin: '850315300019', storage: 'token', email: null, organization: null, profile: 'individual' })
+    expect(account).toMatchObject({ hardwareKey: true, x5tS256: null })
+    expect(claimsOf(account, 'a')).not.toHaveProperty('x5t#S256')
+  })
+
+  it('a foreign certificate: software key, its thumbprint from the session, organisation from the subject', async () => {
+    const foreignDer = new Uint8Array([0x30, 0x82, 7, 7, 7])
+    const { accountId, account } = await snapshotOf(
+      t.db,
+      session({ certificate_sha256: sha256Url(foreignDer), bin: '123456789012', subject_dn: 'CN=X Y, SERIALNUMBER=IIN850315300019, O=Foreign LLP' }),
+      undefined,
+    )
+    expect(account).toMatchObject({ hardwareKey: false, organizationName: 'Foreign LLP', organizationRole: null })
+    expect(claimsOf(account, accountId)['x5t#S256']).toBe(createHash('sha256').update(foreignDer).digest('base64url'))
   })
 
   it('our record of another person is not trusted for the claims', async () => {
-    const { account } = await snapshotOf(t.db, session({}), { der: new Uint8Array([9]), status: 'good', iin: '920722400013', storage: 'token', email: 'x@example.kz', organization: null, profile: 'individual' })
-    expect(account).toMatchObject({ hardwareKey: false, email: null, x5tS256: null })
+    const { account } = await snapshotOf(t.db, session({ certificate_sha256: sha256Url(new Uint8Array([9])) }), { der: new Uint8Array([9]), status: 'good', iin: '920722400013', storage: 'token', email: 'x@example.kz', organization: null, profile: 'individual' })
+    expect(account).toMatchObject({ hardwareKey: false, email: null, x5tS256: sha256Url(new Uint8Array([9])) })
   })
 
   it('pairwise sub: per IIN and sector, the same for another certificate of the person', () => {
