@@ -7,11 +7,13 @@
  * "Made by us" is an exact byte match with either the certificate recorded in `ca_authorities`
  * (the current one) or a former one that a renewal kept beside it as DATA_DIR/ca/<role>-<serial>.pem
  * (server/ca/hierarchy.ts renewDelegate) — and only when it certifies the same key as the recorded
- * one. A timestamp keeps its worth after the TSA certificate is renewed (CAdES-T: it stays valid
- * while its certificate verifies at genTime); the revocation of the issuing CA still reaches every
- * such certificate through the chain (root CRL). Limitation: with several instances on one
- * database, the former certificates are those in this instance's DATA_DIR/ca.
+ * one — or, for a former certificate renewed by another instance sharing the database, its serial
+ * named as replaced by a renewal's audit row (ca.<role>_renew), the recorded key of that role and
+ * a valid signature by our issuing CA. A timestamp keeps its worth after the TSA certificate is
+ * renewed (CAdES-T: it stays valid while its certificate verifies at genTime); the revocation of
+ * the issuing CA still reaches every such certificate through the chain (root CRL).
  */
+import { X509Certificate, type KeyObject } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { RevocationChecker } from '../../src/verifier/index.ts'
@@ -51,28 +53,87 @@ function formerCertificates(dir: string, role: string, spki: Buffer): Buffer[] {
   return kept
 }
 
-export function serviceCertificateChecker(db: Db, config: Pick<ServerConfig, 'dataDir'>, next: RevocationChecker): RevocationChecker {
-  let loaded: { at: number; ders: Promise<Buffer[]> } | undefined
-  const ours = async (): Promise<Buffer[]> => {
-    const rows = await db.selectFrom('ca_authorities').select(['role', 'certificate']).where('role', 'in', [...ROLES]).execute()
-    const dir = caDir(config)
-    return rows.flatMap((r) => {
-      const current = Buffer.from(r.certificate)
-      return [current, ...formerCertificates(dir, r.role, certificateParts(current).spki)]
-    })
-  }
-  const recorded = (): Promise<Buffer[]> => {
-    if (!loaded || Date.now() - loaded.at > REFRESH_MS) {
-      const ders = ours()
-      loaded = { at: Date.now(), ders }
-      ders.catch(() => (loaded = undefined))
+/** What identifies our service certificates, read from the database and DATA_DIR/ca. */
+interface Ours {
+  /** The current certificates and the former ones kept in DATA_DIR/ca: matched byte for byte. */
+  readonly exact: Buffer[]
+  /** Per recorded role: its key, and the serials (hex) its renewals replaced (audit ca.<role>_renew). */
+  readonly former: Array<{ readonly spki: Buffer; readonly serials: ReadonlySet<string> }>
+  /** The issuing CA's public key, which must have signed a former certificate. */
+  readonly issuingKey: KeyObject | undefined
+}
+
+/** The `before.serial` of a renewal's audit row (jsonb: an object, or its text on some drivers). */
+function serialBefore(before: unknown): string | undefined {
+  const value = typeof before === 'string' ? (JSON.parse(before) as unknown) : before
+  const serial = (value as { serial?: unknown } | null)?.serial
+  return typeof serial === 'string' ? serial.toLowerCase() : undefined
+}
+
+async function readOurs(db: Db, config: Pick<ServerConfig, 'dataDir'>): Promise<Ours> {
+  const rows = await db.selectFrom('ca_authorities').select(['role', 'certificate']).where('role', 'in', ['issuing', 'tsa', 'ocsp'] as const).execute()
+  const renewals = await db
+    .selectFrom('audit_log')
+    .select(['entity_id', 'before'])
+    .where('action', 'in', ROLES.map((r) => `ca.${r}_renew`))
+    .execute()
+  const dir = caDir(config)
+  const exact: Buffer[] = []
+  const former: Array<{ spki: Buffer; serials: Set<string> }> = []
+  let issuingKey: KeyObject | undefined
+  for (const r of rows) {
+    const current = Buffer.from(r.certificate)
+    if (r.role === 'issuing') {
+      issuingKey = new X509Certificate(current).publicKey
+      continue
     }
-    return loaded.ders
+    const role = r.role as string
+    const spki = certificateParts(current).spki
+    exact.push(current, ...formerCertificates(dir, role, spki))
+    const serials = new Set(renewals.filter((a) => a.entity_id === role).map((a) => serialBefore(a.before)).filter((x): x is string => x !== undefined))
+    if (serials.size) former.push({ spki, serials })
+  }
+  return { exact, former, issuingKey }
+}
+
+/**
+ * A former certificate another instance renewed (its file is in that instance's DATA_DIR only):
+ * a serial our renewal audit names as replaced, the recorded key of that role, and a signature
+ * by our issuing CA — only our CA certifies our service keys, so this is one we made.
+ */
+function formerByRecord(ours: Ours, der: Buffer): boolean {
+  if (!ours.former.length || !ours.issuingKey) return false
+  let parts: ReturnType<typeof certificateParts>
+  try {
+    parts = certificateParts(der)
+  } catch {
+    return false
+  }
+  const serial = parts.serial.toString('hex')
+  const role = ours.former.find((f) => f.serials.has(serial) && f.spki.equals(parts.spki))
+  if (!role) return false
+  try {
+    return new X509Certificate(der).verify(ours.issuingKey)
+  } catch {
+    return false
+  }
+}
+
+export function serviceCertificateChecker(db: Db, config: Pick<ServerConfig, 'dataDir'>, next: RevocationChecker): RevocationChecker {
+  let loaded: { at: number; ours: Promise<Ours> } | undefined
+  const recorded = (): Promise<Ours> => {
+    if (!loaded || Date.now() - loaded.at > REFRESH_MS) {
+      const ours = readOurs(db, config)
+      loaded = { at: Date.now(), ours }
+      ours.catch(() => (loaded = undefined))
+    }
+    return loaded.ours
   }
   return {
     async check(certificate, issuer, now) {
-      const ders = await recorded()
-      if (ders.some((d) => d.equals(certificate.der))) return { status: 'good', source: 'ca-authorities' }
+      const ours = await recorded()
+      const der = Buffer.from(certificate.der)
+      if (ours.exact.some((d) => d.equals(der)) || formerByRecord(ours, der)) return { status: 'good', source: 'ca-authorities' }
       return next.check(certificate, issuer, now)
     },
   }

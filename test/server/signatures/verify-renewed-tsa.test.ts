@@ -5,13 +5,15 @@
  * verify-cms` with our root, issuing CA and CRLs (which already passed before the fix: the TSA
  * certificate is simply not on our CRL). A certificate that is not byte for byte one we made for
  * the TSA key — a forged copy, or another key's certificate dropped in DATA_DIR/ca as
- * tsa-<serial>.pem — is still passed on, not answered good.
+ * tsa-<serial>.pem — is still passed on, not answered good; without the file (another instance
+ * renewed), the renewal's audit row and our issuing CA's signature still identify the former one.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { OCSP_RENEW_BEFORE_MS } from '../../../server/ca/hierarchy.ts'
+import { certificateParts } from '../../../server/ca/x509-build.ts'
 import { issueOperatorCertificate } from '../../../server/operators/credential.ts'
 import { serviceCertificateChecker } from '../../../server/signatures/service-certificates.ts'
 import { TimestampAuthority } from '../../../server/tsa/timestamp-authority.ts'
@@ -119,5 +121,18 @@ describe.each(ENGINES)('a timestamp by a renewed TSA certificate (%s)', (engine)
     const fresh = serviceCertificateChecker(s.t.db, s.config, unknown)
     expect(await fresh.check(parseCertificate(other.der), issuer, new Date())).toEqual({ status: 'unknown', source: 'next' })
     expect(await fresh.check(parseCertificate(oldTsa), issuer, new Date())).toMatchObject({ status: 'good' })
+  })
+
+  it('another instance on the database (no former certificate file): known by the renewal audit row and our issuing CA signature', async () => {
+    const unknown: RevocationChecker = { check: async () => ({ status: 'unknown', source: 'next' }) }
+    const issuer = parseCertificate(s.ca.hierarchy.issuing.der)
+    rmSync(join(s.config.dataDir, 'ca', `tsa-${certificateParts(oldTsa).serial.toString('hex')}.pem`), { force: true })
+    expect(readdirSync(join(s.config.dataDir, 'ca')).filter((n) => /^tsa-[0-9a-f]{8,}\.pem$/.test(n) && n !== 'tsa-0badc0de.pem')).toEqual([])
+    const checker = serviceCertificateChecker(s.t.db, s.config, unknown)
+    expect(await checker.check(parseCertificate(oldTsa), issuer, new Date())).toMatchObject({ status: 'good' })
+    // Same serial and key, but a signature our issuing CA did not make.
+    const forged = Buffer.from(oldTsa)
+    forged[forged.length - 3] = (forged[forged.length - 3] as number) ^ 1
+    expect(await checker.check(parseCertificate(forged), issuer, new Date())).toEqual({ status: 'unknown', source: 'next' })
   })
 })
