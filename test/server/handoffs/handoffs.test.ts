@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { issueOperatorCertificate } from '../../../server/operators/credential.ts'
 import { deleteExpiredHandoffs } from '../../../server/handoffs/index.ts'
 import { handoffDb } from '../../../server/handoffs/schema.ts'
+import { authDb } from '../../../server/auth/schema.ts'
 import { signCms } from '../../../src/pki/cms.ts'
 import { importPrivateKey } from '../../../src/pki/private-key.ts'
 import { startTestServer, type TestServer } from '../helpers/app.ts'
@@ -95,6 +96,9 @@ describe.each(ENGINES)('hand-offs (%s)', (engine) => {
     expect(done.json()).toMatchObject({ iin: '700611300018' })
     const session = await s.app.inject({ method: 'GET', url: '/api/v1/auth/session', headers: { cookie: cookiesOf(done) } })
     expect(session.statusCode).toBe(200)
+    // The phone's session records the thumbprint of the certificate that signed (the OIDC x5t#S256).
+    const thumbprints = await authDb(s.t.db).selectFrom('auth_sessions').select('certificate_sha256').where('iin', '=', '700611300018').execute()
+    expect(thumbprints.map((r) => r.certificate_sha256)).toContain(createHash('sha256').update(signer.der).digest('base64url'))
     const again = await s.app.inject({ method: 'POST', url: `/api/v1/handoffs/${id}/complete`, headers: { 'x-handoff-token': h.token, cookie: desktop } })
     expect(again.statusCode).toBe(404)
   })
