@@ -17,6 +17,7 @@ import { createChallenge } from './challenges.ts'
 import { cookieNames, readCookie, setCookie } from './cookies.ts'
 import { createLoginService } from './login.ts'
 import { personNameFromDn } from './person-name.ts'
+import { startSession } from './session-start.ts'
 import { sessionOf } from './require-session.ts'
 import { DEFAULT_SESSION_POLICY, endSession, type SessionPolicy } from './sessions.ts'
 import type { SignInSetup } from './sign-in-setup.ts'
@@ -73,29 +74,8 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
 
   app.post<{ Body: { cms: string; payload?: string } }>('/api/v1/auth/login', { ...limited, schema: { body: loginBody } }, async (req, reply) => {
     reply.header('Cache-Control', 'no-store')
-    const at = now()
-    const { id, session, verification } = await login.signIn(
-      {
-        cms: req.body.cms,
-        ...(req.body.payload ? { payload: new Uint8Array(Buffer.from(req.body.payload, 'base64')) } : {}),
-        preloginId: readCookie(req, names.prelogin),
-        userAgent: req.headers['user-agent'],
-      },
-      at,
-    )
-    // Rotate: a fresh session id, the old session (if any) and the pre-login cookie end here.
-    await endSession(ctx.db, readCookie(req, names.session), at)
-    setCookie(reply, names, names.prelogin, '', 0)
-    setCookie(reply, names, names.session, id, Math.floor(policy.absoluteMs / 1000))
-    return {
-      iin: session.iin,
-      bin: session.bin,
-      role: session.role,
-      subject: session.subject_dn,
-      name: personNameFromDn(session.subject_dn),
-      identity: verification.identity,
-      expiresAt: session.expires_at.toISOString(),
-    }
+    const signed = { cms: req.body.cms, ...(req.body.payload ? { payload: new Uint8Array(Buffer.from(req.body.payload, 'base64')) } : {}) }
+    return startSession({ db: ctx.db, login, names, policy }, req, reply, signed, now())
   })
 
   app.post('/api/v1/auth/logout', async (req, reply) => {

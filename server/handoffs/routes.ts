@@ -11,8 +11,8 @@ import { normalizeOrigin, parseSignedData, verifyDocumentSignatures } from '../.
 import { cookieNames, readCookie, setCookie } from '../auth/cookies.ts'
 import { createChallenge } from '../auth/challenges.ts'
 import type { LoginService } from '../auth/login.ts'
-import { personNameFromDn } from '../auth/person-name.ts'
-import { endSession, type SessionPolicy } from '../auth/sessions.ts'
+import { startSession } from '../auth/session-start.ts'
+import type { SessionPolicy } from '../auth/sessions.ts'
 import type { SignInSetup } from '../auth/sign-in-setup.ts'
 import { isTokenShaped, randomToken, tokenHash } from '../auth/tokens.ts'
 import type { AppContext } from '../context.ts'
@@ -233,23 +233,7 @@ export async function handoffRoutes(app: FastifyInstance, opts: HandoffRoutesOpt
     const result = await takeResult(ctx.db, req.params.id, tokenHash(token), row.kind)
     if (!result) throw new ApiError(409, ApiErrorCode.InvalidState, 'The result was already collected', { reason: 'used' })
     if (row.kind === 'sign') return { signatures: result.signatures ?? [] }
-    const at = now()
-    const { id, session, verification } = await opts.login.signIn(
-      { cms: result.cms ?? '', preloginId: readCookie(req, names.prelogin), userAgent: req.headers['user-agent'] },
-      at,
-    )
-    await endSession(ctx.db, readCookie(req, names.session), at)
-    setCookie(reply, names, names.prelogin, '', 0)
-    setCookie(reply, names, names.session, id, Math.floor(opts.policy.absoluteMs / 1000))
-    return {
-      iin: session.iin,
-      bin: session.bin,
-      role: session.role,
-      subject: session.subject_dn,
-      name: personNameFromDn(session.subject_dn),
-      identity: verification.identity,
-      expiresAt: session.expires_at.toISOString(),
-    }
+    return startSession({ db: ctx.db, login: opts.login, names, policy: opts.policy }, req, reply, { cms: result.cms ?? '' }, now())
   })
 }
 
