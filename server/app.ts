@@ -95,6 +95,17 @@ const OPENAPI_FRAGMENTS: readonly OpenApiFragment[] = [
   renewalsOpenApi,
 ]
 
+/**
+ * The request as a log line shows it: Fastify's default fields, with the query string of the
+ * OpenID Connect endpoints withheld — they carry ID tokens (id_token_hint: a person's name and IIN),
+ * login hints and client assertions that must not reach a log.
+ */
+export function logRequest(req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) {
+  const query = req.url.indexOf('?')
+  const url = query >= 0 && req.url.startsWith('/oidc/') ? `${req.url.slice(0, query)}?[redacted]` : req.url
+  return { method: req.method, url, host: req.host, remoteAddress: req.ip, remotePort: req.socket?.remotePort }
+}
+
 /** Request headers and fields that must never reach a log line. */
 export const LOG_REDACT = [
   'req.headers.authorization',
@@ -112,7 +123,7 @@ export const LOG_REDACT = [
 
 export async function buildApp(config: ServerConfig, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' } },
+    logger: options.logger === false ? false : { level: config.logLevel, redact: { paths: LOG_REDACT, censor: '[redacted]' }, serializers: { req: logRequest } },
     bodyLimit: config.bodyLimit,
     trustProxy: config.trustProxy as FastifyServerOptions['trustProxy'],
     // Validation errors carry ajv's text; the error handler turns them into ERR_VALIDATION.

@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import pino from 'pino'
-import { LOG_REDACT } from '../../server/app.ts'
+import { LOG_REDACT, logRequest } from '../../server/app.ts'
 import { startTestServer, type TestServer } from './helpers/app.ts'
 
 describe('API hygiene', () => {
@@ -96,6 +96,19 @@ describe('API hygiene', () => {
     const limited = await check()
     expect(limited.statusCode).toBe(429)
     expect(limited.json().error.code).toBe('ERR_RATE_LIMITED')
+  })
+
+  it('withholds the query string of the OpenID Connect endpoints (ID tokens, hints) from request log lines', async () => {
+    const lines: string[] = []
+    const stream = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb() } })
+    const log = pino({ serializers: { req: logRequest } }, stream)
+    const idToken = 'eyJhbGciOiJFUzI1NiJ9.eyJpaW4iOiI4NzAxMDEzMDAwMDMifQ.sig'
+    log.info({ req: { method: 'GET', url: `/oidc/session/end?id_token_hint=${idToken}&state=x`, host: 'localhost', ip: '127.0.0.1' } }, 'incoming request')
+    log.info({ req: { method: 'GET', url: '/api/v1/applications?limit=5', host: 'localhost', ip: '127.0.0.1' } }, 'incoming request')
+    const text = lines.join('')
+    expect(text).not.toContain(idToken)
+    expect(text).toContain('/oidc/session/end?[redacted]')
+    expect(text).toContain('/api/v1/applications?limit=5')
   })
 
   it('redacts access codes, session cookies, tokens and passwords from log lines', () => {
