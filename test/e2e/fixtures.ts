@@ -21,7 +21,7 @@ export type AppLocale = 'kk' | 'ru' | 'en'
 export const LOCALE_STORAGE_KEY = 'qoltanba.locale'
 
 /** The top-level screens and their heading per language (the heading is the page's h1). */
-export const TOP_LEVEL_ROUTES = ['/', '/certificates', '/status', '/settings', '/request', '/signin', '/operator'] as const
+export const TOP_LEVEL_ROUTES = ['/', '/certificates', '/status', '/settings', '/request', '/signin', '/operator', '/sign', '/verify', '/handoff'] as const
 
 export const test = base.extend<{ appLocale: AppLocale; allowPageErrors: boolean; pageGuard: void }>({
   appLocale: ['kk', { option: true }],
