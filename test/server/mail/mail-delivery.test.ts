@@ -50,7 +50,9 @@ describe.each(ENGINE_LIST)('mail delivery on %s', (engine) => {
     await seed(t.db, 5, '260001')
     const sender = new MailSender(t.db, testMailConfig(inbox.url, { retryBaseMs: 60_000 }) as never, 'http://localhost:8080')
     await inbox.stop()
-    const down = await sender.tick()
+    // A millisecond ahead: the rows' next_attempt_at is the database's now() in microseconds, and a
+    // JavaScript Date of the same millisecond is earlier than a row made in it (the full run saw 4).
+    const down = await sender.tick(new Date(Date.now() + 1))
     expect(down).toEqual({ sent: 0, retried: 5, failed: 0 })
     const waiting = await mailDb(t.db).selectFrom('mail_outbox').select(['status', 'attempts', 'last_error']).execute()
     expect(waiting.every((r) => r.status === 'pending' && r.attempts === 1 && r.last_error)).toBe(true)
@@ -67,11 +69,13 @@ describe.each(ENGINE_LIST)('mail delivery on %s', (engine) => {
   it('gives a message up after MAIL_MAX_ATTEMPTS with the last reason', async () => {
     await seed(t.db, 1, '260002')
     const sender = new MailSender(t.db, testMailConfig(inbox.url, { retryBaseMs: 0, maxAttempts: 2 }) as never, 'http://localhost:8080')
+    // Each tick a millisecond ahead of the row's microsecond timestamps, as above.
+    const tick = () => sender.tick(new Date(Date.now() + 1))
     await inbox.stop()
-    await sender.tick()
-    await sender.tick()
+    await tick()
+    await tick()
     await inbox.start()
-    await sender.tick()
+    await tick()
     const row = await mailDb(t.db).selectFrom('mail_outbox').select(['status', 'attempts', 'last_error']).where('application_number', '=', '260002000000').executeTakeFirstOrThrow()
     expect(row).toMatchObject({ status: 'failed', attempts: 2 })
     expect(row.last_error).toMatch(/ECONNREFUSED|connect/i)
