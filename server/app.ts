@@ -50,6 +50,8 @@ import { sessionOf } from './auth/require-session.ts'
 import { installOps, loadOpsConfig, opsOpenApi, type OpsConfig } from './ops/index.ts'
 import { installMail, loadMailConfig, mailOpenApi, type MailConfig, type InstallMailOptions } from './mail/index.ts'
 import { installRenewals, renewalsOpenApi } from './renewals/index.ts'
+import { systemClock, TestClock, type Clock } from './clock.ts'
+import { testClockRoutes } from './routes/test-clock.ts'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -72,6 +74,8 @@ export interface BuildAppOptions {
   readonly mail?: MailConfig & InstallMailOptions
   /** Start the renewals' superseded-revocation job (default true; tests run it with their own clock). */
   readonly renewalJob?: boolean
+  /** The clock of issuance and renewals (server/clock.ts); default the system's, or a TestClock when config.testClock. */
+  readonly clock?: Clock
 }
 
 /** The OpenAPI document's parts, in the order GET /api/docs lists them. */
@@ -153,6 +157,7 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     },
     getCa,
     mail: mailConfig,
+    clock: options.clock ?? (config.testClock ? new TestClock() : systemClock),
   }
   app.decorate('qoltanba', ctx)
 
@@ -183,6 +188,11 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
   })
   // Online renewal with the current key, and the job that revokes the old pairs as superseded.
   await installRenewals(app, ctx, config.renewal, { rateLimit: { max: config.rateLimit.submitMax, timeWindow: window }, start: options.renewalJob !== false })
+  // Only a server started for tests (QOLTANBA_TEST_CLOCK=1 with NODE_ENV=test) can have its clock moved.
+  if (ctx.clock instanceof TestClock) {
+    app.log.warn('TEST CLOCK: PUT /api/v1/test/clock moves this server\'s time (tests only)')
+    await app.register(testClockRoutes, { ctx, clock: ctx.clock })
+  }
   await app.register(operatorRoutes, { ctx })
   await app.register(operatorConsoleRoutes, { ctx })
   // The registration-center directory: public list, and its editing in the operator console.

@@ -10,6 +10,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { loadRenewalPolicy, type RenewalPolicy } from './renewals/policy.ts'
+import { loadTestClockSetting } from './clock.ts'
 
 /** Per-route rate limits (requests per window per client IP). */
 export interface RateLimitConfig {
@@ -76,6 +77,8 @@ export interface ServerConfig {
   readonly kiosk: KioskConfig
   /** Online renewal (RENEWAL_WINDOW_DAYS, RENEWAL_AUTO_ISSUE, RENEWAL_GRACE_DAYS; server/renewals/policy.ts). */
   readonly renewal: RenewalPolicy
+  /** QOLTANBA_TEST_CLOCK=1, honoured only with NODE_ENV=test: a clock tests move (server/clock.ts). */
+  readonly testClock?: boolean
 }
 
 /** The timestamp authority's token contents; see server/tsa/README.md. */
@@ -239,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   if (kiosk.warnSeconds < 20) problems.push(`KIOSK_WARN_SECONDS must be at least 20 (time to extend a session), got ${kiosk.warnSeconds}`)
 
   const renewal = loadRenewalPolicy(env, problems)
+  const testClock = loadTestClockSetting(env, problems)
 
   if (problems.length) throw new ConfigError(problems)
   return {
@@ -260,5 +264,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tsa,
     kiosk,
     renewal,
+    ...(testClock ? { testClock } : {}),
   }
 }

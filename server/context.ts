@@ -7,6 +7,7 @@ import type { Db } from './db/schema.ts'
 import type { PersonRegistry } from './registry/registry.ts'
 import type { CertificateAuthority } from './ca/authority.ts'
 import type { MailConfig } from './mail/config.ts'
+import { systemClock, type Clock } from './clock.ts'
 
 /** Keys derived from the server secret (see security/secret.ts). */
 export interface ServerKeys {
@@ -25,4 +26,11 @@ export interface AppContext {
   readonly getCa: CaProvider
   /** Mail settings (server/mail); mail is off without SMTP_URL. */
   readonly mail?: MailConfig
+  /** The "now" of issuance, renewal checks and the renewal job (server/clock.ts); default the system clock. */
+  readonly clock?: Clock
+}
+
+/** The context's current time (its clock, else the system's). */
+export function nowOf(ctx: Pick<AppContext, 'clock'>): Date {
+  return (ctx.clock ?? systemClock).now()
 }

@@ -6,7 +6,7 @@ import { sql } from 'kysely'
 import { insertIssued, issueAudit, prepareSubject, signFor, type SignedCertificate } from '../ca/store.ts'
 import type { IssuingCa } from '../ca/issue.ts'
 import { recordAudit, recordAudits } from '../audit/audit.ts'
-import type { AppContext } from '../context.ts'
+import { nowOf, type AppContext } from '../context.ts'
 import type { Application, ApplicationStatus, Certificate, CertificatePurpose, KeyStorage, Operator, Tx } from '../db/schema.ts'
 import { ApiErrorCode, badRequest, conflict, notFound } from '../errors.ts'
 import { getProfile } from '../profiles/profiles.ts'
@@ -95,6 +95,7 @@ export interface ApproveOptions {
   readonly renewalSignedBy?: string
   /** Hook for tests: runs inside the approve transaction after the certificates are inserted. */
   readonly afterCertificates?: (trx: Tx) => Promise<void>
+  /** Defaults to the context's clock. */
   readonly now?: Date
 }
 
@@ -121,7 +122,8 @@ export async function approveApplication(
   operator: Pick<Operator, 'iin'> | undefined,
   options: ApproveOptions = {},
 ): Promise<{ application: Application; certificates: Certificate[] }> {
-  const now = options.now ?? new Date()
+  // The context's clock (server/clock.ts): notBefore, and so notAfter, of what is issued.
+  const now = options.now ?? nowOf(ctx)
   const actor = operator ? Actor.operator(operator.iin) : Actor.system
   // The application and its requests in one statement (one row per request).
   const rows = await ctx.db

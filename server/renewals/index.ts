@@ -1,9 +1,9 @@
 /**
  * installRenewals(app, ctx, policy): the renewal routes and the superseded-revocation job (a
- * singleton under an advisory lock, hourly; stopped when the app closes).
+ * singleton under an advisory lock, hourly, on the context's clock; stopped when the app closes).
  */
 import type { FastifyInstance } from 'fastify'
-import type { AppContext } from '../context.ts'
+import { nowOf, type AppContext } from '../context.ts'
 import { SingletonJob } from '../ops/singleton-job.ts'
 import type { RenewalPolicy } from './policy.ts'
 import { renewalRoutes } from './routes.ts'
@@ -26,7 +26,13 @@ export async function installRenewals(app: FastifyInstance, ctx: AppContext, pol
     name: 'renewal-supersede',
     intervalMs: options.intervalMs ?? 3_600_000,
     databaseUrl: ctx.config.databaseUrl,
-    run: async () => void (await supersedeDueRenewals(ctx.db, await ctx.getCa(), policy)),
+    run: async () => void (await supersedeDueRenewals(ctx.db, await ctx.getCa(), policy, nowOf(ctx))),
+  })
+  // A test clock moved ahead (server/clock.ts): run the job at the new time before the move answers.
+  // A run already going may have read the old time, so a second tick follows it.
+  const unsubscribe = ctx.clock?.onChange?.(async () => {
+    await job.tick()
+    await job.tick()
   })
   if (options.start !== false) app.addHook('onReady', async () => job.start())
   // A holder who asked for "at once" should not wait for the hourly tick: an installation
@@ -35,5 +41,8 @@ export async function installRenewals(app: FastifyInstance, ctx: AppContext, pol
     if (req.method !== 'POST' || reply.statusCode !== 200 || !req.routeOptions.url?.endsWith('/installed')) return
     void job.tick()
   })
-  app.addHook('onClose', async () => job.stop())
+  app.addHook('onClose', async () => {
+    unsubscribe?.()
+    await job.stop()
+  })
 }

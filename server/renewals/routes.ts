@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify'
 import { sessionOf } from '../auth/require-session.ts'
-import type { AppContext } from '../context.ts'
+import { nowOf, type AppContext } from '../context.ts'
 import { ApiErrorCode, badRequest, notFound } from '../errors.ts'
 import { findByAccessCode } from '../applications/service.ts'
 import { emailSchema, keyRequestsSchema } from '../applications/submission.ts'
@@ -68,7 +68,7 @@ export async function renewalRoutes(app: FastifyInstance, opts: RenewalRoutesOpt
     const view = await find(req)
     await askSupersedeNow(ctx.db, view.number)
     // Installed already: revoke now rather than at the job's next tick.
-    if (view.status === 'installed') await supersedeDueRenewals(ctx.db, await ctx.getCa(), policy)
+    if (view.status === 'installed') await supersedeDueRenewals(ctx.db, await ctx.getCa(), policy, nowOf(ctx))
     reply.header('Cache-Control', 'no-store')
     return renewalOf(ctx, policy, view.number)
   })

@@ -12,7 +12,7 @@ import { verifyCms } from '../../src/pki/cms.ts'
 import { renewalRequestPayload } from '../../src/core/renewal-wire.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { findCenter } from '../centers/queries.ts'
-import type { AppContext } from '../context.ts'
+import { nowOf, type AppContext } from '../context.ts'
 import type { CertificatePurpose, Db } from '../db/schema.ts'
 import { ApiErrorCode, ApiError, badRequest, conflict, forbidden, notFound } from '../errors.ts'
 import { approveApplication } from '../applications/review.ts'
@@ -48,7 +48,7 @@ export interface RenewalResult {
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 
 /** Checks the signed request and the policy, stores (and maybe issues) the renewal application. */
-export async function submitRenewal(ctx: AppContext, policy: RenewalPolicy, body: RenewalBody, idempotencyKey: string, now = new Date()): Promise<RenewalResult> {
+export async function submitRenewal(ctx: AppContext, policy: RenewalPolicy, body: RenewalBody, idempotencyKey: string, now = nowOf(ctx)): Promise<RenewalResult> {
   const serial = body.serial.trim().toLowerCase()
   const cert = await ctx.db.selectFrom('certificates').selectAll().where('serial', '=', serial).executeTakeFirst()
   if (!cert) throw notFound(`certificate ${serial} was not issued by this registration center`, ApiErrorCode.NotIssuedHere)
