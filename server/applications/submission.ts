@@ -145,8 +145,15 @@ async function checkRequest(profile: CertificateProfile, iin: string, r: { purpo
   return { purpose: r.purpose, der, info, keyAlgorithm, spkiSha256: createHash('sha256').update(info.publicKey.spki).digest('hex') }
 }
 
-/** Checks a body; throws ApiError with a specific code on the first problem. */
-export async function checkSubmission(body: SubmissionBody): Promise<CheckedSubmission> {
+/** The applicant's part of a body (no requests): the profile, IIN, BIN and organization, and a place. */
+export type ApplicantFields = Pick<SubmissionBody, 'profile' | 'iin' | 'bin' | 'organization' | 'region' | 'registrationCenterId'>
+
+/**
+ * Checks the applicant's part of a body; also used when a kiosk hands the application to the
+ * phone (server/handoffs/application.ts), before any key exists.
+ * @throws ApiError 400 ERR_UNKNOWN_PROFILE, ERR_INVALID_IIN, ERR_INVALID_BIN, ERR_VALIDATION.
+ */
+export function checkApplicantFields(body: ApplicantFields): { profile: CertificateProfile; iin: string; bin: string | null; organization: string | null } {
   const profile = getProfile(body.profile)
   if (!profile) throw badRequest(ApiErrorCode.UnknownProfile, `unknown profile "${body.profile}"`)
   const iin = body.iin.trim()
@@ -162,6 +169,12 @@ export async function checkSubmission(body: SubmissionBody): Promise<CheckedSubm
     throw badRequest(ApiErrorCode.Validation, 'bin and organization apply to legal-entity profiles only')
   }
   if (!body.region && !body.registrationCenterId) throw badRequest(ApiErrorCode.Validation, 'a registrationCenterId (or, from older clients, a region) is required')
+  return { profile, iin, bin, organization }
+}
+
+/** Checks a body; throws ApiError with a specific code on the first problem. */
+export async function checkSubmission(body: SubmissionBody): Promise<CheckedSubmission> {
+  const { profile, iin, bin, organization } = checkApplicantFields(body)
   const purposes = body.requests.map((r) => r.purpose).sort()
   if (purposes.join() !== 'auth,sign') throw badRequest(ApiErrorCode.Validation, 'one auth and one sign request are required')
 

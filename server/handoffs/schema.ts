@@ -3,10 +3,11 @@
  * owns its table; `handoffDb()` widens the shared handle to see it.
  */
 import type { ColumnType, Kysely, Selectable } from 'kysely'
+import type { HandoffApplication, HandoffApplicationResult } from '../../src/core/handoff-application-wire.ts'
 import type { Database, Db, Tx } from '../db/schema.ts'
 
-/** What the requester asks for. */
-export type HandoffKind = 'sign-in' | 'sign'
+/** What the requester asks for: a sign-in, signatures, or a kiosk's application (application.ts). */
+export type HandoffKind = 'sign-in' | 'sign' | 'application'
 
 /** Stored states; `expired` is never stored, it is read from `expires_at`. */
 export type HandoffState = 'waiting' | 'opened' | 'signed' | 'declined' | 'failed'
@@ -25,10 +26,11 @@ export interface HandoffDocument {
   readonly content?: string
 }
 
-/** What the phone returned: detached CMS per document (base64 DER), or the sign-in CMS. */
+/** What the phone returned: detached CMS per document (base64 DER), the sign-in CMS, or the application submitted with its keys. */
 export interface HandoffResult {
   readonly signatures?: readonly string[]
   readonly cms?: string
+  readonly application?: HandoffApplicationResult
 }
 
 export interface HandoffsTable {
@@ -46,6 +48,8 @@ export interface HandoffsTable {
   /** Sign-in: the challenge bytes the phone signs. */
   payload: Uint8Array | null
   documents: ColumnType<HandoffDocument[], string | undefined, string>
+  /** Kind "application": the kiosk's application (migration 016), kept until the kiosk collects. */
+  application: ColumnType<HandoffApplication | null, string | null | undefined, string | null>
   result: ColumnType<HandoffResult | null, string | null | undefined, string | null>
   /** Why a result was refused (an error code), for the requester. */
   failure: string | null

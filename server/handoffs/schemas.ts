@@ -1,4 +1,5 @@
 /** JSON schemas of the hand-off bodies (validated by Fastify: a wrong type is 400 ERR_VALIDATION). */
+import { applicationRequestsSchema, applicationSchema, type ApplicationBody } from './application.ts'
 
 const secret = { type: 'string', pattern: '^[A-Za-z0-9_-]{43}$' } as const
 const base64 = (maxLength: number) => ({ type: 'string', maxLength, pattern: '^[A-Za-z0-9+/]*={0,2}$' }) as const
@@ -24,7 +25,7 @@ export const createBody = {
   required: ['kind', 'requester'],
   additionalProperties: false,
   properties: {
-    kind: { type: 'string', enum: ['sign-in', 'sign'] },
+    kind: { type: 'string', enum: ['sign-in', 'sign', 'application'] },
     requester: {
       type: 'object',
       required: ['name'],
@@ -32,15 +33,18 @@ export const createBody = {
       properties: { name: { type: 'string', minLength: 1, maxLength: 80 } },
     },
     documents: { type: 'array', minItems: 1, maxItems: 10, items: documentSchema },
+    /** Kind "application": the kiosk's answers, no keys (application.ts). */
+    application: applicationSchema,
     /** Lifetime, at most 300 s (the default). */
     ttlSeconds: { type: 'integer', minimum: 30, maximum: 300 },
   },
 } as const
 
 export interface CreateBody {
-  readonly kind: 'sign-in' | 'sign'
+  readonly kind: 'sign-in' | 'sign' | 'application'
   readonly requester: { readonly name: string }
   readonly documents?: ReadonlyArray<{ name: string; size: number; sha256: string; type?: string; preview?: string; content?: string }>
+  readonly application?: ApplicationBody
   readonly ttlSeconds?: number
 }
 
@@ -57,5 +61,7 @@ export const resultBody = {
     cms: base64(350_000),
     /** Signing: one detached CMS per document, in order (base64 DER). */
     signatures: { type: 'array', minItems: 1, maxItems: 10, items: base64(350_000) },
+    /** Application: the two CSRs made on the phone (proof of possession). */
+    requests: applicationRequestsSchema,
   },
 } as const

@@ -1,0 +1,144 @@
+/**
+ * The kiosk's application handed to the applicant's phone (kind "application", README.md): the
+ * kiosk registers what the applicant entered, without keys; the phone makes both key pairs in its
+ * own container and sends only the two CSRs (proof of possession); this server submits the
+ * application exactly as POST /api/v1/applications would, under an Idempotency-Key derived from
+ * the hand-off, and both screens receive the number and access code. So no key is ever made on
+ * the kiosk, the phone cannot change what the kiosk showed, and a repeated answer of the phone
+ * (a lost response) yields the same application, never a second one.
+ */
+import type { HandoffApplication, HandoffApplicationResult } from '../../src/core/handoff-application-wire.ts'
+import { centerView } from '../centers/views.ts'
+import { findCenter } from '../centers/queries.ts'
+import type { AppContext } from '../context.ts'
+import { ApiError, ApiErrorCode, badRequest, unprocessable } from '../errors.ts'
+import { lookupPerson } from '../registry/registry.ts'
+import { checkApplicantFields, checkSubmission, emailSchema, keyRequestsSchema } from '../applications/submission.ts'
+import { submitApplication } from '../applications/service.ts'
+import { REGION_CODES } from '../applications/regions.ts'
+import { handoffDb, type HandoffRow } from './schema.ts'
+import { answerHandoff, openedHandoff } from './store.ts'
+
+/** The `application` of POST /api/v1/handoffs (kind "application"): the wizard's answers, no keys. */
+export const applicationSchema = {
+  type: 'object',
+  required: ['kind', 'profile', 'iin', 'algorithm'],
+  additionalProperties: false,
+  properties: {
+    kind: { type: 'string', enum: ['individual', 'legal_entity'] },
+    profile: { type: 'string', maxLength: 64 },
+    iin: { type: 'string', maxLength: 32 },
+    bin: { type: 'string', maxLength: 32 },
+    organization: { type: 'string', minLength: 1, maxLength: 256 },
+    email: emailSchema,
+    region: { type: 'string', enum: REGION_CODES },
+    registrationCenterId: { type: 'string', minLength: 1, maxLength: 64 },
+    algorithm: { type: 'string', enum: ['RSA-2048', 'P-256'] },
+    language: { type: 'string', enum: ['kk', 'ru', 'en'] },
+  },
+} as const
+
+/** The phone's answer to an application: the two CSRs (base64 DER), as in an application. */
+export const applicationRequestsSchema = keyRequestsSchema
+
+export interface ApplicationBody {
+  readonly kind: 'individual' | 'legal_entity'
+  readonly profile: string
+  readonly iin: string
+  readonly bin?: string
+  readonly organization?: string
+  readonly email?: string
+  readonly region?: string
+  readonly registrationCenterId?: string
+  readonly algorithm: 'RSA-2048' | 'P-256'
+  readonly language?: 'kk' | 'ru' | 'en'
+}
+
+/**
+ * Checks the kiosk's answers and completes them (registry names, the center as it reads now);
+ * returns what is stored with the hand-off (column `application`, migration 016) and shown on the phone.
+ * @throws ApiError ERR_UNKNOWN_PROFILE, ERR_INVALID_IIN, ERR_INVALID_BIN, ERR_VALIDATION (400),
+ *   ERR_PERSON_NOT_FOUND, ERR_CENTER_NOT_FOUND, ERR_CENTER_INACTIVE (422).
+ */
+export async function checkedApplication(ctx: AppContext, body: ApplicationBody): Promise<HandoffApplication> {
+  const { profile, iin, bin, organization } = checkApplicantFields(body)
+  const person = await lookupPerson(ctx.registry, iin)
+  if (!person) throw unprocessable(ApiErrorCode.PersonNotFound, 'no person with this IIN in the registry')
+  const row = body.registrationCenterId ? await findCenter(ctx.db, body.registrationCenterId) : undefined
+  if (body.registrationCenterId && !row) throw unprocessable(ApiErrorCode.CenterNotFound, `no registration center "${body.registrationCenterId}"`)
+  const center = row ? centerView(row) : null
+  if (center && !center.active) throw unprocessable(ApiErrorCode.CenterInactive, `the registration center "${center.id}" takes no new applications`)
+  if (center && body.region && body.region !== center.region) throw badRequest(ApiErrorCode.Validation, `region ${body.region} is not the region of registration center "${center.id}"`)
+  return {
+    kind: body.kind,
+    profile: profile.id,
+    iin,
+    surname: person.surname,
+    name: person.name,
+    patronymic: person.patronymic,
+    email: body.email?.trim() || null,
+    bin,
+    organization,
+    region: center?.region ?? body.region!,
+    center,
+    algorithm: body.algorithm,
+    language: body.language ?? 'kk',
+  }
+}
+
+/** The application stored with a hand-off. */
+function storedApplication(application: HandoffApplication | null): HandoffApplication {
+  if (!application) throw badRequest(ApiErrorCode.Validation, 'This hand-off holds no application')
+  return application
+}
+
+/** The Idempotency-Key an application hand-off is submitted under: one hand-off, one application. */
+export const applicationIdempotencyKey = (handoffId: string) => `handoff-${handoffId}`
+
+/**
+ * The phone's answer (`requests` in POST /api/v1/handoffs/:id/result): submits the stored
+ * application with the phone's two CSRs — every check of POST /api/v1/applications, storage
+ * "browser" (the keys live in the phone's container) — then marks the hand-off signed with the
+ * number and access code for the kiosk. The same answer again (the phone's response was lost)
+ * while the kiosk has not collected yet returns the same application; other CSRs are refused.
+ * @throws ApiError as openedHandoff, ERR_VALIDATION (not an application hand-off), and every
+ *   refusal of an application (ERR_CSR_NAME_MISMATCH, ERR_KEY_PENDING, ERR_IDEMPOTENCY_CONFLICT …).
+ */
+export async function answerApplication(
+  ctx: AppContext,
+  id: string,
+  secretHash: string,
+  requests: ReadonlyArray<{ purpose: 'auth' | 'sign'; csr: string }>,
+  now: Date,
+): Promise<HandoffApplicationResult> {
+  let row: HandoffRow
+  let replay = false
+  try {
+    row = await openedHandoff(ctx.db, id, secretHash, now)
+  } catch (e) {
+    // Past "opened" with this very secret: a repeat of an answer already taken, when it was one.
+    const stored = await handoffDb(ctx.db).selectFrom('handoffs').selectAll().where('id', '=', id).executeTakeFirst()
+    if (!(e instanceof ApiError) || e.details.reason !== 'used' || stored?.kind !== 'application' || stored.state !== 'signed') throw e
+    row = stored
+    replay = true
+  }
+  if (row.kind !== 'application') throw badRequest(ApiErrorCode.Validation, 'Only an application hand-off is answered with `requests`')
+  const a = storedApplication(row.application)
+  const checked = await checkSubmission({
+    profile: a.profile,
+    iin: a.iin,
+    ...(a.bin ? { bin: a.bin } : {}),
+    ...(a.organization ? { organization: a.organization } : {}),
+    ...(a.email ? { email: a.email } : {}),
+    language: a.language,
+    region: a.region,
+    ...(a.center ? { registrationCenterId: a.center.id } : {}),
+    storage: 'browser',
+    requests: [...requests],
+  })
+  // A replay under the same key with other CSRs is ERR_IDEMPOTENCY_CONFLICT (409) here.
+  const submitted = await submitApplication(ctx, checked, applicationIdempotencyKey(row.id), now)
+  const result: HandoffApplicationResult = { number: submitted.number, accessCode: submitted.accessCode, status: submitted.status }
+  if (!replay) await answerHandoff(ctx.db, row.id, secretHash, now, { state: 'signed', result: { application: result } })
+  return result
+}
