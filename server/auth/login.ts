@@ -13,6 +13,8 @@ import { recordAudit, recordAudits, type AuditEntryInput } from '../audit/audit.
 import { groupBatch } from '../db/group-batch.ts'
 import type { Db } from '../db/schema.ts'
 import { ApiError } from '../errors.ts'
+import type { MailConfig } from '../mail/config.ts'
+import { enqueueNewDeviceSignIns, newDeviceMailOn } from '../mail/new-device.ts'
 import { challengeConsumer } from './challenges.ts'
 import type { AuthSession, SessionRole } from './schema.ts'
 import { createSessions, type NewSessionInput, type SessionPolicy } from './sessions.ts'
@@ -61,11 +63,14 @@ export interface LoginServiceOptions {
   readonly policy: SessionPolicy
   /** The relying party's own origin; payloads issued for another are refused. */
   readonly origin: string
+  /** Mail settings: with MAIL_NEW_DEVICE_SIGNIN on, a sign-in from a new device queues a message (server/mail/new-device.ts). */
+  readonly mail?: MailConfig | undefined
 }
 
 export function createLoginService(opts: LoginServiceOptions): LoginService {
   const { db, policy } = opts
   const consume = challengeConsumer(db)
+  const newDeviceMail = newDeviceMailOn(opts.mail)
 
   // Roles are read in the transaction that creates the sessions, so an operator deactivated
   // before the commit signs in as a holder, never as an operator.
@@ -75,6 +80,8 @@ export function createLoginService(opts: LoginServiceOptions): LoginService {
       const operators = await trx.selectFrom('operators').select(['iin', 'role', 'active']).where('iin', 'in', iins).execute()
       const roleOf = new Map(operators.filter((o) => o.active).map((o) => [o.iin, o.role as SessionRole]))
       const roles = writes.map((w) => roleOf.get(w.identity.iin) ?? 'holder')
+      // Before the new sessions exist: a device is new when no earlier session of the person had it.
+      if (newDeviceMail) await enqueueNewDeviceSignIns(trx, writes.map((w) => ({ iin: w.identity.iin, userAgent: w.identity.userAgent ?? null, at: w.now })))
       const created = await createSessions(trx, writes.map((w, i) => ({ input: { ...w.identity, role: roles[i]! }, now: w.now })), policy)
       await recordAudits(
         trx,

@@ -53,7 +53,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRoutesOptions):
   const policy = opts.policy ?? DEFAULT_SESSION_POLICY
   const now = opts.now ?? (() => new Date())
   const limited = opts.rateLimit ? { config: { rateLimit: opts.rateLimit } } : {}
-  const login = createLoginService({ db: ctx.db, setup: opts.setup, policy, origin })
+  const login = createLoginService({ db: ctx.db, setup: opts.setup, policy, origin, mail: ctx.mail })
 
   app.post('/api/v1/auth/challenge', limited, async (req, reply) => {
     reply.header('Cache-Control', 'no-store')

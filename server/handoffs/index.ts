@@ -21,7 +21,7 @@ export type HandoffOptions = Partial<Pick<HandoffRoutesOptions, 'maxContentBytes
  */
 export async function registerHandoffs(app: FastifyInstance, ctx: AppContext, config: AuthConfig = loadAuthConfig(), options: HandoffOptions = {}): Promise<void> {
   const setup = lazySignInSetup(ctx, config)
-  const login = createLoginService({ db: ctx.db, setup, policy: config.session, origin: normalizeOrigin(ctx.config.publicUrl) })
+  const login = createLoginService({ db: ctx.db, setup, policy: config.session, origin: normalizeOrigin(ctx.config.publicUrl), mail: ctx.mail })
   const rateLimit = options.rateLimit ?? { max: ctx.config.rateLimit.submitMax * 2, timeWindow: ctx.config.rateLimit.windowMs }
   await app.register(handoffRoutes, { ctx, login, setup, policy: config.session, signals: new HandoffSignals(), ...options, rateLimit })
   const sweep = new SingletonJob({

@@ -5,7 +5,7 @@ import type { Database, Db, Tx } from '../db/schema.ts'
 export type MailLanguage = 'kk' | 'ru' | 'en'
 export type OutboxStatus = 'held' | 'pending' | 'sent' | 'failed'
 /** What a message tells; templates/<lang>.ts has one text per kind. */
-export type MailKind = 'confirm' | 'received' | 'issued' | 'rejected' | 'revoked' | 'held' | 'released' | 'expiring'
+export type MailKind = 'confirm' | 'received' | 'issued' | 'rejected' | 'revoked' | 'held' | 'released' | 'expiring' | 'new_device'
 
 type Stamp = ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
 

@@ -1,36 +1,13 @@
 /**
  * "Firefox on Linux" from a User-Agent string: what the cabinet's list of sessions shows so a
  * person recognises their devices. Brand names stay as they are in every language; only the
- * phrase around them and "unknown" are translated. Order matters: Edge, Opera and Yandex also
- * say "Chrome", Chrome also says "Safari".
+ * phrase around them and "unknown" are translated. The parsing is src/core/user-agent.ts (the
+ * server names devices the same way in the new-device e-mail).
  */
 import { useI18n } from 'vue-i18n'
+import { parseUserAgent } from '@/core/user-agent.ts'
 
-const BROWSERS: ReadonlyArray<[RegExp, string]> = [
-  [/\bEdg(?:e|A|iOS)?\//, 'Edge'],
-  [/\bYaBrowser\//, 'Yandex Browser'],
-  [/\b(?:OPR|Opera)\//, 'Opera'],
-  [/\bSamsungBrowser\//, 'Samsung Internet'],
-  [/\b(?:Firefox|FxiOS)\//, 'Firefox'],
-  [/\b(?:Chrome|CriOS|Chromium)\//, 'Chrome'],
-  [/\bVersion\/[\d.]+.*\bSafari\//, 'Safari'],
-]
-
-const SYSTEMS: ReadonlyArray<[RegExp, string]> = [
-  [/\b(?:iPhone|iPad|iPod)\b/, 'iOS'],
-  [/\bAndroid\b/, 'Android'],
-  [/\bCrOS\b/, 'ChromeOS'],
-  [/\bWindows\b/, 'Windows'],
-  [/\bMac OS X\b|\bMacintosh\b/, 'macOS'],
-  [/\bLinux\b/, 'Linux'],
-]
-
-/** The browser and operating system named by a User-Agent; null parts are unknown. */
-export function parseUserAgent(userAgent: string | null | undefined): { browser: string | null; os: string | null } {
-  const ua = userAgent ?? ''
-  const find = (table: ReadonlyArray<[RegExp, string]>) => table.find(([re]) => re.test(ua))?.[1] ?? null
-  return { browser: find(BROWSERS), os: find(SYSTEMS) }
-}
+export { parseUserAgent }
 
 /** A translated device name for a User-Agent ("Chrome, Windows" / "Firefox on Linux"). */
 export function useDeviceName() {

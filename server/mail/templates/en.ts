@@ -1,4 +1,4 @@
-import type { MailTemplates } from './types.ts'
+import { astanaTime, type MailTemplates } from './types.ts'
 
 const purpose = (p: string | undefined) => (p === 'sign' ? 'signing' : 'authentication')
 
@@ -42,5 +42,14 @@ export const en: MailTemplates = {
     subject: `Your certificates end in ${d.days} ${d.days === 1 ? 'day' : 'days'} — application ${d.number}`,
     paragraphs: [`The certificates of application ${d.number} end in ${d.days} ${d.days === 1 ? 'day' : 'days'}.`, 'Renew them online with your current key, without visiting the registration center.'],
     link: { label: 'Renew', path: `/certificates?renew=${d.serial}` },
+  }),
+  new_device: (d) => ({
+    subject: 'Sign-in from a new device',
+    paragraphs: [
+      `Someone signed in to Qoltanba with your certificate from a device not used before: ${d.browser ?? 'an unknown browser'} on ${d.os ?? 'an unknown system'}, ${astanaTime(d.at, 'en')} (Astana time).`,
+      'If it was you, there is nothing to do.',
+      'If it was not you, your key may be in someone else\'s hands: end that session in your account ("Where you are signed in"), then revoke the certificate in "My certificates" or at a registration center.',
+    ],
+    link: { label: 'Your account', path: '/cabinet' },
   }),
 }

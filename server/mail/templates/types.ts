@@ -9,6 +9,15 @@ export interface MailData {
   readonly serial?: string
   readonly purpose?: 'auth' | 'sign'
   readonly days?: number
+  /** new_device: when (ISO 8601), and the browser and system as the cabinet names them (null: unknown). */
+  readonly at?: string
+  readonly browser?: string | null
+  readonly os?: string | null
+}
+
+/** A sign-in time for a message: Astana time (the whole country is UTC+5), in the message's language. */
+export function astanaTime(iso: string | undefined, locale: 'kk' | 'ru' | 'en'): string {
+  return new Intl.DateTimeFormat(locale, { timeZone: 'Asia/Almaty', dateStyle: 'long', timeStyle: 'short' }).format(new Date(iso ?? 0))
 }
 
 export interface MailText {
