@@ -42,6 +42,12 @@ export interface SignedIn {
 export interface LoginService {
   /** Verifies and signs in; rejects with an ApiError carrying the refusal's code. */
   signIn(request: SignInRequest, now: Date): Promise<SignedIn>
+  /**
+   * The same decisive check as `signIn` (signature, path, purpose, status, an IIN to sign in as)
+   * over a challenge the caller holds, without taking it and without a session: a phone's
+   * hand-off answer is refused at once, on the phone, for what would refuse the sign-in later.
+   */
+  check(cms: string | Uint8Array, expectedPayload: Uint8Array, now: Date): Promise<LoginVerification>
 }
 
 /** Login refusals are 401 except malformed input (400). */
@@ -95,44 +101,62 @@ export function createLoginService(opts: LoginServiceOptions): LoginService {
     }),
   )
 
+  /** Verifies the CMS over `expected` (refusals audited), and that it names a person to sign in as. */
+  async function verify(cms: string | Uint8Array, parsed: ParsedSignedData, expected: Uint8Array, now: Date): Promise<LoginVerification & { readonly iin: string }> {
+    let result: LoginVerification
+    try {
+      const setup = await opts.setup()
+      result = await verifyLoginCms({
+        cms,
+        parsed,
+        expectedPayload: expected,
+        expectedOrigin: opts.origin,
+        trustAnchors: setup.trust,
+        revocation: setup.revocation,
+        signatureVerifier: setup.signatureVerifier,
+        now,
+      })
+    } catch (e) {
+      if (isQoltanbaError(e)) {
+        await recordAudit(db, {
+          actor: 'anonymous',
+          action: 'auth.login_refused',
+          entityType: 'certificate',
+          entityId: parsed.signer.serialHex,
+          after: { code: e.code, subject: parsed.signer.subjectDn },
+        })
+      }
+      throw refusal(e)
+    }
+    const iin = result.iin
+    if (!iin) throw new ApiError(403, LoginErrorCode.AccountUnknown, 'the certificate names no IIN (SERIALNUMBER "IIN…")')
+    return { ...result, iin }
+  }
+
+  const parse = (cms: string | Uint8Array): ParsedSignedData => {
+    try {
+      return parseSignedData(cms)
+    } catch (e) {
+      throw refusal(e)
+    }
+  }
+
   return {
+    async check(cms, expectedPayload, now) {
+      return verify(cms, parse(cms), expectedPayload, now)
+    },
+
     async signIn(request, now) {
-      let parsed: ParsedSignedData
+      const parsed = parse(request.cms)
       let nonce: string | undefined
       try {
-        parsed = parseSignedData(request.cms)
         const content = parsed.content ?? request.payload
         if (content) nonce = parseLoginPayload(content).nonce
       } catch (e) {
         throw refusal(e)
       }
       const expected = await consume(request.preloginId, nonce, now)
-      let result: LoginVerification
-      try {
-        const setup = await opts.setup()
-        result = await verifyLoginCms({
-          cms: request.cms,
-          parsed,
-          expectedPayload: expected,
-          expectedOrigin: opts.origin,
-          trustAnchors: setup.trust,
-          revocation: setup.revocation,
-          signatureVerifier: setup.signatureVerifier,
-          now,
-        })
-      } catch (e) {
-        if (isQoltanbaError(e)) {
-          await recordAudit(db, {
-            actor: 'anonymous',
-            action: 'auth.login_refused',
-            entityType: 'certificate',
-            entityId: parsed.signer.serialHex,
-            after: { code: e.code, subject: parsed.signer.subjectDn },
-          })
-        }
-        throw refusal(e)
-      }
-      if (!result.iin) throw new ApiError(403, LoginErrorCode.AccountUnknown, 'the certificate names no IIN (SERIALNUMBER "IIN…")')
+      const result = await verify(request.cms, parsed, expected, now)
       const { id, session } = await commit({
         identity: {
           iin: result.iin,

@@ -7,12 +7,13 @@ const token = { name: 'X-Handoff-Token', in: 'header', required: true, schema: {
 const state = {
   type: 'object',
   required: ['state', 'expiresAt'],
-  properties: { state: { type: 'string', enum: ['waiting', 'opened', 'signed', 'declined', 'failed', 'expired'] }, expiresAt: { type: 'string', format: 'date-time' }, failure: { type: 'string' } },
+  properties: { state: { type: 'string', enum: ['waiting', 'opened', 'signed', 'declined', 'failed', 'expired'] }, expiresAt: { type: 'string', format: 'date-time' }, failure: { type: 'string', description: 'With `failed`: the code of the refusal of the phone\u2019s answer (ERR_CERT_REVOKED, ERR_DOCUMENT_CHANGED, …)' } },
 }
+const notFound = errorResponse('ERR_HANDOFF_NOT_FOUND: no such hand-off (unknown, completed, swept), or the secret or token is wrong (deliberately not told apart)')
 const phoneRefusals = {
-  404: errorResponse('ERR_NOT_FOUND: no such hand-off, or the secret is wrong (the two are not told apart)'),
-  409: errorResponse('ERR_INVALID_STATE (details.reason "used"): the QR code was already opened, or the hand-off answered'),
-  410: errorResponse('ERR_REQUEST_EXPIRED: the hand-off expired'),
+  404: notFound,
+  409: errorResponse('ERR_HANDOFF_USED (details.reason "used"): the QR code was already opened, or the hand-off answered, refused or collected'),
+  410: errorResponse('ERR_HANDOFF_EXPIRED: the hand-off\u2019s lifetime (at most 5 minutes) is over; the requesting screen shows a new QR code'),
   429: errorResponse('ERR_RATE_LIMITED'),
 }
 
@@ -44,14 +45,14 @@ export const handoffsOpenApi: OpenApiFragment = {
       get: {
         summary: 'The hand-off\u2019s state (long-poll: with `after`, answers when the state differs from it, at most 25 s later)',
         parameters: [id, token, { name: 'after', in: 'query', required: false, schema: { type: 'string' } }],
-        responses: { 200: jsonContent(state), 404: errorResponse('ERR_NOT_FOUND: unknown, deleted, or another token') },
+        responses: { 200: jsonContent(state), 404: notFound },
       },
     },
     '/api/v1/handoffs/{id}/events': {
       get: {
         summary: 'The hand-off\u2019s state as Server-Sent Events (`event: state`, data as GET /api/v1/handoffs/{id}); the stream ends at signed, declined, failed or expired',
         parameters: [id, token],
-        responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, 404: errorResponse('ERR_NOT_FOUND') },
+        responses: { 200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: { type: 'string' } } } }, 404: notFound },
       },
     },
     '/api/v1/handoffs/{id}/open': {
@@ -77,12 +78,18 @@ export const handoffsOpenApi: OpenApiFragment = {
     },
     '/api/v1/handoffs/{id}/result': {
       post: {
-        summary: 'The phone returns the signed result: `cms` for a sign-in, `signatures` (one detached CMS per document) for a signing; documents\u2019 signatures are verified here',
+        summary: 'The phone returns the signed result: `cms` for a sign-in, `signatures` (one detached CMS per document) for a signing',
+        description:
+          'The result passes the decisive check here, before the phone is told it is done: a sign-in\u2019s CMS goes through the checks of POST /api/v1/auth/login (signature, path, purpose, ' +
+          'revocation, an IIN to sign in as) without taking the challenge; each document\u2019s signature is verified against its SHA-256. A refusal answers the phone with its code and ends ' +
+          'the hand-off as `failed` with that code in `failure`, which the requesting screen shows; a body of the wrong shape (ERR_VALIDATION) changes nothing.',
         parameters: [id],
         requestBody: { required: true, content: { 'application/json': { schema: resultBody } } },
         responses: {
           204: { description: 'Accepted; the requester is told' },
           400: errorResponse('ERR_VALIDATION, ERR_MALFORMED, ERR_PAYLOAD_MISMATCH (not this challenge), a signer\u2019s refusal (ERR_DOCUMENT_CHANGED, ERR_CERT_REVOKED, …)'),
+          401: errorResponse('A sign-in refused by the login checks (ERR_CERT_REVOKED, ERR_UNTRUSTED_CHAIN, ERR_WRONG_KEY_USAGE, …)'),
+          403: errorResponse('ERR_ACCOUNT_UNKNOWN: the certificate names no IIN to sign in as'),
           ...phoneRefusals,
         },
       },
@@ -103,8 +110,9 @@ export const handoffsOpenApi: OpenApiFragment = {
           200: jsonContent({ type: 'object', description: '{ signatures } for a signing; the session as POST /api/v1/auth/login answers for a sign-in' }),
           401: errorResponse('A sign-in refused by the login checks (ERR_CERT_REVOKED, ERR_UNTRUSTED_CHAIN, …)'),
           400: errorResponse('ERR_NONCE_UNKNOWN: the sign-in is collected by another browser than the one that asked'),
-          404: errorResponse('ERR_NOT_FOUND'),
-          409: errorResponse('ERR_INVALID_STATE: nothing signed yet, or already collected'),
+          404: notFound,
+          409: errorResponse('ERR_INVALID_STATE (details.state): nothing signed yet; ERR_HANDOFF_USED: already collected'),
+          429: errorResponse('ERR_RATE_LIMITED'),
         },
       },
     },

@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes, randomInt } from 'node:crypto'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { ErrorCode } from '../../src/core/errors.ts'
+import { ErrorCode, isQoltanbaError } from '../../src/core/errors.ts'
 import { normalizeOrigin, parseSignedData, verifyDocumentSignatures } from '../../src/verifier/index.ts'
 import { cookieNames, readCookie, setCookie } from '../auth/cookies.ts'
 import { createChallenge } from '../auth/challenges.ts'
@@ -18,7 +18,7 @@ import { isTokenShaped, randomToken, tokenHash } from '../auth/tokens.ts'
 import type { AppContext } from '../context.ts'
 import { ApiError, ApiErrorCode, badRequest } from '../errors.ts'
 import type { HandoffSignals } from './live.ts'
-import { answerHandoff, insertHandoff, openedHandoff, openHandoff, requesterView, takeResult, visibleState } from './store.ts'
+import { answerHandoff, failHandoff, handoffNotFound, insertHandoff, openedHandoff, openHandoff, requesterView, takeResult, visibleState } from './store.ts'
 import type { HandoffDocument } from './schema.ts'
 import { createBody, openBody, resultBody, secretBody, type CreateBody } from './schemas.ts'
 
@@ -43,7 +43,6 @@ const TOKEN_HEADER = 'x-handoff-token'
 const terminal = new Set(['signed', 'declined', 'failed', 'expired'])
 
 const tooLarge = (limit: number) => new ApiError(413, ApiErrorCode.TooLarge, `The documents are larger than ${limit} bytes; send large documents as their sha256`, { limit })
-const unknown = () => new ApiError(404, ApiErrorCode.NotFound, 'No such hand-off, or the secret is wrong')
 
 /** The documents as stored: content checked against the claimed hash and size. */
 function checkDocuments(documents: CreateBody['documents'], limit: number): HandoffDocument[] {
@@ -74,14 +73,33 @@ export async function handoffRoutes(app: FastifyInstance, opts: HandoffRoutesOpt
 
   const requester = async (req: FastifyRequest<{ Params: { id: string } }>) => {
     const token = req.headers[TOKEN_HEADER]
-    if (typeof token !== 'string' || !isTokenShaped(token)) throw unknown()
+    if (typeof token !== 'string' || !isTokenShaped(token)) throw handoffNotFound()
     const row = await requesterView(ctx.db, req.params.id, tokenHash(token))
-    if (!row) throw unknown()
+    if (!row) throw handoffNotFound()
     return { token, row }
   }
   const stateView = (row: NonNullable<Awaited<ReturnType<typeof requesterView>>>) => {
     const state = visibleState(row, now())
     return { state, expiresAt: row.expires_at.toISOString(), ...(row.failure ? { failure: row.failure } : {}) }
+  }
+
+  /** Each document's detached CMS verified against its stored SHA-256 (src/verifier, as POST /api/v1/signatures/verify). */
+  const verifySignatures = async (documents: readonly HandoffDocument[], signatures: readonly string[], at: Date): Promise<void> => {
+    const setup = await opts.setup()
+    for (const [i, cms] of signatures.entries()) {
+      const verdict = await verifyDocumentSignatures({
+        cms,
+        contentDigests: { 'SHA-256': new Uint8Array(Buffer.from(documents[i]!.sha256, 'hex')) },
+        trustAnchors: setup.trust,
+        revocation: setup.revocation,
+        signatureVerifier: setup.signatureVerifier,
+        now: at,
+      })
+      const refused = verdict.signers.find((s) => !s.valid)
+      if (!verdict.signers.length || refused) {
+        throw badRequest(refused?.code ?? ErrorCode.SignatureInvalid, `The signature of "${documents[i]!.name}" does not verify`, { document: i })
+      }
+    }
   }
 
   app.post<{ Body: CreateBody }>('/api/v1/handoffs', { ...limited, bodyLimit, schema: { body: createBody } }, async (req, reply) => {
@@ -135,7 +153,7 @@ export async function handoffRoutes(app: FastifyInstance, opts: HandoffRoutesOpt
     req.raw.once('close', () => gone.abort())
     while (req.query.after && stateView(row).state === req.query.after && Date.now() < deadline && !gone.signal.aborted) {
       await signals.next(req.params.id, Math.min(pollMs, Math.max(0, deadline - Date.now()), Math.max(1, row.expires_at.getTime() - now().getTime())), gone.signal)
-      row = (await requesterView(ctx.db, req.params.id, tokenHash(String(req.headers[TOKEN_HEADER])))) ?? { ...row, state: 'failed', failure: ApiErrorCode.NotFound }
+      row = (await requesterView(ctx.db, req.params.id, tokenHash(String(req.headers[TOKEN_HEADER])))) ?? { ...row, state: 'failed', failure: ErrorCode.HandoffNotFound }
     }
     return stateView(row)
   })
@@ -185,33 +203,34 @@ export async function handoffRoutes(app: FastifyInstance, opts: HandoffRoutesOpt
       const at = now()
       const secretHash = tokenHash(req.body.secret)
       const row = await openedHandoff(ctx.db, req.params.id, secretHash, at)
-      if (row.kind === 'sign-in') {
-        if (!req.body.cms) throw badRequest(ApiErrorCode.Validation, 'A sign-in hand-off is answered with `cms`')
-        // The full check runs when the requester completes (the login service, exactly as
-        // POST /api/v1/auth/login); here only that the phone signed this hand-off's challenge.
-        const content = parseSignedData(req.body.cms).content
-        if (!content || !row.payload || Buffer.compare(Buffer.from(content), Buffer.from(row.payload)) !== 0) {
-          throw badRequest(ErrorCode.PayloadMismatch, 'The CMS does not sign this hand-off\u2019s challenge')
+      // A refusal by the decisive check ends the hand-off as failed (the requesting screen says
+      // why and offers a new QR code); a body of the wrong shape only answers the phone.
+      const decisive = async <T>(check: () => Promise<T>): Promise<T> => {
+        try {
+          return await check()
+        } catch (e) {
+          const code = e instanceof ApiError || isQoltanbaError(e) ? e.code : undefined
+          if (code && code !== ApiErrorCode.Validation && (await failHandoff(ctx.db, row.id, secretHash, at, code))) signals.changed(row.id)
+          throw e
         }
-        await answerHandoff(ctx.db, row.id, secretHash, at, { state: 'signed', result: { cms: req.body.cms } })
+      }
+      if (row.kind === 'sign-in') {
+        const cms = req.body.cms
+        if (!cms) throw badRequest(ApiErrorCode.Validation, 'A sign-in hand-off is answered with `cms`')
+        // The same check as the requester's `complete` (the login service of POST /api/v1/auth/login,
+        // without taking the challenge): what would refuse the sign-in is told to the phone now.
+        await decisive(async () => {
+          const content = parseSignedData(cms).content
+          if (!content || !row.payload || Buffer.compare(Buffer.from(content), Buffer.from(row.payload)) !== 0) {
+            throw badRequest(ErrorCode.PayloadMismatch, 'The CMS does not sign this hand-off\u2019s challenge')
+          }
+          await opts.login.check(cms, row.payload, at)
+        })
+        await answerHandoff(ctx.db, row.id, secretHash, at, { state: 'signed', result: { cms } })
       } else {
         const signatures = req.body.signatures ?? []
         if (signatures.length !== row.documents.length) throw badRequest(ApiErrorCode.Validation, `Send one signature per document (${row.documents.length})`)
-        const setup = await opts.setup()
-        for (const [i, cms] of signatures.entries()) {
-          const verdict = await verifyDocumentSignatures({
-            cms,
-            contentDigests: { 'SHA-256': new Uint8Array(Buffer.from(row.documents[i]!.sha256, 'hex')) },
-            trustAnchors: setup.trust,
-            revocation: setup.revocation,
-            signatureVerifier: setup.signatureVerifier,
-            now: at,
-          })
-          const refused = verdict.signers.find((s) => !s.valid)
-          if (!verdict.signers.length || refused) {
-            throw badRequest(refused?.code ?? ErrorCode.SignatureInvalid, `The signature of "${row.documents[i]!.name}" does not verify`, { document: i })
-          }
-        }
+        await decisive(() => verifySignatures(row.documents, signatures, at))
         await answerHandoff(ctx.db, row.id, secretHash, at, { state: 'signed', result: { signatures } })
       }
       signals.changed(row.id)
@@ -231,7 +250,7 @@ export async function handoffRoutes(app: FastifyInstance, opts: HandoffRoutesOpt
     const { token, row } = await requester(req)
     if (stateView(row).state !== 'signed') throw new ApiError(409, ApiErrorCode.InvalidState, 'Nothing to collect yet', { state: stateView(row).state })
     const result = await takeResult(ctx.db, req.params.id, tokenHash(token), row.kind)
-    if (!result) throw new ApiError(409, ApiErrorCode.InvalidState, 'The result was already collected', { reason: 'used' })
+    if (!result) throw new ApiError(409, ErrorCode.HandoffUsed, 'The result was already collected', { reason: 'used' })
     if (row.kind === 'sign') return { signatures: result.signatures ?? [] }
     return startSession({ db: ctx.db, login: opts.login, names, policy: opts.policy }, req, reply, { cms: result.cms ?? '' }, now())
   })

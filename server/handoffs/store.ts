@@ -6,7 +6,7 @@
 import { ErrorCode } from '../../src/core/errors.ts'
 import type { Db } from '../db/schema.ts'
 import { json } from '../db/json.ts'
-import { ApiError, ApiErrorCode } from '../errors.ts'
+import { ApiError } from '../errors.ts'
 import { handoffDb, type HandoffDocument, type HandoffKind, type HandoffResult, type HandoffRow, type HandoffState } from './schema.ts'
 
 export interface NewHandoff {
@@ -49,14 +49,15 @@ export function visibleState(row: Pick<HandoffRow, 'state' | 'expires_at'>, now:
   return row.state
 }
 
-const notFound = () => new ApiError(404, ApiErrorCode.NotFound, 'No such hand-off, or the secret is wrong')
-const expired = () => new ApiError(410, ErrorCode.RequestExpired, 'The hand-off expired; ask for a new QR code')
-const used = () => new ApiError(409, ApiErrorCode.InvalidState, 'This QR code was already used', { reason: 'used' })
+/** Unknown id and wrong secret are one refusal on purpose: a guessed id learns nothing. */
+export const handoffNotFound = () => new ApiError(404, ErrorCode.HandoffNotFound, 'No such hand-off, or the secret is wrong')
+const expired = () => new ApiError(410, ErrorCode.HandoffExpired, 'The hand-off expired; ask for a new QR code')
+const used = () => new ApiError(409, ErrorCode.HandoffUsed, 'This QR code was already used', { reason: 'used' })
 
 /** Why a conditional step found no row: unknown (or wrong secret), expired, or already past this step. */
 async function refusalFor(db: Db, id: string, secretHash: string, now: Date): Promise<ApiError> {
   const row = await handoffDb(db).selectFrom('handoffs').select(['secret_hash', 'state', 'expires_at']).where('id', '=', id).executeTakeFirst()
-  if (!row || row.secret_hash !== secretHash) return notFound()
+  if (!row || row.secret_hash !== secretHash) return handoffNotFound()
   if (visibleState(row, now) === 'expired') return expired()
   return used()
 }
@@ -64,7 +65,7 @@ async function refusalFor(db: Db, id: string, secretHash: string, now: Date): Pr
 /**
  * The phone's fetch: waiting → opened, once. A second fetch with the same secret (a replayed
  * screenshot, a relayed link) is refused.
- * @throws ApiError ERR_NOT_FOUND (404), ERR_REQUEST_EXPIRED (410), ERR_INVALID_STATE (409, reason 'used')
+ * @throws ApiError ERR_HANDOFF_NOT_FOUND (404), ERR_HANDOFF_EXPIRED (410), ERR_HANDOFF_USED (409)
  */
 export async function openHandoff(db: Db, id: string, secretHash: string, now: Date): Promise<HandoffRow> {
   const row = await handoffDb(db)
@@ -83,7 +84,7 @@ export async function openHandoff(db: Db, id: string, secretHash: string, now: D
 /** The opened hand-off the phone answers (read before verifying what it sent). */
 export async function openedHandoff(db: Db, id: string, secretHash: string, now: Date): Promise<HandoffRow> {
   const row = await handoffDb(db).selectFrom('handoffs').selectAll().where('id', '=', id).executeTakeFirst()
-  if (!row || row.secret_hash !== secretHash) throw notFound()
+  if (!row || row.secret_hash !== secretHash) throw handoffNotFound()
   if (visibleState(row, now) === 'expired') throw expired()
   if (row.state !== 'opened') throw used()
   return row
@@ -104,6 +105,24 @@ export async function answerHandoff(db: Db, id: string, secretHash: string, now:
     .returning('id')
     .executeTakeFirst()
   if (!row) throw await refusalFor(db, id, secretHash, now)
+}
+
+/**
+ * The phone's answer was refused by the decisive check (a revoked certificate, a signature that
+ * does not verify): opened → failed with the refusal's code, so the requesting screen says why
+ * and offers a new QR code. False when the hand-off had already moved on.
+ */
+export async function failHandoff(db: Db, id: string, secretHash: string, now: Date, code: string): Promise<boolean> {
+  const row = await handoffDb(db)
+    .updateTable('handoffs')
+    .set({ state: 'failed', failure: code, documents: json([]) as never, payload: null })
+    .where('id', '=', id)
+    .where('secret_hash', '=', secretHash)
+    .where('state', '=', 'opened')
+    .where('expires_at', '>', now)
+    .returning('id')
+    .executeTakeFirst()
+  return row !== undefined
 }
 
 /** What the requester may see: its own hand-off only (by its token). */

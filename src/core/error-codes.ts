@@ -145,6 +145,14 @@ export const ErrorCode = {
   /** The portal accepts only a key on a hardware token (acr/amr hwk). */
   HardwareKeyRequired: 'ERR_HARDWARE_KEY_REQUIRED',
 
+  // Hand-offs to the phone (server/handoffs, src/api/handoff-client.ts)
+  /** No such hand-off, or the secret (or the requester's token) is wrong: deliberately not told apart. */
+  HandoffNotFound: 'ERR_HANDOFF_NOT_FOUND',
+  /** The hand-off's lifetime (at most 5 minutes) is over: the requesting screen shows a new QR code. */
+  HandoffExpired: 'ERR_HANDOFF_EXPIRED',
+  /** The QR code was already opened (a second scan, a replayed screenshot), or the hand-off already answered or collected. */
+  HandoffUsed: 'ERR_HANDOFF_USED',
+
   // E-mail address confirmation (server/mail)
   /** No address waits for confirmation under this application number. */
   MailNotRequested: 'ERR_MAIL_NOT_REQUESTED',
@@ -152,6 +160,10 @@ export const ErrorCode = {
   MailCodeWrong: 'ERR_MAIL_CODE_WRONG',
   /** Too many wrong confirmation codes: this address can no longer be confirmed. */
   MailCodeLocked: 'ERR_MAIL_CODE_LOCKED',
+  /** A new confirmation code was sent a moment ago (details.retryAfterMs). */
+  MailResendTooSoon: 'ERR_MAIL_RESEND_TOO_SOON',
+  /** The confirmation code was sent five times: no more. */
+  MailResendLimit: 'ERR_MAIL_RESEND_LIMIT',
 
   // Online renewal with the current key (server/renewals)
   /** The renewal is not signed by the signing key of the certificate pair it renews. */
