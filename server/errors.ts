@@ -41,6 +41,8 @@ export const ApiErrorCode = {
   MailNotRequested: ErrorCode.MailNotRequested,
   MailCodeWrong: ErrorCode.MailCodeWrong,
   MailCodeLocked: ErrorCode.MailCodeLocked,
+  MailResendTooSoon: ErrorCode.MailResendTooSoon,
+  MailResendLimit: ErrorCode.MailResendLimit,
   RenewalWrongKey: ErrorCode.RenewalWrongKey,
   RenewalTooEarly: ErrorCode.RenewalTooEarly,
   RenewalExpired: ErrorCode.RenewalExpired,

@@ -19,6 +19,8 @@ export interface MailConfig {
   readonly pollMs: number
   /** How often the expiry reminder job runs (MAIL_EXPIRY_CHECK_MS, default a day). */
   readonly expiryCheckMs: number
+  /** The least wait between two confirmation messages to one address (MAIL_RESEND_COOLDOWN_MS, default a minute). */
+  readonly resendCooldownMs: number
   /** MAIL_NEW_DEVICE_SIGNIN=1: tell of a sign-in from a new device (off by default). */
   readonly newDeviceSignIn: boolean
 }
@@ -43,6 +45,7 @@ export function loadMailConfig(env: NodeJS.ProcessEnv = process.env): MailConfig
     retryBaseMs: int(env, 'MAIL_RETRY_BASE_MS', 30_000, 0),
     pollMs: int(env, 'MAIL_POLL_MS', 5_000, 10),
     expiryCheckMs: int(env, 'MAIL_EXPIRY_CHECK_MS', 24 * 3600_000, 1000),
+    resendCooldownMs: int(env, 'MAIL_RESEND_COOLDOWN_MS', 60_000, 0),
     newDeviceSignIn: env.MAIL_NEW_DEVICE_SIGNIN === '1',
   }
 }

@@ -26,5 +26,19 @@ export const mailOpenApi: OpenApiFragment = {
         },
       },
     },
+    '/api/v1/applications/{number}/email/resend': {
+      post: {
+        summary: 'Send a new confirmation code to the application\u2019s address (X-Access-Code: the application\u2019s access code)',
+        description:
+          'The new code replaces the old one; a confirmation not yet sent is dropped. At most one message a minute (MAIL_RESEND_COOLDOWN_MS) and five in all; wrong codes entered before stay counted.',
+        parameters: [numberParam, { name: 'X-Access-Code', in: 'header', required: true, schema: { type: 'string', maxLength: 64 } }],
+        responses: {
+          200: json({ type: 'object', properties: { sent: { const: true } } }, 'A new code is queued'),
+          403: errorResponse('ERR_ACCESS_DENIED (wrong number or access code)'),
+          404: errorResponse('ERR_MAIL_NOT_REQUESTED (no address, or it is already confirmed)'),
+          429: errorResponse('ERR_MAIL_RESEND_TOO_SOON (details.retryAfterMs), ERR_MAIL_RESEND_LIMIT, ERR_MAIL_CODE_LOCKED, ERR_RATE_LIMITED'),
+        },
+      },
+    },
   },
 }

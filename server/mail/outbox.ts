@@ -14,12 +14,15 @@ export function hashConfirmationCode(pepper: Buffer, number: string, code: strin
   return createHmac('sha256', pepper).update(`mail-confirm:${number}:${code}`).digest('hex')
 }
 
+/** A fresh 6-digit confirmation code (uniform, leading zeros kept). */
+export const newConfirmationCode = (): string => String(randomInt(0, 1_000_000)).padStart(6, '0')
+
 /**
  * Records the applicant's address and queues its confirmation (a 6-digit code) and the
  * "application received" message, held until the code comes back.
  */
 export async function addRecipient(trx: Tx, pepper: Buffer, number: string, address: string, language: MailLanguage): Promise<void> {
-  const code = String(randomInt(0, 1_000_000)).padStart(6, '0')
+  const code = newConfirmationCode()
   const m = mailDb(trx)
   await m.insertInto('mail_recipients').values({ application_number: number, address, language, code_hash: hashConfirmationCode(pepper, number, code) }).execute()
   await m
