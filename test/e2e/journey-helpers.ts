@@ -50,8 +50,11 @@ function databaseUrl(name: string): string {
   return u.toString()
 }
 
-/** Starts a server on `port` with a fresh database; resolves when healthy and the operator is signed in. */
-export async function startJourneyServer(port: number): Promise<JourneyServer> {
+/**
+ * Starts a server on `port` with a fresh database; resolves when healthy and the operator is signed in.
+ * `extraEnv` adds to its environment (e.g. SMTP_URL of a spec's own SMTP server).
+ */
+export async function startJourneyServer(port: number, extraEnv: NodeJS.ProcessEnv = {}): Promise<JourneyServer> {
   const dbName = `qoltanba_journey_${port}_${Date.now()}`
   const admin = new pg.Client({ connectionString: ADMIN_URL })
   await admin.connect()
@@ -73,6 +76,7 @@ export async function startJourneyServer(port: number): Promise<JourneyServer> {
     RATE_LIMIT_STATUS: '10000',
     RATE_LIMIT_LOOKUP: '10000',
     RATE_LIMIT_SUBMIT: '10000',
+    ...extraEnv,
   }
   let child: ChildProcess | null = null
   const db = new pg.Client({ connectionString: databaseUrl(dbName) })
