@@ -54,6 +54,15 @@ export function parseHandoffLink(text: string): { id: string; secret: string } |
 
 const TERMINAL: ReadonlySet<HandoffState> = new Set(['signed', 'declined', 'failed', 'expired'])
 
+/** What the requesting screen is told of its hand-off: the state, and with `failed` the refusal's code. */
+interface StateView {
+  readonly state: HandoffState
+  readonly failure?: string
+}
+
+/** Hears each new state; `failure` names why the phone's answer was refused (with `failed`). */
+export type StateListener = (state: HandoffState, failure?: string) => void
+
 export function createHandoffClient(options: { baseUrl?: string; fetch?: typeof fetch } = {}) {
   const base = options.baseUrl ?? ''
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => globalThis.fetch(input, init))
@@ -77,7 +86,7 @@ export function createHandoffClient(options: { baseUrl?: string; fetch?: typeof 
   const tokenHeader = (h: Handoff) => ({ 'x-handoff-token': h.token })
 
   /** Reads the SSE stream until it ends; each `state` event goes to `onState`. */
-  async function stream(h: Handoff, onState: (s: HandoffState) => void, signal: AbortSignal): Promise<HandoffState | undefined> {
+  async function stream(h: Handoff, onState: StateListener, signal: AbortSignal): Promise<HandoffState | undefined> {
     const response = await send(`/api/v1/handoffs/${h.id}/events`, { headers: tokenHeader(h), signal })
     const reader = response.body?.pipeThrough(new TextDecoderStream()).getReader()
     if (!reader) return undefined
@@ -93,8 +102,9 @@ export function createHandoffClient(options: { baseUrl?: string; fetch?: typeof 
         buffer = buffer.slice(end + 2)
         const data = block.split('\n').find((l) => l.startsWith('data: '))
         if (!data) continue
-        last = (JSON.parse(data.slice(6)) as { state: HandoffState }).state
-        onState(last)
+        const view = JSON.parse(data.slice(6)) as StateView
+        last = view.state
+        onState(last, view.failure)
       }
     }
   }
@@ -109,11 +119,11 @@ export function createHandoffClient(options: { baseUrl?: string; fetch?: typeof 
      * Follows the state until it is final (signed, declined, failed, expired) or `signal`
      * aborts: the event stream first, long-poll if the stream cannot be kept open.
      */
-    async follow(h: Handoff, onState: (s: HandoffState) => void, signal: AbortSignal): Promise<HandoffState | undefined> {
+    async follow(h: Handoff, onState: StateListener, signal: AbortSignal): Promise<HandoffState | undefined> {
       let last: HandoffState | undefined
-      const seen = (s: HandoffState) => {
+      const seen = (s: HandoffState, failure?: string) => {
         last = s
-        onState(s)
+        onState(s, failure)
       }
       try {
         await stream(h, seen, signal)
@@ -122,8 +132,8 @@ export function createHandoffClient(options: { baseUrl?: string; fetch?: typeof 
         if ((e as QoltanbaError).code !== ErrorCode.Network) throw e
       }
       while (!signal.aborted && !(last && TERMINAL.has(last))) {
-        const r = (await (await send(`/api/v1/handoffs/${h.id}?after=${last ?? ''}`, { headers: tokenHeader(h), signal })).json()) as { state: HandoffState }
-        if (r.state !== last) seen(r.state)
+        const r = (await (await send(`/api/v1/handoffs/${h.id}?after=${last ?? ''}`, { headers: tokenHeader(h), signal })).json()) as StateView
+        if (r.state !== last) seen(r.state, r.failure)
       }
       return last
     },
@@ -139,7 +149,7 @@ export function createHandoffClient(options: { baseUrl?: string; fetch?: typeof 
       return (await (await send(`/api/v1/handoffs/${h.id}/complete`, { method: 'POST', headers: tokenHeader(h) })).json()) as SessionView
     },
 
-    /** The phone opens the request (once: a second open is ERR_INVALID_STATE, reason "used"). */
+    /** The phone opens the request (once: a second open is ERR_HANDOFF_USED). */
     async open(link: { id: string; secret: string }): Promise<HandoffRequest> {
       const { payload, ...rest } = (await (await send(`/api/v1/handoffs/${link.id}/open`, post({ secret: link.secret }))).json()) as Omit<HandoffRequest, 'payload'> & { payload?: string }
       return { ...rest, ...(payload ? { payload: fromBase64(payload) } : {}) }

@@ -9,17 +9,23 @@ import { createHandoffClient, parseHandoffLink, type HandoffRequest } from '@/ap
 import { fromHex } from '@/core/bytes.ts'
 import { useContainersStore } from '@/stores/containers.ts'
 
-export type AnswerPhase = 'idle' | 'opening' | 'ready' | 'signing' | 'signed' | 'declined' | 'error'
+/** `refused`: the server's decisive check refused the answer (the requesting screen was told too). */
+export type AnswerPhase = 'idle' | 'opening' | 'ready' | 'signing' | 'signed' | 'declined' | 'refused' | 'error'
 
-/** Error codes this screen words itself (a used or expired QR code says what to do). */
-const OWN_MESSAGES: Readonly<Record<string, string>> = {
-  ERR_INVALID_STATE: 'handoff.phone.error_used',
-  ERR_REQUEST_EXPIRED: 'handoff.phone.error_expired',
-  ERR_NOT_FOUND: 'handoff.phone.error_unknown',
+/**
+ * Server answers that are not the decisive check's verdict on what the phone signed: the
+ * hand-off itself (unknown, expired, used), the body, too many requests, an outage.
+ */
+const NOT_A_VERDICT: ReadonlySet<string> = new Set(['ERR_HANDOFF_NOT_FOUND', 'ERR_HANDOFF_EXPIRED', 'ERR_HANDOFF_USED', 'ERR_VALIDATION', 'ERR_RATE_LIMITED', 'ERR_OVERLOADED', 'ERR_INTERNAL', 'ERR_NETWORK'])
+
+/** True when `e` is the server refusing the phone's answer (an HTTP refusal with a verdict code), not a local error of the signer. */
+function refusedByServer(e: unknown): boolean {
+  const status = (e as { details?: { status?: unknown } } | null)?.details?.status
+  return typeof status === 'number' && status >= 400 && status < 500 && !NOT_A_VERDICT.has(codeOf(e))
 }
 
 export function handoffErrorKey(code: string): string {
-  return OWN_MESSAGES[code] ?? `errors.${code}`
+  return `errors.${code}`
 }
 
 function codeOf(e: unknown): string {
@@ -47,7 +53,7 @@ export function useHandoffAnswer() {
 
   function fail(e: unknown): void {
     error.value = codeOf(e)
-    phase.value = 'error'
+    phase.value = phase.value === 'signing' && refusedByServer(e) ? 'refused' : 'error'
   }
 
   /** Opens the hand-off named by `text` (a scanned QR code or a link); false when it is none. */

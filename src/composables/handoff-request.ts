@@ -26,6 +26,8 @@ export function useHandoffRequest(options: HandoffRequestOptions) {
   const client = createHandoffClient()
   const handoff = shallowRef<Handoff | null>(null)
   const state = ref<HandoffState | null>(null)
+  /** With `failed`: the code of the refusal of the phone's answer (a revoked certificate …). */
+  const failure = ref<string | null>(null)
   const error = ref<string | null>(null)
   const now = ref(Date.now())
   let abort: AbortController | null = null
@@ -55,6 +57,7 @@ export function useHandoffRequest(options: HandoffRequestOptions) {
     stop()
     error.value = null
     state.value = null
+    failure.value = null
     handoff.value = null
     try {
       const h = await client.create({
@@ -73,7 +76,14 @@ export function useHandoffRequest(options: HandoffRequestOptions) {
       }, 1000)
       const control = new AbortController()
       abort = control
-      const final = await client.follow(h, (s) => (state.value = s), control.signal)
+      const final = await client.follow(
+        h,
+        (s, why) => {
+          state.value = s
+          failure.value = why ?? null
+        },
+        control.signal,
+      )
       if (control.signal.aborted) return
       if (final === 'signed') await collect(h)
       if (timer) clearInterval(timer)
@@ -84,5 +94,5 @@ export function useHandoffRequest(options: HandoffRequestOptions) {
   }
 
   onBeforeUnmount(stop)
-  return { handoff, state, error, secondsLeft, start, stop }
+  return { handoff, state, failure, error, secondsLeft, start, stop }
 }

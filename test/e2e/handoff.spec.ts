@@ -14,13 +14,14 @@ import { createHash } from 'node:crypto'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, devices, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { chromium, devices, type BrowserContext, type Page } from '@playwright/test'
 import QRCode from 'qrcode'
 import jsQR from 'jsqr'
 import { test, expect, type AppLocale } from './operator-fixtures.ts'
 import { LOCALE_STORAGE_KEY } from './fixtures.ts'
+import { phoneWithContainer } from './handoff-helpers.ts'
 
-type Messages = { handoff: { state: Record<string, string>; phone: Record<string, string> } }
+type Messages = { handoff: { state: Record<string, string>; phone: Record<string, string> }; errors: Record<string, string> }
 const messages = (locale: AppLocale) => JSON.parse(readFileSync(join(import.meta.dirname, `../../src/i18n/locales/${locale}.json`), 'utf8')) as Messages
 
 const CASES: ReadonlyArray<{ locale: AppLocale; iin: string }> = [
@@ -74,25 +75,6 @@ function qrRecording(text: string, file: string): void {
   writeFileSync(file, Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), ...Array.from({ length: 10 }, () => frame)]))
 }
 
-/** A phone-emulated context in `locale` whose container holds the certificate of `p12`. */
-async function phoneWithContainer(browser: Browser, baseUrl: string, locale: AppLocale, p12s: readonly string[]): Promise<BrowserContext> {
-  const { defaultBrowserType: _type, ...pixel } = devices['Pixel 7']
-  const phone = await browser.newContext({ ...pixel })
-  await phone.addInitScript(([key, value]) => localStorage.setItem(key, value), [LOCALE_STORAGE_KEY, locale] as const)
-  const page = await phone.newPage()
-  await page.goto(`${baseUrl}/certificates`)
-  for (const p12 of p12s) {
-    await page.getByTestId('open-import').click()
-    const dialog = page.getByTestId('import-dialog')
-    await dialog.getByTestId('import-file').setInputFiles(p12)
-    await dialog.getByTestId('import-password').fill(PASSWORD)
-    await dialog.getByTestId('import-submit').click()
-    await dialog.getByTestId('import-result').getByTestId('import-close').click()
-  }
-  await page.close()
-  return phone
-}
-
 for (const { locale, iin } of CASES) {
   test.describe(`hand-off to the phone (${locale})`, () => {
     test.use({ appLocale: locale })
@@ -101,7 +83,7 @@ for (const { locale, iin } of CASES) {
     test.beforeAll(async ({ browser, consoleServer }) => {
       const app = await consoleServer.submit(iin)
       await consoleServer.approve(app.number)
-      phone = await phoneWithContainer(browser, consoleServer.url, locale, [await consoleServer.pkcs12(app, 'auth', PASSWORD), await consoleServer.pkcs12(app, 'sign', PASSWORD)])
+      phone = await phoneWithContainer(browser, consoleServer.url, locale, [await consoleServer.pkcs12(app, 'auth', PASSWORD), await consoleServer.pkcs12(app, 'sign', PASSWORD)], PASSWORD)
     })
     test.afterAll(async () => phone?.close())
 
@@ -124,7 +106,7 @@ for (const { locale, iin } of CASES) {
       // A second scan of the same QR code (a relayed or photographed code) is refused.
       const again = await phone.newPage()
       await again.goto(link)
-      await expect(again.getByTestId('handoff-phone-error')).toHaveText(m.handoff.phone.error_used!)
+      await expect(again.getByTestId('handoff-phone-error')).toHaveText(m.errors.ERR_HANDOFF_USED!)
       await mobile.getByTestId('handoff-password').fill(PASSWORD)
       await mobile.getByTestId('handoff-sign').click()
       await expect(mobile.getByTestId('handoff-phone-done')).toBeVisible()
@@ -136,7 +118,7 @@ for (const { locale, iin } of CASES) {
       await again.close()
       const later = await phone.newPage()
       await later.goto(link)
-      await expect(later.getByTestId('handoff-phone-error')).toHaveText(m.handoff.phone.error_unknown!)
+      await expect(later.getByTestId('handoff-phone-error')).toHaveText(m.errors.ERR_HANDOFF_NOT_FOUND!)
       await later.close()
       await mobile.close()
     })
@@ -220,3 +202,39 @@ for (const { locale, iin } of CASES) {
     })
   })
 }
+
+test.describe('the phone hears the server\u2019s refusal (ru)', () => {
+  test.use({ appLocale: 'ru' })
+
+  test('a revoked certificate: the phone says the other screen refused and why, the desktop says the same', async ({ page, browser, consoleServer }) => {
+    const m = messages('ru')
+    const app = await consoleServer.submit('010203600014')
+    await consoleServer.approve(app.number)
+    const auth = (await consoleServer.certificates(app)).certificates.find((c) => c.purpose === 'auth')!
+    const revoked = await fetch(`${consoleServer.url}/api/v1/operator/certificates/${auth.serial}/revoke`, {
+      method: 'POST',
+      headers: { cookie: consoleServer.operatorCookie, 'content-type': 'application/json' },
+      body: '{"reason":1}',
+    })
+    expect(revoked.ok).toBe(true)
+    const phone = await phoneWithContainer(browser, consoleServer.url, 'ru', [await consoleServer.pkcs12(app, 'auth', PASSWORD)], PASSWORD)
+    try {
+      await page.goto(`${consoleServer.url}/signin`)
+      await page.getByTestId('signin-by-phone').click()
+      const link = await page.getByTestId('handoff-deep-link').getAttribute('href')
+      const mobile = await phone.newPage()
+      await mobile.goto(link!)
+      await mobile.getByTestId('handoff-password').fill(PASSWORD)
+      await mobile.getByTestId('handoff-sign').click()
+      const reason = m.errors.ERR_CERT_REVOKED!
+      await expect(mobile.getByTestId('handoff-phone-refused')).toContainText(m.handoff.phone.refused!.replace('{reason}', reason))
+      await expect(mobile.getByTestId('handoff-phone-refused')).toContainText(m.handoff.phone.refused_hint!)
+      await expect(mobile.getByTestId('handoff-phone-done')).toHaveCount(0)
+      await expect(page.getByTestId('handoff-state')).toHaveText(m.handoff.state.failed_because!.replace('{reason}', reason))
+      await expect(page.getByTestId('handoff-again')).toBeVisible()
+      await expect(page).toHaveURL(/\/signin$/)
+    } finally {
+      await phone.close()
+    }
+  })
+})
