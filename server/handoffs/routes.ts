@@ -17,6 +17,7 @@ import type { SignInSetup } from '../auth/sign-in-setup.ts'
 import { isTokenShaped, randomToken, tokenHash } from '../auth/tokens.ts'
 import type { AppContext } from '../context.ts'
 import { ApiError, ApiErrorCode, badRequest } from '../errors.ts'
+import { answerApplication, checkedApplication } from './application.ts'
 import type { HandoffSignals } from './live.ts'
 import { answerHandoff, failHandoff, handoffNotFound, insertHandoff, openedHandoff, openHandoff, requesterView, takeResult, visibleState } from './store.ts'
 import type { HandoffDocument } from './schema.ts'
@@ -111,7 +112,13 @@ export async function handoffRoutes(app: FastifyInstance, opts: HandoffRoutesOpt
     const expiresAt = new Date(at.getTime() + ttl * 1000)
     let payload: Uint8Array | null = null
     let documents: HandoffDocument[] = []
-    if (body.kind === 'sign-in') {
+    let application: Awaited<ReturnType<typeof checkedApplication>> | null = null
+    if (body.kind === 'application') {
+      // Applications are made here: only our own kiosk pages may hand one to a phone.
+      if (origin !== ownOrigin) throw new ApiError(403, ErrorCode.OriginMismatch, 'An application can be handed off only by this site')
+      if (!body.application) throw badRequest(ApiErrorCode.Validation, 'An application hand-off needs `application`')
+      application = await checkedApplication(ctx, body.application)
+    } else if (body.kind === 'sign-in') {
       // The session is ours: only our own pages may hand their sign-in to a phone.
       if (origin !== ownOrigin) throw new ApiError(403, ErrorCode.OriginMismatch, 'A sign-in can be handed off only by this site')
       let prelogin = readCookie(req, names.prelogin)
@@ -138,6 +145,7 @@ export async function handoffRoutes(app: FastifyInstance, opts: HandoffRoutesOpt
       code,
       payload,
       documents,
+      application,
       expiresAt,
     })
     const link = `${base}/handoff#${id}.${secret}`
@@ -193,15 +201,23 @@ export async function handoffRoutes(app: FastifyInstance, opts: HandoffRoutesOpt
       expiresAt: row.expires_at.toISOString(),
       ...(row.payload ? { payload: Buffer.from(row.payload).toString('base64') } : {}),
       documents: row.documents,
+      ...(row.application ? { application: row.application } : {}),
     }
   })
 
-  app.post<{ Params: { id: string }; Body: { secret: string; cms?: string; signatures?: string[] } }>(
+  app.post<{ Params: { id: string }; Body: { secret: string; cms?: string; signatures?: string[]; requests?: Array<{ purpose: 'auth' | 'sign'; csr: string }> } }>(
     '/api/v1/handoffs/:id/result',
     { ...limited, schema: { body: resultBody } },
     async (req, reply) => {
       const at = now()
       const secretHash = tokenHash(req.body.secret)
+      if (req.body.requests) {
+        // An application: the phone's CSRs are submitted here; the phone gets the number and access code.
+        const submitted = await answerApplication(ctx, req.params.id, secretHash, req.body.requests, at)
+        signals.changed(req.params.id)
+        reply.header('Cache-Control', 'no-store')
+        return submitted
+      }
       const row = await openedHandoff(ctx.db, req.params.id, secretHash, at)
       // A refusal by the decisive check ends the hand-off as failed (the requesting screen says
       // why and offers a new QR code); a body of the wrong shape only answers the phone.
@@ -214,6 +230,7 @@ export async function handoffRoutes(app: FastifyInstance, opts: HandoffRoutesOpt
           throw e
         }
       }
+      if (row.kind === 'application') throw badRequest(ApiErrorCode.Validation, 'An application hand-off is answered with `requests`')
       if (row.kind === 'sign-in') {
         const cms = req.body.cms
         if (!cms) throw badRequest(ApiErrorCode.Validation, 'A sign-in hand-off is answered with `cms`')
@@ -252,6 +269,7 @@ export async function handoffRoutes(app: FastifyInstance, opts: HandoffRoutesOpt
     const result = await takeResult(ctx.db, req.params.id, tokenHash(token), row.kind)
     if (!result) throw new ApiError(409, ErrorCode.HandoffUsed, 'The result was already collected', { reason: 'used' })
     if (row.kind === 'sign') return { signatures: result.signatures ?? [] }
+    if (row.kind === 'application') return { application: result.application }
     return startSession({ db: ctx.db, login: opts.login, names, policy: opts.policy }, req, reply, { cms: result.cms ?? '' }, now())
   })
 }

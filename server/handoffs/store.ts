@@ -7,6 +7,7 @@ import { ErrorCode } from '../../src/core/errors.ts'
 import type { Db } from '../db/schema.ts'
 import { json } from '../db/json.ts'
 import { ApiError } from '../errors.ts'
+import type { HandoffApplication } from '../../src/core/handoff-application-wire.ts'
 import { handoffDb, type HandoffDocument, type HandoffKind, type HandoffResult, type HandoffRow, type HandoffState } from './schema.ts'
 
 export interface NewHandoff {
@@ -19,6 +20,8 @@ export interface NewHandoff {
   readonly code: string
   readonly payload: Uint8Array | null
   readonly documents: readonly HandoffDocument[]
+  /** Kind "application": the kiosk's application (application.ts). */
+  readonly application?: HandoffApplication | null
   readonly expiresAt: Date
 }
 
@@ -36,6 +39,7 @@ export async function insertHandoff(db: Db, h: NewHandoff): Promise<void> {
       code: h.code,
       payload: h.payload,
       documents: json(h.documents) as never,
+      application: h.application ? (json(h.application) as never) : null,
       expires_at: h.expiresAt,
     })
     .execute()

@@ -1,0 +1,144 @@
+/**
+ * A kiosk's application handed to the applicant's phone (kind "application", issue 17) on the
+ * whole Registration Center (PGlite and PostgreSQL): the kiosk registers the answers without
+ * keys, the phone sees the registry's names and answers with two CSRs of its own keys, the server
+ * submits the application (storage "browser"), the phone and then the kiosk get the same number
+ * and access code, and a repeated answer gives the same application. Every refusal with its
+ * code: a foreign origin, no application, a bad IIN, a person or center unknown, the wrong kind
+ * of answer, a CSR without proof of possession, other CSRs after the answer, a wrong secret,
+ * expiry. Never a 500.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { handoffDb } from '../../../server/handoffs/schema.ts'
+import { opensslCsr, withBadSignature } from '../helpers/csr.ts'
+import { startTestServer, type TestServer } from '../helpers/app.ts'
+import { ENGINES } from '../helpers/database.ts'
+
+const ORIGIN = 'http://localhost:8080'
+const IIN = '010203600014'
+
+function fromLink(link: string): { id: string; secret: string } {
+  const [id, secret] = new URL(link).hash.slice(1).split('.')
+  return { id: id!, secret: secret! }
+}
+
+const csrPair = () => [
+  { purpose: 'auth', csr: opensslCsr('p256').der.toString('base64') },
+  { purpose: 'sign', csr: opensslCsr('p256').der.toString('base64') },
+]
+
+describe.each(ENGINES)('application hand-offs (%s)', (engine) => {
+  let s: TestServer
+  beforeAll(async () => {
+    s = await startTestServer(engine)
+  }, 60_000)
+  afterAll(async () => s?.close())
+
+  const answers = { kind: 'individual', profile: 'individual', iin: IIN, email: 'aigerim@example.kz', region: 'KZ-75', algorithm: 'P-256', language: 'ru' }
+  const create = (application: object | undefined, headers: Record<string, string> = { origin: ORIGIN }) =>
+    s.app.inject({ method: 'POST', url: '/api/v1/handoffs', payload: { kind: 'application', requester: { name: 'Kiosk' }, ...(application ? { application } : {}) }, headers })
+  const phone = (id: string, step: 'open' | 'result' | 'decline', body: object) => s.app.inject({ method: 'POST', url: `/api/v1/handoffs/${id}/${step}`, payload: body })
+  const collect = (id: string, token: string) => s.app.inject({ method: 'POST', url: `/api/v1/handoffs/${id}/complete`, headers: { 'x-handoff-token': token } })
+  const opened = async (application: object = answers) => {
+    const h = (await create(application)).json()
+    const link = fromLink(h.qr)
+    expect((await phone(link.id, 'open', { secret: link.secret })).statusCode).toBe(200)
+    return { h, ...link }
+  }
+
+  it('the phone makes the keys: the application is submitted with its CSRs, both screens get the number and access code once', async () => {
+    const created = await create(answers)
+    expect(created.statusCode).toBe(201)
+    const h = created.json()
+    const { id, secret } = fromLink(h.qr)
+    const open = await phone(id, 'open', { secret })
+    expect(open.statusCode).toBe(200)
+    // The names are the registry's, not the kiosk's; no key, no CSR in what the kiosk sent.
+    expect(open.json()).toMatchObject({
+      kind: 'application',
+      requester: { name: 'Kiosk', origin: ORIGIN },
+      code: h.code,
+      application: { kind: 'individual', profile: 'individual', iin: IIN, email: 'aigerim@example.kz', region: 'KZ-75', center: null, algorithm: 'P-256', language: 'ru' },
+    })
+    expect(open.json().application.surname).toMatch(/\S/)
+
+    const requests = csrPair()
+    const answered = await phone(id, 'result', { secret, requests })
+    expect(answered.statusCode).toBe(200)
+    const result = answered.json()
+    expect(result).toMatchObject({ number: expect.stringMatching(/^\d{12}$/), accessCode: expect.any(String), status: 'submitted' })
+    // The phone's response was lost and it sends again: the same application, not a second one.
+    const again = await phone(id, 'result', { secret, requests })
+    expect([again.statusCode, again.json()]).toEqual([200, result])
+    // Other keys under the same hand-off are refused.
+    const other = await phone(id, 'result', { secret, requests: csrPair() })
+    expect([other.statusCode, other.json().error.code]).toEqual([409, 'ERR_IDEMPOTENCY_CONFLICT'])
+
+    const state = await s.app.inject({ method: 'GET', url: `/api/v1/handoffs/${id}`, headers: { 'x-handoff-token': h.token } })
+    expect(state.json().state).toBe('signed')
+    const done = await collect(id, h.token)
+    expect([done.statusCode, done.json()]).toEqual([200, { application: result }])
+    expect(await handoffDb(s.t.db).selectFrom('handoffs').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined()
+    expect((await collect(id, h.token)).json().error.code).toBe('ERR_HANDOFF_NOT_FOUND')
+
+    const status = await s.app.inject({ method: 'GET', url: `/api/v1/applications/${result.number}`, headers: { 'x-access-code': result.accessCode } })
+    expect(status.statusCode).toBe(200)
+    expect(status.json()).toMatchObject({ number: result.number, status: 'submitted', storage: 'browser', region: 'KZ-75' })
+    expect(status.json().requests).toHaveLength(2)
+  }, 60_000)
+
+  it.each([
+    ['a foreign origin', () => create(answers, { origin: 'https://evil.example' }), 403, 'ERR_ORIGIN_MISMATCH'],
+    ['no application', () => create(undefined), 400, 'ERR_VALIDATION'],
+    ['an extra field (a key!)', () => create({ ...answers, privateKey: 'x' }), 400, 'ERR_VALIDATION'],
+    ['a bad IIN', () => create({ ...answers, iin: '010203600015' }), 400, 'ERR_INVALID_IIN'],
+    ['an IIN not in the registry', () => create({ ...answers, iin: '000515500012' }), 422, 'ERR_PERSON_NOT_FOUND'],
+    ['an unknown profile', () => create({ ...answers, profile: 'nobody' }), 400, 'ERR_UNKNOWN_PROFILE'],
+    ['an unknown center', () => create({ ...answers, registrationCenterId: 'nowhere-1' }), 422, 'ERR_CENTER_NOT_FOUND'],
+    ['no place', () => create({ kind: 'individual', profile: 'individual', iin: IIN, algorithm: 'P-256' }), 400, 'ERR_VALIDATION'],
+  ])('refuses to register %s', async (_name, call, status, code) => {
+    const r = await call()
+    expect([r.statusCode, r.json().error.code]).toEqual([status, code])
+  })
+
+  it('refuses answers of the wrong kind, a CSR without proof of possession, a wrong secret and a late answer; the hand-off stays open after a refused CSR', async () => {
+    const a = await opened()
+    const signatures = await phone(a.id, 'result', { secret: a.secret, signatures: ['AAAA'] })
+    expect([signatures.statusCode, signatures.json().error.code]).toEqual([400, 'ERR_VALIDATION'])
+    const one = await phone(a.id, 'result', { secret: a.secret, requests: csrPair().slice(0, 1) })
+    expect([one.statusCode, one.json().error.code]).toEqual([400, 'ERR_VALIDATION'])
+    const forged = csrPair()
+    forged[1] = { purpose: 'sign', csr: withBadSignature(opensslCsr('p256')) }
+    const bad = await phone(a.id, 'result', { secret: a.secret, requests: forged })
+    expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'ERR_SIGNATURE_INVALID'])
+    const otherSecret = a.secret.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))
+    const wrong = await phone(a.id, 'result', { secret: otherSecret, requests: csrPair() })
+    expect([wrong.statusCode, wrong.json().error.code]).toEqual([404, 'ERR_HANDOFF_NOT_FOUND'])
+    // Still open: a good answer goes through, and nothing was submitted before it.
+    expect((await phone(a.id, 'result', { secret: a.secret, requests: csrPair() })).statusCode).toBe(200)
+
+    // A signing hand-off is not answered with requests.
+    const sign = (await s.app.inject({
+      method: 'POST', url: '/api/v1/handoffs', headers: { origin: ORIGIN },
+      payload: { kind: 'sign', requester: { name: 'Kiosk' }, documents: [{ name: 'a.txt', size: 1, sha256: 'a'.repeat(64) }] },
+    })).json()
+    const sl = fromLink(sign.qr)
+    await phone(sl.id, 'open', { secret: sl.secret })
+    const wrongKind = await phone(sl.id, 'result', { secret: sl.secret, requests: csrPair() })
+    expect([wrongKind.statusCode, wrongKind.json().error.code]).toEqual([400, 'ERR_VALIDATION'])
+
+    // Not opened yet, declined, expired: refused before any submission.
+    const w = fromLink((await create(answers)).json().qr)
+    const early = await phone(w.id, 'result', { secret: w.secret, requests: csrPair() })
+    expect([early.statusCode, early.json().error.code]).toEqual([409, 'ERR_HANDOFF_USED'])
+    const d = await opened()
+    expect((await phone(d.id, 'decline', { secret: d.secret })).statusCode).toBe(204)
+    expect((await phone(d.id, 'result', { secret: d.secret, requests: csrPair() })).json().error.code).toBe('ERR_HANDOFF_USED')
+    const e = await opened()
+    await handoffDb(s.t.db).updateTable('handoffs').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', e.id).execute()
+    const late = await phone(e.id, 'result', { secret: e.secret, requests: csrPair() })
+    expect([late.statusCode, late.json().error.code]).toEqual([410, 'ERR_HANDOFF_EXPIRED'])
+    const applications = await s.t.db.selectFrom('applications').select('idempotency_key').where('idempotency_key', 'in', [`handoff-${w.id}`, `handoff-${d.id}`, `handoff-${e.id}`]).execute()
+    expect(applications).toEqual([])
+  }, 60_000)
+})
