@@ -6,10 +6,27 @@
  */
 import { fromBase64, toBase64 } from '../core/bytes.ts'
 import { ErrorCode, QoltanbaError } from '../core/errors.ts'
+import type { HandoffApplication, HandoffApplicationResult } from '../core/handoff-application-wire.ts'
 import { apiError } from './api-response.ts'
 import type { SessionView } from './auth-client.ts'
 
-export type HandoffKind = 'sign-in' | 'sign'
+export type HandoffKind = 'sign-in' | 'sign' | 'application'
+
+export type { HandoffApplication, HandoffApplicationResult }
+
+/** What a kiosk hands to the phone as an application: the wizard's answers, never a key. */
+export interface HandoffApplicationAnswers {
+  readonly kind: 'individual' | 'legal_entity'
+  readonly profile: string
+  readonly iin: string
+  readonly bin?: string
+  readonly organization?: string
+  readonly email?: string
+  readonly region?: string
+  readonly registrationCenterId?: string
+  readonly algorithm: 'RSA-2048' | 'P-256'
+  readonly language?: 'kk' | 'ru' | 'en'
+}
 export type HandoffState = 'waiting' | 'opened' | 'signed' | 'declined' | 'failed' | 'expired'
 
 /** A document offered for signing, as both screens show it. */
@@ -43,6 +60,8 @@ export interface HandoffRequest {
   /** Sign-in: the exact bytes to sign. */
   readonly payload?: Uint8Array
   readonly documents: readonly HandoffDocument[]
+  /** Application: what the kiosk's applicant entered, completed from the registry. */
+  readonly application?: HandoffApplication
 }
 
 /** The id and secret of a hand-off link (`…/handoff#<id>.<secret>`), or null for anything else. */
@@ -111,7 +130,7 @@ export function createHandoffClient(options: { baseUrl?: string; fetch?: typeof 
 
   return {
     /** Registers a hand-off (a sign-in binds this browser's pre-login cookie). */
-    async create(body: { kind: HandoffKind; requester: { name: string }; documents?: readonly HandoffDocument[] }): Promise<Handoff> {
+    async create(body: { kind: HandoffKind; requester: { name: string }; documents?: readonly HandoffDocument[]; application?: HandoffApplicationAnswers }): Promise<Handoff> {
       return (await (await send('/api/v1/handoffs', post(body))).json()) as Handoff
     },
 
@@ -144,6 +163,12 @@ export function createHandoffClient(options: { baseUrl?: string; fetch?: typeof 
       return r.signatures.map((s) => fromBase64(s))
     },
 
+    /** Collects an application the phone submitted with its own keys: its number and access code (once). */
+    async collectApplication(h: Handoff): Promise<HandoffApplicationResult> {
+      const r = (await (await send(`/api/v1/handoffs/${h.id}/complete`, { method: 'POST', headers: tokenHeader(h) })).json()) as { application: HandoffApplicationResult }
+      return r.application
+    },
+
     /** Completes a sign-in: this browser gets the session cookie. */
     async completeSignIn(h: Handoff): Promise<SessionView> {
       return (await (await send(`/api/v1/handoffs/${h.id}/complete`, { method: 'POST', headers: tokenHeader(h) })).json()) as SessionView
@@ -163,6 +188,14 @@ export function createHandoffClient(options: { baseUrl?: string; fetch?: typeof 
     /** The phone answers a signing with one detached CMS per document, in order. */
     async answerSignatures(link: { id: string; secret: string }, signatures: readonly Uint8Array[]): Promise<void> {
       await send(`/api/v1/handoffs/${link.id}/result`, post({ secret: link.secret, signatures: signatures.map(toBase64) }))
+    },
+
+    /**
+     * The phone answers an application with the CSRs of the keys it made; the server submits the
+     * application and answers with its number and access code (the same again on a repeat).
+     */
+    async answerApplication(link: { id: string; secret: string }, requests: ReadonlyArray<{ purpose: 'auth' | 'sign'; csr: string }>): Promise<HandoffApplicationResult> {
+      return (await (await send(`/api/v1/handoffs/${link.id}/result`, post({ secret: link.secret, requests }))).json()) as HandoffApplicationResult
     },
 
     async decline(link: { id: string; secret: string }): Promise<void> {

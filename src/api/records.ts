@@ -33,6 +33,8 @@ export interface KeyPlacement {
   readonly keyIds?: { readonly auth: string; readonly sign: string }
   /** Hardware token holding both keys (storage 'token'): the agent's storage id. */
   readonly tokenId?: string
+  /** The applicant's phone made and keeps the keys (a kiosk's "Sign with your phone"): none here. */
+  readonly onPhone?: boolean
 }
 
 /** Everything about an application except what only the server can give. */

@@ -24,6 +24,9 @@ function refusedByServer(e: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500 && !NOT_A_VERDICT.has(codeOf(e))
 }
 
+/** Refusals after which the request stays open: a wrong password, a network that comes back. */
+const RETRYABLE: ReadonlySet<string> = new Set(['ERR_WRONG_PASSWORD', 'ERR_MAC_MISMATCH', 'ERR_NETWORK'])
+
 export function handoffErrorKey(code: string): string {
   return `errors.${code}`
 }
@@ -81,33 +84,43 @@ export function useHandoffAnswer() {
     await openLink(hash)
   }
 
-  /** Signs what was asked with the chosen certificate and sends it. */
-  async function sign(certificateId: string, containerId: string, password: string | undefined): Promise<void> {
+  /**
+   * Runs one answer to the open request (`send` makes it and sends it with the link): signing,
+   * then signed; a wrong password leaves the request open, so the person may try again.
+   */
+  async function answer(send: (link: { id: string; secret: string }, request: HandoffRequest) => Promise<void>): Promise<void> {
     const r = request.value
     if (!r || !link) return
     phase.value = 'signing'
+    error.value = null
     try {
+      await send(link, r)
+      phase.value = 'signed'
+    } catch (e) {
+      if (RETRYABLE.has(codeOf(e))) {
+        error.value = codeOf(e)
+        phase.value = 'ready'
+      } else fail(e)
+    }
+  }
+
+  /** Signs what was asked with the chosen certificate and sends it. */
+  async function sign(certificateId: string, containerId: string, password: string | undefined): Promise<void> {
+    await answer(async (l, r) => {
       const signer = await containers.useSigner()
       const base = { certificateId, storageId: containerId, ...(password ? { secret: password } : {}) }
       if (r.kind === 'sign-in') {
         const { cms } = await signer.signCms({ ...base, data: r.payload ?? new Uint8Array(), detached: false })
-        await client.answerSignIn(link, cms)
+        await client.answerSignIn(l, cms)
       } else {
         const signatures: Uint8Array[] = []
         for (const d of r.documents) {
           const { cms } = await signer.signCms({ ...base, data: new Uint8Array(), messageDigest: fromHex(d.sha256), detached: true })
           signatures.push(cms)
         }
-        await client.answerSignatures(link, signatures)
+        await client.answerSignatures(l, signatures)
       }
-      phase.value = 'signed'
-    } catch (e) {
-      // A wrong password leaves the request open: the person may try again.
-      if (codeOf(e) === 'ERR_WRONG_PASSWORD' || codeOf(e) === 'ERR_MAC_MISMATCH') {
-        error.value = codeOf(e)
-        phase.value = 'ready'
-      } else fail(e)
-    }
+    })
   }
 
   async function decline(): Promise<void> {
@@ -120,5 +133,5 @@ export function useHandoffAnswer() {
     }
   }
 
-  return { phase, error, request, options, openLink, openFromLocation, sign, decline }
+  return { phase, error, request, options, openLink, openFromLocation, answer, sign, decline }
 }

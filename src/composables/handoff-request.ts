@@ -5,14 +5,26 @@
  * kiosk's wipe or leaving the page leaves nothing behind; leaving aborts the live stream.
  */
 import { computed, onBeforeUnmount, ref, shallowRef } from 'vue'
-import { createHandoffClient, type Handoff, type HandoffDocument, type HandoffKind, type HandoffState } from '@/api/handoff-client.ts'
+import {
+  createHandoffClient,
+  type Handoff,
+  type HandoffApplicationAnswers,
+  type HandoffApplicationResult,
+  type HandoffDocument,
+  type HandoffKind,
+  type HandoffState,
+} from '@/api/handoff-client.ts'
 import type { SessionView } from '@/api/auth-client.ts'
+import { useCriticalStep } from './critical-step.ts'
 
 export interface HandoffRequestOptions {
   readonly kind: HandoffKind
   /** The name the phone shows as the requester. */
   readonly requesterName: () => string
   readonly documents?: () => readonly HandoffDocument[]
+  /** Kind "application": the wizard's answers (no keys: the phone makes them). */
+  readonly application?: () => HandoffApplicationAnswers
+  readonly onApplication?: (application: HandoffApplicationResult) => void | Promise<void>
   readonly onSignedIn?: (session: SessionView) => void | Promise<void>
   readonly onSignatures?: (signatures: Uint8Array[]) => void | Promise<void>
 }
@@ -46,6 +58,7 @@ export function useHandoffRequest(options: HandoffRequestOptions) {
   async function collect(h: Handoff): Promise<void> {
     try {
       if (options.kind === 'sign-in') await options.onSignedIn?.(await client.completeSignIn(h))
+      else if (options.kind === 'application') await options.onApplication?.(await client.collectApplication(h))
       else await options.onSignatures?.(await client.collectSignatures(h))
     } catch (e) {
       error.value = codeOf(e)
@@ -64,6 +77,7 @@ export function useHandoffRequest(options: HandoffRequestOptions) {
         kind: options.kind,
         requester: { name: options.requesterName() },
         ...(options.documents ? { documents: options.documents() } : {}),
+        ...(options.application ? { application: options.application() } : {}),
       })
       handoff.value = h
       state.value = 'waiting'
@@ -93,6 +107,9 @@ export function useHandoffRequest(options: HandoffRequestOptions) {
     }
   }
 
+  // While the phone works on it (a kiosk applicant making keys takes a while), neither an app
+  // update nor the kiosk's idle reset may end this page.
+  useCriticalStep(() => state.value === 'opened')
   onBeforeUnmount(stop)
   return { handoff, state, failure, error, secondsLeft, start, stop }
 }

@@ -128,6 +128,15 @@ export const useApplicationsStore = defineStore('applications', () => {
     return view
   }
 
+  /**
+   * Remembers an application submitted elsewhere for this device (a kiosk's application the
+   * phone submitted with its keys: the phone keeps the keys, the kiosk only number and code).
+   */
+  async function recordSubmitted(record: ApplicationRecord): Promise<void> {
+    await box.value.remember(record)
+    await refresh()
+  }
+
   /** Records a status the install flow saw. */
   async function rememberStatus(view: ApplicationView): Promise<void> {
     await box.value.rememberStatus(view)
@@ -177,6 +186,7 @@ export const useApplicationsStore = defineStore('applications', () => {
     checkStatus,
     lookup,
     rememberStatus,
+    recordSubmitted,
     discard,
     retry,
     $reset,

@@ -5,12 +5,18 @@
  */
 import { computed, ref, shallowRef } from 'vue'
 import { acceptHMRUpdate, defineStore } from 'pinia'
-import type { KeyStorage, PersonView } from '@/api/index.ts'
+import type { ApplicantSummary, KeyStorage, PersonView } from '@/api/index.ts'
 import type { RegistrationCenter } from '@/core/centers-wire.ts'
 
 /** Question steps in order; `check` (check your answers) follows them. */
 export const REQUEST_STEPS = ['kind', 'terms', 'iin', 'email', 'region', 'storage', 'key-type'] as const
 export type RequestStep = (typeof REQUEST_STEPS)[number] | 'check' | 'generate' | 'done'
+
+/**
+ * Where the keys will live: the server's storages, or — on a kiosk — `phone`: the applicant's
+ * own phone makes and keeps them through a hand-off (components/request/RequestPhoneKeys.vue).
+ */
+export type WizardStorage = KeyStorage | 'phone'
 
 /** Key algorithms offered (RSA-2048 default; ECDSA P-256 faster, modern). */
 export type KeyChoice = 'RSA-2048' | 'P-256'
@@ -30,7 +36,7 @@ export const useRequestWizardStore = defineStore('request-wizard', () => {
   const region = ref('')
   /** The registration center chosen in `region` (a copy: the application keeps what the applicant saw). */
   const center = shallowRef<RegistrationCenter | null>(null)
-  const storage = ref<KeyStorage | null>(null)
+  const storage = ref<WizardStorage | null>(null)
   /** Container password (browser and file storage); never persisted. */
   const password = ref('')
   const algorithm = ref<KeyChoice>('RSA-2048')
@@ -69,8 +75,27 @@ export const useRequestWizardStore = defineStore('request-wizard', () => {
     if (!termsAccepted.value) return 'terms'
     if (!iin.value || !person.value) return 'iin'
     if (!region.value || !center.value || center.value.region !== region.value) return 'region'
-    if (!storage.value || (storage.value !== 'token' && !password.value)) return 'storage'
+    if (!storage.value || (storage.value !== 'token' && storage.value !== 'phone' && !password.value)) return 'storage'
     return null
+  }
+
+  /** The applicant as answered (null before the IIN was checked), for the application's record. */
+  function applicantSummary(): ApplicantSummary | null {
+    const p = person.value
+    if (!p) return null
+    return {
+      kind: kind.value ?? 'individual',
+      profile: profile.value,
+      iin: iin.value,
+      surname: p.surname,
+      name: p.name,
+      patronymic: p.patronymic,
+      email: email.value || null,
+      bin: kind.value === 'legal_entity' ? bin.value : null,
+      organization: kind.value === 'legal_entity' ? organization.value : null,
+      region: region.value,
+      ...(center.value ? { center: center.value } : {}),
+    }
   }
 
   /** Forgets the password once the keys are encrypted with it. */
@@ -119,6 +144,7 @@ export const useRequestWizardStore = defineStore('request-wizard', () => {
     nextStep,
     previousStep,
     firstMissing,
+    applicantSummary,
     forgetPassword,
     $reset,
   }
