@@ -8,7 +8,7 @@ import { formatDate, formatNumber, type AppLocale, type DateStyle, type NumberSt
  * @example
  * const { formatDate, formatFileSize } = useFormat()
  * formatDate(certificate.notAfter, 'long') // "5 марта 2026 г." / "2026 ж. 5 наурыз"
- * formatFileSize(2_345) // "2,3 КБ"; formatFileSize(2) // "2 байта"
+ * formatFileSize(2_345) // "2,3 КБ"; formatFileSize(2) // "2 байта"; formatFileSize(10_742_500_000) // "10,7 ГБ"
  */
 export function useFormat() {
   const { locale, t } = useI18n({ useScope: 'global' })
@@ -16,11 +16,12 @@ export function useFormat() {
   return {
     formatDate: (value: Date | number, style: DateStyle = 'date') => formatDate(locale.value as AppLocale, value, style),
     formatNumber: number,
-    /** A size as a person reads it: exact bytes below 1 KB (with the right plural), else KB or MB (decimal, as SettingsStorage). */
+    /** A size as a person reads it: exact bytes below 1 KB (with the right plural), else KB, MB or GB (decimal units, one decimal). */
     formatFileSize: (bytes: number): string => {
       if (bytes < 1_000) return t('units.bytes', { n: number(bytes, 'integer') }, bytes)
       if (bytes < 1_000_000) return t('units.kilobytes', { value: number(bytes / 1_000) })
-      return t('units.megabytes', { value: number(bytes / 1_000_000) })
+      if (bytes < 1_000_000_000) return t('units.megabytes', { value: number(bytes / 1_000_000) })
+      return t('units.gigabytes', { value: number(bytes / 1_000_000_000) })
     },
   }
 }

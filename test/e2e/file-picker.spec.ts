@@ -8,10 +8,10 @@
 import { test, expect, expectAccessible, pageHeading } from './fixtures.ts'
 import { message } from './handover-helpers.ts'
 
-/** The size as the picker writes it, per language: 2 bytes and 2 345 bytes. */
+/** The size as the picker writes it, per language: 2 bytes and 2 345 bytes (a no-break space before the unit). */
 const SIZES = {
-  kk: { small: '2 байт', large: '2,3 КБ' },
-  ru: { small: '2 байта', large: '2,3 КБ' },
+  kk: { small: '2\u00a0байт', large: '2,3\u00a0КБ' },
+  ru: { small: '2\u00a0байта', large: '2,3\u00a0КБ' },
 } as const
 
 for (const locale of ['kk', 'ru'] as const) {

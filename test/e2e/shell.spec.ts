@@ -150,7 +150,7 @@ test('settings show storage persistence, usage and the server version', async ({
   await page.goto('/settings')
   await pageHeading(page)
   await expect(page.getByTestId('storage-state')).toHaveAttribute('data-state', /^(persisted|not_persisted|denied)$/)
-  await expect(page.getByTestId('storage-usage')).toContainText('МБ')
+  await expect(page.getByTestId('storage-usage')).toContainText(/\d\s[КМГ]Б/)
   await expect(page.getByTestId('server-version')).toHaveText(pkg.version)
   await expect(page.getByTestId('app-version')).not.toBeEmpty()
 })

@@ -34,6 +34,21 @@ describe('Russian plural forms', () => {
   })
 })
 
+describe('file sizes in bytes (units.bytes)', () => {
+  const bytes = (locale: 'kk' | 'ru' | 'en', n: number) => i18n.global.t('units.bytes', { n: n.toLocaleString('ru-RU') }, { plural: n, locale }).replace(/\s/g, ' ')
+  it.each([
+    ['ru', 1, '1 байт'],
+    ['ru', 2, '2 байта'],
+    ['ru', 5, '5 байт'],
+    ['ru', 1234, '1 234 байта'],
+    ['kk', 2, '2 байт'],
+    ['en', 1, '1 byte'],
+    ['en', 2, '2 bytes'],
+  ] as const)('%s %i → %s', (locale, n, expected) => {
+    expect(bytes(locale, n)).toBe(expected)
+  })
+})
+
 describe('Kazakh and English plural forms', () => {
   it.each([
     [1, '1 сертификат'],
