@@ -88,9 +88,10 @@ export async function run(): Promise<void> {
     instances = await startInstances(2, {
       basePort: 5640,
       cwd: fileURLToPath(new URL('..', import.meta.url)),
+      dir,
       quiet: true,
       env: {
-        PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url.toString(), DATA_DIR: dir, DIST_DIR: join(dir, 'no-dist'),
+        PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: url.toString(), DIST_DIR: join(dir, 'no-dist'),
         PUBLIC_URL: 'http://127.0.0.1:5640', LOG_LEVEL: 'warn', CA_KEY_ALGORITHM: 'P-256',
         RATE_LIMIT_SUBMIT: '100000', RATE_LIMIT_STATUS: '100000', RATE_LIMIT_LOOKUP: '100000',
       },

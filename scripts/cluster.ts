@@ -5,8 +5,10 @@
  *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/qoltanba npm run cluster -- 3
  *
  * The proxy listens on PORT (default 8080) and is the PUBLIC_URL; instance i listens on PORT + i.
- * The instances share DATA_DIR (default data-cluster) for the CA files. Ctrl-C stops them with
- * SIGTERM (each finishes its requests) and then the proxy.
+ * The instances share no files: the CA is in the database (a development one is made there on
+ * first use), each has a DATA_DIR of its own under CLUSTER_DIR (default data-cluster), which also
+ * holds the shared secrets and the demo operator's PKCS#12. Ctrl-C stops them with SIGTERM (each
+ * finishes its requests) and then the proxy.
  */
 import { fileURLToPath } from 'node:url'
 import { startInstances, stopInstances } from './cluster/instances.ts'
@@ -28,11 +30,11 @@ const instances = await startInstances(count, {
   env: {
     ...process.env,
     PUBLIC_URL: publicUrl,
-    DATA_DIR: process.env.DATA_DIR ?? 'data-cluster',
     // The proxy is on this machine: client addresses come from its X-Forwarded-For.
     TRUST_PROXY: process.env.TRUST_PROXY ?? '127.0.0.1',
   },
   cwd: fileURLToPath(new URL('..', import.meta.url)),
+  dir: process.env.CLUSTER_DIR ?? 'data-cluster',
   log: (line) => console.info(line),
 })
 const proxy = await startProxy(instances.map((i) => i.url), port)

@@ -8,6 +8,7 @@ import { loadConfig, ConfigError } from './config.ts'
 import { buildApp } from './app.ts'
 import { openDatabase } from './db/database.ts'
 import { ensureCertificateAuthority } from './ca/authority.ts'
+import { CaHierarchyMissingError } from './ca/ca-import.ts'
 import { expireOverdueApplications } from './applications/service.ts'
 import { createDemoOperator } from './operators/credential.ts'
 import { seedDemoCenters } from './centers/seed.ts'
@@ -52,10 +53,18 @@ async function main(): Promise<void> {
   // First start on an empty DATA_DIR creates a development CA (and says so loudly) with a demo operator.
   // The OCSP and TSA certificates are renewed, and the root CRL re-signed, by one instance each
   // (the holder of the job's advisory lock); the others take the result up.
+  // With DATABASE_URL the hierarchy is the database's (no shared DATA_DIR): none there is a
+  // setup step the administrator missed, said in one stable line (CA_HIERARCHY_MISSING).
   const caJobLocks = new JobLocks(config.databaseUrl)
   const ca = await ensureCertificateAuthority(config, db, {
     onCreated: (created, log) => createDemoOperator(db, created, config.dataDir, log),
     holdsJobLock: (job) => caJobLocks.holds(job),
+  }).catch(async (e: unknown) => {
+    if (!(e instanceof CaHierarchyMissingError)) throw e
+    console.error(e.message)
+    await caJobLocks.releaseAll()
+    await db.destroy()
+    process.exit(2)
   })
   // An empty registration-center directory (first start) gets the DEMO directory, and says so.
   await seedDemoCenters(db, (line) => console.warn(line))

@@ -12,7 +12,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'kysely'
 import { CrlPublisher } from '../../server/ca/crl.ts'
-import { loadHierarchy } from '../../server/ca/hierarchy.ts'
+import { fileCaStore } from '../../server/ca/ca-store-files.ts'
+import { caDir, loadHierarchy } from '../../server/ca/hierarchy.ts'
 import { openDatabase } from '../../server/db/index.ts'
 import type { BenchServer } from './server.ts'
 
@@ -53,7 +54,7 @@ async function writeIndex(path: string, n: number, base: Date): Promise<void> {
 
 /** Measures CRL generation for `n` revoked certificates. */
 export async function crlFigures(server: BenchServer, n: number): Promise<CrlFigures> {
-  const h = loadHierarchy(server.config)
+  const h = await loadHierarchy(server.config, fileCaStore(caDir(server.config)))
   const db = await openDatabase({ dataDir: server.dir, databaseUrl: undefined }, { memory: true })
   const tmp = mkdtempSync(join(tmpdir(), 'qoltanba-crlbench-'))
   try {

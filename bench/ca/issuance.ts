@@ -4,7 +4,8 @@
  */
 import { randomUUID } from 'node:crypto'
 import { createCsr } from '../../src/pki/csr.ts'
-import { loadHierarchy } from '../../server/ca/hierarchy.ts'
+import { fileCaStore } from '../../server/ca/ca-store-files.ts'
+import { caDir, loadHierarchy } from '../../server/ca/hierarchy.ts'
 import type { BenchServer } from './server.ts'
 
 async function csrPem(): Promise<string> {
@@ -30,7 +31,7 @@ export async function endToEndRate(server: BenchServer, n: number, concurrency: 
   }
   // Approvals in batches, each preceded by a raw-signing round of the same key in this process,
   // so both figures see the same machine load.
-  const h = loadHierarchy(server.config)
+  const h = await loadHierarchy(server.config, fileCaStore(caDir(server.config)))
   const tbs = Buffer.alloc(700, 7)
   let signatures = 0
   let signSeconds = 0

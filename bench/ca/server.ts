@@ -8,7 +8,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { initCertificateAuthority } from '../../server/ca/hierarchy.ts'
+import { fileCaStore } from '../../server/ca/ca-store-files.ts'
+import { caDir } from '../../server/ca/hierarchy.ts'
+import { initCertificateAuthority } from '../../server/ca/hierarchy-init.ts'
 import { loadConfig, type ServerConfig } from '../../server/config.ts'
 import { openDatabase } from '../../server/db/index.ts'
 import type { Db } from '../../server/db/schema.ts'
@@ -53,7 +55,7 @@ export async function prepareServer(): Promise<BenchServer> {
     RATE_LIMIT_SUBMIT: '100000000', RATE_LIMIT_STATUS: '100000000', RATE_LIMIT_LOOKUP: '100000000',
   }
   const config = loadConfig(env)
-  initCertificateAuthority(config, { keyIterations: 1000, log: () => {} })
+  await initCertificateAuthority(config, fileCaStore(caDir(config)), { keyIterations: 1000, log: () => {} })
   const withDb = async <T>(fn: (db: Db) => Promise<T>): Promise<T> => {
     const db = await openDatabase(config)
     try {

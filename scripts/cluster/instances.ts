@@ -1,8 +1,11 @@
 /**
- * Starts and stops server processes for the local cluster and the cluster bench: the first
- * instance alone (on a fresh DATA_DIR it creates the development CA), the others together.
+ * Starts and stops server processes for the local cluster and the cluster bench. Each instance
+ * has a DATA_DIR of its own (<dir>/instance-<n>): the CA comes from the database, made there
+ * first when it has none (prepare-ca.ts), with the shared secrets as files in <dir>.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { join, resolve } from 'node:path'
+import { clusterSecrets, prepareClusterCa } from './prepare-ca.ts'
 
 export interface ClusterInstance {
   readonly url: string
@@ -13,6 +16,8 @@ export interface StartOptions {
   readonly basePort: number
   readonly env: NodeJS.ProcessEnv
   readonly cwd: string
+  /** The cluster's directory (relative to `cwd`): secrets, the demo operator, the instances' DATA_DIRs. */
+  readonly dir: string
   readonly log?: (line: string) => void
   /** Keep the instances' output (default: passed through with a prefix when `log` is set). */
   readonly quiet?: boolean
@@ -27,11 +32,11 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
   }
 }
 
-function startOne(index: number, options: StartOptions): ClusterInstance {
+function startOne(index: number, options: StartOptions, env: NodeJS.ProcessEnv): ClusterInstance {
   const port = options.basePort + index
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: options.cwd,
-    env: { ...options.env, PORT: String(port), HOST: '127.0.0.1' },
+    env: { ...env, DATA_DIR: join(resolve(options.cwd, options.dir), `instance-${index + 1}`), PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', options.quiet ? 'ignore' : 'pipe', options.quiet ? 'ignore' : 'pipe'],
   })
   const prefix = `[${index + 1}] `
@@ -44,11 +49,12 @@ function startOne(index: number, options: StartOptions): ClusterInstance {
 }
 
 export async function startInstances(count: number, options: StartOptions): Promise<ClusterInstance[]> {
-  const first = startOne(0, options)
-  await waitReady(first.url, first.child)
-  const rest = Array.from({ length: count - 1 }, (_, i) => startOne(i + 1, options))
-  await Promise.all(rest.map((i) => waitReady(i.url, i.child)))
-  return [first, ...rest]
+  const dir = resolve(options.cwd, options.dir)
+  const env = { ...options.env, ...clusterSecrets(dir, options.env) }
+  if (await prepareClusterCa(env, dir, options.log ? { log: options.log } : {})) options.log?.(`A development CA was made in the database; the demo operator is in ${dir}.`)
+  const all = Array.from({ length: count }, (_, i) => startOne(i, options, env))
+  await Promise.all(all.map((i) => waitReady(i.url, i.child)))
+  return all
 }
 
 export async function stopInstances(instances: readonly ClusterInstance[]): Promise<void> {

@@ -5,10 +5,12 @@
 import type { ServerConfig } from '../config.ts'
 import type { Db } from '../db/schema.ts'
 import { CrlPublisher, type CrlOptions, type PublishedCrl } from './crl.ts'
-import {
-  caDir, delegateRenewalDue, hierarchyExists, initCertificateAuthority, loadHierarchy, renewDelegate, type CaConfig, type CaHierarchy, type CaMember,
-  type InitOptions,
-} from './hierarchy.ts'
+import { openCaStore } from './ca-store.ts'
+import { fileCaStore } from './ca-store-files.ts'
+import { CaHierarchyMissingError, importCaFiles } from './ca-import.ts'
+import { delegateRenewalDue, renewDelegate } from './delegates.ts'
+import { caDir, hierarchyExists, loadHierarchy, type CaConfig, type CaHierarchy, type CaMember } from './hierarchy.ts'
+import { initCertificateAuthority, type InitOptions } from './hierarchy-init.ts'
 import type { IssuingCa } from './issue.ts'
 import { OcspResponder, type OcspOptions } from './ocsp.ts'
 import type { StatusListener } from './revocation.ts'
@@ -98,16 +100,24 @@ export const ROOT_CRL_CHECK_MS = 60_000
 /**
  * Renews a delegated certificate (OCSP responder, TSA) if due: the new certificate is recorded
  * in ca_authorities with its audit row (ca.<role>_renew) in one transaction, and <role>.pem is
- * replaced inside that transaction, so a failed write rolls the record back. (If the commit
- * itself fails after the file moved, the next start brings the record up to date: same key.)
- * Several instances sharing the database may each renew; every result is a valid certificate.
- * Returns the new member, or undefined when no renewal was due.
+ * replaced inside that transaction — in the database's CA store as part of it, in DATA_DIR/ca
+ * before its commit, so a failed write rolls the record back. (If the commit itself fails after
+ * the file moved, the next start brings the record up to date: same key.) Several instances
+ * sharing the database may each renew; every result is a valid certificate (the job lock makes
+ * it one). Returns the new member, or undefined when no renewal was due.
  */
-export async function renewDelegateIfDue(config: CaConfig, db: Db, issuing: CaMember, current: CaMember, now: Date): Promise<CaMember | undefined> {
+export async function renewDelegateIfDue(
+  config: CaConfig,
+  db: Db,
+  hierarchy: Pick<CaHierarchy, 'issuing' | 'store'>,
+  current: CaMember,
+  now: Date,
+): Promise<CaMember | undefined> {
+  const { issuing } = hierarchy
   if (!delegateRenewalDue(current, issuing, now)) return undefined
   return db.transaction().execute(async (trx) => {
     const describe = (m: CaMember) => ({ serial: m.serial.toString('hex'), notBefore: m.notBefore.toISOString(), notAfter: m.notAfter.toISOString() })
-    const member = renewDelegate(config, issuing, current, now)
+    const member = await renewDelegate(hierarchy.store, config.publicUrl, issuing, current, now, trx)
     await trx.updateTable('ca_authorities').set({ certificate: member.der }).where('name', '=', member.name).execute()
     await recordAudit(trx, {
       actor: 'system', action: `ca.${member.name}_renew`, entityType: 'ca', entityId: member.name, before: describe(current), after: describe(member),
@@ -133,7 +143,7 @@ export async function recordedRenewal(db: Db, current: CaMember): Promise<CaMemb
 
 /** renewDelegateIfDue for the OCSP responder; swaps the renewed certificate into the hierarchy. */
 async function renewOcspIfDue(config: CaConfig, db: Db, h: CaHierarchy, now: Date): Promise<boolean> {
-  const renewed = await renewDelegateIfDue(config, db, h.issuing, h.ocsp, now)
+  const renewed = await renewDelegateIfDue(config, db, h, h.ocsp, now)
   if (renewed) h.ocsp = renewed
   return renewed !== undefined
 }
@@ -145,14 +155,14 @@ function dnOf(nameDer: Buffer): string {
 
 /** Records the hierarchy in ca_authorities, or checks the recorded one is the same. */
 async function recordHierarchy(db: Db, h: CaHierarchy): Promise<void> {
-  for (const m of [h.root, h.issuing, h.ocsp]) await recordMember(db, h.manifest, m)
+  for (const m of [h.root, h.issuing, h.ocsp]) await recordMember(db, h, m)
 }
 
 /**
  * Records one CA certificate in ca_authorities (the TSA's too), or checks the recorded one has
  * the same key; a new certificate for the same key (a renewal) replaces the record.
  */
-export async function recordMember(db: Db, manifest: CaHierarchy['manifest'], m: Omit<CaMember, 'signer'>): Promise<void> {
+export async function recordMember(db: Db, { manifest, store }: Pick<CaHierarchy, 'manifest' | 'store'>, m: Omit<CaMember, 'signer'>): Promise<void> {
   await db
     .insertInto('ca_authorities')
     .values({
@@ -168,7 +178,7 @@ export async function recordMember(db: Db, manifest: CaHierarchy['manifest'], m:
   const row = await db.selectFrom('ca_authorities').select('certificate').where('name', '=', m.name).executeTakeFirstOrThrow()
   const recorded = certificateParts(row.certificate)
   if (!recorded.spki.equals(m.spki)) {
-    throw new Error(`the database belongs to another CA: its ${m.name} certificate has a different key than DATA_DIR/ca/${m.name}.pem`)
+    throw new Error(`the database belongs to another CA: its ${m.name} certificate has a different key than ${m.name}.pem in ${store.where}`)
   }
   if (!Buffer.from(row.certificate).equals(m.der)) {
     // Same key, new certificate (e.g. a renewed OCSP responder): keep the record current.
@@ -176,9 +186,12 @@ export async function recordMember(db: Db, manifest: CaHierarchy['manifest'], m:
   }
 }
 
-/** Loads the hierarchy from DATA_DIR/ca (throws when there is none; see ensureCertificateAuthority). */
+/**
+ * Loads the hierarchy from its store — DATA_DIR/ca, or the database with DATABASE_URL set —
+ * (throws when there is none; see ensureCertificateAuthority).
+ */
 export async function loadCertificateAuthority(config: CaConfig, db: Db, options: LoadOptions = {}): Promise<CertificateAuthority> {
-  const hierarchy = loadHierarchy(config)
+  const hierarchy = await loadHierarchy(config, openCaStore(config, db))
   const holdsJobLock = options.holdsJobLock ?? (async () => true)
   let rootCrl: PublishedCrl
   let issuingRevocation: IssuingCaRevocation | undefined
@@ -272,7 +285,9 @@ const BANNER = (dir: string, passphraseFile: boolean) => [
 
 /**
  * For start-up: loads the CA, creating a development hierarchy first when DATA_DIR has none (and
- * saying so loudly). Every start of a development CA repeats a one-line warning.
+ * saying so loudly). Every start of a development CA repeats a one-line warning. With
+ * DATABASE_URL set the hierarchy is the database's: none is ever made here; one still in this
+ * instance's DATA_DIR/ca is imported (ca-import.ts), else CaHierarchyMissingError.
  */
 export async function ensureCertificateAuthority(
   config: CaConfig & Partial<Pick<ServerConfig, 'databaseUrl'>>,
@@ -288,13 +303,21 @@ export async function ensureCertificateAuthority(
 ): Promise<CertificateAuthority> {
   const log = options.log ?? ((line: string) => console.warn(line))
   let created = false
-  if (!hierarchyExists(config)) {
-    initCertificateAuthority(config, { development: true, ...(options.keyIterations ? { keyIterations: options.keyIterations } : {}), log })
-    for (const line of BANNER(caDir(config), !config.caKeyPassphrase && !config.pkcs11)) log(line)
-    created = true
+  const store = openCaStore(config, db)
+  const iterations = options.keyIterations ? { keyIterations: options.keyIterations } : {}
+  if (!(await hierarchyExists(store))) {
+    if (store.kind === 'database') {
+      if (!(await hierarchyExists(fileCaStore(caDir(config))))) throw new CaHierarchyMissingError()
+      const r = await importCaFiles(config, db, iterations)
+      if (r.imported) log(`The CA hierarchy of ${r.from} was imported into the database (ca_files); DATA_DIR/ca is no longer read.`)
+    } else {
+      await initCertificateAuthority(config, store, { development: true, ...iterations, log })
+      for (const line of BANNER(caDir(config), !config.caKeyPassphrase && !config.pkcs11)) log(line)
+      created = true
+    }
   }
   const ca = await loadCertificateAuthority(config, db, options)
-  if (ca.development) log(`WARNING: this server runs a DEVELOPMENT CA (${caDir(config)}); do not use its certificates in production.`)
+  if (ca.development) log(`WARNING: this server runs a DEVELOPMENT CA (${store.where}); do not use its certificates in production.`)
   if (created && options.onCreated) await options.onCreated(ca, log)
   return ca
 }

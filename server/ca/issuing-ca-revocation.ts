@@ -90,7 +90,7 @@ export async function revokeIssuingCa(
   const subjectDn = describeName(pkijs.RelativeDistinguishedNames.fromBER(new Uint8Array(issuing.subject))).dn
   const revocation: IssuingCaRevocation = { serial, subjectDn, reason: options.reason, revokedAt, revokedBy: options.actor }
   // Opened before the transaction: a wrong passphrase or an absent token changes nothing.
-  const signer = openRootSigner(config, hierarchy)
+  const signer = await openRootSigner(config, hierarchy)
   try {
     return await db.transaction().execute(async (trx) => {
       const inserted = await trx
@@ -107,7 +107,7 @@ export async function revokeIssuingCa(
         after: { serial, status: 'revoked', reason: options.reason, revokedAt: revokedAt.toISOString() },
       })
       // Last: it writes the file, which nothing after it may roll back.
-      const crl = await signRootCrlIn(trx, config, hierarchy, signer, revokedAt)
+      const crl = await signRootCrlIn(trx, hierarchy, signer, revokedAt)
       return { revoked: true, revocation, crl }
     })
   } finally {

@@ -3,7 +3,8 @@
  * revoked, so relying parties that check every certificate of the path (`openssl verify
  * -crl_check_all`, .NET or Java with online revocation) can finish. Issuing CA certificates
  * name it in their CRL distribution points (hierarchies made by this version on), it is served
- * at /crl/root.crl and kept in DATA_DIR/ca/root.crl, so it can be copied elsewhere too.
+ * at /crl/root.crl and kept as root.crl in the CA store (DATA_DIR/ca/root.crl, or the database's
+ * ca_files with DATABASE_URL set: ca-store.ts), so it can be copied elsewhere too.
  *
  * What it lists lives in the database (ca_root_crl_entries, migration 005; added by
  * `qoltanba ca revoke-issuing`, issuing-ca-revocation.ts), and every signature lists exactly
@@ -17,8 +18,6 @@
  * ca_crl_state (row 'root'), like the issuing CA's, so instances sharing a database never
  * publish two different CRLs under one number.
  */
-import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import * as asn1js from 'asn1js'
 import { sql } from 'kysely'
 import * as pkijs from 'pkijs'
@@ -27,21 +26,18 @@ import type { PublishedCrl } from './crl.ts'
 import { crlEntry, signCrl } from './crl-build.ts'
 import { serialKey } from './crl-entries.ts'
 import { adoptIssuingRevocation } from './root-crl-adoption.ts'
-import { caDir, openRootSigner, ROOT_NAME, writeCaFile, type CaConfig, type CaHierarchy } from './hierarchy.ts'
+import type { CaStore } from './ca-store.ts'
+import { openRootSigner, ROOT_NAME, type CaConfig, type CaHierarchy } from './hierarchy.ts'
 import type { CaSigner } from './signer.ts'
 import { ExtensionOid } from '../../src/pki/oids.ts'
 
 export const ROOT_CRL_VALIDITY_MS = 365 * 24 * 3600_000
 export const ROOT_CRL_REFRESH_BEFORE_MS = 30 * 24 * 3600_000
 
-/** The root CRL in DATA_DIR/ca, or undefined when there is none or it cannot be read. */
-export function readRootCrl(config: Pick<CaConfig, 'dataDir'>): PublishedCrl | undefined {
-  let der: Buffer
-  try {
-    der = readFileSync(join(caDir(config), `${ROOT_NAME}.crl`))
-  } catch {
-    return undefined
-  }
+/** The root CRL in the CA store, or undefined when there is none or it cannot be read. */
+export async function readRootCrl(store: CaStore): Promise<PublishedCrl | undefined> {
+  const der = await store.read(`${ROOT_NAME}.crl`)
+  if (!der) return undefined
   try {
     const crl = pkijs.CertificateRevocationList.fromBER(new Uint8Array(der))
     const number: unknown = crl.crlExtensions?.extensions.find((e) => e.extnID === ExtensionOid.cRLNumber)?.parsedValue
@@ -87,18 +83,18 @@ function listsExactly(crl: PublishedCrl, listed: ListedEntries): boolean {
 }
 
 /**
- * Signs a root CRL inside `trx` with the root key `signer` and writes it to DATA_DIR/ca. The
+ * Signs a root CRL inside `trx` with the root key `signer` and writes it to the CA store. The
  * ca_crl_state row is locked (upserted) BEFORE the entries are read, so a revocation that
  * committed while we waited for the lock is on the CRL, and two signers (the CLI beside a
  * running server) take turns: the file always ends at the highest number. The file is written
- * before the commit, so a failed write rolls the number back; the number follows both the
+ * before the commit (in the database: within `trx`), so a failed write rolls the number back; the number follows both the
  * database and the file (a DATA_DIR restored next to a newer database, or the other way round,
  * still gets a higher number).
  */
-export async function signRootCrlIn(trx: Tx, config: CaConfig, hierarchy: CaHierarchy, signer: CaSigner, now: Date): Promise<PublishedCrl> {
+export async function signRootCrlIn(trx: Tx, hierarchy: CaHierarchy, signer: CaSigner, now: Date): Promise<PublishedCrl> {
   const thisUpdate = new Date(Math.floor(now.getTime() / 1000) * 1000)
   const nextUpdate = new Date(thisUpdate.getTime() + ROOT_CRL_VALIDITY_MS)
-  const floor = (readRootCrl(config)?.crlNumber ?? 0) + 1
+  const floor = ((await readRootCrl(hierarchy.store))?.crlNumber ?? 0) + 1
   const state = await sql<{ crl_number: number }>`
     insert into ca_crl_state (issuer, crl_number, this_update, next_update, entries)
     values (${ROOT_NAME}, ${floor}, ${thisUpdate}, ${nextUpdate}, 0)
@@ -112,7 +108,7 @@ export async function signRootCrlIn(trx: Tx, config: CaConfig, hierarchy: CaHier
     { issuer: hierarchy.root.subject, issuerKeyId: hierarchy.root.keyId, thisUpdate, nextUpdate, crlNumber, entries: listed.count ? [listed.der] : [] },
     signer,
   )
-  writeCaFile(config, `${ROOT_NAME}.crl`, der)
+  await hierarchy.store.write([{ name: `${ROOT_NAME}.crl`, data: der }], trx)
   return { der, crlNumber, thisUpdate, nextUpdate, entries: listed.count }
 }
 
@@ -130,7 +126,7 @@ async function recordedCrlNumber(db: Db): Promise<number> {
  *
  * Re-signing is a run-once job across instances: when `maySign` says another instance holds the
  * 'root-crl' lock, an existing file is served as it is until the holder writes its new one into
- * the shared DATA_DIR/ca (within one check period). It signs anyway when there is no file, or
+ * the shared store — the database's ca_files — (within one check period). It signs anyway when there is no file, or
  * when the database already records a later CRL number than the file's: someone signed a CRL this
  * instance cannot read (an instance or CLI with a DATA_DIR of its own), so waiting would not help.
  */
@@ -141,16 +137,16 @@ export async function ensureRootCrl(
   now: Date,
   maySign: () => Promise<boolean> = async () => true,
 ): Promise<PublishedCrl> {
-  const current = readRootCrl(config)
+  const current = await readRootCrl(hierarchy.store)
   let listed = await listedEntries(db)
   // A genuine file that revokes the issuing CA behind the database's back (signed by hand before
   // migration 005) is recorded first, so the signature below keeps it.
   if (current && current.entries > 0 && !listsExactly(current, listed) && (await adoptIssuingRevocation(db, hierarchy, current))) listed = await listedEntries(db)
   if (current && !rootCrlDue(current, now) && listsExactly(current, listed)) return current
   if (current && (await recordedCrlNumber(db)) <= current.crlNumber && !(await maySign())) return current
-  const signer = openRootSigner(config, hierarchy)
+  const signer = await openRootSigner(config, hierarchy)
   try {
-    return await db.transaction().execute((trx) => signRootCrlIn(trx, config, hierarchy, signer, now))
+    return await db.transaction().execute((trx) => signRootCrlIn(trx, hierarchy, signer, now))
   } finally {
     signer.close()
   }

@@ -5,8 +5,8 @@
  * 'ca-authorities'); anything else goes to the sign-in checker unchanged.
  *
  * "Made by us" is an exact byte match with either the certificate recorded in `ca_authorities`
- * (the current one) or a former one that a renewal kept beside it as DATA_DIR/ca/<role>-<serial>.pem
- * (server/ca/hierarchy.ts renewDelegate) — and only when it certifies the same key as the recorded
+ * (the current one) or a former one that a renewal kept beside it as <role>-<serial>.pem in the CA
+ * store (DATA_DIR/ca, or the database's ca_files; server/ca/delegates.ts renewDelegate) — and only when it certifies the same key as the recorded
  * one — or, for a former certificate renewed by another instance sharing the database, its serial
  * named as replaced by a renewal's audit row (ca.<role>_renew), the recorded key of that role and
  * a valid signature by our issuing CA. A timestamp keeps its worth after the TSA certificate is
@@ -14,11 +14,10 @@
  * the issuing CA still reaches every such certificate through the chain (root CRL).
  */
 import { X509Certificate, type KeyObject } from 'node:crypto'
-import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
 import type { RevocationChecker } from '../../src/verifier/index.ts'
 import type { ServerConfig } from '../config.ts'
-import { caDir, OCSP_NAME, TSA_NAME } from '../ca/hierarchy.ts'
+import { openCaStore, type CaStore } from '../ca/ca-store.ts'
+import { OCSP_NAME, TSA_NAME } from '../ca/hierarchy.ts'
 import { certificateParts } from '../ca/x509-build.ts'
 import type { Db } from '../db/schema.ts'
 
@@ -33,18 +32,14 @@ const derOfPem = (text: string): Buffer => Buffer.from(text.replace(/-----[^-]+-
  * The former certificates of `role` kept by renewals (<role>-<hex serial>.pem), those that
  * certify `spki`; a file that is missing, unreadable or of another key is left out.
  */
-function formerCertificates(dir: string, role: string, spki: Buffer): Buffer[] {
-  let names: string[]
-  try {
-    names = readdirSync(dir)
-  } catch {
-    return []
-  }
+async function formerCertificates(store: CaStore, names: readonly string[], role: string, spki: Buffer): Promise<Buffer[]> {
   const kept: Buffer[] = []
   for (const name of names) {
     if (!new RegExp(`^${role}-[0-9a-f]+\\.pem$`).test(name)) continue
     try {
-      const der = derOfPem(readFileSync(join(dir, name), 'utf8'))
+      const pem = await store.read(name)
+      if (!pem) continue
+      const der = derOfPem(pem.toString('utf8'))
       if (certificateParts(der).spki.equals(spki)) kept.push(der)
     } catch {
       // Not a certificate: not one of ours.
@@ -53,9 +48,9 @@ function formerCertificates(dir: string, role: string, spki: Buffer): Buffer[] {
   return kept
 }
 
-/** What identifies our service certificates, read from the database and DATA_DIR/ca. */
+/** What identifies our service certificates, read from the database and the CA store. */
 interface Ours {
-  /** The current certificates and the former ones kept in DATA_DIR/ca: matched byte for byte. */
+  /** The current certificates and the former ones kept in the CA store: matched byte for byte. */
   readonly exact: Buffer[]
   /** Per recorded role: its key, and the serials (hex) its renewals replaced (audit ca.<role>_renew). */
   readonly former: Array<{ readonly spki: Buffer; readonly serials: ReadonlySet<string> }>
@@ -70,14 +65,14 @@ function serialBefore(before: unknown): string | undefined {
   return typeof serial === 'string' ? serial.toLowerCase() : undefined
 }
 
-async function readOurs(db: Db, config: Pick<ServerConfig, 'dataDir'>): Promise<Ours> {
+async function readOurs(db: Db, store: CaStore): Promise<Ours> {
   const rows = await db.selectFrom('ca_authorities').select(['role', 'certificate']).where('role', 'in', ['issuing', 'tsa', 'ocsp'] as const).execute()
   const renewals = await db
     .selectFrom('audit_log')
     .select(['entity_id', 'before'])
     .where('action', 'in', ROLES.map((r) => `ca.${r}_renew`))
     .execute()
-  const dir = caDir(config)
+  const names = await store.list()
   const exact: Buffer[] = []
   const former: Array<{ spki: Buffer; serials: Set<string> }> = []
   let issuingKey: KeyObject | undefined
@@ -89,7 +84,7 @@ async function readOurs(db: Db, config: Pick<ServerConfig, 'dataDir'>): Promise<
     }
     const role = r.role as string
     const spki = certificateParts(current).spki
-    exact.push(current, ...formerCertificates(dir, role, spki))
+    exact.push(current, ...(await formerCertificates(store, names, role, spki)))
     const serials = new Set(renewals.filter((a) => a.entity_id === role).map((a) => serialBefore(a.before)).filter((x): x is string => x !== undefined))
     if (serials.size) former.push({ spki, serials })
   }
@@ -119,11 +114,12 @@ function formerByRecord(ours: Ours, der: Buffer): boolean {
   }
 }
 
-export function serviceCertificateChecker(db: Db, config: Pick<ServerConfig, 'dataDir'>, next: RevocationChecker): RevocationChecker {
+export function serviceCertificateChecker(db: Db, config: Pick<ServerConfig, 'dataDir' | 'databaseUrl'>, next: RevocationChecker): RevocationChecker {
+  const store = openCaStore(config, db)
   let loaded: { at: number; ours: Promise<Ours> } | undefined
   const recorded = (): Promise<Ours> => {
     if (!loaded || Date.now() - loaded.at > REFRESH_MS) {
-      const ours = readOurs(db, config)
+      const ours = readOurs(db, store)
       loaded = { at: Date.now(), ours }
       ours.catch(() => (loaded = undefined))
     }

@@ -1,6 +1,6 @@
 /**
  * The timestamp authority: its key and certificate (a delegated member of the CA hierarchy, made
- * on first use, kept and renewed exactly like the OCSP responder's — server/ca/hierarchy.ts
+ * on first use, kept and renewed exactly like the OCSP responder's — server/ca/delegates.ts
  * addDelegate/renewDelegate), TSTInfo serials from the database sequence tsa_serial, and the
  * answer to one request body.
  */
@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto'
 import { sql } from 'kysely'
 import type { Db } from '../db/schema.ts'
 import { recordedRenewal, recordMember, renewDelegateIfDue, type CertificateAuthority } from '../ca/authority.ts'
-import { addDelegate, loadDelegate, readManifest, TSA_NAME, type CaConfig, type CaMember } from '../ca/hierarchy.ts'
+import { addDelegate, loadDelegate } from '../ca/delegates.ts'
+import { readManifest, TSA_NAME, type CaConfig, type CaMember } from '../ca/hierarchy.ts'
 import { buildTstInfo, grantedResponse, parseTimeStampRequest, rejectionResponse, TspRejection, type FailInfoName } from './tsp-der.ts'
 
 /** TSA_POLICY_OID and TSA_ACCURACY_MS (server/config.ts). */
@@ -66,16 +67,17 @@ export class TimestampAuthority {
   }
 
   /**
-   * Opens the TSA of `ca`: loads DATA_DIR/ca/tsa.pem and its key, or makes them (a hierarchy made
+   * Opens the TSA of `ca`: loads tsa.pem and its key from the CA store, or makes them (a hierarchy made
    * before the TSA existed gets one on first use), records the certificate in ca_authorities and
    * renews it when due (on the instance holding the 'tsa-renewal' job lock).
    */
   static async open(config: CaConfig, db: Db, ca: CertificateAuthority, settings: TsaSettings, options: TsaOpenOptions = {}): Promise<TimestampAuthority> {
+    const { store, issuing } = ca.hierarchy
     const member =
-      loadDelegate(config, readManifest(config), TSA_NAME) ??
-      addDelegate(config, { manifest: readManifest(config), issuing: ca.hierarchy.issuing }, TSA_NAME, 'TIMESTAMP AUTHORITY', options)
+      (await loadDelegate(config, store, await readManifest(store), TSA_NAME)) ??
+      (await addDelegate(config, { manifest: await readManifest(store), issuing, store }, TSA_NAME, 'TIMESTAMP AUTHORITY', options))
     try {
-      await recordMember(db, readManifest(config), member)
+      await recordMember(db, { manifest: await readManifest(store), store }, member)
       const tsa = new TimestampAuthority(config, db, ca, settings, member, options.renewalCheckMs ?? RENEWAL_CHECK_MS)
       await tsa.checkRenewal(options.now)
       return tsa
@@ -97,7 +99,7 @@ export class TimestampAuthority {
 
   /** Renews the TSA certificate when it ends within OCSP_RENEW_BEFORE_MS; true when it did. */
   async renewIfDue(now = new Date()): Promise<boolean> {
-    const renewed = await renewDelegateIfDue(this.config, this.db, this.ca.hierarchy.issuing, this.member, now)
+    const renewed = await renewDelegateIfDue(this.config, this.db, this.ca.hierarchy, this.member, now)
     if (renewed) {
       this.use(renewed)
       console.warn(`TSA certificate renewed: serial ${renewed.serial.toString('hex')}, valid until ${renewed.notAfter.toISOString()}`)

@@ -48,7 +48,7 @@ describe.each(['RSA-3072', 'P-256'] as const)('TSA key in a PKCS#11 token (SoftH
     expect(opensslAll(['x509', '-in', f.tsaPem, '-noout', '-text']).out).toContain(keyAlgorithm === 'P-256' ? 'id-ecPublicKey' : 'Public-Key: (3072 bit)')
 
     expect(readdirSync(join(f.dir, 'ca')).filter((n) => n.endsWith('.key'))).toEqual([])
-    const tsaLabel = readManifest(f.config).labels?.tsa
+    const tsaLabel = (await readManifest(f.ca.hierarchy.store)).labels?.tsa
     expect(tsaLabel).toMatch(/^qoltanba-tsa-[0-9a-f]{8}$/)
     const objects = execFileSync('pkcs11-tool', ['--module', MODULE, '--token-label', label, '--login', '--pin', '1234', '--list-objects'], { encoding: 'utf8' })
     expect(objects.match(/Private Key Object/g)?.length).toBe(4)

@@ -1,12 +1,15 @@
 /**
- * CA commands: `qoltanba ca init` (root CA, issuing CA, OCSP responder), `qoltanba ca
- * revoke-issuing` (the root revokes the issuing CA) and `qoltanba operator create` (operator
- * account + certificate in a PKCS#12).
+ * CA commands: `qoltanba ca init` (root CA, issuing CA, OCSP responder — in DATA_DIR/ca, or in the
+ * database with DATABASE_URL set), `qoltanba ca revoke-issuing` (the root revokes the issuing CA)
+ * and `qoltanba operator create` (operator account + certificate in a PKCS#12). `qoltanba ca
+ * import-files` is in ca-import.ts.
  */
 import { resolve } from 'node:path'
 import { checkIin } from '../../../src/pki/iin.ts'
 import { loadCertificateAuthority } from '../../ca/authority.ts'
-import { caDir, hierarchyExists, initCertificateAuthority, ROOT_NAME } from '../../ca/hierarchy.ts'
+import { openCaStore } from '../../ca/ca-store.ts'
+import { hierarchyExists, ROOT_NAME } from '../../ca/hierarchy.ts'
+import { initCertificateAuthority } from '../../ca/hierarchy-init.ts'
 import { CA_REVOCATION_REASONS, revokeIssuingCa, type CaRevocationReason } from '../../ca/issuing-ca-revocation.ts'
 import { databaseKind } from '../../db/database.ts'
 import { createOperatorCredential } from '../../operators/credential.ts'
@@ -19,7 +22,7 @@ const CLI_ACTOR = `cli:${process.env.USER ?? 'unknown'}`
 export const commands: CliCommand[] = [
   {
     name: ['ca', 'init'],
-    summary: 'Create the CA hierarchy (root CA, issuing CA, OCSP responder) in DATA_DIR or the PKCS#11 token',
+    summary: 'Create the CA hierarchy (root CA, issuing CA, OCSP responder) in DATA_DIR, or the database with DATABASE_URL; keys there or in the PKCS#11 token',
     usage: '[--algorithm RSA-3072|P-256] [--development]',
     options: { algorithm: { type: 'string', default: 'RSA-3072' }, development: { type: 'boolean', default: false } },
     async run(ctx) {
@@ -27,16 +30,21 @@ export const commands: CliCommand[] = [
       if (algorithm !== 'RSA-3072' && algorithm !== 'P-256') throw new CliUsageError('--algorithm must be RSA-3072 or P-256')
       const config = ctx.config()
       const development = ctx.values.development === true
-      if (hierarchyExists(config)) {
-        ctx.err(`A CA hierarchy already exists in ${caDir(config)}; refusing to overwrite it.`)
-        return 1
+      if (!config.pkcs11 && !config.caKeyPassphrase && (!development || config.databaseUrl)) {
+        throw new CliUsageError(
+          config.databaseUrl
+            ? 'with DATABASE_URL the keys go to the database encrypted with CA_KEY_PASSPHRASE: set CA_KEY_PASSPHRASE (or CA_KEY_PASSPHRASE_FILE), or PKCS11_MODULE'
+            : 'set CA_KEY_PASSPHRASE (or CA_KEY_PASSPHRASE_FILE), or PKCS11_MODULE, or pass --development',
+        )
       }
-      if (!config.pkcs11 && !config.caKeyPassphrase && !development) {
-        throw new CliUsageError('set CA_KEY_PASSPHRASE (or CA_KEY_PASSPHRASE_FILE), or PKCS11_MODULE, or pass --development')
-      }
-      initCertificateAuthority({ ...config, caKeyAlgorithm: algorithm as CaKeyAlgorithm }, { development, log: (l) => ctx.out(l) })
-      // Record it in the database now, so a mismatch (another CA's database) shows here, not at start.
-      await ctx.withDatabase(async (db) => {
+      return ctx.withDatabase(async (db) => {
+        const store = openCaStore(config, db)
+        if (await hierarchyExists(store)) {
+          ctx.err(`A CA hierarchy already exists in ${store.where}; refusing to overwrite it.`)
+          return 1
+        }
+        await initCertificateAuthority({ ...config, caKeyAlgorithm: algorithm as CaKeyAlgorithm }, store, { development, log: (l) => ctx.out(l) })
+        // Record it in the database now, so a mismatch (another CA's database) shows here, not at start.
         const ca = await loadCertificateAuthority(config, db, { warmCrl: false })
         ctx.out(`root CA:    ${config.publicUrl}/ca/root.crt`)
         ctx.out(`issuing CA: ${config.publicUrl}/ca/issuing.crt  CRL: ${config.publicUrl}/crl/issuing.crl  OCSP: ${config.publicUrl}/ocsp`)
@@ -49,8 +57,9 @@ export const commands: CliCommand[] = [
         } finally {
           ca.close()
         }
+        if (development) ctx.out('This is a DEVELOPMENT hierarchy: do not use it in production.')
+        return 0
       })
-      if (development) ctx.out('This is a DEVELOPMENT hierarchy: do not use it in production.')
     },
   },
   {
@@ -62,11 +71,12 @@ export const commands: CliCommand[] = [
       const reason = requireString(ctx, 'reason')
       if (!(CA_REVOCATION_REASONS as readonly string[]).includes(reason)) throw new CliUsageError(`--reason must be one of ${CA_REVOCATION_REASONS.join(', ')}`)
       const config = ctx.config()
-      if (!hierarchyExists(config)) {
-        ctx.err('No CA hierarchy in DATA_DIR: nothing to revoke.')
-        return 1
-      }
-      await ctx.withDatabase(async (db) => {
+      return ctx.withDatabase(async (db) => {
+        const store = openCaStore(config, db)
+        if (!(await hierarchyExists(store))) {
+          ctx.err(`No CA hierarchy in ${store.where}: nothing to revoke.`)
+          return 1
+        }
         // Loading checks that this database belongs to this DATA_DIR's CA before anything is written.
         const ca = await loadCertificateAuthority(config, db, { warmCrl: false })
         try {
@@ -74,16 +84,17 @@ export const commands: CliCommand[] = [
           const { serial, subjectDn, revokedAt, revokedBy } = r.revocation
           if (!r.revoked) {
             ctx.out(`The issuing CA ${subjectDn} (serial ${serial}) is already revoked: ${r.revocation.reason}, ${revokedAt.toISOString()}, by ${revokedBy}. Nothing changed.`)
-            return
+            return 0
           }
           ctx.out(`Revoked the issuing CA ${subjectDn} (serial ${serial}): ${reason}, ${revokedAt.toISOString()}.`)
-          ctx.out(`Root CRL number ${r.crl?.crlNumber} lists it: ${caDir(config)}/${ROOT_NAME}.crl, served at ${config.publicUrl}/crl/${ROOT_NAME}.crl.`)
+          ctx.out(`Root CRL number ${r.crl?.crlNumber} lists it: ${ROOT_NAME}.crl in ${store.where}, served at ${config.publicUrl}/crl/${ROOT_NAME}.crl.`)
           ctx.out('Certificates this CA issued now fail `openssl verify -crl_check_all` and sign-in (ERR_CERT_REVOKED at depth 1).')
           ctx.out(
             databaseKind(config) === 'postgres'
-              ? 'Servers running on this database take up the new root CRL within a minute; others with their own DATA_DIR re-sign it then.'
+              ? 'Servers running on this database take up the new root CRL within a minute.'
               : 'Start the server again: it publishes the new root CRL from its start.',
           )
+          return 0
         } finally {
           ca.close()
         }
@@ -109,11 +120,9 @@ export const commands: CliCommand[] = [
       const password = typeof passwordEnv === 'string' ? process.env[passwordEnv] : undefined
       if (typeof passwordEnv === 'string' && !password) throw new CliUsageError(`environment variable ${passwordEnv} is empty`)
       const config = ctx.config()
-      if (!hierarchyExists(config)) {
-        ctx.err('No CA hierarchy in DATA_DIR: run `qoltanba ca init` first.')
-        return 1
-      }
       const cred = await ctx.withDatabase(async (db) => {
+        const store = openCaStore(config, db)
+        if (!(await hierarchyExists(store))) return undefined
         const ca = await loadCertificateAuthority(config, db, { warmCrl: false })
         try {
           return await createOperatorCredential(db, ca, ctx.registry(), {
@@ -127,6 +136,10 @@ export const commands: CliCommand[] = [
           ca.close()
         }
       })
+      if (!cred) {
+        ctx.err('No CA hierarchy (in DATA_DIR/ca, or in the database with DATABASE_URL): run `qoltanba ca init` first.')
+        return 1
+      }
       ctx.out(`operator ${cred.iin}: certificate ${cred.serialHex} written to ${cred.p12Path}`)
       if (cred.passwordPath) ctx.out(`PKCS#12 password: in ${cred.passwordPath} (mode 0600)`)
     },

@@ -96,7 +96,7 @@ describe.each(ENGINES)('sign-in when the root CRL revokes the issuing CA (%s)', 
     if (opts.forged) {
       der = signCrl(template, h.issuing.signer)
     } else {
-      const root = openRootSigner(server.config, h)
+      const root = await openRootSigner(server.config, h)
       try {
         der = signCrl(template, root)
       } finally {

@@ -5,14 +5,16 @@
  */
 import { execFile, execFileSync } from 'node:child_process'
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll } from 'vitest'
 import { sql } from 'kysely'
 import { ensureCertificateAuthority, type CertificateAuthority, type LoadOptions } from '../../../server/ca/authority.ts'
+import { openCaStore } from '../../../server/ca/ca-store.ts'
 import type { CaConfig } from '../../../server/ca/hierarchy.ts'
+import { initCertificateAuthority } from '../../../server/ca/hierarchy-init.ts'
 import { issueAndRecord } from '../../../server/ca/store.ts'
 import type { IssuedCertificate } from '../../../server/ca/issue.ts'
 import { openDatabase } from '../../../server/db/index.ts'
@@ -69,10 +71,22 @@ export const TEST_OPERATOR_HEADER = 'x-test-operator'
 /** Test stand-in for a signed-in session: header x-test-session carries the session's IIN. */
 export const TEST_SESSION_HEADER = 'x-test-session'
 
-export async function setupCa(kind: DbKind, extra: Partial<CaConfig> = {}, load: LoadOptions = {}): Promise<CaFixture> {
+/** CA_KEY_PASSPHRASE of fixtures whose hierarchy is in the database (setupCa's `inDatabase`). */
+export const DATABASE_CA_PASSPHRASE = 'fixture-passphrase-0123'
+
+/**
+ * A fixture of `kind`. `inDatabase` (PostgreSQL): as instances on DATABASE_URL run — the hierarchy
+ * made in the database first (`qoltanba ca init`), nothing in DATA_DIR/ca; the PEM paths then
+ * point at copies in <dir>/pki, as a relying party has them.
+ */
+export async function setupCa(kind: DbKind, extra: Partial<CaConfig> = {}, load: LoadOptions = {}, inDatabase = false): Promise<CaFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'qoltanba-ca-'))
-  const config: CaConfig = { dataDir: dir, publicUrl: 'http://qoltanba.test', caKeyPassphrase: undefined, pkcs11: undefined, ...extra }
   const { db, databaseUrl, drop } = await openTestDb(kind, dir)
+  const config: CaConfig = {
+    dataDir: dir, publicUrl: 'http://qoltanba.test', caKeyPassphrase: undefined, pkcs11: undefined,
+    ...(inDatabase ? { databaseUrl, caKeyPassphrase: DATABASE_CA_PASSPHRASE } : {}), ...extra,
+  }
+  if (inDatabase) await initCertificateAuthority(config, openCaStore(config, db), { development: true, keyIterations: 1000, log: () => {} })
   const ca = await ensureCertificateAuthority(config, db, { keyIterations: 1000, log: () => {}, crl: { debounceMs: 20 }, ...load })
   const app = Fastify({ logger: false })
   installErrorHandler(app)
@@ -91,7 +105,11 @@ export async function setupCa(kind: DbKind, extra: Partial<CaConfig> = {}, load:
     },
   })
   const url = await app.listen({ port: 0, host: '127.0.0.1' })
-  const caDir = join(dir, 'ca')
+  const caDir = join(dir, inDatabase ? 'pki' : 'ca')
+  if (inDatabase) {
+    mkdirSync(caDir)
+    for (const m of [ca.hierarchy.root, ca.hierarchy.issuing, ca.hierarchy.ocsp]) writePem(caDir, `${m.name}.pem`, m.der)
+  }
   return {
     dir, config, db, ...(databaseUrl ? { databaseUrl } : {}), ca, app, url,
     rootPem: join(caDir, 'root.pem'), issuingPem: join(caDir, 'issuing.pem'), ocspPem: join(caDir, 'ocsp.pem'),

@@ -8,7 +8,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadCertificateAuthority } from '../../../server/ca/authority.ts'
-import { loadHierarchy, OCSP_CERT_YEARS, OCSP_RENEW_BEFORE_MS, ocspRenewalDue, type CaHierarchy } from '../../../server/ca/hierarchy.ts'
+import { OCSP_CERT_YEARS, OCSP_RENEW_BEFORE_MS, ocspRenewalDue } from '../../../server/ca/delegates.ts'
+import { loadHierarchy, type CaHierarchy } from '../../../server/ca/hierarchy.ts'
 import { certificateParts } from '../../../server/ca/x509-build.ts'
 import { DB_KINDS, issueTestCertificate, openssl, opensslAsync, writePem, useCaFixture, type CaFixture } from './helpers.ts'
 
@@ -95,7 +96,7 @@ describe.each(DB_KINDS)('OCSP responder certificate renewal (%s)', (kind) => {
     try {
       expect(reloaded.hierarchy.ocsp.spki).toEqual(current.spki)
       expect(reloaded.hierarchy.ocsp.notAfter.getTime()).toBeGreaterThan(later.getTime())
-      expect(loadHierarchy(f.config).ocsp.der).toEqual(reloaded.hierarchy.ocsp.der)
+      expect((await loadHierarchy(f.config, f.ca.hierarchy.store)).ocsp.der).toEqual(reloaded.hierarchy.ocsp.der)
       expect(Buffer.from(await ocspRow())).toEqual(reloaded.hierarchy.ocsp.der)
       expect(await renewals()).toHaveLength(2)
     } finally {

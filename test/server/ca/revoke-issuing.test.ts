@@ -11,7 +11,8 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import { sql } from 'kysely'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { ensureCertificateAuthority, type CertificateAuthority } from '../../../server/ca/authority.ts'
 import { CrlReason, crlEntry, signCrl } from '../../../server/ca/crl-build.ts'
@@ -20,15 +21,14 @@ import { readRootCrl } from '../../../server/ca/root-crl.ts'
 import { runCli } from '../helpers/cli.ts'
 import { openDatabase } from '../../../server/db/index.ts'
 import type { Db } from '../../../server/db/schema.ts'
-import { issueTestCertificate, openssl, opensslAll, setupCa, writePem, type CaFixture } from './helpers.ts'
+import { DATABASE_CA_PASSPHRASE, issueTestCertificate, openssl, opensslAll, setupCa, writePem, type CaFixture } from './helpers.ts'
 
 const DAY = 24 * 3600_000
 
 const cli = (env: NodeJS.ProcessEnv, ...argv: string[]) => runCli(argv, { PATH: process.env.PATH, USER: 'tester', ...env })
 
-/** `openssl verify -crl_check_all` of `leafDer` with the CA files of `dataDir` and both CRLs; scratch files go to `dir`. */
-function verifyPath(dir: string, dataDir: string, leafDer: Uint8Array, rootCrlDer: Uint8Array, issuingCrlDer: Uint8Array): { code: number; out: string } {
-  const caDir = join(dataDir, 'ca')
+/** `openssl verify -crl_check_all` of `leafDer` with the CA certificates in `caDir` and both CRLs; scratch files go to `dir`. */
+function verifyPath(dir: string, caDir: string, leafDer: Uint8Array, rootCrlDer: Uint8Array, issuingCrlDer: Uint8Array): { code: number; out: string } {
   const leaf = writePem(dir, 'leaf.pem', leafDer)
   const rootCrl = writePem(dir, 'root-crl.pem', rootCrlDer, 'X509 CRL')
   const issuingCrl = writePem(dir, 'issuing-crl.pem', issuingCrlDer, 'X509 CRL')
@@ -36,16 +36,16 @@ function verifyPath(dir: string, dataDir: string, leafDer: Uint8Array, rootCrlDe
 }
 
 /** The issuing CA's serial as `openssl crl -text` prints it (uppercase hex). */
-function issuingSerial(dataDir: string): string {
-  return openssl(['x509', '-in', join(dataDir, 'ca', 'issuing.pem'), '-noout', '-serial']).out.trim().replace(/^serial=/, '').toUpperCase()
+function issuingSerial(caDir: string): string {
+  return openssl(['x509', '-in', join(caDir, 'issuing.pem'), '-noout', '-serial']).out.trim().replace(/^serial=/, '').toUpperCase()
 }
 
-/** Asserts that `crlDer` is a root CRL OpenSSL accepts (root of `dataDir`) and that it lists the issuing CA as a CA compromise. */
-function expectListsIssuing(dir: string, dataDir: string, crlDer: Uint8Array): void {
+/** Asserts that `crlDer` is a root CRL OpenSSL accepts (root.pem in `caDir`) and that it lists the issuing CA as a CA compromise. */
+function expectListsIssuing(dir: string, caDir: string, crlDer: Uint8Array): void {
   const path = writePem(dir, 'check.crl.pem', crlDer, 'X509 CRL')
-  const text = opensslAll(['crl', '-in', path, '-CAfile', join(dataDir, 'ca', 'root.pem'), '-noout', '-text'])
+  const text = opensslAll(['crl', '-in', path, '-CAfile', join(caDir, 'root.pem'), '-noout', '-text'])
   expect(text.out).toContain('verify OK')
-  expect(text.out).toContain(`Serial Number: ${issuingSerial(dataDir)}`)
+  expect(text.out).toContain(`Serial Number: ${issuingSerial(caDir)}`)
   expect(text.out).toMatch(/X509v3 CRL Reason Code: \s*\n\s+CA Compromise/)
 }
 
@@ -57,16 +57,19 @@ async function auditCount(db: Db): Promise<number> {
 describe('ca revoke-issuing beside a running server on PostgreSQL', () => {
   let f: CaFixture
   let tmp: string
+  /** The CA certificates as openssl gets them (the hierarchy itself is in the database). */
+  let pki: string
   beforeAll(async () => {
     // A short check period: the test waits for the server's own timer, not for a call of ours.
-    f = await setupCa('postgres', {}, { rootCrlCheckMs: 100 })
+    f = await setupCa('postgres', {}, { rootCrlCheckMs: 100 }, true)
+    pki = dirname(f.rootPem)
     tmp = mkdtempSync(join(tmpdir(), 'qoltanba-revoke-issuing-'))
   }, 120_000)
   afterAll(async () => {
     await f?.close()
     if (tmp) rmSync(tmp, { recursive: true, force: true })
   })
-  const env = () => ({ DATA_DIR: f.dir, PUBLIC_URL: 'http://qoltanba.test', DATABASE_URL: f.databaseUrl })
+  const env = () => ({ DATA_DIR: f.dir, PUBLIC_URL: 'http://qoltanba.test', DATABASE_URL: f.databaseUrl, CA_KEY_PASSPHRASE: DATABASE_CA_PASSPHRASE })
   const served = async (name: string) => new Uint8Array(await (await fetch(`${f.url}/crl/${name}.crl`)).arrayBuffer())
 
   it('refuses a missing or unknown reason', async () => {
@@ -82,7 +85,7 @@ describe('ca revoke-issuing beside a running server on PostgreSQL', () => {
 
   it('revokes the issuing CA: the running server publishes it and openssl refuses its leaves at depth 1', async () => {
     leaf = await issueTestCertificate(f)
-    expect(verifyPath(tmp, f.dir, leaf.der, await served('root'), await served('issuing')).code).toBe(0)
+    expect(verifyPath(tmp, pki, leaf.der, await served('root'), await served('issuing')).code).toBe(0)
     const before = f.ca.rootCrl().crlNumber
 
     const r = await cli(env(), 'ca', 'revoke-issuing', '--reason', 'cACompromise')
@@ -93,19 +96,19 @@ describe('ca revoke-issuing beside a running server on PostgreSQL', () => {
     await vi.waitFor(() => expect(f.ca.rootCrl().entries).toBe(1), { timeout: 30_000, interval: 50 })
     expect(f.ca.rootCrl().crlNumber).toBeGreaterThan(before)
     const rootCrl = await served('root')
-    expectListsIssuing(tmp, f.dir, rootCrl)
-    const refused = verifyPath(tmp, f.dir, leaf.der, rootCrl, await served('issuing'))
+    expectListsIssuing(tmp, pki, rootCrl)
+    const refused = verifyPath(tmp, pki, leaf.der, rootCrl, await served('issuing'))
     expect(refused.code).not.toBe(0)
     expect(refused.out).toMatch(/error 23 at 1 depth lookup: certificate revoked/)
     expect(await auditCount(f.db)).toBe(1)
   })
 
   it('says so and changes nothing when run again', async () => {
-    const number = readRootCrl(f.config)?.crlNumber
+    const number = (await readRootCrl(f.ca.hierarchy.store))?.crlNumber
     const again = await cli(env(), 'ca', 'revoke-issuing', '--reason', 'keyCompromise')
     expect(again.code, again.err).toBe(0)
     expect(again.out).toMatch(/is already revoked: cACompromise, .* by cli:\S+\. Nothing changed\./)
-    expect(readRootCrl(f.config)?.crlNumber).toBe(number)
+    expect((await readRootCrl(f.ca.hierarchy.store))?.crlNumber).toBe(number)
     expect(await auditCount(f.db)).toBe(1)
   })
 
@@ -116,14 +119,14 @@ describe('ca revoke-issuing beside a running server on PostgreSQL', () => {
     expect(renewed.crlNumber).toBeGreaterThan(current.crlNumber)
     expect(renewed.thisUpdate.getTime()).toBe(Math.floor(late.getTime() / 1000) * 1000)
     expect(renewed.entries).toBe(1)
-    expectListsIssuing(tmp, f.dir, renewed.der)
+    expectListsIssuing(tmp, pki, renewed.der)
 
-    rmSync(join(f.dir, 'ca', 'root.crl'))
+    await sql`delete from ca_files where name = 'root.crl'`.execute(f.db)
     const resigned = await f.ca.refreshRootCrl()
     expect(resigned.crlNumber).toBeGreaterThan(renewed.crlNumber)
-    expectListsIssuing(tmp, f.dir, resigned.der)
+    expectListsIssuing(tmp, pki, resigned.der)
     await expect(issueTestCertificate(f)).rejects.toMatchObject({ code: 'ERR_ISSUING_CA_REVOKED' })
-    expect(verifyPath(tmp, f.dir, leaf.der, await served('root'), await served('issuing')).out).toMatch(/error 23 at 1 depth lookup: certificate revoked/)
+    expect(verifyPath(tmp, pki, leaf.der, await served('root'), await served('issuing')).out).toMatch(/error 23 at 1 depth lookup: certificate revoked/)
   })
 })
 
@@ -165,14 +168,14 @@ describe('ca revoke-issuing on the embedded database (server stopped)', () => {
       return ca.rootCrl()
     })
     expect(started.entries).toBe(1)
-    expectListsIssuing(dir, dir, started.der)
-    expect(verifyPath(dir, dir, leaf, started.der, issuingCrl).out).toMatch(/error 23 at 1 depth lookup: certificate revoked/)
+    expectListsIssuing(dir, join(dir, 'ca'), started.der)
+    expect(verifyPath(dir, join(dir, 'ca'), leaf, started.der, issuingCrl).out).toMatch(/error 23 at 1 depth lookup: certificate revoked/)
 
     // A start 20 days before the CRL ends signs a new one: it still lists the issuing CA.
     const late = new Date(started.nextUpdate.getTime() - 20 * DAY)
     const renewed = await run(async (_db, ca) => ca.rootCrl(), late)
     expect(renewed.crlNumber).toBe(started.crlNumber + 1)
-    expectListsIssuing(dir, dir, renewed.der)
+    expectListsIssuing(dir, join(dir, 'ca'), renewed.der)
   })
 })
 
@@ -184,14 +187,14 @@ describe('a root CRL that revokes the issuing CA without the database knowing (s
   afterAll(async () => f?.close())
 
   /** Writes a root CRL listing the issuing CA, signed by the root key or forged with the issuing CA's. */
-  function handSigned(forged: boolean): Buffer {
+  async function handSigned(forged: boolean): Promise<Buffer> {
     const h = f.ca.hierarchy
     const thisUpdate = new Date(Math.floor(Date.now() / 1000) * 1000)
     const template = {
       issuer: h.root.subject, issuerKeyId: h.root.keyId, thisUpdate, nextUpdate: new Date(thisUpdate.getTime() + 365 * DAY),
       crlNumber: f.ca.rootCrl().crlNumber + 1, entries: [crlEntry(h.issuing.serial, new Date(thisUpdate.getTime() - DAY), CrlReason.keyCompromise)],
     }
-    const signer = forged ? h.issuing.signer : openRootSigner(f.config, h)
+    const signer = forged ? h.issuing.signer : await openRootSigner(f.config, h)
     try {
       const der = signCrl(template, signer)
       writeCaFile(f.config, 'root.crl', der)
@@ -202,14 +205,14 @@ describe('a root CRL that revokes the issuing CA without the database knowing (s
   }
 
   it('drops a forged one: the database list wins', async () => {
-    handSigned(true)
+    await handSigned(true)
     const crl = await f.ca.refreshRootCrl()
     expect(crl.entries).toBe(0)
     expect(await f.db.selectFrom('ca_root_crl_entries').selectAll().execute()).toEqual([])
   })
 
   it('records a genuine one, with its date and reason, so every later signature keeps it', async () => {
-    const der = handSigned(false)
+    const der = await handSigned(false)
     const taken = await f.ca.refreshRootCrl()
     expect(taken.der).toEqual(der) // it already lists what the database now holds: kept as is
     const row = await f.db.selectFrom('ca_root_crl_entries').selectAll().executeTakeFirstOrThrow()
@@ -221,7 +224,7 @@ describe('a root CRL that revokes the issuing CA without the database knowing (s
     const path = writePem(f.dir, 'renewed.crl.pem', renewed.der, 'X509 CRL')
     const text = opensslAll(['crl', '-in', path, '-CAfile', join(f.dir, 'ca', 'root.pem'), '-noout', '-text']).out
     expect(text).toContain('verify OK')
-    expect(text).toContain(`Serial Number: ${issuingSerial(f.dir)}`)
+    expect(text).toContain(`Serial Number: ${issuingSerial(join(f.dir, 'ca'))}`)
     expect(text).toMatch(/X509v3 CRL Reason Code: \s*\n\s+Key Compromise/)
   })
 })

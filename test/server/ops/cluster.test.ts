@@ -1,5 +1,6 @@
 /**
- * Three real instances on one PostgreSQL: an application submitted on A is approved on B and
+ * Three real instances on one PostgreSQL, sharing no files (A and B each with a DATA_DIR of its
+ * own, C with none; the CA is in the database): an application submitted on A is approved on B and
  * installed through C; a revocation on A reaches the OCSP answers of B and C (openssl ocsp)
  * within a second through LISTEN/NOTIFY — also after B's listening connection was killed — and
  * C's CRL lists it. The expiry sweep ran on exactly one instance (advisory lock). /metrics of each
@@ -7,15 +8,16 @@
  * approvals: every request in flight finishes, the process exits 0.
  */
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import parsePrometheusTextFormat from 'parse-prometheus-text-format'
+import pg from 'pg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signInWithPkcs12 } from '../../../server/cli/sign-in-client.ts'
 import { opensslCsr } from '../helpers/csr.ts'
 import { openssl, opensslAsync } from '../ca/helpers.ts'
-import { adminQuery, clusterEnv, createTestDatabase, startInstance, type Instance } from './instances.ts'
+import { adminQuery, clusterEnv, createTestDatabase, instanceDataDir, startInstance, type Instance } from './instances.ts'
 
 const IIN = '900101300017'
 const TOKEN = 'cluster-metrics-token-0123'
@@ -40,16 +42,20 @@ describe('three instances on one PostgreSQL', () => {
   const instances: Instance[] = []
   let A: Instance, B: Instance, C: Instance
   let auth: Record<string, string>
+  let env: NodeJS.ProcessEnv
+  /** The CA certificates as a relying party has them: downloaded from an instance, for openssl. */
+  let pki: string
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'qoltanba-cluster-'))
     database = await createTestDatabase('qoltanba_cluster')
-    const env = clusterEnv(dir, database.url, { METRICS_TOKEN: TOKEN })
-    // A creates the development CA in the shared DATA_DIR; B and C start together after it.
-    A = await startInstance('A', env)
-    instances.push(A)
-    ;[B, C] = await Promise.all([startInstance('B', env), startInstance('C', env)])
-    instances.push(B, C)
+    env = clusterEnv(dir, database.url, { METRICS_TOKEN: TOKEN })
+    // The development CA is made in the database before the first start; all three start together.
+    ;[A, B, C] = await Promise.all([startInstance('A', env), startInstance('B', env), startInstance('C', env, 'none')])
+    instances.push(A, B, C)
+    pki = join(dir, 'pki')
+    mkdirSync(pki)
+    for (const name of ['root', 'issuing', 'ocsp']) writeFileSync(join(pki, `${name}.pem`), await (await fetch(`${A.url}/ca/${name}.pem`)).text())
     const demoPass = readFileSync(join(dir, 'demo-operator.p12.password'), 'utf8').trim()
     const { cookie } = await signInWithPkcs12({ baseUrl: B.url, fetch, p12: readFileSync(join(dir, 'demo-operator.p12')), password: demoPass })
     auth = { cookie, 'content-type': 'application/json' }
@@ -77,9 +83,8 @@ describe('three instances on one PostgreSQL', () => {
     fetch(`${on.url}/api/v1/operator/applications/${number}/approve`, { method: 'POST', headers: auth, body: '{"identityChecked":true}' })
 
   const ocspStatus = async (on: Instance, serial: string) => {
-    const ca = join(dir, 'ca')
     const o = await opensslAsync([
-      'ocsp', '-issuer', join(ca, 'issuing.pem'), '-url', `${on.url}/ocsp`, '-CAfile', join(ca, 'root.pem'), '-VAfile', join(ca, 'ocsp.pem'),
+      'ocsp', '-issuer', join(pki, 'issuing.pem'), '-url', `${on.url}/ocsp`, '-CAfile', join(pki, 'root.pem'), '-VAfile', join(pki, 'ocsp.pem'),
       '-no_nonce', '-serial', `0x${serial}`,
     ])
     expect(o.out).toContain('Response verify OK')
@@ -93,6 +98,20 @@ describe('three instances on one PostgreSQL', () => {
     }
     return Infinity
   }
+
+  it('share no files: the CA comes from the database, no DATA_DIR holds CA files and C has none at all', async () => {
+    const c = new pg.Client({ connectionString: database.url })
+    await c.connect()
+    const rows = (await c.query<{ name: string }>('select name from ca_files order by name').finally(() => c.end())).rows.map((r) => r.name)
+    expect(rows).toEqual(['issuing.key', 'issuing.pem', 'manifest.json', 'ocsp.key', 'ocsp.pem', 'root.crl', 'root.key', 'root.pem'])
+    for (const name of ['A', 'B']) {
+      const own = instanceDataDir(env, name)
+      expect(existsSync(own) ? readdirSync(own) : []).not.toContain('ca')
+    }
+    expect(existsSync(instanceDataDir(env, 'C', 'none'))).toBe(false)
+    const served = await Promise.all([A, B, C].map(async (i) => (await fetch(`${i.url}/ca/issuing.pem`)).text()))
+    expect(new Set(served).size).toBe(1)
+  })
 
   it('submit on A, approve on B, install on C; a revocation on A is seen by B and C within a second', { timeout: 120_000 }, async () => {
     const app = await submit(A)

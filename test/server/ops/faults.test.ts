@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import pg from 'pg'
@@ -56,11 +56,12 @@ describe('faults and restarts of instances under load', () => {
     dir = mkdtempSync(join(tmpdir(), 'qoltanba-faults-'))
     database = await createTestDatabase('qoltanba_faults')
     env = clusterEnv(dir, database.url)
-    instances.push(await startInstance('A', env))
-    instances.push(...(await Promise.all([startInstance('B', env), startInstance('C', env)])))
+    // No shared files: the CA is in the database; A and B have a DATA_DIR each, C none.
+    instances.push(...(await Promise.all([startInstance('A', env), startInstance('B', env), startInstance('C', env, 'none')])))
     p12 = readFileSync(join(dir, 'demo-operator.p12'))
     p12Password = readFileSync(join(dir, 'demo-operator.p12.password'), 'utf8').trim()
-    execFileSync('openssl', ['ocsp', '-issuer', join(dir, 'ca', 'issuing.pem'), '-serial', '0x0102030405', '-no_nonce', '-reqout', join(dir, 'ocsp.req')])
+    writeFileSync(join(dir, 'issuing.pem'), await (await fetch(`${instances[0]!.url}/ca/issuing.pem`)).text())
+    execFileSync('openssl', ['ocsp', '-issuer', join(dir, 'issuing.pem'), '-serial', '0x0102030405', '-no_nonce', '-reqout', join(dir, 'ocsp.req')])
     ocspRequest = readFileSync(join(dir, 'ocsp.req'))
   }, 120_000)
 
