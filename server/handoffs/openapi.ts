@@ -26,7 +26,8 @@ export const handoffsOpenApi: OpenApiFragment = {
           'Registers a hand-off for at most 5 minutes. A sign-in (`kind: "sign-in"`) is accepted only from this site\u2019s own origin and binds the sign-in challenge to the ' +
           'caller\u2019s pre-login cookie. A signing (`kind: "sign"`) lists documents by name, size and SHA-256 (optionally a preview, or the content itself: at most 1 MiB in all). ' +
           'The answer holds `qr` and `deepLink`: a URL whose fragment carries the one-time secret (never sent to a server in a URL); `token` lets the requester follow and collect; ' +
-          '`code` is shown on both screens.',
+          '`code` is shown on both screens. An application (`kind: "application"`, only from this site\u2019s own origin: a registration-center kiosk) carries the wizard\u2019s answers ' +
+          'in `application` and never a key; they are checked as an application\u2019s and completed from the person registry (422 ERR_PERSON_NOT_FOUND, ERR_CENTER_NOT_FOUND, ERR_CENTER_INACTIVE).',
         requestBody: { required: true, content: { 'application/json': { schema: createBody } } },
         responses: {
           201: jsonContent({
@@ -70,6 +71,7 @@ export const handoffsOpenApi: OpenApiFragment = {
               expiresAt: { type: 'string', format: 'date-time' },
               payload: { type: 'string', description: 'Sign-in: base64 of the exact bytes to sign (attached CMS)' },
               documents: { type: 'array', items: { type: 'object' } },
+              application: { type: 'object', description: 'Application: the kiosk\u2019s answers with the registry\u2019s names (src/core/handoff-application-wire.ts); the phone makes keys for it' },
             },
           }),
           ...phoneRefusals,
@@ -82,10 +84,19 @@ export const handoffsOpenApi: OpenApiFragment = {
         description:
           'The result passes the decisive check here, before the phone is told it is done: a sign-in\u2019s CMS goes through the checks of POST /api/v1/auth/login (signature, path, purpose, ' +
           'revocation, an IIN to sign in as) without taking the challenge; each document\u2019s signature is verified against its SHA-256. A refusal answers the phone with its code and ends ' +
-          'the hand-off as `failed` with that code in `failure`, which the requesting screen shows; a body of the wrong shape (ERR_VALIDATION) changes nothing.',
+          'the hand-off as `failed` with that code in `failure`, which the requesting screen shows; a body of the wrong shape (ERR_VALIDATION) changes nothing. ' +
+          'An application is answered with `requests` (the CSRs of the keys the phone made): the application is submitted as POST /api/v1/applications (storage `browser`, Idempotency-Key ' +
+          '`handoff-<id>`) and the phone gets its number and access code (200); the same requests again return the same application, other ones ERR_IDEMPOTENCY_CONFLICT (409); ' +
+          'a refused CSR leaves the hand-off open.',
         parameters: [id],
         requestBody: { required: true, content: { 'application/json': { schema: resultBody } } },
         responses: {
+          200: jsonContent({
+            type: 'object',
+            description: 'Application: submitted',
+            required: ['number', 'accessCode', 'status'],
+            properties: { number: { type: 'string' }, accessCode: { type: 'string' }, status: { type: 'string' } },
+          }),
           204: { description: 'Accepted; the requester is told' },
           400: errorResponse('ERR_VALIDATION, ERR_MALFORMED, ERR_PAYLOAD_MISMATCH (not this challenge), a signer\u2019s refusal (ERR_DOCUMENT_CHANGED, ERR_CERT_REVOKED, …)'),
           401: errorResponse('A sign-in refused by the login checks (ERR_CERT_REVOKED, ERR_UNTRUSTED_CHAIN, ERR_WRONG_KEY_USAGE, …)'),
@@ -107,7 +118,7 @@ export const handoffsOpenApi: OpenApiFragment = {
         summary: 'The requester collects: the signatures (once, then the hand-off is deleted), or its sign-in (the session cookie, checked exactly as POST /api/v1/auth/login)',
         parameters: [id, token],
         responses: {
-          200: jsonContent({ type: 'object', description: '{ signatures } for a signing; the session as POST /api/v1/auth/login answers for a sign-in' }),
+          200: jsonContent({ type: 'object', description: '{ signatures } for a signing; { application: { number, accessCode, status } } for an application; the session as POST /api/v1/auth/login answers for a sign-in' }),
           401: errorResponse('A sign-in refused by the login checks (ERR_CERT_REVOKED, ERR_UNTRUSTED_CHAIN, …)'),
           400: errorResponse('ERR_NONCE_UNKNOWN: the sign-in is collected by another browser than the one that asked'),
           404: notFound,
