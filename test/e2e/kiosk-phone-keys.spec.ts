@@ -12,6 +12,7 @@
  * test script writes into the storage the kiosk wipe must empty.
  */
 import { test, expect, devices, type Page } from '@playwright/test'
+import { expectAccessible } from './fixtures.ts'
 import { chooseCenter } from './journey-helpers.ts'
 import { lockKiosk, message, type Locale } from './handover-helpers.ts'
 import { readTraces } from './kiosk-helpers.ts'
@@ -120,6 +121,7 @@ for (const { locale, browserLocale, iin } of CASES) {
       await expect(page.locator('#storage-phone')).toBeVisible()
       await page.locator('#storage-phone').check()
       await expect(page.getByTestId('new-password'), 'no password on the kiosk: the phone asks').toHaveCount(0)
+      await expectAccessible(page, 'storage step with the phone')
       await next(page)
       await page.locator('#key-ec').check()
       await next(page)
@@ -136,6 +138,7 @@ for (const { locale, browserLocale, iin } of CASES) {
       const link = (await page.getByTestId('handoff-deep-link').getAttribute('href'))!
       expect(link).toMatch(new RegExp(`^${baseURL}/handoff#`))
       await expectNoKeyOnKiosk(page, 'QR code shown')
+      await expectAccessible(page, 'QR code for the phone')
 
       // The applicant's phone: who asks, the same code, the application; keys under its own password.
       const { defaultBrowserType: _type, ...pixel } = devices['Pixel 7']
@@ -148,6 +151,7 @@ for (const { locale, browserLocale, iin } of CASES) {
         await expect(mobile.getByTestId('handoff-application-iin')).toHaveText(iin)
         await expect(page.getByTestId('handoff-state')).toHaveText(m('handoff.state.opened'))
         await expectNoKeyOnKiosk(page, 'phone opened the request')
+        await expectAccessible(mobile, 'the application on the phone')
         await mobile.getByTestId('handoff-new-password').fill(PHONE_PASSWORD)
         await mobile.getByTestId('handoff-repeat-password').fill(PHONE_PASSWORD)
         await mobile.getByTestId('handoff-make-keys').click()
@@ -163,6 +167,7 @@ for (const { locale, browserLocale, iin } of CASES) {
           .toBe(true)
         expect(samples).toBeGreaterThan(0)
         await expect(mobile.getByTestId('handoff-application-done')).toBeVisible()
+        await expectAccessible(mobile, 'the application sent, on the phone')
         const phoneNumber = (await mobile.getByTestId('handoff-application-number').textContent())!.trim()
         const phoneCode = (await mobile.getByTestId('handoff-application-access-code').textContent())!.trim()
         await expect(number).toHaveText(phoneNumber)
