@@ -35,6 +35,15 @@ export function inRenewalWindow(c: CertificateView, now = Date.now()): boolean {
   return !c.revokedAt && c.summary.notAfter > now && c.summary.notAfter - now <= RENEWAL_WINDOW_DAYS * DAY
 }
 
+/**
+ * Where the new keys go: as the old application's keys went when this device made them; for an
+ * imported container (a .p12 key file opened here) new key files, as the holder keeps keys now.
+ */
+export function renewalStorage(applicationStorage: string | undefined, containerSource: 'generated' | 'imported' | undefined): 'browser' | 'file' {
+  if (applicationStorage) return applicationStorage === 'file' ? 'file' : 'browser'
+  return containerSource === 'imported' ? 'file' : 'browser'
+}
+
 export interface RenewOptions {
   readonly password: string
   readonly supersedeNow: boolean
@@ -64,7 +73,7 @@ export async function renewCertificate(certificate: CertificateView, options: Re
     organization: s.organization ?? null,
     region: '',
   }
-  const storage = old?.keys.storage === 'file' ? 'file' : 'browser'
+  const storage = renewalStorage(old?.keys.storage, containers.containers.find((c) => c.id === certificate.containerId)?.source)
   const [{ prepareRenewal }, keystore, signer] = await Promise.all([import('@/flows/renewal.ts'), containers.useKeystore(), containers.useSigner()])
   const { body, draft, renewal } = await prepareRenewal({
     keystore,

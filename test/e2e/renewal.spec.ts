@@ -1,33 +1,47 @@
 /**
  * Online renewal from "My certificates" (issue 18), in Kazakh and Russian, against a real
- * Registration Center on PostgreSQL: the signing certificate (OpenSSL-made key, issued by the
- * server, imported as a .p12 through the UI) is renewed through /certificates?renew=<serial> — the
- * link of the reminders — with the container password; the new pair is issued without an
- * operator and installed in the browser; the holder asked for "revoke at once", so the
- * installation supersedes the old pair and `openssl ocsp` says revoked, reason superseded.
- *
- * The server has no clock hook to issue into the past, so the renewal window is widened for this
- * spec's own server (RENEWAL_WINDOW_DAYS=400) instead of
- * a certificate 30 days before its end; the window itself is covered by
- * test/server/renewals/renewal-policy.test.ts with shifted validity.
+ * Registration Center on PostgreSQL with its DEFAULT policy (60-day window, 7 grace days). The
+ * server is started for tests (QOLTANBA_TEST_CLOCK=1, NODE_ENV=test: server/clock.ts), so the
+ * pair is approved with the server's clock 335 days back: a one-year certificate that ends 30
+ * days after the approval — 29 whole days left when the page looks, no sleeping. The signing certificate (OpenSSL-made key) is imported as a .p12 key file;
+ * the reminders show (days left on My certificates, the home banner), Renew signs the renewal
+ * with the current key from that file and makes new key files with the same password (saved as
+ * downloads OpenSSL opens); the new pair is issued without an operator. Six days after the
+ * installation the old pair is still good; at eight (the clock moved, the job run before the
+ * move answers) `openssl ocsp` says revoked, reason superseded. The browser keeps its own time:
+ * only the server's issuance is moved.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { X509Certificate } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test as base, expect, startConsoleServer, type AppLocale, type ConsoleServer } from './operator-fixtures.ts'
-import { fetchCaPem, messages, opensslOcsp, text } from './revoke-helpers.ts'
+import { installKeyFiles } from './handover-helpers.ts'
+import { consoleServerOcsp, importKeyFile, messages, text } from './revoke-helpers.ts'
 
-// A server of its own with the window widened (the shared console server keeps the defaults).
+const DAY = 86_400_000
+
+// A server of its own whose clock the spec moves (the shared console server keeps the real time).
 const test = base.extend<object, { renewalServer: ConsoleServer }>({
   renewalServer: [
     async ({}, use) => {
-      const server = await startConsoleServer({ RENEWAL_WINDOW_DAYS: '400' })
+      const server = await startConsoleServer({ QOLTANBA_TEST_CLOCK: '1', NODE_ENV: 'test' })
       await use(server)
       await server.stop()
     },
     { scope: 'worker', timeout: 180_000 },
   ],
 })
+
+/** Moves the server's clock (PUT /api/v1/test/clock, operator session); answers after the due jobs ran. */
+async function moveServerClock(server: ConsoleServer, offsetDays: number): Promise<void> {
+  const response = await fetch(`${server.url}/api/v1/test/clock`, {
+    method: 'PUT',
+    headers: { cookie: server.operatorCookie, 'content-type': 'application/json' },
+    body: JSON.stringify({ offsetDays }),
+  })
+  expect(response.status, await response.text()).toBe(200)
+}
 
 const PASSWORD = 'Renew-me 2026'
 const CASES: ReadonlyArray<{ locale: AppLocale; iin: string }> = [
@@ -40,46 +54,70 @@ for (const { locale, iin } of CASES) {
     test.use({ appLocale: locale })
     const m = messages(locale)
 
-    test('Renew → new pair issued and installed → the old pair superseded (OCSP)', async ({ page, renewalServer: server }) => {
+    test('30 days left → reminders → Renew with the key file → new key files installed → old pair superseded after the grace period (OCSP)', async ({ page, renewalServer: server }) => {
       test.setTimeout(180_000)
       const application = await server.submit(iin)
-      await server.approve(application.number)
+      await moveServerClock(server, -335)
+      try {
+        await server.approve(application.number)
+      } finally {
+        await moveServerClock(server, 0)
+      }
       const { certificates } = await server.certificates(application)
       const sign = certificates.find((c) => c.purpose === 'sign')!
-      const p12 = await server.pkcs12(application, 'sign', PASSWORD)
+      const auth = certificates.find((c) => c.purpose === 'auth')!
+      // Ends 30 days after the approval: 29 whole days left now, inside the banner's 30 days.
+      expect(Math.floor((Date.parse(new X509Certificate(sign.pem).validTo) - Date.now()) / DAY)).toBe(29)
 
-      await page.goto(`${server.url}/certificates`)
-      await page.getByTestId('open-import').click()
-      const dialog = page.getByTestId('import-dialog')
-      await dialog.getByTestId('import-file').setInputFiles(p12)
-      await dialog.getByTestId('import-password').fill(PASSWORD)
-      await dialog.getByTestId('import-submit').click()
-      await dialog.getByTestId('import-close').click()
-      await page.getByTestId('container-lock').click()
+      await importKeyFile(page, server.url, await server.pkcs12(application, 'sign', PASSWORD), PASSWORD)
+      const card = page.getByTestId('certificate-card').filter({ hasText: iin })
+      await expect(card.getByTestId('certificate-days-left')).toContainText('29')
+      await expect(card.getByTestId('certificate-days-left')).toHaveAttribute('data-tone', 'soon')
+      await page.goto(`${server.url}/`)
+      const banner = page.getByTestId('expiry-banner')
+      await expect(banner).toContainText('29')
+      await banner.getByTestId('expiry-banner-link').click()
 
-      // The reminders' link opens the Renew flow for that certificate.
-      await page.goto(`${server.url}/certificates?renew=${sign.serial}`)
+      // The card's Renew (the reminders' /certificates?renew=<serial>) opens the flow.
+      await card.getByTestId('certificate-renew').click()
       await expect(page).toHaveURL(new RegExp(`/certificates/renew/${sign.serial}$`))
-      await expect(page.getByTestId('renew-certificate')).toBeVisible()
+      await expect(page.getByTestId('renew-certificate')).toContainText('29')
       await page.getByTestId('renew-password').fill(PASSWORD)
-      await page.getByTestId('renew-supersede-now').check()
       await page.getByTestId('renew-submit').click()
       const done = page.getByTestId('renew-done')
       await expect(done).toBeVisible({ timeout: 60_000 })
-      await expect(done).toContainText(text(m, 'renewal.old_revoked_at_once'))
+      await expect(done).not.toContainText(text(m, 'renewal.old_revoked_at_once'))
+      await expect(done).toContainText('7')
 
-      // Issued without an operator: install at once from the application page.
+      // Issued without an operator, signed with the key from the file; new key files with the same password.
+      const number = await done.getAttribute('data-number')
+      const renewal = await server.operatorGet<{ status: string; storage: string; renewal: { renews: string; signerSerial: string } }>(`/api/v1/operator/applications/${number}`)
+      expect(renewal).toMatchObject({ status: 'issued', storage: 'file', renewal: { renews: application.number, signerSerial: sign.serial } })
       await page.getByTestId('renew-install').click()
       await page.getByTestId('install-link').click()
-      await page.getByTestId('install-start').click()
-      await expect(page.getByTestId('install-done')).toBeVisible({ timeout: 60_000 })
-
       const dir = mkdtempSync(join(tmpdir(), 'qt-renew-'))
-      const certFile = join(dir, 'old-sign.pem')
-      writeFileSync(certFile, sign.pem)
-      const [root, issuer, responder] = await Promise.all([fetchCaPem(server.url, 'root', dir), fetchCaPem(server.url, 'issuing', dir), fetchCaPem(server.url, 'ocsp', dir)])
-      const port = Number(new URL(server.url).port)
-      await expect.poll(() => opensslOcsp({ certFile, issuer, root, responder, port }), { timeout: 20_000 }).toMatch(/Reason: superseded/)
+      try {
+        expect(await installKeyFiles(page, PASSWORD, dir)).toHaveLength(2)
+      } finally {
+        rmSync(dir, { recursive: true, force: true })
+      }
+      await page.getByTestId('keep-keys').click()
+      await page.goto(`${server.url}/certificates`)
+      // The old signing certificate and the new pair, the new ones a year long.
+      await expect(card).toHaveCount(3)
+      await expect(card.getByTestId('certificate-days-left').filter({ hasText: /36[45]/ })).toHaveCount(2)
+
+      // Inside the grace period the old pair is good; after it, revoked as superseded.
+      await moveServerClock(server, 6)
+      expect(await consoleServerOcsp(server, sign.serial, sign.pem)).toContain(`${sign.serial}.pem: good`)
+      await moveServerClock(server, 8)
+      await moveServerClock(server, 0)
+      for (const old of [sign, auth]) {
+        const out = await consoleServerOcsp(server, old.serial, old.pem)
+        expect(out).toContain(`${old.serial}.pem: revoked`)
+        expect(out).toMatch(/Reason: superseded/)
+        expect(out).toContain('Response verify OK')
+      }
     })
   })
 }

@@ -1,7 +1,8 @@
 /**
- * Helpers of the revocation specs (revoke.spec.ts, journey.spec.ts): the UI messages of a locale,
- * the revocation flow from a card of "My certificates" (reason → warning → container password →
- * result), and `openssl ocsp` against a server's responder.
+ * Helpers of the revocation and renewal specs (revoke.spec.ts, renewal.spec.ts, journey.spec.ts):
+ * the UI messages of a locale, a key file imported into "My certificates", the revocation flow
+ * from a card (reason → warning → container password → result), and `openssl ocsp` against a
+ * server's responder.
  */
 import { spawnSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
@@ -22,6 +23,21 @@ export function text(m: Messages, key: string): string {
   const raw = key.split('.').reduce<unknown>((node, part) => (node as Record<string, unknown>)[part], m)
   if (typeof raw !== 'string') throw new Error(`no message ${key}`)
   return raw
+}
+
+/**
+ * Imports a .p12 key file through "My certificates" (the container password is the file's) and
+ * locks the container again, so the flow under test must unlock it with the password itself.
+ */
+export async function importKeyFile(page: Page, baseUrl: string, p12: string, password: string): Promise<void> {
+  await page.goto(`${baseUrl}/certificates`)
+  await page.getByTestId('open-import').click()
+  const dialog = page.getByTestId('import-dialog')
+  await dialog.getByTestId('import-file').setInputFiles(p12)
+  await dialog.getByTestId('import-password').fill(password)
+  await dialog.getByTestId('import-submit').click()
+  await dialog.getByTestId('import-close').click()
+  await page.getByTestId('container-lock').click()
 }
 
 /** Reasons the specs use: the radio's test id suffix, the i18n key, the RFC 5280 code and OpenSSL's name. */
@@ -80,6 +96,17 @@ export async function fetchCaPem(baseUrl: string, name: 'root' | 'issuing' | 'oc
   const converted = spawnSync('openssl', ['x509', '-inform', 'DER', '-in', der, '-out', pem], { encoding: 'utf8' })
   if (converted.status !== 0) throw new Error(`openssl x509: ${converted.stderr}`)
   return pem
+}
+
+/**
+ * `openssl ocsp` about a certificate (PEM) of a console server (operator-fixtures.ts), verified
+ * against its root with its responder certificate; returns what opensslOcsp returns.
+ */
+export async function consoleServerOcsp(server: { dataDir: string; port: number; caFile(name: 'root' | 'issuing' | 'ocsp'): Promise<string> }, serial: string, pem: string): Promise<string> {
+  const certFile = join(server.dataDir, `${serial}.pem`)
+  writeFileSync(certFile, pem)
+  const [issuer, root, responder] = [await server.caFile('issuing'), await server.caFile('root'), await server.caFile('ocsp')]
+  return opensslOcsp({ certFile, issuer, root, responder, port: server.port })
 }
 
 /**

@@ -5,10 +5,8 @@
  * certificate's key after the container password is given. A wrong password sends nothing.
  * The journey ends with `openssl ocsp` against the server saying "revoked" with the reason.
  */
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import { test, expect, expectAccessible, pageHeading, type AppLocale, type ConsoleServer } from './operator-fixtures.ts'
-import { chooseReason, confirmWithPassword, messages, opensslOcsp, REASONS, type Reason, text } from './revoke-helpers.ts'
+import { chooseReason, confirmWithPassword, consoleServerOcsp, importKeyFile, messages, REASONS, type Reason, text } from './revoke-helpers.ts'
 
 async function serverStatus(server: ConsoleServer, serial: string) {
   const { certificates } = await server.operatorGet<{ certificates: Array<{ status: string; revocationReason: number | null }> }>(`/api/v1/operator/certificates?serial=${serial}`)
@@ -36,18 +34,10 @@ for (const { locale, iin, reason } of CASES) {
       const auth = certificates.find((c) => c.purpose === 'auth')!
       const p12 = await server.pkcs12(application, 'auth', PASSWORD)
 
-      // Import the key file through the UI: the container password is the file's password.
-      await page.goto(`${server.url}/certificates`)
-      await page.getByTestId('open-import').click()
-      const dialog = page.getByTestId('import-dialog')
-      await dialog.getByTestId('import-file').setInputFiles(p12)
-      await dialog.getByTestId('import-password').fill(PASSWORD)
-      await dialog.getByTestId('import-submit').click()
-      await dialog.getByTestId('import-close').click()
+      // Import the key file through the UI, locked again: the revocation must unlock it itself.
+      await importKeyFile(page, server.url, p12, PASSWORD)
       const card = page.getByTestId('certificate-card').filter({ hasText: iin })
       await expect(card.getByTestId('certificate-status')).toHaveText(text(m, 'certificates.status.valid'))
-      // Import leaves the container unlocked; lock it so the revocation must unlock it itself.
-      await page.getByTestId('container-lock').click()
 
       await card.getByTestId('certificate-revoke').click()
       await expect(await pageHeading(page)).toHaveText(text(m, 'revoke.reason.title'))
@@ -81,11 +71,8 @@ for (const { locale, iin, reason } of CASES) {
 
       expect(await serverStatus(server, auth.serial)).toMatchObject({ status: 'revoked', revocationReason: code })
       // The journey's end: OpenSSL asks the server's OCSP responder.
-      const certFile = join(server.dataDir, `${auth.serial}.pem`)
-      writeFileSync(certFile, auth.pem)
-      const [issuing, root, ocsp] = [await server.caFile('issuing'), await server.caFile('root'), await server.caFile('ocsp')]
-      const out = opensslOcsp({ certFile, issuer: issuing, root, responder: ocsp, port: server.port })
-      expect(out).toContain(`${certFile}: revoked`)
+      const out = await consoleServerOcsp(server, auth.serial, auth.pem)
+      expect(out).toContain(`${auth.serial}.pem: revoked`)
       expect(out).toContain(`Reason: ${ocspReason}`)
       expect(out).toContain('Response verify OK')
 
