@@ -2,7 +2,8 @@
  * Online renewal on PGlite and PostgreSQL: a pair 30 days before its end is renewed with a
  * request signed by its current signing key, issued without an operator, and after installation
  * the old pair is revoked as superseded by the job once the grace period has passed (job clock
- * advanced, no sleeps). Every refusal has its code and stores nothing; RENEWAL_AUTO_ISSUE=false
+ * advanced, no sleeps). Every refusal has its code and stores nothing (no application, no renewals
+ * row), two renewals of one pair at once give one; RENEWAL_AUTO_ISSUE=false
  * queues the renewal for an operator.
  */
 import { randomUUID } from 'node:crypto'
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { changeStatus } from '../../../server/ca/revocation.ts'
 import { supersedeDueRenewals } from '../../../server/renewals/supersede.ts'
 import { countRows } from '../../../server/applications/service.ts'
+import { renewalDb } from '../../../server/renewals/schema.ts'
 import { startTestServer, type TestServer } from '../helpers/app.ts'
 import { ENGINES } from '../helpers/database.ts'
 import { HOLDER_IIN, issuedPair, OTHER_IIN, postRenewal, renewalBody } from './renewal-fixture.ts'
@@ -25,6 +27,7 @@ describe.each(ENGINES)('online renewal on %s', (engine) => {
     await s?.close()
   })
 
+  const renewalRows = async () => (await renewalDb(s.t.db).selectFrom('renewals').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n
   const certStatus = (serial: string) => s.t.db.selectFrom('certificates').select(['status', 'revocation_reason', 'revoked_by']).where('serial', '=', serial).executeTakeFirstOrThrow()
 
   it('renews a pair 30 days before its end, issues it at once, and supersedes the old pair after the grace period', async () => {
@@ -126,6 +129,7 @@ describe.each(ENGINES)('online renewal on %s', (engine) => {
       }],
       ['other person named in the request', 403, 'ERR_RENEWAL_OTHER_PERSON', async () => renewalBody(await issuedPair(s, 30), { bodyIin: OTHER_IIN, iin: OTHER_IIN })],
       ['outside the window (100 days left)', 409, 'ERR_RENEWAL_TOO_EARLY', async () => renewalBody(await issuedPair(s, 100))],
+      ['a day before the window opens (61 days left)', 409, 'ERR_RENEWAL_TOO_EARLY', async () => renewalBody(await issuedPair(s, 61))],
       ['expired', 409, 'ERR_RENEWAL_EXPIRED', async () => renewalBody(await issuedPair(s, -1))],
       ['revoked', 409, 'ERR_RENEWAL_REVOKED', async () => {
         const p = await issuedPair(s, 30)
@@ -147,10 +151,21 @@ describe.each(ENGINES)('online renewal on %s', (engine) => {
       ['a certificate not issued here', 404, 'ERR_NOT_ISSUED_HERE', async () => ({ ...(await renewalBody(await issuedPair(s, 30))), serial: '4242' })],
     ] as const)('%s', async (_name, status, code, make) => {
       const body = await make()
-      const before = await countRows(s.t.db, 'applications')
+      const before = { applications: await countRows(s.t.db, 'applications'), renewals: await renewalRows() }
       const res = await postRenewal(s, body)
       expect({ status: res.statusCode, code: res.json().error?.code }, res.body).toEqual({ status, code })
-      expect(await countRows(s.t.db, 'applications')).toBe(before)
+      expect({ applications: await countRows(s.t.db, 'applications'), renewals: await renewalRows() }).toEqual(before)
+    })
+
+    it('two renewals of the same pair at once (different keys and key headers): one is issued, the other is ERR_ALREADY_RENEWED', async () => {
+      const p = await issuedPair(s, 30)
+      const results = await Promise.all([postRenewal(s, await renewalBody(p)), postRenewal(s, await renewalBody(p))])
+      const statuses = results.map((r) => r.statusCode).sort()
+      expect(statuses, results.map((r) => r.body).join('\n')).toEqual([201, 409])
+      const loser = results.find((r) => r.statusCode === 409)!
+      expect(loser.json().error.code).toBe('ERR_ALREADY_RENEWED')
+      const links = await renewalDb(s.t.db).selectFrom('renewals').select('application_number').where('previous_application_number', '=', p.number).execute()
+      expect(links.map((l) => l.application_number)).toEqual([results.find((r) => r.statusCode === 201)!.json().number])
     })
 
     it('a second renewal of the same pair (new keys, new key header) is ERR_ALREADY_RENEWED', async () => {
