@@ -5,27 +5,12 @@
  * in the console and the public /centers page follows; the wizard's directory offline.
  */
 import { readFileSync } from 'node:fs'
-import type { Page } from '@playwright/test'
 import { test, expect, pageHeading, waitForServiceWorkerControl } from './fixtures.ts'
-import { fillWizard, submitAndConfirm } from './journey-helpers.ts'
+import { fillWizard, submitAndConfirm, toEmailStep } from './journey-helpers.ts'
 import { demoOperator, signInWithKeyFile } from './handover-helpers.ts'
 
 type Messages = { centers: { card: Record<string, string>; page: Record<string, string>; wizard: Record<string, string>; operator: Record<string, string>; form: { rules: Record<string, string> } & Record<string, unknown> } }
 const messages = (locale: 'kk' | 'ru') => JSON.parse(readFileSync(`src/i18n/locales/${locale}.json`, 'utf8')) as Messages
-
-/** The wizard from its start to the (optional) e-mail step. */
-async function toEmailStep(page: Page): Promise<void> {
-  await page.goto('/request')
-  await page.locator('#kind-individual').check()
-  await page.getByTestId('continue').click()
-  await page.locator('#terms').check()
-  await page.getByTestId('continue').click()
-  await page.getByTestId('iin-input').fill('900101300017')
-  await page.getByTestId('check-iin').click()
-  await expect(page.getByTestId('person')).toBeVisible()
-  await page.getByTestId('continue').click()
-  await expect(page.locator('#email')).toBeVisible()
-}
 
 /** The demo centers the journeys choose, as the directory words them. */
 const CENTERS = {

@@ -194,6 +194,20 @@ async function next(page: Page): Promise<void> {
   await expect.poll(() => page.url()).not.toBe(before)
 }
 
+/** The wizard from its start to the (optional) e-mail step, for an individual with `iin`. */
+export async function toEmailStep(page: Page, iin = '900101300017'): Promise<void> {
+  await page.goto('/request')
+  await page.locator('#kind-individual').check()
+  await page.getByTestId('continue').click()
+  await page.locator('#terms').check()
+  await page.getByTestId('continue').click()
+  await page.getByTestId('iin-input').fill(iin)
+  await page.getByTestId('check-iin').click()
+  await expect(page.getByTestId('person')).toBeVisible()
+  await page.getByTestId('continue').click()
+  await expect(page.locator('#email')).toBeVisible()
+}
+
 /** Fills every step of the wizard up to (not including) "Check your answers" → submit. */
 export async function fillWizard(page: Page, answers: WizardAnswers): Promise<void> {
   await page.goto('/request')
