@@ -126,11 +126,11 @@ export async function setupCa(kind: DbKind, extra: Partial<CaConfig> = {}, load:
  * For one describe block: a CA fixture of `kind` and a scratch directory, made before its tests
  * (handed to `ready`) and removed after them.
  */
-export function useCaFixture(kind: DbKind, scratchPrefix: string, ready: (f: CaFixture, tmp: string) => void): void {
+export function useCaFixture(kind: DbKind, scratchPrefix: string, ready: (f: CaFixture, tmp: string) => void, inDatabase = false): void {
   let f: CaFixture | undefined
   let tmp: string | undefined
   beforeAll(async () => {
-    f = await setupCa(kind)
+    f = await setupCa(kind, {}, {}, inDatabase)
     tmp = mkdtempSync(join(tmpdir(), scratchPrefix))
     ready(f, tmp)
   })
