@@ -53,6 +53,8 @@ async function choosePdf(page: Page): Promise<void> {
 /** Signs with the certificate whose option names `who`, saves the file and returns its path. */
 async function signAndSave(page: Page, who: string, name: string, options: { timestamp?: boolean; cosign?: string }): Promise<string> {
   const select = page.getByTestId('sign-certificate')
+  // The select names the certificate that would sign, never a blank (the first one until another is picked).
+  await expect(select).not.toHaveValue('')
   const value = await select.locator('option', { hasText: who }).getAttribute('value')
   await select.selectOption(value!)
   // A countersignature asks no timestamp (the page hides the choice): `timestamp` left out.
