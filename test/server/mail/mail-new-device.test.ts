@@ -3,7 +3,7 @@
  * and a real SMTP server, on PGlite and PostgreSQL: the first sign-in from a browser and system
  * gives one message to the person's confirmed address, in its language, naming the device and
  * the time with the cabinet's link; the same device again (even a newer browser version) gives
- * none, another device one more; an unconfirmed address gets nothing; with the setting off,
+ * none, another device one more, also when the browser signs in through the phone; an unconfirmed address gets nothing; with the setting off,
  * nothing is queued. The message carries nothing secret.
  */
 import { randomUUID } from 'node:crypto'
@@ -23,6 +23,7 @@ const UNCONFIRMED_IIN = '850315300019'
 const FIREFOX_133 = 'Mozilla/5.0 (X11; Linux x86_64; rv:133.0) Gecko/20100101 Firefox/133.0'
 const FIREFOX_134 = 'Mozilla/5.0 (X11; Linux x86_64; rv:134.0) Gecko/20100101 Firefox/134.0'
 const CHROME = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36'
+const SAFARI_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 14_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15'
 
 interface Person {
   readonly keys: CryptoKeyPair
@@ -60,6 +61,19 @@ function client(s: TestServer) {
       const res = await s.app.inject({ method: 'POST', url: '/api/v1/auth/login', headers: { cookie: prelogin, 'user-agent': userAgent }, payload: { cms: Buffer.from(cms).toString('base64') } })
       expect(res.statusCode).toBe(200)
       return ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((l) => l.startsWith('qoltanba-session='))!.split(';')[0]!.split('=')[1]!
+    },
+    /** Signs a browser with `userAgent` in through the phone (a hand-off the phone answers, the browser completes). */
+    async signInByPhone(who: Person, userAgent: string): Promise<void> {
+      const created = await s.app.inject({ method: 'POST', url: '/api/v1/handoffs', payload: { kind: 'sign-in', requester: { name: 'Qoltanba' } }, headers: { origin: 'http://localhost:8080', 'user-agent': userAgent } })
+      expect(created.statusCode).toBe(201)
+      const { qr, token } = created.json() as { qr: string; token: string }
+      const [id, secret] = new URL(qr).hash.slice(1).split('.') as [string, string]
+      const desktop = ([] as string[]).concat(created.headers['set-cookie'] ?? []).map((l) => l.split(';')[0]).join('; ')
+      const opened = await s.app.inject({ method: 'POST', url: `/api/v1/handoffs/${id}/open`, payload: { secret } })
+      const cms = await signCms({ data: new Uint8Array(Buffer.from(opened.json().payload, 'base64')), privateKey: who.keys.privateKey, certificate: who.certificate, chain: [new Uint8Array(s.ca.hierarchy.issuing.der)] })
+      expect((await s.app.inject({ method: 'POST', url: `/api/v1/handoffs/${id}/result`, payload: { secret, cms: Buffer.from(cms).toString('base64') } })).statusCode).toBe(204)
+      const done = await s.app.inject({ method: 'POST', url: `/api/v1/handoffs/${id}/complete`, headers: { 'x-handoff-token': token, cookie: desktop, 'user-agent': userAgent } })
+      expect(done.statusCode).toBe(200)
     },
   }
 }
@@ -114,10 +128,13 @@ describe.each(ENGINES)('new-device sign-in mail on %s', (engine) => {
     await c.signIn(person, CHROME)
     await tick()
     expect(inbox.to(to).slice(before + 1).map((m) => [m.subject, m.text.includes('Chrome, Windows')])).toEqual([['Вход с нового устройства', true]])
-    expect(await newDeviceRows(on)).toEqual([
-      { application_number: number, status: 'sent' },
-      { application_number: number, status: 'sent' },
-    ])
+
+    // Through the phone: the browser that completes the hand-off is the device.
+    await c.signInByPhone(person, SAFARI_MAC)
+    await c.signInByPhone(person, CHROME)
+    await tick()
+    expect(inbox.to(to).slice(before + 2).map((m) => [m.subject, m.text.includes('Safari, macOS')])).toEqual([['Вход с нового устройства', true]])
+    expect(await newDeviceRows(on)).toEqual(Array.from({ length: 3 }, () => ({ application_number: number, status: 'sent' })))
   })
 
   it('sends nothing to an address not confirmed; once it is, a device used before is not new', async () => {
