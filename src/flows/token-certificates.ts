@@ -21,6 +21,11 @@ export interface TokenCertificateView {
   readonly notAfter: number
   /** The certificate may sign in (clientAuth, or no extKeyUsage at all). */
   readonly auth: boolean
+  /** Lower-case hex serial (renewal names the certificate by it). */
+  readonly serial: string
+  /** The key's family (a renewal makes new keys of the same one). */
+  readonly keyAlgorithm: 'RSA' | 'EC' | 'other'
+  readonly bin?: string
 }
 
 /**
@@ -47,6 +52,9 @@ export async function describeTokenCertificates(
         ...(info.iin ? { iin: info.iin } : {}),
         notAfter: info.notAfter.getTime(),
         auth: !info.extKeyUsage || info.extKeyUsage.some((e) => e.oid === CLIENT_AUTH_OID),
+        serial: info.serialNumber,
+        keyAlgorithm: info.publicKey.algorithm === 'RSA' || info.publicKey.algorithm === 'EC' ? info.publicKey.algorithm : 'other',
+        ...(info.bin ? { bin: info.bin } : {}),
       })
     } catch {
       // Not a certificate we can read: nothing to show or sign with.

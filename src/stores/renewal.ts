@@ -8,8 +8,10 @@ import { ErrorCode, QoltanbaError } from '@/core/errors.ts'
 import type { ApplicantSummary, ApplicationRecord, OutboxRecord } from '@/api/index.ts'
 import type { CertificateView } from '@/keystore/views.ts'
 import type { GenerationPhase } from '@/flows/key-requests.ts'
+import type { TokenCertificateView } from '@/flows/token-certificates.ts'
 import { useApplicationsStore } from './applications.ts'
 import { useContainersStore } from './containers.ts'
+import { useAgentsStore } from './agents.ts'
 
 /** Days before the end when Renew is offered (the server's default RENEWAL_WINDOW_DAYS). */
 export const RENEWAL_WINDOW_DAYS = 60
@@ -51,17 +53,14 @@ export interface RenewOptions {
   readonly onPhase: (phase: GenerationPhase) => void
 }
 
-/** Renews the pair of `certificate`; resolves with the accepted application or the waiting outbox item. */
-export async function renewCertificate(certificate: CertificateView, options: RenewOptions): Promise<{ sent?: ApplicationRecord; item: OutboxRecord }> {
-  const containers = useContainersStore()
-  const applications = useApplicationsStore()
-  await applications.refresh()
-  const old = applications.applications.find((a) => a.keys.containerId === certificate.containerId)
-  const s = certificate.summary
+/**
+ * The applicant as the certificate names them, when this device has no record of the old
+ * application (the server takes everything from that application; this is only what is shown).
+ */
+function applicantOf(s: { iin?: string; bin?: string; commonName?: string; organization?: string }): ApplicantSummary {
   if (!s.iin) throw new QoltanbaError(ErrorCode.Validation, 'the certificate names no IIN')
-  // The server takes everything from the old application; this is what the device shows.
   const [surname = '', name = ''] = (s.commonName ?? '').split(' ')
-  const applicant: ApplicantSummary = old?.applicant ?? {
+  return {
     kind: s.bin ? 'legal_entity' : 'individual',
     profile: s.bin ? 'legal_entity' : 'individual',
     iin: s.iin,
@@ -73,6 +72,15 @@ export async function renewCertificate(certificate: CertificateView, options: Re
     organization: s.organization ?? null,
     region: '',
   }
+}
+
+/** Renews the pair of `certificate`; resolves with the accepted application or the waiting outbox item. */
+export async function renewCertificate(certificate: CertificateView, options: RenewOptions): Promise<{ sent?: ApplicationRecord; item: OutboxRecord }> {
+  const containers = useContainersStore()
+  const applications = useApplicationsStore()
+  await applications.refresh()
+  const old = applications.applications.find((a) => a.keys.containerId === certificate.containerId)
+  const applicant = old?.applicant ?? applicantOf(certificate.summary)
   const storage = renewalStorage(old?.keys.storage, containers.containers.find((c) => c.id === certificate.containerId)?.source)
   const [{ prepareRenewal }, keystore, signer] = await Promise.all([import('@/flows/renewal.ts'), containers.useKeystore(), containers.useSigner()])
   const { body, draft, renewal } = await prepareRenewal({
@@ -90,4 +98,42 @@ export async function renewCertificate(certificate: CertificateView, options: Re
   const result = await applications.submit(body, draft, renewal)
   await containers.refresh()
   return result
+}
+
+/** The signing certificate on a token that renews the pair of `serial` (see renewableCertificate). */
+export function renewableTokenCertificate(certificates: readonly TokenCertificateView[], serial: string, now = Date.now()): TokenCertificateView | undefined {
+  const named = certificates.find((x) => x.serial === serial.toLowerCase() && x.keyId)
+  if (!named) return undefined
+  // An authentication certificate leads to the signing one of the same holder on the same token.
+  const c = named.auth ? certificates.find((x) => !x.auth && x.keyId && x.storageId === named.storageId && x.iin === named.iin) : named
+  return c && c.notAfter > now ? c : undefined
+}
+
+export interface RenewTokenOptions {
+  readonly pin: string
+  readonly supersedeNow: boolean
+  readonly language: 'kk' | 'ru' | 'en'
+  readonly onPhase: (phase: GenerationPhase) => void
+}
+
+/**
+ * Renews the pair of a signing certificate on a hardware token through our agent: new keys on the
+ * same token, the renewal signed by the token's current key; then the outbox, as above.
+ */
+export async function renewTokenCertificate(certificate: TokenCertificateView, options: RenewTokenOptions): Promise<{ sent?: ApplicationRecord; item: OutboxRecord }> {
+  const applications = useApplicationsStore()
+  await applications.refresh()
+  const old = applications.applications.find((a) => a.keys.tokenId === certificate.storageId && a.keys.keyIds?.sign === certificate.keyId)
+  const applicant = old?.applicant ?? applicantOf(certificate)
+  const { prepareTokenRenewal } = await import('@/flows/renewal.ts')
+  const { body, draft, renewal } = await prepareTokenRenewal({
+    signer: useAgentsStore().agentSigner(),
+    certificate,
+    applicant,
+    pin: options.pin,
+    supersedeNow: options.supersedeNow,
+    language: options.language,
+    onPhase: options.onPhase,
+  })
+  return applications.submit(body, draft, renewal)
 }
