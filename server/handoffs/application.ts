@@ -7,11 +7,15 @@
  * the kiosk, the phone cannot change what the kiosk showed, and a repeated answer of the phone
  * (a lost response) yields the same application, never a second one.
  */
-import type { HandoffApplication, HandoffApplicationResult } from '../../src/core/handoff-application-wire.ts'
+import { createHash } from 'node:crypto'
+import { ErrorCode } from '../../src/core/errors.ts'
+import { applicationSignaturePayload, type HandoffApplication, type HandoffApplicationResult } from '../../src/core/handoff-application-wire.ts'
+import { verifyCms } from '../../src/pki/cms.ts'
+import { recordAudit } from '../audit/audit.ts'
 import { centerView } from '../centers/views.ts'
 import { findCenter } from '../centers/queries.ts'
 import type { AppContext } from '../context.ts'
-import { ApiError, ApiErrorCode, badRequest, unprocessable } from '../errors.ts'
+import { ApiError, ApiErrorCode, badRequest, forbidden, unprocessable } from '../errors.ts'
 import { lookupPerson } from '../registry/registry.ts'
 import { checkApplicantFields, checkSubmission, emailSchema, keyRequestsSchema } from '../applications/submission.ts'
 import { submitApplication } from '../applications/service.ts'
@@ -95,6 +99,42 @@ function storedApplication(application: HandoffApplication | null): HandoffAppli
 /** The Idempotency-Key an application hand-off is submitted under: one hand-off, one application. */
 export const applicationIdempotencyKey = (handoffId: string) => `handoff-${handoffId}`
 
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
+
+/**
+ * The optional second path of issue 17: a phone that already holds the applicant's signing
+ * certificate (issued here) also signs the application — the hand-off, the kiosk's origin, the
+ * IIN and the new CSRs' hashes (applicationSignaturePayload), as a renewal request is signed.
+ * Checked against our own record of that certificate (the same DER, good, in its validity, a
+ * signing certificate of this IIN); the application's audit trail names it.
+ * @returns the signer certificate's serial.
+ * @throws ApiError ERR_MALFORMED, ERR_SIGNATURE_INVALID, ERR_REQUEST_MISMATCH (other bytes),
+ *   ERR_UNTRUSTED_CHAIN (not a certificate of ours), ERR_CERT_REVOKED, ERR_CERT_EXPIRED,
+ *   ERR_WRONG_KEY_USAGE (not a signing certificate), ERR_HANDOFF_OTHER_PERSON (another IIN).
+ */
+async function checkHolderSignature(ctx: AppContext, cms: string, expected: Uint8Array, iin: string, now: Date): Promise<string> {
+  let v
+  try {
+    v = await verifyCms(Buffer.from(cms, 'base64'))
+  } catch {
+    throw badRequest(ErrorCode.Malformed, 'the application signature is not a readable CMS SignedData')
+  }
+  if (!v.valid) throw badRequest(ErrorCode.SignatureInvalid, 'the application signature does not verify')
+  if (!Buffer.from(expected).equals(Buffer.from(v.content))) throw badRequest(ErrorCode.RequestMismatch, 'the signed content is not this application with these CSRs')
+  const serial = v.signer.serialNumber.toLowerCase()
+  const cert = await ctx.db.selectFrom('certificates').selectAll().where('serial', '=', serial).executeTakeFirst()
+  if (!cert || !Buffer.from(cert.der).equals(Buffer.from(v.signerCertificate))) {
+    throw forbidden('the application is signed with a certificate this registration center did not issue', ErrorCode.UntrustedChain)
+  }
+  if (cert.status !== 'good') throw forbidden(`the signing certificate is ${cert.status === 'hold' ? 'suspended' : 'revoked'}`, ErrorCode.CertRevoked)
+  if (new Date(cert.not_after).getTime() <= now.getTime() || new Date(cert.not_before).getTime() > now.getTime()) {
+    throw forbidden('the signing certificate is not valid now', ErrorCode.CertExpired)
+  }
+  if (cert.purpose !== 'sign') throw forbidden('the application is signed with a signing certificate, not an authentication one', ErrorCode.WrongKeyUsage)
+  if (cert.iin !== iin) throw forbidden('the signing certificate belongs to another person than the application names', ErrorCode.HandoffOtherPerson)
+  return serial
+}
+
 /**
  * The phone's answer (`requests` in POST /api/v1/handoffs/:id/result): submits the stored
  * application with the phone's two CSRs — every check of POST /api/v1/applications, storage
@@ -110,6 +150,8 @@ export async function answerApplication(
   secretHash: string,
   requests: ReadonlyArray<{ purpose: 'auth' | 'sign'; csr: string }>,
   now: Date,
+  /** The holder's signature over the application (the second path; see checkHolderSignature). */
+  cms?: string,
 ): Promise<HandoffApplicationResult> {
   let row: HandoffRow
   let replay = false
@@ -136,9 +178,29 @@ export async function answerApplication(
     storage: 'browser',
     requests: [...requests],
   })
+  let signedBy: string | undefined
+  if (cms) {
+    const csrSha256 = Object.fromEntries(checked.requests.map((r) => [r.purpose, sha256(r.der)])) as { auth: string; sign: string }
+    const expected = applicationSignaturePayload({ handoffId: row.id, origin: row.requester_origin, iin: a.iin, csrSha256 })
+    signedBy = await checkHolderSignature(ctx, cms, expected, a.iin, now)
+  }
   // A replay under the same key with other CSRs is ERR_IDEMPOTENCY_CONFLICT (409) here.
-  const submitted = await submitApplication(ctx, checked, applicationIdempotencyKey(row.id), now)
-  const result: HandoffApplicationResult = { number: submitted.number, accessCode: submitted.accessCode, status: submitted.status }
+  const submitted = await submitApplication(ctx, checked, applicationIdempotencyKey(row.id), now, async (trx, number) => {
+    if (!signedBy) return
+    await recordAudit(trx, {
+      actor: `holder:${signedBy}`,
+      action: 'application.holder_signed',
+      entityType: 'application',
+      entityId: number,
+      after: { signerSerial: signedBy, handoff: row.id, cmsSha256: sha256(Buffer.from(cms!, 'base64')) },
+    })
+  })
+  const result: HandoffApplicationResult = {
+    number: submitted.number,
+    accessCode: submitted.accessCode,
+    status: submitted.status,
+    ...(signedBy && submitted.created ? { signedBy } : {}),
+  }
   if (!replay) await answerHandoff(ctx.db, row.id, secretHash, now, { state: 'signed', result: { application: result } })
   return result
 }

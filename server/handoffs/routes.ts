@@ -213,7 +213,7 @@ export async function handoffRoutes(app: FastifyInstance, opts: HandoffRoutesOpt
       const secretHash = tokenHash(req.body.secret)
       if (req.body.requests) {
         // An application: the phone's CSRs are submitted here; the phone gets the number and access code.
-        const submitted = await answerApplication(ctx, req.params.id, secretHash, req.body.requests, at)
+        const submitted = await answerApplication(ctx, req.params.id, secretHash, req.body.requests, at, req.body.cms)
         signals.changed(req.params.id)
         reply.header('Cache-Control', 'no-store')
         return submitted

@@ -152,6 +152,8 @@ export const ErrorCode = {
   HandoffExpired: 'ERR_HANDOFF_EXPIRED',
   /** The QR code was already opened (a second scan, a replayed screenshot), or the hand-off already answered or collected. */
   HandoffUsed: 'ERR_HANDOFF_USED',
+  /** A kiosk's application was signed on the phone with a certificate of another person than it names. */
+  HandoffOtherPerson: 'ERR_HANDOFF_OTHER_PERSON',
 
   // E-mail address confirmation (server/mail)
   /** No address waits for confirmation under this application number. */

@@ -32,4 +32,36 @@ export interface HandoffApplicationResult {
   readonly number: string
   readonly accessCode: string
   readonly status: string
+  /** Serial of the phone's certificate that signed the application too, when one did. */
+  readonly signedBy?: string
+}
+
+/** What a phone that already holds the applicant's signing certificate signs besides making the keys. */
+export interface ApplicationSignatureFields {
+  /** The hand-off's id: a signature made for one kiosk's application is useless for another. */
+  readonly handoffId: string
+  /** The requesting kiosk's origin, as the phone was shown it. */
+  readonly origin: string
+  readonly iin: string
+  /** SHA-256 (lowercase hex) of each new CSR's DER, by purpose: the keys this signature vouches for. */
+  readonly csrSha256: { readonly auth: string; readonly sign: string }
+}
+
+/**
+ * The exact bytes the phone signs (attached CMS) and the server rebuilds from what it checked
+ * (server/handoffs/application.ts); keys in a fixed order, as src/core/renewal-wire.ts.
+ */
+export function applicationSignaturePayload(f: ApplicationSignatureFields): Uint8Array {
+  return new TextEncoder().encode(
+    JSON.stringify({
+      action: 'apply',
+      handoff: f.handoffId,
+      origin: f.origin,
+      iin: f.iin,
+      requests: [
+        ['auth', f.csrSha256.auth.toLowerCase()],
+        ['sign', f.csrSha256.sign.toLowerCase()],
+      ],
+    }),
+  )
 }

@@ -8,7 +8,11 @@
  * of answer, a CSR without proof of possession, other CSRs after the answer, a wrong secret,
  * expiry. Never a 500.
  */
+import { createHash, createPrivateKey } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { applicationSignaturePayload } from '../../../src/core/handoff-application-wire.ts'
+import { signCms } from '../../../src/pki/cms.ts'
+import { issuedPair, OTHER_IIN, type HeldCertificate } from '../renewals/renewal-fixture.ts'
 import { handoffDb } from '../../../server/handoffs/schema.ts'
 import { opensslCsr, withBadSignature } from '../helpers/csr.ts'
 import { startTestServer, type TestServer } from '../helpers/app.ts'
@@ -21,6 +25,14 @@ function fromLink(link: string): { id: string; secret: string } {
   const [id, secret] = new URL(link).hash.slice(1).split('.')
   return { id: id!, secret: secret! }
 }
+
+/** An attached CMS over `data` by an OpenSSL-made P-256 key and its certificate. */
+async function signedBy(holder: HeldCertificate, data: Uint8Array): Promise<string> {
+  const der = createPrivateKey(holder.keyPem).export({ type: 'pkcs8', format: 'der' })
+  const privateKey = await crypto.subtle.importKey('pkcs8', der, { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign'])
+  return Buffer.from(await signCms({ data, privateKey, certificate: holder.der })).toString('base64')
+}
+const hashOf = (csr: string) => createHash('sha256').update(Buffer.from(csr, 'base64')).digest('hex')
 
 const csrPair = () => [
   { purpose: 'auth', csr: opensslCsr('p256').der.toString('base64') },
@@ -141,4 +153,42 @@ describe.each(ENGINES)('application hand-offs (%s)', (engine) => {
     const applications = await s.t.db.selectFrom('applications').select('idempotency_key').where('idempotency_key', 'in', [`handoff-${w.id}`, `handoff-${d.id}`, `handoff-${e.id}`]).execute()
     expect(applications).toEqual([])
   }, 60_000)
+  it('a phone that holds the applicant\u2019s signing certificate signs the application too: the audit names it; another person\u2019s, an authentication, a revoked certificate and other bytes are refused', async () => {
+    const holder = await issuedPair(s, 200, '900101300017')
+    const stranger = await issuedPair(s, 200, OTHER_IIN)
+    const mine = { ...answers, iin: '900101300017' }
+    const attempt = async (signer: HeldCertificate, tamper?: (f: Parameters<typeof applicationSignaturePayload>[0]) => Parameters<typeof applicationSignaturePayload>[0]) => {
+      const o = await opened(mine)
+      const requests = csrPair()
+      const fields = { handoffId: o.id, origin: ORIGIN, iin: '900101300017', csrSha256: { auth: hashOf(requests[0]!.csr), sign: hashOf(requests[1]!.csr) } }
+      const cms = await signedBy(signer, applicationSignaturePayload(tamper ? tamper(fields) : fields))
+      return { o, r: await phone(o.id, 'result', { secret: o.secret, requests, cms }) }
+    }
+    for (const [name, signer, tamper, status, code] of [
+      ['another person', stranger.sign, undefined, 403, 'ERR_HANDOFF_OTHER_PERSON'],
+      ['an authentication certificate', holder.auth, undefined, 403, 'ERR_WRONG_KEY_USAGE'],
+      ['other CSRs', holder.sign, (f: Parameters<typeof applicationSignaturePayload>[0]) => ({ ...f, csrSha256: { ...f.csrSha256, sign: '0'.repeat(64) } }), 400, 'ERR_REQUEST_MISMATCH'],
+      ['another hand-off', holder.sign, (f: Parameters<typeof applicationSignaturePayload>[0]) => ({ ...f, handoffId: 'B'.repeat(22) }), 400, 'ERR_REQUEST_MISMATCH'],
+    ] as const) {
+      const { o, r } = await attempt(signer, tamper)
+      expect([name, r.statusCode, r.json().error.code]).toEqual([name, status, code])
+      // Refused before anything was submitted; the hand-off stays open.
+      expect(await s.t.db.selectFrom('applications').select('number').where('idempotency_key', '=', `handoff-${o.id}`).executeTakeFirst()).toBeUndefined()
+    }
+    const garbage = await opened(mine)
+    const g = await phone(garbage.id, 'result', { secret: garbage.secret, requests: csrPair(), cms: 'AAAAAAAA' })
+    expect([g.statusCode, g.json().error.code]).toEqual([400, 'ERR_MALFORMED'])
+
+    const { r } = await attempt(holder.sign)
+    expect(r.statusCode, r.body).toBe(200)
+    expect(r.json()).toMatchObject({ status: 'submitted', signedBy: holder.sign.serial })
+    const audit = await s.t.db.selectFrom('audit_log').select(['actor', 'after']).where('action', '=', 'application.holder_signed').where('entity_id', '=', r.json().number).execute()
+    expect(audit).toHaveLength(1)
+    expect(audit[0]!.actor).toBe(`holder:${holder.sign.serial}`)
+
+    // A revoked certificate no longer vouches.
+    await s.t.db.updateTable('certificates').set({ status: 'revoked', revoked_at: new Date(), revocation_reason: 1 }).where('serial', '=', holder.sign.serial).execute()
+    const revoked = await attempt(holder.sign)
+    expect([revoked.r.statusCode, revoked.r.json().error.code]).toEqual([403, 'ERR_CERT_REVOKED'])
+  }, 120_000)
 })
