@@ -8,52 +8,27 @@
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { extname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { gzipSync } from 'node:zlib'
-import { chromium } from '@playwright/test'
+import { buildBenchPage, median, ms, openBenchPage, verdict } from './page-bench.ts'
 
 const ORIGIN = 'http://localhost:5798'
 const GOST_P12 = resolve('test/fixtures/nca-test-keys/GOSTKNCA_f8a422238209b6e753116431b69b09178f14e9d7.p12')
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.css': 'text/css' }
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
-}
-const ms = (x: number) => `${x.toFixed(x < 1 ? 3 : 1)} ms`
-const verdict = (ok: boolean) => (ok ? 'OK' : 'MISSED')
 
-async function buildPage(outDir: string): Promise<void> {
-  const { build } = await import('vite')
-  await build({
-    configFile: false,
-    root: resolve('bench/gost-page'),
-    base: '/',
-    logLevel: 'warn',
-    resolve: { alias: { '@': resolve('src') } },
-    build: {
-      outDir,
-      emptyOutDir: true,
-      target: 'es2022',
-      minify: true,
-      chunkSizeWarningLimit: 4096,
-      // The GOST code (and the curve library only it uses) in a chunk of its own so it can be
-      // weighed; everything else in two other chunks, or Rollup would pull shared code into it.
+export async function run(): Promise<void> {
+  const work = mkdtempSync(join(tmpdir(), 'qoltanba-gost-bench-'))
+  const outDir = join(work, 'page')
+  try {
+    // The GOST code (and the curve library only it uses) in a chunk of its own so it can be
+    // weighed; everything else in two other chunks, or Rollup would pull shared code into it.
+    await buildBenchPage('gost-page', outDir, {
       rollupOptions: {
         output: {
           manualChunks: (id) =>
             id.includes('/src/pki/gost/') || id.includes('@noble/curves') ? 'gost' : id.includes('node_modules') ? 'vendor' : 'app',
         },
       },
-    },
-  })
-}
-
-export async function run(): Promise<void> {
-  const work = mkdtempSync(join(tmpdir(), 'qoltanba-gost-bench-'))
-  const outDir = join(work, 'page')
-  try {
-    await buildPage(outDir)
+    })
     const chunk = readdirSync(join(outDir, 'assets')).find((f) => f.startsWith('gost-') && f.endsWith('.js'))
     if (chunk) {
       const bytes = readFileSync(join(outDir, 'assets', chunk))
@@ -61,24 +36,8 @@ export async function run(): Promise<void> {
       console.info(`GOST chunk ${chunk}: ${(bytes.length / 1024).toFixed(1)} KiB, ${(gz / 1024).toFixed(1)} KiB gzip (target ≤ 40 KB) ${verdict(gz <= 40_000)}`)
     }
     const p12 = [...new Uint8Array(readFileSync(GOST_P12))]
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    })
+    const { browser, page } = await openBenchPage(outDir, ORIGIN)
     try {
-      const page = await browser.newPage()
-      await page.route(`${ORIGIN}/**`, async (route) => {
-        const path = new URL(route.request().url()).pathname
-        const file = join(outDir, path === '/' ? 'index.html' : path)
-        try {
-          await route.fulfill({ body: readFileSync(file), contentType: TYPES[extname(file)] ?? 'application/octet-stream' })
-        } catch {
-          await route.fulfill({ status: 404, body: 'not found' })
-        }
-      })
-      await page.goto(`${ORIGIN}/`)
-      await page.waitForFunction(() => document.title === 'ready')
-      page.setDefaultTimeout(600_000)
       console.info(`Chromium ${browser.version()}; all figures from this page, this run.`)
 
       const rates = await page.evaluate(() => window.gostBench.signVerify(2))

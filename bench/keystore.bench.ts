@@ -12,27 +12,14 @@
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { extname, join, resolve } from 'node:path'
+import { join, resolve } from 'node:path'
 import { spawnSync } from 'node:child_process'
-import { chromium } from '@playwright/test'
+import { buildBenchPage, mean, median, ms, openBenchPage, verdict } from './page-bench.ts'
 
 const ORIGIN = 'http://localhost:5799'
 /** RSA keygen time is heavy-tailed (prime search): enough forge rounds for a stable mean. */
 const FORGE_ROUNDS = 20
 const NCA_AUTH = resolve('test/fixtures/nca-test-keys/AUTH_RSA256_6b361b864c679601b652fe387f61fcd9303c0327.p12')
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.css': 'text/css' }
-
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b)
-  const mid = s.length >> 1
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
-}
-const ms = (x: number) => `${x.toFixed(x < 1 ? 3 : 1)} ms`
-
-function verdict(ok: boolean): string {
-  return ok ? 'OK' : 'MISSED'
-}
 
 /** A P-256 key + self-signed certificate in a modern PKCS#12, made by OpenSSL. */
 function makeP256Pkcs12(dir: string): Uint8Array {
@@ -45,45 +32,16 @@ function makeP256Pkcs12(dir: string): Uint8Array {
   return new Uint8Array(readFileSync(join(dir, 'b.p12')))
 }
 
-async function buildPage(outDir: string): Promise<void> {
-  const { build } = await import('vite')
-  await build({
-    configFile: false,
-    root: resolve('bench/keystore-page'),
-    base: '/',
-    logLevel: 'warn',
-    resolve: { alias: { '@': resolve('src') } },
-    build: { outDir, emptyOutDir: true, target: 'es2022', minify: true, chunkSizeWarningLimit: 4096 },
-  })
-}
-
 export async function run(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'qoltanba-keystore-bench-'))
   const outDir = join(work, 'page')
   try {
-    await buildPage(outDir)
+    await buildBenchPage('keystore-page', outDir)
     const p256 = [...makeP256Pkcs12(work)]
     const nca = [...new Uint8Array(readFileSync(NCA_AUTH))]
 
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    })
+    const { browser, page } = await openBenchPage(outDir, ORIGIN)
     try {
-      const page = await browser.newPage()
-      await page.route(`${ORIGIN}/**`, async (route) => {
-        const path = new URL(route.request().url()).pathname
-        const file = join(outDir, path === '/' ? 'index.html' : path)
-        try {
-          await route.fulfill({ body: readFileSync(file), contentType: TYPES[extname(file)] ?? 'application/octet-stream' })
-        } catch {
-          await route.fulfill({ status: 404, body: 'not found' })
-        }
-      })
-      await page.goto(`${ORIGIN}/`)
-      await page.waitForFunction(() => document.title === 'ready')
-      page.setDefaultTimeout(600_000)
-
       console.info(`Chromium ${browser.version()}; all figures from this page, this run.`)
 
       const unlock = await page.evaluate(() => window.keystoreBench.unlockVsPbkdf2(7))

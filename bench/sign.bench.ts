@@ -13,31 +13,16 @@
 import { spawnSync } from 'node:child_process'
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, ftruncateSync, writeSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { extname, join, resolve } from 'node:path'
-import { chromium } from '@playwright/test'
+import { join } from 'node:path'
 import { benchTsa } from './tsa.ts'
+import { buildBenchPage, openBenchPage, verdict } from './page-bench.ts'
 
 const ORIGIN = 'http://localhost:5798'
 const FILE_BYTES = 1024 * 1024 * 1024
 const RAW_MB = 256
 /** SIGN_BENCH_CHUNK_MB tries another piece size than the app's (8 MiB). */
 const CHUNK = process.env.SIGN_BENCH_CHUNK_MB ? Number(process.env.SIGN_BENCH_CHUNK_MB) * 1024 * 1024 : undefined
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html', '.wasm': 'application/wasm' }
 const mbps = (bytes: number, ms: number) => bytes / 1024 / 1024 / (ms / 1000)
-const verdict = (ok: boolean) => (ok ? 'OK' : 'MISSED')
-
-async function buildPage(outDir: string): Promise<void> {
-  const { build } = await import('vite')
-  await build({
-    configFile: false,
-    root: resolve('bench/sign-page'),
-    base: '/',
-    logLevel: 'warn',
-    resolve: { alias: { '@': resolve('src') } },
-    worker: { format: 'es' },
-    build: { outDir, emptyOutDir: true, target: 'es2022', minify: true, chunkSizeWarningLimit: 4096 },
-  })
-}
 
 /** A 1 GiB file with a non-zero head and tail (sparse in between). */
 function makeFile(path: string): void {
@@ -91,26 +76,10 @@ export async function run(): Promise<void> {
   const outDir = join(work, 'page')
   const file = join(work, 'document-1g.pdf')
   try {
-    await buildPage(outDir)
+    await buildBenchPage('sign-page', outDir, { worker: { format: 'es' } })
     makeFile(file)
-    const browser = await chromium.launch({
-      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
-    })
+    const { browser, page } = await openBenchPage(outDir, ORIGIN)
     try {
-      const page = await browser.newPage()
-      page.setDefaultTimeout(600_000)
-      await page.route(`${ORIGIN}/**`, async (route) => {
-        const path = new URL(route.request().url()).pathname
-        const target = join(outDir, path === '/' ? 'index.html' : path)
-        try {
-          await route.fulfill({ body: readFileSync(target), contentType: TYPES[extname(target)] ?? 'application/octet-stream' })
-        } catch {
-          await route.fulfill({ status: 404, body: 'not found' })
-        }
-      })
-      await page.goto(`${ORIGIN}/`)
-      await page.waitForFunction(() => document.title === 'ready')
       await page.setInputFiles('#file', file)
       console.info(`Chromium ${browser.version()}; 1 GiB file, hash-wasm SHA-256 in 8 MiB pieces; all figures from this run.`)
 

@@ -17,25 +17,12 @@ import { certificateParts } from '../../../server/ca/x509-build.ts'
 import { issueOperatorCertificate } from '../../../server/operators/credential.ts'
 import { serviceCertificateChecker } from '../../../server/signatures/service-certificates.ts'
 import { TimestampAuthority } from '../../../server/tsa/timestamp-authority.ts'
-import { parseCertificate, parseSignedDataSigners, SIGNATURE_TIMESTAMP_OID, type RevocationChecker } from '../../../src/verifier/index.ts'
+import { parseCertificate, type RevocationChecker } from '../../../src/verifier/index.ts'
 import { startTestServer, type TestServer } from '../helpers/app.ts'
 import { runCli } from '../helpers/cli.ts'
 import { ENGINES } from '../helpers/database.ts'
-import { openssl } from '../../verifier/helpers/openssl-pki.ts'
-import { addUnsignedAttribute } from '../../verifier/helpers/openssl-tsa.ts'
-
-const pem = (label: string, der: Uint8Array) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${label}-----\n`
-
-/** A multipart/form-data body of files. */
-function multipart(parts: Array<{ name: string; file: Uint8Array }>): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = `----qoltanba${Math.random().toString(16).slice(2)}`
-  const chunks: Buffer[] = []
-  for (const p of parts) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"; filename="${p.name}.bin"\r\nContent-Type: application/octet-stream\r\n\r\n`), Buffer.from(p.file), Buffer.from('\r\n'))
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`))
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
+import { multipart } from '../helpers/multipart.ts'
+import { operatorSignature, pem, timestampedByOwnTsa } from '../helpers/cms-signing.ts'
 
 const doc = new TextEncoder().encode('Шарт / Договор: уақыт белгісі жаңартудан кейін де жарамды.\n')
 const work = mkdtempSync(join(tmpdir(), 'qt-renewed-tsa-'))
@@ -48,22 +35,9 @@ describe.each(ENGINES)('a timestamp by a renewed TSA certificate (%s)', (engine)
 
   beforeAll(async () => {
     s = await startTestServer(engine)
-    const cert = await issueOperatorCertificate(s.t.db, s.ca, s.ctx.registry, { iin: '700611300018', actor: 'test' })
-    const key = join(work, `${engine}.key`)
-    writeFileSync(key, pem('PRIVATE KEY', cert.pkcs8))
-    const certPath = join(work, `${engine}.pem`)
-    writeFileSync(certPath, pem('CERTIFICATE', new Uint8Array(cert.der)))
-    const input = join(work, `${engine}-doc.txt`)
-    writeFileSync(input, doc)
-    const detached = new Uint8Array(openssl(['cms', '-sign', '-binary', '-cades', '-md', 'sha256', '-in', input, '-signer', certPath, '-inkey', key, '-outform', 'DER']))
+    const detached = await operatorSignature(s, work, engine, doc)
     // The signature timestamp from our own /tsp, made with the TSA certificate of the day.
-    const sigPath = join(work, `${engine}-sig.bin`)
-    writeFileSync(sigPath, (parseSignedDataSigners(detached)[0] as { signatureValue: Uint8Array }).signatureValue)
-    const reply = await s.app.inject({ method: 'POST', url: '/tsp', headers: { 'content-type': 'application/timestamp-query' }, payload: openssl(['ts', '-query', '-data', sigPath, '-sha256', '-cert']) })
-    expect(reply.statusCode).toBe(200)
-    const replyPath = join(work, `${engine}-reply.tsr`)
-    writeFileSync(replyPath, reply.rawPayload)
-    timed = addUnsignedAttribute(detached, 0, SIGNATURE_TIMESTAMP_OID, new Uint8Array(openssl(['ts', '-reply', '-in', replyPath, '-token_out'])))
+    timed = await timestampedByOwnTsa(s, work, engine, detached)
 
     // Renewal with the clock moved to just inside the renewal window (as tsa-certificate.test.ts).
     const current = await TimestampAuthority.open(s.config, s.t.db, s.ca, s.config.tsa)

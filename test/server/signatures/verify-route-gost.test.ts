@@ -16,17 +16,7 @@ import { gostR341194, signGostCms } from '../../../src/pki/gost/index.ts'
 import { GostOid } from '../../../src/pki/oids.ts'
 import { createTrustStore, localCrlChecker } from '../../../src/verifier/index.ts'
 import { buildGostPki, gostCrl } from '../../verifier/helpers/gost-pki.ts'
-
-function multipart(parts: Array<{ name: string; file?: Uint8Array; value?: string }>): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = `----qoltanba${Math.random().toString(16).slice(2)}`
-  const chunks: Buffer[] = []
-  for (const p of parts) {
-    const disposition = p.file ? `form-data; name="${p.name}"; filename="${p.name}.bin"\r\nContent-Type: application/octet-stream` : `form-data; name="${p.name}"`
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n\r\n`), Buffer.from(p.file ?? p.value ?? ''), Buffer.from('\r\n'))
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`))
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
+import { multipart } from '../helpers/multipart.ts'
 
 const doc = new TextEncoder().encode('Қолхат / Расписка: GOST 34.310-2004\n')
 const changed = doc.slice()

@@ -8,35 +8,19 @@
  */
 import { createHash } from 'node:crypto'
 import { request } from 'node:http'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { issueOperatorCertificate } from '../../../server/operators/credential.ts'
 import { installErrorHandler } from '../../../server/errors.ts'
 import { signatureRoutes } from '../../../server/signatures/index.ts'
 import { acceptWithoutRevocationCheck, createTrustStore } from '../../../src/verifier/index.ts'
 import { nodeSignatureVerifier } from '../../../server/auth/node-signature-verifier.ts'
 import { startTestServer, type TestServer } from '../helpers/app.ts'
 import { ENGINES } from '../helpers/database.ts'
-import { openssl } from '../../verifier/helpers/openssl-pki.ts'
-import { addUnsignedAttribute } from '../../verifier/helpers/openssl-tsa.ts'
-import { parseSignedDataSigners, SIGNATURE_TIMESTAMP_OID } from '../../../src/verifier/index.ts'
-
-const pem = (label: string, der: Uint8Array) => `-----BEGIN ${label}-----\n${Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n')}\n-----END ${label}-----\n`
-
-/** A multipart/form-data body from files and fields. */
-function multipart(parts: Array<{ name: string; file?: Uint8Array; value?: string }>): { payload: Buffer; headers: Record<string, string> } {
-  const boundary = `----qoltanba${Math.random().toString(16).slice(2)}`
-  const chunks: Buffer[] = []
-  for (const p of parts) {
-    const disposition = p.file ? `form-data; name="${p.name}"; filename="${p.name}.bin"\r\nContent-Type: application/octet-stream` : `form-data; name="${p.name}"`
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: ${disposition}\r\n\r\n`), Buffer.from(p.file ?? p.value ?? ''), Buffer.from('\r\n'))
-  }
-  chunks.push(Buffer.from(`--${boundary}--\r\n`))
-  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
+import { multipart } from '../helpers/multipart.ts'
+import { operatorSignature, timestampedByOwnTsa } from '../helpers/cms-signing.ts'
 
 const doc = new TextEncoder().encode('Қолхат: 100 000 теңге алдым. / Расписка.\n')
 const work = mkdtempSync(join(tmpdir(), 'qt-sigverify-'))
@@ -48,16 +32,7 @@ describe.each(ENGINES)('POST /api/v1/signatures/verify (%s)', (engine) => {
 
   beforeAll(async () => {
     s = await startTestServer(engine)
-    const cert = await issueOperatorCertificate(s.t.db, s.ca, s.ctx.registry, { iin: '700611300018', actor: 'test' })
-    const key = join(work, `${engine}.key`)
-    writeFileSync(key, pem('PRIVATE KEY', cert.pkcs8))
-    const certPath = join(work, `${engine}.pem`)
-    writeFileSync(certPath, pem('CERTIFICATE', new Uint8Array(cert.der)))
-    const chain = join(work, `${engine}-chain.pem`)
-    writeFileSync(chain, pem('CERTIFICATE', new Uint8Array(s.ca.hierarchy.issuing.der)))
-    const input = join(work, 'doc.txt')
-    writeFileSync(input, doc)
-    detached = new Uint8Array(openssl(['cms', '-sign', '-binary', '-cades', '-md', 'sha256', '-in', input, '-signer', certPath, '-inkey', key, '-certfile', chain, '-outform', 'DER']))
+    detached = await operatorSignature(s, work, engine, doc, { chain: true })
   }, 60_000)
 
   afterAll(async () => s?.close())
@@ -80,15 +55,7 @@ describe.each(ENGINES)('POST /api/v1/signatures/verify (%s)', (engine) => {
   })
 
   it('CAdES-T with a timestamp from our own /tsp: valid, the timestamp is the time of signing', async () => {
-    const sigPath = join(work, `${engine}-sig.bin`)
-    writeFileSync(sigPath, (parseSignedDataSigners(detached)[0] as { signatureValue: Uint8Array }).signatureValue)
-    const query = openssl(['ts', '-query', '-data', sigPath, '-sha256', '-cert'])
-    const reply = await s.app.inject({ method: 'POST', url: '/tsp', headers: { 'content-type': 'application/timestamp-query' }, payload: query })
-    expect(reply.statusCode).toBe(200)
-    const replyPath = join(work, `${engine}-reply.tsr`)
-    writeFileSync(replyPath, reply.rawPayload)
-    const token = new Uint8Array(openssl(['ts', '-reply', '-in', replyPath, '-token_out']))
-    const timed = addUnsignedAttribute(detached, 0, SIGNATURE_TIMESTAMP_OID, token)
+    const timed = await timestampedByOwnTsa(s, work, engine, detached)
     const r = await verify([{ name: 'signature', file: timed }, { name: 'document', file: doc }])
     expect(r.json()).toMatchObject({ valid: true, signers: [{ valid: true, level: 'CAdES-T', notes: [] }] })
     expect(r.json().signers[0].timestamp.tsa.subject).toMatch(/TSA|Timestamp|Time/i)
