@@ -26,6 +26,7 @@ export interface CallContext {
 export class ModuleNotFound extends Error {}
 
 const MAX_DOCUMENTS = 20
+const SHA256_LENGTH = 32
 const MAX_CERT_BYTES = 64 * 1024
 const NAME = { max: 200 }
 
@@ -151,13 +152,18 @@ async function sign(args: Json, ctx: CallContext): Promise<string[]> {
   const signerParams = args.signerParams === undefined || args.signerParams === null ? {} : object(args.signerParams, 'signerParams')
   const decode = boolean(signingParams, 'decode', false)
   const detached = !boolean(signingParams, 'encapsulate', true)
-  if (boolean(signingParams, 'digested', false)) throw notSupported('digested signing')
+  // Digested: each `data` item is the document's SHA-256 (base64), signed as a detached CMS whose
+  // messageDigest it becomes — how a phone signs a hand-off's document it holds only the hash of.
+  const digested = boolean(signingParams, 'digested', false)
+  if (digested && (!detached || !decode)) throw new QoltanbaError(ErrorCode.Malformed, 'digested signing needs encapsulate false and decode true', { field: 'signingParams' })
   const rawData = args.data
   const list = Array.isArray(rawData) ? rawData : [rawData]
   if (list.length === 0 || list.length > MAX_DOCUMENTS) throw new QoltanbaError(ErrorCode.Malformed, `data must hold 1 to ${MAX_DOCUMENTS} documents`, { field: 'data' })
   const documents = list.map((d, i) => {
     const holder = { [`data[${i}]`]: d }
-    return decode ? base64(holder, `data[${i}]`, MAX_REQUEST_BYTES) : new Uint8Array(Buffer.from(string(holder, `data[${i}]`, { max: MAX_REQUEST_BYTES }), 'utf8'))
+    const bytes = decode ? base64(holder, `data[${i}]`, MAX_REQUEST_BYTES) : new Uint8Array(Buffer.from(string(holder, `data[${i}]`, { max: MAX_REQUEST_BYTES }), 'utf8'))
+    if (digested && bytes.length !== SHA256_LENGTH) throw new QoltanbaError(ErrorCode.Malformed, `data[${i}] is not a SHA-256 digest`, { field: `data[${i}]` })
+    return bytes
   })
   const request = {
     pin: string(args, 'pin', { max: 64, pattern: PIN }),
@@ -172,13 +178,14 @@ async function sign(args: Json, ctx: CallContext): Promise<string[]> {
     },
   }
   const out: string[] = []
-  for (const data of documents) {
+  for (const document of documents) {
+    const content = digested ? { data: new Uint8Array(), messageDigest: document } : { data: document }
     let cms: Uint8Array | undefined
     if (request.storageId && isPkcs12StorageId(request.storageId)) {
-      cms = await signWithPkcs12(ctx.dataDir, { ...request, storageId: request.storageId, data })
+      cms = await signWithPkcs12(ctx.dataDir, { ...request, storageId: request.storageId, ...content })
       if (!cms) throw new QoltanbaError(ErrorCode.NotFound, 'No certificate in the file matches the signing request')
     } else {
-      cms = tokens.signCms(ctx.modules, { ...request, data })
+      cms = tokens.signCms(ctx.modules, { ...request, ...content })
     }
     out.push(Buffer.from(cms).toString('base64'))
   }

@@ -104,7 +104,7 @@ export async function listPkcs12Objects(dataDir: string, storageId: string, pass
 /** CMS with a key from the file (chosen by `certificateId` or by `signerParams`). */
 export async function signWithPkcs12(
   dataDir: string,
-  request: { storageId: string; pin: string; data: Uint8Array; detached: boolean; certificateId?: string; signerParams: SignerParams },
+  request: { storageId: string; pin: string; data: Uint8Array; messageDigest?: Uint8Array; detached: boolean; certificateId?: string; signerParams: SignerParams },
 ): Promise<Uint8Array | undefined> {
   const contents = await open(dataDir, request.storageId, request.pin)
   for (const pair of await pairs(contents)) {
@@ -112,7 +112,7 @@ export async function signWithPkcs12(
     if (request.certificateId && certificateId(pair.certificate) !== request.certificateId) continue
     if (!matchesSignerParams(parseCertificate(pair.certificate), request.signerParams)) continue
     const privateKey = await importPrivateKey(pair.pkcs8, 'sign')
-    return signCms({ data: request.data, privateKey, certificate: pair.certificate, detached: request.detached })
+    return signCms({ data: request.data, privateKey, certificate: pair.certificate, detached: request.detached, ...(request.messageDigest ? { messageDigest: request.messageDigest } : {}) })
   }
   return undefined
 }

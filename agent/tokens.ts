@@ -141,6 +141,8 @@ export function deleteCertificate(modules: readonly ModuleConfig[], storageId: s
 /** What `basics.sign` asks of a token. */
 export interface TokenSignRequest {
   readonly data: Uint8Array
+  /** The document's SHA-256 for a detached signature made without the document (`data` is then empty). */
+  readonly messageDigest?: Uint8Array
   readonly detached: boolean
   readonly pin: string
   readonly storageId?: string
@@ -160,7 +162,8 @@ export function signCms(modules: readonly ModuleConfig[], request: TokenSignRequ
       .find((c) => matchesSignerParams(parseCertificate(c.der), request.signerParams))
   const sign = (ctx: TokenContext, chosen: TokenCertificate): Uint8Array => {
     const key = findPrivateKey(ctx, chosen.keyId as string)
-    return signCmsRaw({ data: request.data, detached: request.detached, certificate: chosen.der }, tokenSigner(ctx, key))
+    const digest = request.messageDigest ? { messageDigest: request.messageDigest } : {}
+    return signCmsRaw({ data: request.data, detached: request.detached, certificate: chosen.der, ...digest }, tokenSigner(ctx, key))
   }
   const notFound = (): QoltanbaError => new QoltanbaError(ErrorCode.NotFound, 'No certificate on the token matches the signing request')
   if (request.storageId) {

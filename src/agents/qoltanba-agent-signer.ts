@@ -70,6 +70,8 @@ export class QoltanbaAgentSigner implements Signer {
   readonly capabilities: ReadonlySet<SignerCapability> = new Set<SignerCapability>([
     'listCertificates',
     'signCms',
+    // basics.sign with `digested`: a detached CMS over a SHA-256 the caller computed.
+    'signDigest',
     'generateKeyAndCsr',
     'importCertificate',
     'deleteCertificate',

@@ -128,8 +128,9 @@ export function basicsSignArgs(request: SignCmsRequest) {
   const filter = request.filter ?? {}
   return {
     format: 'cms',
-    data: toBase64(request.data),
-    signingParams: { decode: true, encapsulate: !request.detached, digested: false },
+    // A precomputed digest (detached only) travels as the data, flagged `digested`.
+    data: toBase64(request.messageDigest ?? request.data),
+    signingParams: { decode: true, encapsulate: !request.detached, digested: request.messageDigest !== undefined },
     signerParams: {
       extKeyUsageOids: [...(filter.extKeyUsageOids ?? [])],
       iin: filter.iin ?? '',

@@ -144,6 +144,22 @@ describe('agent with a SoftHSM2 token', () => {
     const d = run(token.dir, 'openssl', ['cms', '-verify', '-inform', 'DER', '-in', 'detached.der', '-content', 'data.txt', '-binary', '-CAfile', 'ca.pem', '-purpose', 'any', '-out', '/dev/null'])
     expect(d.out).toContain('Verification successful')
 
+    // Digested (signDigest): only the document's SHA-256 reaches the agent; OpenSSL checks it against the document.
+    const digest = new Uint8Array(createHash('sha256').update(data).digest())
+    const byDigest = await client.signCms({ data: new Uint8Array(), messageDigest: digest, detached: true, storageId: token.storageId, certificateId: imported.id, secret: USER_PIN })
+    writeFileSync(join(token.dir, 'digest.der'), byDigest.cms)
+    const g = run(token.dir, 'openssl', ['cms', '-verify', '-inform', 'DER', '-in', 'digest.der', '-content', 'data.txt', '-binary', '-CAfile', 'ca.pem', '-purpose', 'any', '-out', '/dev/null'])
+    expect(g.out).toContain('Verification successful')
+    // A digest is no document: attached, or not 32 bytes, it is refused before any PIN is used.
+    const attachedDigest = await client.connection.request({
+      module: 'kz.gov.pki.knca.basics',
+      method: 'sign',
+      args: { format: 'cms', data: Buffer.from(digest).toString('base64'), signingParams: { decode: true, encapsulate: true, digested: true }, signerParams: {}, pin: USER_PIN },
+    })
+    expect(attachedDigest).toMatchObject({ status: false, code: 'ERR_MALFORMED' })
+    const shortDigest = await rejection(client.signCms({ data: new Uint8Array(), messageDigest: digest.slice(1), detached: true, storageId: token.storageId, secret: USER_PIN }))
+    expect(isQoltanbaError(shortDigest, 'ERR_MALFORMED')).toBe(true)
+
     // NCALayer-style multi-document request: text data (decode false), one CMS per document.
     const multi = await client.connection.request({
       module: 'kz.gov.pki.knca.basics',
