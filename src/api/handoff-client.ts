@@ -194,8 +194,13 @@ export function createHandoffClient(options: { baseUrl?: string; fetch?: typeof 
      * The phone answers an application with the CSRs of the keys it made; the server submits the
      * application and answers with its number and access code (the same again on a repeat).
      */
-    async answerApplication(link: { id: string; secret: string }, requests: ReadonlyArray<{ purpose: 'auth' | 'sign'; csr: string }>): Promise<HandoffApplicationResult> {
-      return (await (await send(`/api/v1/handoffs/${link.id}/result`, post({ secret: link.secret, requests }))).json()) as HandoffApplicationResult
+    async answerApplication(
+      link: { id: string; secret: string },
+      requests: ReadonlyArray<{ purpose: 'auth' | 'sign'; csr: string }>,
+      /** The holder's signature over the application (applicationSignaturePayload), when a certificate here signs it too. */
+      cms?: Uint8Array,
+    ): Promise<HandoffApplicationResult> {
+      return (await (await send(`/api/v1/handoffs/${link.id}/result`, post({ secret: link.secret, requests, ...(cms ? { cms: toBase64(cms) } : {}) }))).json()) as HandoffApplicationResult
     },
 
     async decline(link: { id: string; secret: string }): Promise<void> {
