@@ -15,33 +15,12 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { X509Certificate } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { test as base, expect, startConsoleServer, type AppLocale, type ConsoleServer } from './operator-fixtures.ts'
+import { expect, type AppLocale } from './operator-fixtures.ts'
 import { installKeyFiles } from './handover-helpers.ts'
+import { pairEndingIn30Days, moveServerClock, test } from './renewal-helpers.ts'
 import { consoleServerOcsp, importKeyFile, messages, text } from './revoke-helpers.ts'
 
 const DAY = 86_400_000
-
-// A server of its own whose clock the spec moves (the shared console server keeps the real time).
-const test = base.extend<object, { renewalServer: ConsoleServer }>({
-  renewalServer: [
-    async ({}, use) => {
-      const server = await startConsoleServer({ QOLTANBA_TEST_CLOCK: '1', NODE_ENV: 'test' })
-      await use(server)
-      await server.stop()
-    },
-    { scope: 'worker', timeout: 180_000 },
-  ],
-})
-
-/** Moves the server's clock (PUT /api/v1/test/clock, operator session); answers after the due jobs ran. */
-async function moveServerClock(server: ConsoleServer, offsetDays: number): Promise<void> {
-  const response = await fetch(`${server.url}/api/v1/test/clock`, {
-    method: 'PUT',
-    headers: { cookie: server.operatorCookie, 'content-type': 'application/json' },
-    body: JSON.stringify({ offsetDays }),
-  })
-  expect(response.status, await response.text()).toBe(200)
-}
 
 const PASSWORD = 'Renew-me 2026'
 const CASES: ReadonlyArray<{ locale: AppLocale; iin: string }> = [
@@ -56,16 +35,7 @@ for (const { locale, iin } of CASES) {
 
     test('30 days left → reminders → Renew with the key file → new key files installed → old pair superseded after the grace period (OCSP)', async ({ page, renewalServer: server }) => {
       test.setTimeout(180_000)
-      const application = await server.submit(iin)
-      await moveServerClock(server, -335)
-      try {
-        await server.approve(application.number)
-      } finally {
-        await moveServerClock(server, 0)
-      }
-      const { certificates } = await server.certificates(application)
-      const sign = certificates.find((c) => c.purpose === 'sign')!
-      const auth = certificates.find((c) => c.purpose === 'auth')!
+      const { application, sign, auth } = await pairEndingIn30Days(server, iin)
       // Ends 30 days after the approval: 29 whole days left now, inside the banner's 30 days.
       expect(Math.floor((Date.parse(new X509Certificate(sign.pem).validTo) - Date.now()) / DAY)).toBe(29)
 
