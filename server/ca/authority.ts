@@ -50,7 +50,7 @@ export interface CertificateAuthority extends IssuingCa, StatusListener {
   /** The root CA's CRL as published at /crl/root.crl (see root-crl.ts). */
   rootCrl(): PublishedCrl
   /**
-   * Takes up the root CRL in DATA_DIR/ca, or signs a new one, when under 30 days remain or it
+   * Takes up the root CRL of the CA store (DATA_DIR/ca, or the database), or signs a new one, when under 30 days remain or it
    * does not list exactly the database's entries (a revocation by `qoltanba ca revoke-issuing`);
    * checked at load and every `rootCrlCheckMs`. Only the holder of the 'root-crl' job lock signs
    * over an existing file; the others serve the file until the holder's new one is there.

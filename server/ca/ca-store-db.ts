@@ -26,6 +26,14 @@ const rowOf = (f: CaFile) => ({ name: f.name, content: Buffer.from(f.data) })
 class Exists extends Error {}
 
 export function databaseCaStore(db: Db): CaStore {
+  const write = async (files: readonly CaFile[], trx?: Tx): Promise<void> => {
+    if (!files.length) return
+    await filesDb(trx ?? db)
+      .insertInto('ca_files')
+      .values(files.map(rowOf))
+      .onConflict((oc) => oc.column('name').doUpdateSet({ content: (eb) => eb.ref('excluded.content'), updated_at: sql`now()` }))
+      .execute()
+  }
   return {
     kind: 'database',
     where: 'the database (ca_files)',
@@ -36,19 +44,13 @@ export function databaseCaStore(db: Db): CaStore {
     async list() {
       return (await filesDb(db).selectFrom('ca_files').select('name').orderBy('name').execute()).map((r) => r.name)
     },
-    async write(files, trx) {
-      if (!files.length) return
-      await filesDb(trx ?? db)
-        .insertInto('ca_files')
-        .values(files.map(rowOf))
-        .onConflict((oc) => oc.column('name').doUpdateSet({ content: (eb) => eb.ref('excluded.content'), updated_at: sql`now()` }))
-        .execute()
-    },
-    async create(files) {
+    write,
+    async create(files, replacing = []) {
       try {
         await db.transaction().execute(async (trx) => {
           const rows = await filesDb(trx).insertInto('ca_files').values(files.map(rowOf)).onConflict((oc) => oc.column('name').doNothing()).returning('name').execute()
           if (rows.length !== files.length) throw new Exists()
+          await write(replacing, trx)
         })
         return true
       } catch (e) {

@@ -47,8 +47,9 @@ export function fileCaStore(dir: string): CaStore {
     async write(files) {
       write(files)
     },
-    async create(files) {
+    async create(files, replacing = []) {
       if (files.some((f) => existsSync(join(dir, f.name)))) return false
+      write(replacing)
       write(files)
       return true
     },

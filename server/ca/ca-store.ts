@@ -32,10 +32,12 @@ export interface CaStore {
    */
   write(files: readonly CaFile[], trx?: Tx): Promise<void>
   /**
-   * Writes `files` only if none of them exists yet, all or nothing; false when one existed
-   * (another instance made it first). On disk a check then writes, as single-instance code may.
+   * Writes `files` only if none of them exists yet, all or nothing, together with `replacing`
+   * (written whatever was there: e.g. the manifest naming a new key); false when one existed
+   * (another instance made it first) and nothing was written. In the database one transaction;
+   * on disk a check, then `replacing` first and `files` after, as single-instance code may.
    */
-  create(files: readonly CaFile[]): Promise<boolean>
+  create(files: readonly CaFile[], replacing?: readonly CaFile[]): Promise<boolean>
 }
 
 /** The store of this configuration: the database when DATABASE_URL is set, else DATA_DIR/ca. */

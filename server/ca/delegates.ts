@@ -12,7 +12,7 @@ import { toPem } from '../../src/pki/pem.ts'
 import type { CaStore } from './ca-store.ts'
 import {
   certificateFile, createKey, ISSUING_NAME, manifestFile, memberOf, nameDer, OCSP_NAME, openSigner, passphraseFor, PKCS11_MISSING, randomSerial,
-  readCertificate, addYears, TSA_NAME, type CaConfig, type CaHierarchy, type CaManifest, type CaMember, type DelegateRole,
+  readCertificate, readManifest, addYears, TSA_NAME, type CaConfig, type CaHierarchy, type CaManifest, type CaMember, type DelegateRole,
 } from './hierarchy.ts'
 import {
   authorityInfoAccess, authorityKeyIdentifier, basicConstraints, certificateParts, crlDistributionPoints, extKeyUsage, keyIdentifier, keyUsage, ocspNoCheck,
@@ -96,11 +96,12 @@ export async function renewDelegate(store: CaStore, publicUrl: string, issuing: 
 
 /**
  * Adds a delegated key and certificate to an existing hierarchy (the TSA, which hierarchies made
- * before it lack): the key where the hierarchy keeps its keys, with the hierarchy's algorithm, a
- * PKCS#11 label recorded in manifest.json first (a crash before the certificate leaves only an
- * unused token object), then <role>.pem with its key file. When another instance sharing the
- * database made the delegate meanwhile, ours is dropped and theirs opened. Returns the member;
- * the caller owns its signer.
+ * before it lack): the key where the hierarchy keeps its keys, with the hierarchy's algorithm, then
+ * <role>.pem with its key file — or for a PKCS#11 key manifest.json naming its label — stored
+ * only if no <role>.pem exists yet (store.create: on disk the manifest first, so a crash before
+ * the certificate leaves only an unused token object; in the database one transaction). When
+ * another instance sharing the database made the delegate meanwhile, ours is dropped (its token
+ * object stays unused) and theirs opened. Returns the member; the caller owns its signer.
  */
 export async function addDelegate(
   config: CaConfig,
@@ -111,12 +112,8 @@ export async function addDelegate(
 ): Promise<CaMember> {
   const { manifest, store } = hierarchy
   const label = `qoltanba-${role}-${randomBytes(4).toString('hex')}`
-  let current = manifest
-  if (manifest.keyStore === 'pkcs11') {
-    if (!config.pkcs11) throw new Error(PKCS11_MISSING)
-    current = { ...manifest, labels: { ...manifest.labels, [role]: label } }
-    await store.write([manifestFile(current)])
-  }
+  if (manifest.keyStore === 'pkcs11' && !config.pkcs11) throw new Error(PKCS11_MISSING)
+  const labelled = manifest.keyStore === 'pkcs11' ? [manifestFile({ ...manifest, labels: { ...manifest.labels, [role]: label } })] : []
   const key = createKey(
     manifest.keyStore === 'pkcs11' ? config : { pkcs11: undefined },
     role, label, manifest.keyAlgorithm, manifest.keyStore === 'file' ? passphraseFor(config, store, false) : '', options.keyIterations,
@@ -125,9 +122,9 @@ export async function addDelegate(
     const now = new Date(Math.floor((options.now ?? new Date()).getTime() / 1000) * 1000)
     const dev = manifest.development ? ' DEV' : ''
     const der = certifyDelegate(role, hierarchy.issuing, { subject: nameDer(`QOLTANBA${dev} ${commonName}`), spki: key.signer.spki }, now, config.publicUrl)
-    if (!(await store.create([certificateFile(role, der), ...(key.file ? [key.file] : [])]))) {
+    if (!(await store.create([certificateFile(role, der), ...(key.file ? [key.file] : [])], labelled))) {
       key.signer.close()
-      const theirs = await loadDelegate(config, store, current, role)
+      const theirs = await loadDelegate(config, store, await readManifest(store), role)
       if (!theirs) throw new Error(`the ${role} certificate vanished from ${store.where}`)
       return theirs
     }

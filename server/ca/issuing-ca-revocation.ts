@@ -72,7 +72,7 @@ export async function issuingCaRevocation(db: Db, hierarchy: Pick<CaHierarchy, '
 
 /**
  * Puts the issuing CA certificate on the root CRL for `reason`, as of `now`, and signs and writes
- * the new root CRL (DATA_DIR/ca/root.crl). A server running on the same database picks it up
+ * the new root CRL (root.crl in the CA store). A server running on the same database picks it up
  * at its next root CRL check (authority.ts); the caller's own CertificateAuthority, if any,
  * through `refreshRootCrl()`.
  */

@@ -119,16 +119,17 @@ async function recordedCrlNumber(db: Db): Promise<number> {
 }
 
 /**
- * Returns the current root CRL: the file in DATA_DIR/ca while it lists exactly what the
+ * Returns the current root CRL: the one in the CA store while it lists exactly what the
  * database holds and has 30 days or more left at `now`, else a new one signed now (the root key
  * is opened for that signature only, before the transaction, so a wrong passphrase changes
  * nothing). Called at start, by the CA's periodic check, and after a revocation.
  *
  * Re-signing is a run-once job across instances: when `maySign` says another instance holds the
- * 'root-crl' lock, an existing file is served as it is until the holder writes its new one into
- * the shared store — the database's ca_files — (within one check period). It signs anyway when there is no file, or
- * when the database already records a later CRL number than the file's: someone signed a CRL this
- * instance cannot read (an instance or CLI with a DATA_DIR of its own), so waiting would not help.
+ * 'root-crl' lock, an existing CRL is served as it is until the holder writes its new one into
+ * the shared store, the database's ca_files (within one check period). It signs anyway when there
+ * is none, or when the database already records a later CRL number than the stored CRL's: someone
+ * signed a CRL this instance cannot read (a server of an older version with a DATA_DIR/ca of its
+ * own), so waiting would not help.
  */
 export async function ensureRootCrl(
   config: CaConfig,

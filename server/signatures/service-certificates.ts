@@ -92,7 +92,7 @@ async function readOurs(db: Db, store: CaStore): Promise<Ours> {
 }
 
 /**
- * A former certificate another instance renewed (its file is in that instance's DATA_DIR only):
+ * A former certificate renewed elsewhere whose file is not in our store (a DATA_DIR/ca of old):
  * a serial our renewal audit names as replaced, the recorded key of that role, and a signature
  * by our issuing CA — only our CA certifies our service keys, so this is one we made.
  */
