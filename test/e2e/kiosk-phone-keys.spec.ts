@@ -6,24 +6,35 @@
  * own password and sends their requests. The kiosk ends on the confirmation with the phone's
  * number and access code; the application's public keys are the phone's; every IndexedDB
  * database of the kiosk is read at each step (and repeatedly while the phone makes the keys)
- * and never holds a key; "Finish" leaves nothing.
+ * and never holds a key; "Finish" leaves nothing. A phone that already holds the applicant's
+ * signing certificate (issued by this server for an OpenSSL-made key, imported as a .p12) signs
+ * the application with it too and says with which certificate.
  *
  * Plain Playwright `test` with the browser's preferred language, as kiosk-handover.spec.ts: no
  * test script writes into the storage the kiosk wipe must empty.
  */
-import { test, expect, devices, type Page } from '@playwright/test'
+import { execFileSync } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { test, expect, devices, type Browser, type BrowserContext, type Page } from '@playwright/test'
+import { signInWithPkcs12 } from '../../server/cli/sign-in-client.ts'
+import { opensslCsr } from '../server/helpers/csr.ts'
 import { expectAccessible } from './fixtures.ts'
+import { phoneWithContainer } from './handoff-helpers.ts'
 import { chooseCenter } from './journey-helpers.ts'
-import { lockKiosk, message, type Locale } from './handover-helpers.ts'
+import { demoOperator, lockKiosk, message, type Locale } from './handover-helpers.ts'
 import { readTraces } from './kiosk-helpers.ts'
 
 test.describe.configure({ mode: 'serial' })
 
-const CASES: ReadonlyArray<{ locale: Locale; browserLocale: string; iin: string }> = [
-  { locale: 'kk', browserLocale: 'kk-KZ', iin: '950918400014' },
-  { locale: 'ru', browserLocale: 'ru-RU', iin: '880530300013' },
+const CASES: ReadonlyArray<{ locale: Locale; browserLocale: string; iin: string; holderIin: string }> = [
+  { locale: 'kk', browserLocale: 'kk-KZ', iin: '950918400014', holderIin: '990101400015' },
+  { locale: 'ru', browserLocale: 'ru-RU', iin: '880530300013', holderIin: '850315300019' },
 ]
 const PHONE_PASSWORD = 'Telefon-Kilt-2026'
+const HOLDER_PASSWORD = 'Ustaushy-Kilt-2026'
 
 /** What a browser's IndexedDB holds of keys: records of key stores, and any key-like value anywhere. */
 interface KeyScan {
@@ -91,7 +102,83 @@ async function next(page: Page): Promise<void> {
   await expect.poll(() => page.url()).not.toBe(before)
 }
 
-for (const { locale, browserLocale, iin } of CASES) {
+/**
+ * At a locked kiosk: the wizard for `iin` with "On your phone" and ECDSA keys, then Send; returns
+ * the QR code's link and the 2-digit code. The kiosk's IndexedDB is checked on the way.
+ */
+async function applyAtKiosk(page: Page, iin: string, m: (key: string) => string): Promise<{ link: string; code: string }> {
+  await page.goto('/request')
+  await page.locator('#kind-individual').check()
+  await next(page)
+  await page.locator('#terms').check()
+  await next(page)
+  await page.getByTestId('iin-input').fill(iin)
+  await page.getByTestId('check-iin').click()
+  await expect(page.getByTestId('person')).toBeVisible()
+  await next(page)
+  await next(page)
+  await chooseCenter(page, 'KZ-75')
+  await next(page)
+  // A kiosk offers the phone, files and a token; never this browser.
+  await expect(page.locator('#storage-browser')).toHaveCount(0)
+  await expect(page.locator('#storage-phone')).toBeVisible()
+  await page.locator('#storage-phone').check()
+  await expect(page.getByTestId('new-password'), 'no password on the kiosk: the phone asks').toHaveCount(0)
+  await expectAccessible(page, 'storage step with the phone')
+  await next(page)
+  await page.locator('#key-ec').check()
+  await next(page)
+  await expect(page.getByTestId('check-answers')).toContainText(iin)
+  await expect(page.getByTestId('check-answers')).toContainText(m('request.storage.phone'))
+  await expectNoKeyOnKiosk(page, 'check your answers')
+
+  // Send: a QR code for the phone instead of key generation.
+  await page.getByTestId('continue').click()
+  await expect(page.getByTestId('request-phone-keys').getByRole('heading', { level: 1 })).toHaveText(m('request.phone.title'))
+  await expect(page.getByTestId('handoff-qr')).toBeVisible()
+  const code = (await page.getByTestId('handoff-code').textContent())!.trim()
+  const link = (await page.getByTestId('handoff-deep-link').getAttribute('href'))!
+  await expectNoKeyOnKiosk(page, 'QR code shown')
+  return { link, code }
+}
+
+/**
+ * A phone whose container holds a signing certificate of `iin` issued by the shared server: keys
+ * and CSRs by OpenSSL, the application sent through the API, approved by the demo operator, the
+ * certificate and its key imported as a PKCS#12 file. Returns the context and the serial.
+ */
+async function phoneHoldingCertificate(browser: Browser, baseUrl: string, locale: Locale, iin: string): Promise<{ phone: BrowserContext; serial: string }> {
+  const keys = { auth: opensslCsr('p256'), sign: opensslCsr('p256') }
+  const applied = await fetch(`${baseUrl}/api/v1/applications`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+    body: JSON.stringify({ profile: 'individual', iin, region: 'KZ-75', storage: 'browser', requests: [{ purpose: 'auth', csr: keys.auth.pem }, { purpose: 'sign', csr: keys.sign.pem }] }),
+  })
+  expect(applied.status).toBe(201)
+  const { number, accessCode } = (await applied.json()) as { number: string; accessCode: string }
+  const operator = demoOperator()
+  const { cookie } = await signInWithPkcs12({ baseUrl, fetch: globalThis.fetch, p12: new Uint8Array(readFileSync(operator.p12)), password: operator.password })
+  const approved = await fetch(`${baseUrl}/api/v1/operator/applications/${number}/approve`, { method: 'POST', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ identityChecked: true }) })
+  expect(approved.status).toBe(200)
+  const issued = (await (await fetch(`${baseUrl}/api/v1/applications/${number}/certificates`, { headers: { 'x-access-code': accessCode } })).json()) as {
+    certificates: { purpose: string; serial: string; pem: string }[]
+    chain: string[]
+  }
+  const sign = issued.certificates.find((c) => c.purpose === 'sign')!
+  const dir = mkdtempSync(join(tmpdir(), 'qt-kiosk-holder-'))
+  try {
+    writeFileSync(join(dir, 'key.pem'), keys.sign.keyPem)
+    writeFileSync(join(dir, 'cert.pem'), sign.pem)
+    writeFileSync(join(dir, 'chain.pem'), issued.chain.join('\n'))
+    const p12 = join(dir, 'sign.p12')
+    execFileSync('openssl', ['pkcs12', '-export', '-inkey', join(dir, 'key.pem'), '-in', join(dir, 'cert.pem'), '-certfile', join(dir, 'chain.pem'), '-passout', `pass:${HOLDER_PASSWORD}`, '-out', p12], { stdio: 'pipe' })
+    return { phone: await phoneWithContainer(browser, baseUrl, locale, [p12], HOLDER_PASSWORD), serial: sign.serial }
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+for (const { locale, browserLocale, iin, holderIin } of CASES) {
   test.describe(`kiosk: sign with your phone (${locale})`, () => {
     test.use({ locale: browserLocale })
 
@@ -103,41 +190,8 @@ for (const { locale, browserLocale, iin } of CASES) {
       await lockKiosk(page, '731946')
       await expectNoKeyOnKiosk(page, 'locked')
 
-      // The wizard, as an applicant at the kiosk answers it.
-      await page.goto('/request')
-      await page.locator('#kind-individual').check()
-      await next(page)
-      await page.locator('#terms').check()
-      await next(page)
-      await page.getByTestId('iin-input').fill(iin)
-      await page.getByTestId('check-iin').click()
-      await expect(page.getByTestId('person')).toBeVisible()
-      await next(page)
-      await next(page)
-      await chooseCenter(page, 'KZ-75')
-      await next(page)
-      // A kiosk offers the phone, files and a token; never this browser.
-      await expect(page.locator('#storage-browser')).toHaveCount(0)
-      await expect(page.locator('#storage-phone')).toBeVisible()
-      await page.locator('#storage-phone').check()
-      await expect(page.getByTestId('new-password'), 'no password on the kiosk: the phone asks').toHaveCount(0)
-      await expectAccessible(page, 'storage step with the phone')
-      await next(page)
-      await page.locator('#key-ec').check()
-      await next(page)
-      await expect(page.getByTestId('check-answers')).toContainText(iin)
-      await expect(page.getByTestId('check-answers')).toContainText(m('request.storage.phone'))
-      await expectNoKeyOnKiosk(page, 'check your answers')
-
-      // Send: a QR code for the phone instead of key generation.
-      await page.getByTestId('continue').click()
-      const panel = page.getByTestId('request-phone-keys')
-      await expect(panel.getByRole('heading', { level: 1 })).toHaveText(m('request.phone.title'))
-      await expect(page.getByTestId('handoff-qr')).toBeVisible()
-      const code = (await page.getByTestId('handoff-code').textContent())!.trim()
-      const link = (await page.getByTestId('handoff-deep-link').getAttribute('href'))!
+      const { link, code } = await applyAtKiosk(page, iin, m)
       expect(link).toMatch(new RegExp(`^${baseURL}/handoff#`))
-      await expectNoKeyOnKiosk(page, 'QR code shown')
       await expectAccessible(page, 'QR code for the phone')
 
       // The applicant's phone: who asks, the same code, the application; keys under its own password.
@@ -199,6 +253,34 @@ for (const { locale, browserLocale, iin } of CASES) {
       expect(traces.databases.filter((d) => d.records > 0), 'IndexedDB databases with records after Finish').toEqual([])
       await expectNoKeyOnKiosk(page, 'after Finish')
       expect(problems).toEqual([])
+    })
+
+    test('a phone that holds the applicant\u2019s signing certificate signs the application too; still no key on the kiosk', async ({ page, browser, baseURL }) => {
+      test.setTimeout(240_000)
+      const m = (key: string) => message(locale, key)
+      const { phone, serial } = await phoneHoldingCertificate(browser, baseURL!, locale, holderIin)
+      try {
+        await lockKiosk(page, '731946')
+        const { link, code } = await applyAtKiosk(page, holderIin, m)
+        const mobile = await phone.newPage()
+        await mobile.goto(link)
+        await expect(mobile.getByTestId('handoff-phone-code')).toHaveText(code)
+        // Offered, and chosen by default: the certificate of this IIN on this phone.
+        await expect(mobile.getByTestId('handoff-sign-with-certificate')).toBeChecked()
+        await expectAccessible(mobile, 'the application with the holder\u2019s certificate')
+        await mobile.getByTestId('handoff-holder-password').fill(HOLDER_PASSWORD)
+        await mobile.getByTestId('handoff-new-password').fill(PHONE_PASSWORD)
+        await mobile.getByTestId('handoff-repeat-password').fill(PHONE_PASSWORD)
+        await mobile.getByTestId('handoff-make-keys').click()
+        await expect(mobile.getByTestId('handoff-application-signed-by')).toContainText(serial)
+        const number = (await mobile.getByTestId('handoff-application-number').textContent())!.trim()
+        await expect(page.getByTestId('application-number')).toHaveText(number, { timeout: 60_000 })
+        await expectNoKeyOnKiosk(page, 'confirmation of a signed application')
+        // The phone holds the new pair next to the certificate that vouched for it.
+        expect((await scanKeys(mobile)).keyRecords).toBe(3)
+      } finally {
+        await phone.close()
+      }
     })
   })
 }
