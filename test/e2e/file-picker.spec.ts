@@ -3,7 +3,7 @@
  * browser's own "Choose File / No file chosen" control is not drawn, the button and the chosen
  * file (name and size, with the right plural) are in the chosen language, the real input is
  * reached with Tab and named by its field's label, a dropped file is taken, and axe stays clean.
- * /verify has two pickers with drop areas; /signin has one without.
+ * /verify has two pickers with drop areas, the key-file import dialog one; /signin has one without.
  */
 import { test, expect, expectAccessible, pageHeading } from './fixtures.ts'
 import { message } from './handover-helpers.ts'
@@ -56,6 +56,21 @@ for (const locale of ['kk', 'ru'] as const) {
       )
       await expect(documentInput).toHaveAccessibleDescription(new RegExp(literal(`шарт.pdf (${SIZES[locale].large})`)))
       await expectAccessible(page, `/verify with files chosen (${locale})`)
+    })
+
+    test('the key-file import dialog: its drop area and button in the app\'s words, axe clean with a file chosen', async ({ page }) => {
+      await page.goto('/certificates')
+      await pageHeading(page)
+      await page.getByTestId('open-import').click()
+      const dialog = page.getByTestId('import-dialog')
+      const zone = dialog.getByTestId('import-drop-zone')
+      await expect(zone).toContainText(m('certificates.import.drop_here'))
+      await expect(zone.locator('label.ui-file__button')).toHaveText(m('ui.file_picker.choose'))
+      await dialog.getByTestId('import-file').setInputFiles({ name: 'AUTH_RSA256.p12', mimeType: 'application/x-pkcs12', buffer: Buffer.alloc(2345) })
+      await expect(zone.getByTestId('file-picker-chosen')).toHaveText(
+        message(locale, 'ui.file_picker.selected_one', { files: `AUTH_RSA256.p12 (${SIZES[locale].large})` }),
+      )
+      await expectAccessible(page, `import dialog with a file chosen (${locale})`)
     })
 
     test('/signin: a key file picker without a drop area, in the field\'s words', async ({ page }) => {
