@@ -59,6 +59,11 @@ export interface ServerConfig {
   readonly caKeyAlgorithm: 'RSA-3072' | 'P-256'
   /** CA keys inside a PKCS#11 token instead of files. */
   readonly pkcs11: Pkcs11Config | undefined
+  /**
+   * CA_INIT_DEVELOPMENT: with DATABASE_URL, a start on a database without a CA hierarchy makes a
+   * development one there (tests, local trials) instead of stopping with CA_HIERARCHY_MISSING.
+   */
+  readonly caInitDevelopment: boolean
   /** JSON file of the person registry; defaults to the shipped demo persons. */
   readonly registryFile: string
   /** File holding the server secret (keys of the access codes). */
@@ -241,6 +246,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
   }
   if (kiosk.warnSeconds < 20) problems.push(`KIOSK_WARN_SECONDS must be at least 20 (time to extend a session), got ${kiosk.warnSeconds}`)
 
+  const initFlag = env.CA_INIT_DEVELOPMENT?.trim().toLowerCase()
+  if (initFlag && !['1', '0', 'true', 'false'].includes(initFlag)) problems.push(`CA_INIT_DEVELOPMENT must be true or false, got "${env.CA_INIT_DEVELOPMENT}"`)
+
   const renewal = loadRenewalPolicy(env, problems)
   const testClock = loadTestClockSetting(env, problems)
 
@@ -256,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     caKeyPassphrase,
     caKeyAlgorithm,
     pkcs11,
+    caInitDevelopment: initFlag === '1' || initFlag === 'true',
     registryFile,
     secretFile: env.SERVER_SECRET_FILE ? resolve(cwd, env.SERVER_SECRET_FILE) : join(dataDir, 'server.secret'),
     trustProxy,

@@ -274,7 +274,7 @@ const BANNER = (dir: string, passphraseFile: boolean) => [
   '',
   '*************************************************************************************',
   '*  DEVELOPMENT CA: a new root CA, issuing CA and OCSP responder were just created   *',
-  '*  for this DATA_DIR. Certificates it issues are for testing only; nobody outside   *',
+  '*  for this server. Certificates it issues are for testing only; nobody outside     *',
   '*  this machine trusts them. For production run `qoltanba ca init` with a real      *',
   '*  CA_KEY_PASSPHRASE (or PKCS11_MODULE) before the first start.                    *',
   '*************************************************************************************',
@@ -286,11 +286,12 @@ const BANNER = (dir: string, passphraseFile: boolean) => [
 /**
  * For start-up: loads the CA, creating a development hierarchy first when DATA_DIR has none (and
  * saying so loudly). Every start of a development CA repeats a one-line warning. With
- * DATABASE_URL set the hierarchy is the database's: none is ever made here; one still in this
- * instance's DATA_DIR/ca is imported (ca-import.ts), else CaHierarchyMissingError.
+ * DATABASE_URL set the hierarchy is the database's: one still in this instance's DATA_DIR/ca is
+ * imported (ca-import.ts), else CaHierarchyMissingError — unless CA_INIT_DEVELOPMENT asks for a
+ * development hierarchy made in the database (keys under CA_KEY_PASSPHRASE, or PKCS#11).
  */
 export async function ensureCertificateAuthority(
-  config: CaConfig & Partial<Pick<ServerConfig, 'databaseUrl'>>,
+  config: CaConfig & Partial<Pick<ServerConfig, 'databaseUrl' | 'caInitDevelopment'>>,
   db: Db,
   options: LoadOptions & Pick<InitOptions, 'keyIterations' | 'log'> & {
     /**
@@ -306,13 +307,15 @@ export async function ensureCertificateAuthority(
   const store = openCaStore(config, db)
   const iterations = options.keyIterations ? { keyIterations: options.keyIterations } : {}
   if (!(await hierarchyExists(store))) {
-    if (store.kind === 'database') {
-      if (!(await hierarchyExists(fileCaStore(caDir(config))))) throw new CaHierarchyMissingError()
+    const toImport = store.kind === 'database' && (await hierarchyExists(fileCaStore(caDir(config))))
+    if (toImport) {
       const r = await importCaFiles(config, db, iterations)
       if (r.imported) log(`The CA hierarchy of ${r.from} was imported into the database (ca_files); DATA_DIR/ca is no longer read.`)
+    } else if (store.kind === 'database' && !config.caInitDevelopment) {
+      throw new CaHierarchyMissingError()
     } else {
       await initCertificateAuthority(config, store, { development: true, ...iterations, log })
-      for (const line of BANNER(caDir(config), !config.caKeyPassphrase && !config.pkcs11)) log(line)
+      for (const line of BANNER(store.where, store.kind === 'files' && !config.caKeyPassphrase && !config.pkcs11)) log(line)
       created = true
     }
   }

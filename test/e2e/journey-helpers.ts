@@ -73,6 +73,9 @@ export async function startJourneyServer(port: number, extraEnv: NodeJS.ProcessE
     PUBLIC_URL: url,
     LOG_LEVEL: 'warn',
     CA_KEY_ALGORITHM: 'P-256',
+    // With DATABASE_URL the CA lives in the database: the first start makes a development one there.
+    CA_INIT_DEVELOPMENT: 'true',
+    CA_KEY_PASSPHRASE: 'e2e-journey-passphrase',
     RATE_LIMIT_STATUS: '10000',
     RATE_LIMIT_LOOKUP: '10000',
     RATE_LIMIT_SUBMIT: '10000',

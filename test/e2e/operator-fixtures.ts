@@ -119,8 +119,11 @@ export async function startConsoleServer(extraEnv: NodeJS.ProcessEnv = {}): Prom
     DATABASE_URL: dbUrl.toString(),
     PUBLIC_URL: url,
     LOG_LEVEL: 'warn',
-    // A P-256 development CA starts in a moment; the profile code paths are the same.
+    // A P-256 development CA starts in a moment; the profile code paths are the same. With
+    // DATABASE_URL it is made in the database at the first start, its keys under this passphrase.
     CA_KEY_ALGORITHM: 'P-256',
+    CA_INIT_DEVELOPMENT: 'true',
+    CA_KEY_PASSPHRASE: 'e2e-console-passphrase',
     ...extraEnv,
   }
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], { env, stdio: ['ignore', 'ignore', 'inherit'] })

@@ -113,4 +113,23 @@ describe('CA store in the database (PostgreSQL)', () => {
     }
     for (const name of ['A', 'B', 'C']) expect(existsSync(join(dir, name))).toBe(false)
   })
+
+  it('CA_INIT_DEVELOPMENT: a start on an empty database makes a development hierarchy there (tests, local trials)', async () => {
+    for (const table of ['ca_files', 'ca_authorities', 'ca_crl_state']) await sql`delete from ${sql.table(table)}`.execute(db)
+    const logged: string[] = []
+    let created = false
+    const ca = await ensureCertificateAuthority({ ...instance('D'), caInitDevelopment: true }, db, {
+      keyIterations: 1000, warmCrl: false, log: (l) => logged.push(l), onCreated: async () => void (created = true),
+    })
+    try {
+      expect(created).toBe(true)
+      expect(ca.development).toBe(true)
+      expect(logged.join('\n')).toContain('CA files: the database (ca_files)')
+      expect(logged.join('\n')).not.toContain('Key passphrase (development only)')
+      expect(await hierarchyExists(store)).toBe(true)
+      expect(existsSync(join(dir, 'D', 'ca'))).toBe(false)
+    } finally {
+      ca.close()
+    }
+  })
 })
