@@ -7,6 +7,7 @@
 import { computed, ref, shallowRef } from 'vue'
 import { createHandoffClient, parseHandoffLink, type HandoffRequest } from '@/api/handoff-client.ts'
 import { fromHex } from '@/core/bytes.ts'
+import { useAgentsStore } from '@/stores/agents.ts'
 import { useContainersStore } from '@/stores/containers.ts'
 
 /** `refused`: the server's decisive check refused the answer (the requesting screen was told too). */
@@ -25,7 +26,7 @@ function refusedByServer(e: unknown): boolean {
 }
 
 /** Refusals after which the request stays open: a wrong password, a network that comes back. */
-const RETRYABLE: ReadonlySet<string> = new Set(['ERR_WRONG_PASSWORD', 'ERR_MAC_MISMATCH', 'ERR_NETWORK'])
+const RETRYABLE: ReadonlySet<string> = new Set(['ERR_WRONG_PASSWORD', 'ERR_MAC_MISMATCH', 'ERR_WRONG_PIN', 'ERR_NETWORK'])
 
 export function handoffErrorKey(code: string): string {
   return `errors.${code}`
@@ -39,6 +40,7 @@ function codeOf(e: unknown): string {
 export function useHandoffAnswer() {
   const client = createHandoffClient()
   const containers = useContainersStore()
+  const agents = useAgentsStore()
   const phase = ref<AnswerPhase>('idle')
   const error = ref<string | null>(null)
   const request = shallowRef<HandoffRequest | null>(null)
@@ -104,11 +106,15 @@ export function useHandoffAnswer() {
     }
   }
 
-  /** Signs what was asked with the chosen certificate and sends it. */
-  async function sign(certificateId: string, containerId: string, password: string | undefined): Promise<void> {
+  /**
+   * Signs what was asked with the chosen certificate and sends it: a key of this device's
+   * containers (`storageId` the container, `secret` its password), or a key on a token through
+   * our agent (`storageId` the token, `secret` its PIN; documents are signed by their SHA-256).
+   */
+  async function sign(certificateId: string, storageId: string, secret: string | undefined, source: 'container' | 'agent' = 'container'): Promise<void> {
     await answer(async (l, r) => {
-      const signer = await containers.useSigner()
-      const base = { certificateId, storageId: containerId, ...(password ? { secret: password } : {}) }
+      const signer = source === 'agent' ? agents.agentSigner() : await containers.useSigner()
+      const base = { certificateId, storageId, ...(secret ? { secret } : {}) }
       if (r.kind === 'sign-in') {
         const { cms } = await signer.signCms({ ...base, data: r.payload ?? new Uint8Array(), detached: false })
         await client.answerSignIn(l, cms)

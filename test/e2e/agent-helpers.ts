@@ -32,7 +32,10 @@ export function prepareToken(label: string): { dir: string; env: NodeJS.ProcessE
   return { dir, env, certDer: join(dir, 'cert.der') }
 }
 
-/** The agent as a child process (`node --import tsx agent/main.ts`), plain ws on a free port. */
+/**
+ * The agent as a child process (`node --import tsx agent/main.ts`), plain ws on a free port — or
+ * on `port`, e.g. 13591, the development port the PWA on http://localhost uses (one such spec at a time).
+ */
 export interface AgentProcess {
   readonly url: string
   /** Everything the agent printed so far. */
@@ -42,14 +45,14 @@ export interface AgentProcess {
   stop(): Promise<void>
 }
 
-export async function spawnAgent(dataDir: string, env: NodeJS.ProcessEnv): Promise<AgentProcess> {
+export async function spawnAgent(dataDir: string, env: NodeJS.ProcessEnv, port = 0): Promise<AgentProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'agent/main.ts'], {
     env: {
       ...env,
       QOLTANBA_AGENT_DIR: dataDir,
       QOLTANBA_AGENT_MODULES: `softhsm=${SOFTHSM_MODULE}`,
       QOLTANBA_AGENT_TLS_PORT: 'off',
-      QOLTANBA_AGENT_PLAIN_PORT: '0',
+      QOLTANBA_AGENT_PLAIN_PORT: String(port),
     },
     stdio: ['pipe', 'pipe', 'pipe'],
   })
