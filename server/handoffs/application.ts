@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto'
 import { ErrorCode } from '../../src/core/errors.ts'
-import { applicationSignaturePayload, type HandoffApplication, type HandoffApplicationResult } from '../../src/core/handoff-application-wire.ts'
+import { applicationSignaturePayload, type HandoffApplication, type HandoffApplicationAnswers, type HandoffApplicationResult } from '../../src/core/handoff-application-wire.ts'
 import { verifyCms } from '../../src/pki/cms.ts'
 import { recordAudit } from '../audit/audit.ts'
 import { centerView } from '../centers/views.ts'
@@ -45,18 +45,8 @@ export const applicationSchema = {
 /** The phone's answer to an application: the two CSRs (base64 DER), as in an application. */
 export const applicationRequestsSchema = keyRequestsSchema
 
-export interface ApplicationBody {
-  readonly kind: 'individual' | 'legal_entity'
-  readonly profile: string
-  readonly iin: string
-  readonly bin?: string
-  readonly organization?: string
-  readonly email?: string
-  readonly region?: string
-  readonly registrationCenterId?: string
-  readonly algorithm: 'RSA-2048' | 'P-256'
-  readonly language?: 'kk' | 'ru' | 'en'
-}
+/** The kiosk's answers as registered (src/core/handoff-application-wire.ts). */
+export type ApplicationBody = HandoffApplicationAnswers
 
 /**
  * Checks the kiosk's answers and completes them (registry names, the center as it reads now);

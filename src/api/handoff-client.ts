@@ -6,27 +6,13 @@
  */
 import { fromBase64, toBase64 } from '../core/bytes.ts'
 import { ErrorCode, QoltanbaError } from '../core/errors.ts'
-import type { HandoffApplication, HandoffApplicationResult } from '../core/handoff-application-wire.ts'
+import type { HandoffApplication, HandoffApplicationAnswers, HandoffApplicationResult } from '../core/handoff-application-wire.ts'
 import { apiError } from './api-response.ts'
 import type { SessionView } from './auth-client.ts'
 
 export type HandoffKind = 'sign-in' | 'sign' | 'application'
 
-export type { HandoffApplication, HandoffApplicationResult }
-
-/** What a kiosk hands to the phone as an application: the wizard's answers, never a key. */
-export interface HandoffApplicationAnswers {
-  readonly kind: 'individual' | 'legal_entity'
-  readonly profile: string
-  readonly iin: string
-  readonly bin?: string
-  readonly organization?: string
-  readonly email?: string
-  readonly region?: string
-  readonly registrationCenterId?: string
-  readonly algorithm: 'RSA-2048' | 'P-256'
-  readonly language?: 'kk' | 'ru' | 'en'
-}
+export type { HandoffApplication, HandoffApplicationAnswers, HandoffApplicationResult }
 export type HandoffState = 'waiting' | 'opened' | 'signed' | 'declined' | 'failed' | 'expired'
 
 /** A document offered for signing, as both screens show it. */

@@ -6,6 +6,20 @@
  */
 import type { RegistrationCenter } from './centers-wire.ts'
 
+/** What a kiosk registers (POST /api/v1/handoffs, `application`): the wizard's answers, never a key. */
+export interface HandoffApplicationAnswers {
+  readonly kind: 'individual' | 'legal_entity'
+  readonly profile: string
+  readonly iin: string
+  readonly bin?: string
+  readonly organization?: string
+  readonly email?: string
+  readonly region?: string
+  readonly registrationCenterId?: string
+  readonly algorithm: 'RSA-2048' | 'P-256'
+  readonly language?: 'kk' | 'ru' | 'en'
+}
+
 /** What the kiosk entered, checked and completed by the server; no keys. */
 export interface HandoffApplication {
   readonly kind: 'individual' | 'legal_entity'
