@@ -3,12 +3,13 @@
  * UPDATE or DELETE, so two phones (or two requests of one) racing for the same hand-off get one
  * winner, on any number of server instances.
  */
+import type { Updateable } from 'kysely'
 import { ErrorCode } from '../../src/core/errors.ts'
 import type { Db } from '../db/schema.ts'
 import { json } from '../db/json.ts'
 import { ApiError } from '../errors.ts'
 import type { HandoffApplication } from '../../src/core/handoff-application-wire.ts'
-import { handoffDb, type HandoffDocument, type HandoffKind, type HandoffResult, type HandoffRow, type HandoffState } from './schema.ts'
+import { handoffDb, type HandoffDocument, type HandoffKind, type HandoffResult, type HandoffRow, type HandoffState, type HandoffsTable } from './schema.ts'
 
 export interface NewHandoff {
   readonly id: string
@@ -94,21 +95,27 @@ export async function openedHandoff(db: Db, id: string, secretHash: string, now:
   return row
 }
 
-/**
- * The phone's answer: opened → signed (with the result) or declined. Documents and the challenge
- * are dropped as soon as they are no longer needed.
- */
-export async function answerHandoff(db: Db, id: string, secretHash: string, now: Date, answer: { state: 'signed'; result: HandoffResult } | { state: 'declined' }): Promise<void> {
+/** opened → the next state, in one conditional UPDATE (one winner); false when it had moved on or expired. */
+async function leaveOpened(db: Db, id: string, secretHash: string, now: Date, next: Updateable<HandoffsTable>): Promise<boolean> {
   const row = await handoffDb(db)
     .updateTable('handoffs')
-    .set({ state: answer.state, result: answer.state === 'signed' ? (json(answer.result) as never) : null, documents: json([]) as never, payload: null })
+    .set({ ...next, documents: json([]) as never, payload: null })
     .where('id', '=', id)
     .where('secret_hash', '=', secretHash)
     .where('state', '=', 'opened')
     .where('expires_at', '>', now)
     .returning('id')
     .executeTakeFirst()
-  if (!row) throw await refusalFor(db, id, secretHash, now)
+  return row !== undefined
+}
+
+/**
+ * The phone's answer: opened → signed (with the result) or declined. Documents and the challenge
+ * are dropped as soon as they are no longer needed.
+ */
+export async function answerHandoff(db: Db, id: string, secretHash: string, now: Date, answer: { state: 'signed'; result: HandoffResult } | { state: 'declined' }): Promise<void> {
+  const next = { state: answer.state, result: answer.state === 'signed' ? (json(answer.result) as never) : null }
+  if (!(await leaveOpened(db, id, secretHash, now, next))) throw await refusalFor(db, id, secretHash, now)
 }
 
 /**
@@ -117,16 +124,7 @@ export async function answerHandoff(db: Db, id: string, secretHash: string, now:
  * and offers a new QR code. False when the hand-off had already moved on.
  */
 export async function failHandoff(db: Db, id: string, secretHash: string, now: Date, code: string): Promise<boolean> {
-  const row = await handoffDb(db)
-    .updateTable('handoffs')
-    .set({ state: 'failed', failure: code, documents: json([]) as never, payload: null })
-    .where('id', '=', id)
-    .where('secret_hash', '=', secretHash)
-    .where('state', '=', 'opened')
-    .where('expires_at', '>', now)
-    .returning('id')
-    .executeTakeFirst()
-  return row !== undefined
+  return leaveOpened(db, id, secretHash, now, { state: 'failed', failure: code })
 }
 
 /** What the requester may see: its own hand-off only (by its token). */
