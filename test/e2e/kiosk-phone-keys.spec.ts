@@ -202,6 +202,8 @@ for (const { locale, browserLocale, iin, holderIin } of CASES) {
         await mobile.goto(link)
         await expect(mobile.getByTestId('handoff-phone-code')).toHaveText(code)
         await expect(mobile.getByTestId('handoff-origin')).toHaveText(baseURL!)
+        // Who asks: this registration center's kiosk, in the kiosk's language.
+        await expect(mobile.getByTestId('handoff-requester')).toContainText(m('request.phone.requester_plain'))
         await expect(mobile.getByTestId('handoff-application-iin')).toHaveText(iin)
         await expect(page.getByTestId('handoff-state')).toHaveText(m('handoff.state.opened'))
         await expectNoKeyOnKiosk(page, 'phone opened the request')
