@@ -84,6 +84,18 @@ describe('ca import-files (PostgreSQL)', () => {
     expect(again.out).toContain('already holds the CA hierarchy')
   })
 
+  it('ca init with DATABASE_URL wants CA_KEY_PASSPHRASE even for --development, and never overwrites the database\'s hierarchy', { timeout: 120_000 }, async () => {
+    const before = await databaseCaStore(db).read('issuing.pem')
+    const noPass = await runCli(['ca', 'init', '--development'], env(join(dir, 'init'), { CA_KEY_PASSPHRASE: '' }))
+    expect(noPass.code).toBe(2)
+    expect(noPass.err).toContain('with DATABASE_URL the keys go to the database encrypted with CA_KEY_PASSPHRASE')
+    const again = await runCli(['ca', 'init', '--development', '--algorithm', 'P-256'], env(join(dir, 'init')))
+    expect(again.code).toBe(1)
+    expect(again.err).toContain('A CA hierarchy already exists in the database (ca_files)')
+    expect(await databaseCaStore(db).read('issuing.pem')).toEqual(before)
+    expect(existsSync(join(dir, 'init'))).toBe(false)
+  })
+
   it('refuses another hierarchy and changes nothing', { timeout: 120_000 }, async () => {
     const before = await databaseCaStore(db).read('issuing.pem')
     const other = await fileHierarchy('other')
