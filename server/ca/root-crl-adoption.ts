@@ -23,7 +23,7 @@ import { ISSUING_NAME, type CaHierarchy } from './hierarchy.ts'
 const STORABLE_REASONS = new Set([0, 1, 2, 3, 4, 5])
 
 /** True when `file` revoked the issuing CA and that revocation is now in the database (it may already have been). */
-export async function adoptIssuingRevocation(db: Db, hierarchy: Pick<CaHierarchy, 'root' | 'issuing'>, file: PublishedCrl): Promise<boolean> {
+export async function adoptIssuingRevocation(db: Db, hierarchy: Pick<CaHierarchy, 'root' | 'issuing' | 'store'>, file: PublishedCrl): Promise<boolean> {
   const answer = await localCrlChecker([new Uint8Array(file.der)]).check(parseCertificate(hierarchy.issuing.der), parseCertificate(hierarchy.root.der), file.thisUpdate)
   if (answer.status !== 'revoked' || !answer.revokedAt) return false
   const reason = answer.reason !== undefined && STORABLE_REASONS.has(answer.reason) ? answer.reason : 0
@@ -40,9 +40,9 @@ export async function adoptIssuingRevocation(db: Db, hierarchy: Pick<CaHierarchy
     await recordAudit(trx, {
       actor: 'system', action: 'ca.revoke_issuing', entityType: 'ca', entityId: ISSUING_NAME,
       before: { serial, status: 'good' },
-      after: { serial, status: 'revoked', reason, revokedAt: (answer.revokedAt as Date).toISOString(), from: `root CRL number ${file.crlNumber} in DATA_DIR/ca` },
+      after: { serial, status: 'revoked', reason, revokedAt: (answer.revokedAt as Date).toISOString(), from: `root CRL number ${file.crlNumber} in ${hierarchy.store.where}` },
     })
   })
-  console.warn(`The root CRL in DATA_DIR/ca revokes the issuing CA (serial ${serial}); recorded in the database so that it stays revoked.`)
+  console.warn(`The root CRL in ${hierarchy.store.where} revokes the issuing CA (serial ${serial}); recorded in the database so that it stays revoked.`)
   return true
 }
