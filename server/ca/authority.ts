@@ -5,7 +5,7 @@
 import type { ServerConfig } from '../config.ts'
 import type { Db } from '../db/schema.ts'
 import { CrlPublisher, type CrlOptions, type PublishedCrl } from './crl.ts'
-import { openCaStore } from './ca-store.ts'
+import { openCaStore } from './open-ca-store.ts'
 import { fileCaStore } from './ca-store-files.ts'
 import { CaHierarchyMissingError, importCaFiles } from './ca-import.ts'
 import { delegateRenewalDue, renewDelegate } from './delegates.ts'

@@ -5,10 +5,7 @@
  * <role>.pem, <role>.key (encrypted PKCS#8; none with PKCS#11), <role>-<serial>.pem (former
  * delegate certificates kept by renewals) and root.crl. Never the key passphrase.
  */
-import type { ServerConfig } from '../config.ts'
-import type { Db, Tx } from '../db/schema.ts'
-import { caDir, fileCaStore } from './ca-store-files.ts'
-import { databaseCaStore } from './ca-store-db.ts'
+import type { Tx } from '../db/schema.ts'
 
 /** One file to write; `secret` ones (keys) get mode 0600 on disk. */
 export interface CaFile {
@@ -38,11 +35,6 @@ export interface CaStore {
    * on disk a check, then `replacing` first and `files` after, as single-instance code may.
    */
   create(files: readonly CaFile[], replacing?: readonly CaFile[]): Promise<boolean>
-}
-
-/** The store of this configuration: the database when DATABASE_URL is set, else DATA_DIR/ca. */
-export function openCaStore(config: Pick<ServerConfig, 'dataDir'> & { readonly databaseUrl?: string | undefined }, db: Db): CaStore {
-  return config.databaseUrl ? databaseCaStore(db) : fileCaStore(caDir(config))
 }
 
 /** Reads a UTF-8 file of the store (undefined when absent). */

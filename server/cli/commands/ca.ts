@@ -7,7 +7,7 @@
 import { resolve } from 'node:path'
 import { checkIin } from '../../../src/pki/iin.ts'
 import { loadCertificateAuthority } from '../../ca/authority.ts'
-import { openCaStore } from '../../ca/ca-store.ts'
+import { openCaStore } from '../../ca/open-ca-store.ts'
 import { hierarchyExists, ROOT_NAME } from '../../ca/hierarchy.ts'
 import { initCertificateAuthority } from '../../ca/hierarchy-init.ts'
 import { CA_REVOCATION_REASONS, revokeIssuingCa, type CaRevocationReason } from '../../ca/issuing-ca-revocation.ts'
