@@ -15,13 +15,13 @@ import { recordAudit } from '../audit/audit.ts'
 import { centerView } from '../centers/views.ts'
 import { findCenter } from '../centers/queries.ts'
 import type { AppContext } from '../context.ts'
-import { ApiError, ApiErrorCode, badRequest, forbidden, unprocessable } from '../errors.ts'
+import { ApiError, ApiErrorCode, badRequest, forbidden, toHttpError, unprocessable } from '../errors.ts'
 import { lookupPerson } from '../registry/registry.ts'
 import { checkApplicantFields, checkSubmission, emailSchema, keyRequestsSchema } from '../applications/submission.ts'
 import { submitApplication } from '../applications/service.ts'
 import { REGION_CODES } from '../applications/regions.ts'
 import { handoffDb, type HandoffRow } from './schema.ts'
-import { answerHandoff, openedHandoff } from './store.ts'
+import { answerHandoff, failHandoff, openedHandoff } from './store.ts'
 
 /** The `application` of POST /api/v1/handoffs (kind "application"): the wizard's answers, no keys. */
 export const applicationSchema = {
@@ -156,6 +156,36 @@ export async function answerApplication(
   }
   if (row.kind !== 'application') throw badRequest(ApiErrorCode.Validation, 'Only an application hand-off is answered with `requests`')
   const a = storedApplication(row.application)
+  try {
+    return await submitAnswer(ctx, row, a, secretHash, requests, now, replay, cms)
+  } catch (e) {
+    // A verdict on what the phone sent ends the hand-off as failed with its code, so the kiosk
+    // says why (README: one hand-off, one attempt); a body of the wrong shape or an outage only
+    // answers the phone, and the hand-off stays open.
+    const code = replay ? undefined : verdictCode(e)
+    if (code) await failHandoff(ctx.db, row.id, secretHash, now, code)
+    throw e
+  }
+}
+
+/** The stable code of a refusal of the phone's answer, or undefined for a body of the wrong shape, a hand-off refusal or an outage. */
+function verdictCode(e: unknown): string | undefined {
+  const { status, body } = toHttpError(e)
+  if (status < 400 || status >= 500 || status === 429) return undefined
+  return NOT_A_VERDICT.has(body.error.code) ? undefined : body.error.code
+}
+const NOT_A_VERDICT: ReadonlySet<string> = new Set([ApiErrorCode.Validation, ErrorCode.HandoffNotFound, ErrorCode.HandoffExpired, ErrorCode.HandoffUsed, ApiErrorCode.IdempotencyConflict])
+
+async function submitAnswer(
+  ctx: AppContext,
+  row: HandoffRow,
+  a: HandoffApplication,
+  secretHash: string,
+  requests: ReadonlyArray<{ purpose: 'auth' | 'sign'; csr: string }>,
+  now: Date,
+  replay: boolean,
+  cms: string | undefined,
+): Promise<HandoffApplicationResult> {
   const checked = await checkSubmission({
     profile: a.profile,
     iin: a.iin,

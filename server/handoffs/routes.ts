@@ -213,10 +213,14 @@ export async function handoffRoutes(app: FastifyInstance, opts: HandoffRoutesOpt
       const secretHash = tokenHash(req.body.secret)
       if (req.body.requests) {
         // An application: the phone's CSRs are submitted here; the phone gets the number and access code.
-        const submitted = await answerApplication(ctx, req.params.id, secretHash, req.body.requests, at, req.body.cms)
-        signals.changed(req.params.id)
-        reply.header('Cache-Control', 'no-store')
-        return submitted
+        // A refusal moves the hand-off to failed (application.ts): the kiosk is woken either way.
+        try {
+          const submitted = await answerApplication(ctx, req.params.id, secretHash, req.body.requests, at, req.body.cms)
+          reply.header('Cache-Control', 'no-store')
+          return submitted
+        } finally {
+          signals.changed(req.params.id)
+        }
       }
       const row = await openedHandoff(ctx.db, req.params.id, secretHash, at)
       // A refusal by the decisive check ends the hand-off as failed (the requesting screen says

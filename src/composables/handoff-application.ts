@@ -5,7 +5,8 @@
  * its number and access code, and this device remembers the application with its keys, so the
  * certificates are installed here once issued. The kiosk never holds a key. The CSRs are kept
  * until they are sent: a retry after a network failure sends the same keys (the server answers
- * with the same application) instead of making new ones.
+ * with the same application) instead of making new ones. A refusal ends the hand-off (the kiosk
+ * is told why); a new QR code from the kiosk is a new hand-off, for which new keys are made.
  *
  * Where this phone already holds the applicant's signing certificate, it may sign the application
  * too (the hand-off, the kiosk's origin, the IIN and the new requests' hashes), as a renewal
@@ -55,7 +56,8 @@ export function useHandoffApplication(answer: Answer) {
   /** Where key making stands (the same phases as the wizard's progress list). */
   const progress = ref<GenerationPhase | null>(null)
   const result = shallowRef<HandoffApplicationResult | null>(null)
-  let prepared: { body: SubmissionBody; draft: ApplicationDraft } | null = null
+  /** The keys and requests made for one hand-off (`handoffId`): resent after a lost response, never to another hand-off. */
+  let prepared: { body: SubmissionBody; draft: ApplicationDraft; handoffId: string } | null = null
 
   /** Valid signing certificates of `iin` with their key on this device (the second path). */
   const signingCertificates = computed(() =>
@@ -84,9 +86,10 @@ export function useHandoffApplication(answer: Answer) {
     await answer(async (link, request) => {
       const a = request.application
       if (!a) throw new QoltanbaError(ErrorCode.Validation, 'This hand-off holds no application')
-      if (!prepared) {
+      // A refused answer ends its hand-off: the retry is a new QR code, and new keys for it.
+      if (prepared?.handoffId !== link.id) {
         const caRootSha256 = await rootFingerprint(applications.client).catch(() => undefined)
-        prepared = await prepareKeysAndRequests({
+        const made = await prepareKeysAndRequests({
           draft: { applicant: applicantOf(a) },
           caRootSha256,
           storage: 'browser',
@@ -95,6 +98,7 @@ export function useHandoffApplication(answer: Answer) {
           containerName,
           onPhase: (p) => (progress.value = p),
         })
+        prepared = { ...made, handoffId: link.id }
       }
       const cms = holder ? await holderSignature(link.id, request.requester.origin, a.iin, prepared.body.requests, holder) : undefined
       progress.value = 'sending'

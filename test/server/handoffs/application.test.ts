@@ -6,7 +6,8 @@
  * and access code, and a repeated answer gives the same application. Every refusal with its
  * code: a foreign origin, no application, a bad IIN, a person or center unknown, the wrong kind
  * of answer, a CSR without proof of possession, other CSRs after the answer, a wrong secret,
- * expiry. Never a 500.
+ * expiry. A refusal of the phone's CSRs or signature fails the hand-off with its code, which the
+ * kiosk hears. Never a 500.
  */
 import { createHash, createPrivateKey } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -56,6 +57,23 @@ describe.each(ENGINES)('application hand-offs (%s)', (engine) => {
     const link = fromLink(h.qr)
     expect((await phone(link.id, 'open', { secret: link.secret })).statusCode).toBe(200)
     return { h, ...link }
+  }
+  /**
+   * The kiosk hears the refusal (long-poll and event stream: `failed` with the code), the phone
+   * cannot answer again (a new QR code is the retry), the kiosk has nothing to collect, and no
+   * application was submitted under this hand-off.
+   */
+  const expectFailed = async (o: Awaited<ReturnType<typeof opened>>, code: string) => {
+    const headers = { 'x-handoff-token': o.h.token }
+    const state = await s.app.inject({ method: 'GET', url: `/api/v1/handoffs/${o.id}?after=opened`, headers })
+    expect(state.json()).toMatchObject({ state: 'failed', failure: code })
+    const events = await s.app.inject({ method: 'GET', url: `/api/v1/handoffs/${o.id}/events`, headers })
+    expect(events.body).toContain(`"state":"failed"`)
+    expect(events.body).toContain(`"failure":"${code}"`)
+    const retry = await phone(o.id, 'result', { secret: o.secret, requests: csrPair() })
+    expect([retry.statusCode, retry.json().error.code]).toEqual([409, 'ERR_HANDOFF_USED'])
+    expect((await collect(o.id, o.h.token)).json().error.code).toBe('ERR_INVALID_STATE')
+    expect(await s.t.db.selectFrom('applications').select('number').where('idempotency_key', '=', `handoff-${o.id}`).executeTakeFirst()).toBeUndefined()
   }
 
   it('the phone makes the keys: the application is submitted with its CSRs, both screens get the number and access code once', async () => {
@@ -113,20 +131,16 @@ describe.each(ENGINES)('application hand-offs (%s)', (engine) => {
     expect([r.statusCode, r.json().error.code]).toEqual([status, code])
   })
 
-  it('refuses answers of the wrong kind, a CSR without proof of possession, a wrong secret and a late answer; the hand-off stays open after a refused CSR', async () => {
+  it('refuses answers of the wrong kind, a CSR without proof of possession, a wrong secret and a late answer; a refused CSR (proof of possession, key policy, a pending key) fails the hand-off with its code for the kiosk', async () => {
     const a = await opened()
     const signatures = await phone(a.id, 'result', { secret: a.secret, signatures: ['AAAA'] })
     expect([signatures.statusCode, signatures.json().error.code]).toEqual([400, 'ERR_VALIDATION'])
     const one = await phone(a.id, 'result', { secret: a.secret, requests: csrPair().slice(0, 1) })
     expect([one.statusCode, one.json().error.code]).toEqual([400, 'ERR_VALIDATION'])
-    const forged = csrPair()
-    forged[1] = { purpose: 'sign', csr: withBadSignature(opensslCsr('p256')) }
-    const bad = await phone(a.id, 'result', { secret: a.secret, requests: forged })
-    expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'ERR_SIGNATURE_INVALID'])
     const otherSecret = a.secret.replace(/^./, (c) => (c === 'A' ? 'B' : 'A'))
     const wrong = await phone(a.id, 'result', { secret: otherSecret, requests: csrPair() })
     expect([wrong.statusCode, wrong.json().error.code]).toEqual([404, 'ERR_HANDOFF_NOT_FOUND'])
-    // Still open: a good answer goes through, and nothing was submitted before it.
+    // Still open after a body of the wrong shape and a wrong secret: a good answer goes through.
     expect((await phone(a.id, 'result', { secret: a.secret, requests: csrPair() })).statusCode).toBe(200)
 
     // A signing hand-off is not answered with requests.
@@ -139,6 +153,29 @@ describe.each(ENGINES)('application hand-offs (%s)', (engine) => {
     const wrongKind = await phone(sl.id, 'result', { secret: sl.secret, requests: csrPair() })
     expect([wrongKind.statusCode, wrongKind.json().error.code]).toEqual([400, 'ERR_VALIDATION'])
 
+    // A CSR without proof of possession is a verdict: the kiosk learns it (failed, with the code),
+    // the hand-off takes no further answer, and nothing was submitted.
+    const f = await opened()
+    const forged = csrPair()
+    forged[1] = { purpose: 'sign', csr: withBadSignature(opensslCsr('p256')) }
+    const bad = await phone(f.id, 'result', { secret: f.secret, requests: forged })
+    expect([bad.statusCode, bad.json().error.code]).toEqual([400, 'ERR_SIGNATURE_INVALID'])
+    await expectFailed(f, 'ERR_SIGNATURE_INVALID')
+
+    // The key policy (RSA-1024) and a key already in another pending application: the same.
+    const weak = await opened()
+    const weakPair = [{ purpose: 'auth', csr: opensslCsr('rsa1024').der.toString('base64') }, csrPair()[1]]
+    const w1 = await phone(weak.id, 'result', { secret: weak.secret, requests: weakPair })
+    expect([w1.statusCode, w1.json().error.code]).toEqual([400, 'ERR_WEAK_KEY'])
+    await expectFailed(weak, 'ERR_WEAK_KEY')
+    const first = await opened()
+    const reused = csrPair()
+    expect((await phone(first.id, 'result', { secret: first.secret, requests: reused })).statusCode).toBe(200)
+    const pending = await opened()
+    const p1 = await phone(pending.id, 'result', { secret: pending.secret, requests: reused })
+    expect([p1.statusCode, p1.json().error.code]).toEqual([409, 'ERR_KEY_PENDING'])
+    await expectFailed(pending, 'ERR_KEY_PENDING')
+
     // Not opened yet, declined, expired: refused before any submission.
     const w = fromLink((await create(answers)).json().qr)
     const early = await phone(w.id, 'result', { secret: w.secret, requests: csrPair() })
@@ -150,7 +187,7 @@ describe.each(ENGINES)('application hand-offs (%s)', (engine) => {
     await handoffDb(s.t.db).updateTable('handoffs').set({ expires_at: new Date(Date.now() - 1000) }).where('id', '=', e.id).execute()
     const late = await phone(e.id, 'result', { secret: e.secret, requests: csrPair() })
     expect([late.statusCode, late.json().error.code]).toEqual([410, 'ERR_HANDOFF_EXPIRED'])
-    const applications = await s.t.db.selectFrom('applications').select('idempotency_key').where('idempotency_key', 'in', [`handoff-${w.id}`, `handoff-${d.id}`, `handoff-${e.id}`]).execute()
+    const applications = await s.t.db.selectFrom('applications').select('idempotency_key').where('idempotency_key', 'in', [`handoff-${w.id}`, `handoff-${d.id}`, `handoff-${e.id}`, `handoff-${f.id}`]).execute()
     expect(applications).toEqual([])
   }, 60_000)
   it('a phone that holds the applicant\u2019s signing certificate signs the application too: the audit names it; another person\u2019s, an authentication, a revoked certificate and other bytes are refused', async () => {
@@ -172,12 +209,13 @@ describe.each(ENGINES)('application hand-offs (%s)', (engine) => {
     ] as const) {
       const { o, r } = await attempt(signer, tamper)
       expect([name, r.statusCode, r.json().error.code]).toEqual([name, status, code])
-      // Refused before anything was submitted; the hand-off stays open.
-      expect(await s.t.db.selectFrom('applications').select('number').where('idempotency_key', '=', `handoff-${o.id}`).executeTakeFirst()).toBeUndefined()
+      // Refused before anything was submitted; the kiosk is told why.
+      await expectFailed(o, code)
     }
     const garbage = await opened(mine)
     const g = await phone(garbage.id, 'result', { secret: garbage.secret, requests: csrPair(), cms: 'AAAAAAAA' })
     expect([g.statusCode, g.json().error.code]).toEqual([400, 'ERR_MALFORMED'])
+    await expectFailed(garbage, 'ERR_MALFORMED')
 
     const { r } = await attempt(holder.sign)
     expect(r.statusCode, r.body).toBe(200)
@@ -190,5 +228,6 @@ describe.each(ENGINES)('application hand-offs (%s)', (engine) => {
     await s.t.db.updateTable('certificates').set({ status: 'revoked', revoked_at: new Date(), revocation_reason: 1 }).where('serial', '=', holder.sign.serial).execute()
     const revoked = await attempt(holder.sign)
     expect([revoked.r.statusCode, revoked.r.json().error.code]).toEqual([403, 'ERR_CERT_REVOKED'])
+    await expectFailed(revoked.o, 'ERR_CERT_REVOKED')
   }, 120_000)
 })
