@@ -35,6 +35,16 @@ export function applicantView(a: Application, requests: ApplicationRequest[], ce
   }
 }
 
+/** Audit action of an application signed by the applicant's current signing certificate (a kiosk's hand-off, server/handoffs/application.ts). */
+export const HOLDER_SIGNED_ACTION = 'application.holder_signed'
+
+/** The applicant's certificate that signed the application too, and when; null when none did. */
+export function holderSignature(audit: readonly AuditEntry[]): { signerSerial: string; at: string | null } | null {
+  const entry = audit.find((e) => e.action === HOLDER_SIGNED_ACTION)
+  const serial = (entry?.after as { signerSerial?: unknown } | null | undefined)?.signerSerial
+  return entry && typeof serial === 'string' ? { signerSerial: serial, at: iso(entry.at) } : null
+}
+
 /** What the operator sees: everything about the applicant plus the history. */
 export function operatorView(a: Application, requests: ApplicationRequest[], certificates: Certificate[], audit: AuditEntry[], center?: RegistrationCenterRow) {
   return {
@@ -53,6 +63,7 @@ export function operatorView(a: Application, requests: ApplicationRequest[], cer
     rejectedBy: a.rejected_by,
     certificates: certificates.map(certificateView),
     history: audit.map((e) => ({ at: iso(e.at), actor: e.actor, action: e.action, before: e.before, after: e.after })),
+    holderSignature: holderSignature(audit),
   }
 }
 

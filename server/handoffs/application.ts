@@ -20,6 +20,7 @@ import { lookupPerson } from '../registry/registry.ts'
 import { checkApplicantFields, checkSubmission, emailSchema, keyRequestsSchema } from '../applications/submission.ts'
 import { submitApplication } from '../applications/service.ts'
 import { REGION_CODES } from '../applications/regions.ts'
+import { HOLDER_SIGNED_ACTION } from '../applications/views.ts'
 import { handoffDb, type HandoffRow } from './schema.ts'
 import { answerHandoff, failHandoff, openedHandoff } from './store.ts'
 
@@ -209,7 +210,7 @@ async function submitAnswer(
     if (!signedBy) return
     await recordAudit(trx, {
       actor: `holder:${signedBy}`,
-      action: 'application.holder_signed',
+      action: HOLDER_SIGNED_ACTION,
       entityType: 'application',
       entityId: number,
       after: { signerSerial: signedBy, handoff: row.id, cmsSha256: sha256(Buffer.from(cms!, 'base64')) },

@@ -73,6 +73,8 @@ export interface OperatorApplicationView extends ApplicationView {
   readonly patronymic: string | null
   readonly certificates: readonly OperatorCertificate[]
   readonly history: readonly OperatorHistoryEntry[]
+  /** The applicant's signing certificate that signed this application too (a kiosk's hand-off to the phone), and when. */
+  readonly holderSignature?: { readonly signerSerial: string; readonly at: string | null } | null
   /** The online-renewal chain (server/renewals): what this application renews, what renewed it. */
   readonly renewal?: {
     readonly renews: string | null

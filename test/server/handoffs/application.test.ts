@@ -223,6 +223,16 @@ describe.each(ENGINES)('application hand-offs (%s)', (engine) => {
     const audit = await s.t.db.selectFrom('audit_log').select(['actor', 'after']).where('action', '=', 'application.holder_signed').where('entity_id', '=', r.json().number).execute()
     expect(audit).toHaveLength(1)
     expect(audit[0]!.actor).toBe(`holder:${holder.sign.serial}`)
+    // The operator's view of the application names the certificate that signed it, and when;
+    // an application without the holder's signature has none.
+    const cookie = await s.operatorCookie()
+    const view = (number: string) => s.app.inject({ url: `/api/v1/operator/applications/${number}`, headers: { cookie } })
+    const seen = (await view(r.json().number)).json()
+    expect(seen.holderSignature).toEqual({ signerSerial: holder.sign.serial, at: expect.any(String) })
+    expect(Math.abs(Date.parse(seen.holderSignature.at) - Date.now())).toBeLessThan(10 * 60_000)
+    const unsigned = await opened(mine)
+    const plain = await phone(unsigned.id, 'result', { secret: unsigned.secret, requests: csrPair() })
+    expect((await view(plain.json().number)).json().holderSignature).toBeNull()
 
     // A revoked certificate no longer vouches.
     await s.t.db.updateTable('certificates').set({ status: 'revoked', revoked_at: new Date(), revocation_reason: 1 }).where('serial', '=', holder.sign.serial).execute()
