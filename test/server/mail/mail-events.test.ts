@@ -106,7 +106,7 @@ describe.each(ENGINES)('e-mail events on %s', (engine) => {
     expect((await op(`applications/${number}/reject`, { reason: 'Құжат көрсетілмеді' })).statusCode).toBe(200)
     await tick()
     expect(inbox.to(to).map((m) => m.subject).sort()).toEqual(
-      [`Электрондық пошта мекенжайын растаңыз — № ${number} өтініш`, `№ ${number} өтініш қабылданды`, `№ ${number} өтініш қабылданбады`].sort(),
+      [`Электрондық пошта мекенжайын растаңыз — № ${number} өтінім`, `№ ${number} өтінім қабылданды`, `№ ${number} өтінім қабылданбады`].sort(),
     )
     const rejected = inbox.to(to).find((m) => m.subject.endsWith('қабылданбады'))!
     expect(rejected.text).toContain('Себебі: Құжат көрсетілмеді')
