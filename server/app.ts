@@ -11,7 +11,7 @@ import type { AppContext, CaProvider } from './context.ts'
 import type { CertificateAuthority } from './ca/authority.ts'
 import { openDatabase } from './db/database.ts'
 import type { Db } from './db/schema.ts'
-import { ApiError, ApiErrorCode, installErrorHandler, installJsonNotFound } from './errors.ts'
+import { ApiError, ApiErrorCode, frameworkErrors, installErrorHandler, installJsonNotFound } from './errors.ts'
 import { registerStatic } from './http/static.ts'
 import { securityHeaders } from './http/security-headers.ts'
 import { docsOpenApi, openApiRoutes, type OpenApiFragment } from './http/openapi.ts'
@@ -133,6 +133,8 @@ export async function buildApp(config: ServerConfig, options: BuildAppOptions = 
     // Validation errors carry ajv's text; the error handler turns them into ERR_VALIDATION.
     // Bodies are validated without type coercion, query/params/headers with it (validation.ts).
     schemaController: { compilersFactory: { buildValidator } },
+    // The router's refusals (too long a path parameter, an undecodable URL) in our error model.
+    frameworkErrors,
   })
 
   const db = options.db ?? (await openDatabase(config))

@@ -133,6 +133,16 @@ export function toHttpError(err: unknown): { status: number; body: ErrorBody; lo
   return { status: 500, body: errorBody(ApiErrorCode.Internal, 'Internal error'), log: true }
 }
 
+/**
+ * Fastify's `frameworkErrors`: the router's own refusals (a path parameter longer than
+ * maxParamLength: 414; a URL that cannot be decoded: 400) get the same `{error: {code}}` body as
+ * every other refusal, instead of Fastify's `{error, code: 'FST_…'}` written before any handler.
+ */
+export function frameworkErrors(err: unknown, _req: FastifyRequest, reply: FastifyReply): void {
+  const { status, body } = toHttpError(err)
+  void reply.code(status).send(body)
+}
+
 /** Installs the error handler (all routes) and a JSON 404 for unknown API paths. */
 export function installErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((err: unknown, req: FastifyRequest, reply: FastifyReply) => {

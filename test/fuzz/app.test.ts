@@ -1,4 +1,4 @@
-/** every route of the app through app.inject (invariants: test/fuzz/invariants.ts; long run: npm run fuzz). */
+/** every route of the app, and the hand-offs past "not found" (targets/handoffs.ts), through app.inject (invariants: test/fuzz/invariants.ts; long run: npm run fuzz). */
 import { afterAll, describe, it } from 'vitest'
 import { assertRobust } from './property.ts'
 import { makeSeeds } from './seeds.ts'
@@ -16,4 +16,13 @@ describe('fuzz: app', () => {
       await target.close?.()
     }
   })
+
+  it('handoffs: every refusal a 4xx with a stable code that changes no row, no hang', async () => {
+    const target = await TARGETS['handoffs']!.make(seeds)
+    try {
+      await assertRobust(target, 200)
+    } finally {
+      await target.close?.()
+    }
+  }, 300_000)
 })

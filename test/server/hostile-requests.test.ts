@@ -3,7 +3,9 @@
  * answered with its code: a sign-in `cms` that is no CMS (400 ERR_MALFORMED), a CSR whose
  * extensionRequest has no value (400 ERR_MALFORMED), and JSON values of another type than the
  * OpenAPI document says (400 ERR_VALIDATION, nothing stored), while query strings, which are
- * always text, still convert to the numbers their schema names.
+ * always text, still convert to the numbers their schema names; and the router's own refusals
+ * (too long a path parameter, an undecodable URL; found by the hand-off fuzz target), which
+ * Fastify answered in its own shape.
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -127,5 +129,16 @@ describe('query strings still convert to the types their schema names', () => {
     const bad = await s.app.inject({ method: 'GET', url: '/api/v1/operator/applications?limit=x', headers: { cookie } })
     expect(bad.statusCode).toBe(400)
     expect(bad.json()).toMatchObject({ error: { code: 'ERR_VALIDATION' } })
+  })
+})
+
+describe('the router\u2019s own refusals are in the error model', () => {
+  it.each([
+    ['a path parameter over the router\u2019s length limit', `/api/v1/handoffs/${'9'.repeat(400)}/decline`, 414],
+    ['a path that cannot be decoded', '/api/v1/handoffs/%E0%A4%A/open', 400],
+  ])('%s is a 4xx with a stable code', async (_name, url, status) => {
+    const res = await s.app.inject({ method: 'POST', url, payload: { secret: 'A'.repeat(43) } })
+    expect(res.statusCode).toBe(status)
+    expect(res.json()).toMatchObject({ error: { code: 'ERR_VALIDATION' } })
   })
 })

@@ -6,6 +6,7 @@ import { certificateTarget } from './certificate.ts'
 import { cmsTarget } from './cms.ts'
 import { csrTarget } from './csr.ts'
 import { gostTarget } from './gost.ts'
+import { handoffsTarget } from './handoffs.ts'
 import { loginTarget } from './login.ts'
 import { ocspRequestTarget } from './ocsp-request.ts'
 import { pkcs12Target } from './pkcs12.ts'
@@ -40,5 +41,6 @@ export const TARGETS: Readonly<Record<string, TargetEntry>> = {
   'cms': entry(cmsTarget, 25),
   'login': entry(loginTarget, 90),
   'app': entry(appTarget, 80),
+  'handoffs': entry(handoffsTarget, 25),
   'gost': entry(gostTarget, 25),
 }
