@@ -87,7 +87,8 @@ export const handoffsOpenApi: OpenApiFragment = {
           'the hand-off as `failed` with that code in `failure`, which the requesting screen shows; a body of the wrong shape (ERR_VALIDATION) changes nothing. ' +
           'An application is answered with `requests` (the CSRs of the keys the phone made): the application is submitted as POST /api/v1/applications (storage `browser`, Idempotency-Key ' +
           '`handoff-<id>`) and the phone gets its number and access code (200); the same requests again return the same application, other ones ERR_IDEMPOTENCY_CONFLICT (409); ' +
-          'a refused CSR leaves the hand-off open.',
+          'a refusal of the CSRs, the key policy, the registry or the holder\u2019s signature (`cms`) ends the hand-off as `failed` with its code, as above (the kiosk offers a new QR code); ' +
+          'ERR_VALIDATION and outages leave it open.',
         parameters: [id],
         requestBody: { required: true, content: { 'application/json': { schema: resultBody } } },
         responses: {
