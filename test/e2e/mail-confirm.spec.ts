@@ -98,6 +98,8 @@ test.describe('e-mail off (the shared server has no SMTP_URL)', () => {
         expect(await (await request.get(`${SHARED_URL}/api/v1/mail/settings`)).json()).toEqual({ enabled: false, newDeviceSignIn: false })
         await toEmailStep(page)
         await expect(page.getByTestId('mail-off')).toHaveText(messages(locale).mail.settings.off)
+        // …and the field no longer promises a code and news by e-mail.
+        await expect(page.locator('#email-hint')).toHaveCount(0)
         await expectAccessible(page, 'e-mail step, mail off')
       })
     })
