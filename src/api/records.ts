@@ -4,20 +4,11 @@
  */
 import type { DBSchema } from 'idb'
 import type { ApplicationView, KeyStorage, RenewalSubmission, SubmissionBody } from './types.ts'
+import type { ApplicantFields } from '../core/applicant-wire.ts'
 import type { RegistrationCenter } from '../core/centers-wire.ts'
 
 /** The applicant as entered in the wizard (for the printed form and the device's list). */
-export interface ApplicantSummary {
-  readonly kind: 'individual' | 'legal_entity'
-  readonly profile: string
-  readonly iin: string
-  readonly surname: string
-  readonly name: string
-  readonly patronymic: string | null
-  readonly email: string | null
-  readonly bin: string | null
-  readonly organization: string | null
-  readonly region: string
+export interface ApplicantSummary extends ApplicantFields {
   /** The registration center chosen in the wizard, as it read then (absent in records made before centers). */
   readonly center?: RegistrationCenter
 }

@@ -4,6 +4,7 @@
  * makes the keys for it). The names come from the person registry, never from the kiosk; the
  * phone adds only the two CSRs, so what is submitted is exactly what both screens showed.
  */
+import type { ApplicantFields } from './applicant-wire.ts'
 import type { RegistrationCenter } from './centers-wire.ts'
 
 /** What a kiosk registers (POST /api/v1/handoffs, `application`): the wizard's answers, never a key. */
@@ -20,19 +21,11 @@ export interface HandoffApplicationAnswers {
   readonly language?: 'kk' | 'ru' | 'en'
 }
 
-/** What the kiosk entered, checked and completed by the server; no keys. */
-export interface HandoffApplication {
-  readonly kind: 'individual' | 'legal_entity'
-  readonly profile: string
-  readonly iin: string
-  /** From the person registry (the certificate's subject is the registry's too). */
-  readonly surname: string
-  readonly name: string
-  readonly patronymic: string | null
-  readonly email: string | null
-  readonly bin: string | null
-  readonly organization: string | null
-  readonly region: string
+/**
+ * What the kiosk entered, checked and completed by the server; no keys. The names (surname, name,
+ * patronymic) come from the person registry: the certificate's subject is the registry's too.
+ */
+export interface HandoffApplication extends ApplicantFields {
   /** The registration center chosen at the kiosk, as it reads now. */
   readonly center: RegistrationCenter | null
   /** The key algorithm chosen at the kiosk; the phone makes keys of it. */
