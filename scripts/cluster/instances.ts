@@ -4,6 +4,7 @@
  * first when it has none (prepare-ca.ts), with the shared secrets as files in <dir>.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createServer } from 'node:net'
 import { join, resolve } from 'node:path'
 import { clusterSecrets, prepareClusterCa } from './prepare-ca.ts'
 
@@ -32,6 +33,19 @@ async function waitReady(url: string, child: ChildProcess): Promise<void> {
   }
 }
 
+/**
+ * Refuses a port something already listens on: a leftover instance there would answer the
+ * readiness check for the new one, which then dies unseen (EADDRINUSE) while its clients talk
+ * to a server on another database.
+ */
+async function assertPortFree(port: number): Promise<void> {
+  await new Promise<void>((resolvePort, reject) => {
+    const probe = createServer()
+    probe.once('error', () => reject(new Error(`port ${port} is in use (a leftover instance?); stop it or choose another base port`)))
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolvePort()))
+  })
+}
+
 function startOne(index: number, options: StartOptions, env: NodeJS.ProcessEnv): ClusterInstance {
   const port = options.basePort + index
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
@@ -52,6 +66,7 @@ export async function startInstances(count: number, options: StartOptions): Prom
   const dir = resolve(options.cwd, options.dir)
   const env = { ...options.env, ...clusterSecrets(dir, options.env) }
   if (await prepareClusterCa(env, dir, options.log ? { log: options.log } : {})) options.log?.(`A development CA was made in the database; the demo operator is in ${dir}.`)
+  for (let i = 0; i < count; i++) await assertPortFree(options.basePort + i)
   const all = Array.from({ length: count }, (_, i) => startOne(i, options, env))
   await Promise.all(all.map((i) => waitReady(i.url, i.child)))
   return all
